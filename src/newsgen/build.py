@@ -1,0 +1,172 @@
+"""The build pipeline, start to end: config -> discover -> load -> Site -> render -> write."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from . import __version__
+from .config import load_config
+from .discover import ContentTree, discover_content, is_ignored_name
+from .errors import BuildFailed, Problem, Problems
+from .feeds import render_feeds
+from .loader import LoadContext, load_article
+from .markdown import make_markdown
+from .models import Article, Output, SiteConfig
+from .render import make_environment, render_pages
+from .site import build_site, find_collisions
+from .write import Copy, check_output_dir, write_site
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """What to build and where; the CLI's flags."""
+
+    source: Path
+    """The site root, holding ``newsgen.yaml`` and ``content/``."""
+    output: Path | None = None
+    """The output directory; default ``SOURCE/public``."""
+    base_url: str | None = None
+    """Replaces ``base_url`` from ``newsgen.yaml`` (for previews and staging hosts)."""
+    drafts: bool = False
+    """Build drafts too."""
+
+    @property
+    def output_dir(self) -> Path:
+        """The output directory to write."""
+        return self.output if self.output is not None else self.source / "public"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a successful build did."""
+
+    articles: int
+    """Articles published."""
+    pages: int
+    """HTML pages and feeds written."""
+    files: int
+    """All files written, copies included."""
+    drafts_skipped: int
+    """Drafts left out (0 with ``--drafts``)."""
+    seconds: float
+    """Wall time of the build."""
+    warnings: tuple[Problem, ...] = field(default=())
+    """Problems that did not fail the build."""
+
+
+def default_theme() -> Path:
+    """Return the folder of the default theme (``templates/`` and ``static/``).
+
+    It ships inside the installed package; in a source checkout run without
+    installing, the repository's own ``templates/`` and ``static/`` are used.
+    """
+    packaged = Path(str(resources.files("newsgen"))) / "theme"
+    if (packaged / "templates").is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2]
+
+
+def build(options: BuildOptions) -> BuildReport:
+    """Build the site described by ``options`` and return a report.
+
+    Raises BuildFailed with every problem found (nothing is written then), or
+    OutputError when the output directory is unsafe to replace.
+    """
+    started = time.perf_counter()
+    root = options.source
+    config = load_config(root, options.base_url)
+    check_output_dir(options.output_dir, root)
+    problems = Problems()
+    tree = discover_content(root, problems)
+    theme = default_theme()
+    copies = static_copies(root, theme)
+    articles = load_articles(tree, config, root, copies, problems)
+    published = [a for a in articles if options.drafts or not a.draft]
+    site = build_site(config, published, problems)
+    env = make_environment(_template_dirs(root, theme), config)
+    outputs = render_pages(site, env, problems) + render_feeds(site, f"newsgen {__version__}")
+    copies += [
+        Copy(asset.source, asset.output_path, article.source_path)
+        for article in published
+        for asset in article.assets
+    ]
+    _check_outputs(outputs, copies, problems)
+    if problems.has_errors():
+        raise BuildFailed(problems)
+    files = write_site(options.output_dir, outputs, copies)
+    return BuildReport(
+        articles=len(published),
+        pages=len(outputs),
+        files=files,
+        drafts_skipped=len(articles) - len(published),
+        seconds=time.perf_counter() - started,
+        warnings=tuple(problems.warnings),
+    )
+
+
+def load_articles(
+    tree: ContentTree, config: SiteConfig, root: Path, copies: list[Copy], problems: Problems
+) -> list[Article]:
+    """Read and validate every article of ``tree``; problems go to ``problems``."""
+    context = LoadContext(
+        config=config,
+        markdown=make_markdown(config.unsafe_html),
+        content_root=root / "content",
+        static_files=frozenset(copy.path for copy in copies),
+        content_assets=tree.assets,
+    )
+    articles = []
+    for source in tree.articles:
+        text = read_text(source.path, source.shown, problems)
+        if text is not None:
+            article = load_article(source, text, context, problems)
+            if article is not None:
+                articles.append(article)
+    return articles
+
+
+def read_text(path: Path, shown: str, problems: Problems) -> str | None:
+    """Return the UTF-8 text of ``path``, or None after recording why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        problems.error(shown, 1, None, f"cannot be read: {error.strerror or error}")
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        problems.error(
+            shown, line, None,
+            f"is not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start}; "
+            "save the file as UTF-8",
+        )
+        return None
+
+
+def static_copies(root: Path, theme: Path) -> list[Copy]:
+    """Return the static files to copy: the theme's, overridden file by file by the site's."""
+    found: dict[str, Copy] = {}
+    for base in (theme / "static", root / "static"):
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*")):
+            relative = path.relative_to(base)
+            if path.is_file() and not any(is_ignored_name(part) for part in relative.parts):
+                shown = f"static/{relative.as_posix()}"
+                found[relative.as_posix()] = Copy(path, relative.as_posix(), shown)
+    return list(found.values())
+
+
+def _template_dirs(root: Path, theme: Path) -> list[Path]:
+    own = root / "templates"
+    dirs = [own] if own.is_dir() else []
+    return [*dirs, theme / "templates"]
+
+
+def _check_outputs(outputs: list[Output], copies: list[Copy], problems: Problems) -> None:
+    claims = [(c.path, c.origin) for c in copies] + [(o.path, o.source) for o in outputs]
+    find_collisions(claims, problems)

@@ -1,0 +1,156 @@
+"""The ``newsgen`` command: build, serve, init, new.
+
+Turns every NewsgenError into a message and an exit code: 0 success,
+1 content, config or output errors, 2 usage errors. Commands import their
+modules lazily so that ``newsgen --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .errors import BuildFailed, NewsgenError, Problem
+
+if TYPE_CHECKING:
+    from .build import BuildReport
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.run(args))
+    except BuildFailed as failure:
+        report_problems(failure.problems)
+        errors = sum(1 for p in failure.problems if p.severity.value == "error")
+        print(f"Build failed: {_count(errors, 'error')}; nothing was written.", file=sys.stderr)
+        return failure.exit_code
+    except NewsgenError as error:
+        print(f"newsgen: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("newsgen: interrupted; the previous output is unchanged.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as error:
+        print(f"newsgen: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="newsgen", description="A static site generator for news archives."
+    )
+    parser.add_argument("--version", action="version", version=f"newsgen {__version__}")
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build the site into the output directory")
+    _add_site_options(build)
+    build.add_argument("--base-url", metavar="URL", help="replace base_url from newsgen.yaml")
+    build.add_argument("--quiet", action="store_true", help="print errors only")
+    build.set_defaults(run=run_build)
+
+    serve = commands.add_parser("serve", help="build, then serve the site for preview")
+    _add_site_options(serve)
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.set_defaults(run=run_serve)
+
+    init = commands.add_parser("init", help="create a new site, ready to build")
+    init.add_argument("directory", type=Path, metavar="DIR", help="where to create the site")
+    init.set_defaults(run=run_init)
+
+    new = commands.add_parser("new", help="write a new article file and print its path")
+    new.add_argument("headline", help="the article's headline")
+    new.add_argument("--section", required=True, help="the section, e.g. world")
+    new.add_argument("--date", help="ISO 8601 date or datetime (default: now)")
+    new.add_argument("--byline", action="append", default=[], help="author name (repeatable)")
+    new.add_argument("--source", type=Path, default=Path("."), metavar="DIR",
+                     help="the site root (default: current directory)")
+    new.set_defaults(run=run_new)
+    return parser
+
+
+def _add_site_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", type=Path, default=Path("."), metavar="DIR",
+                        help="the site root with newsgen.yaml and content/ (default: .)")
+    parser.add_argument("--output", type=Path, metavar="DIR",
+                        help="the output directory (default: SOURCE/public)")
+    parser.add_argument("--drafts", action="store_true", help="include draft articles")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """``newsgen build``: build once, print warnings and one summary line."""
+    from .build import BuildOptions, build
+
+    options = BuildOptions(args.source, args.output, args.base_url, args.drafts)
+    report = build(options)
+    if not args.quiet:
+        report_problems(report.warnings)
+        print(summary_line(report))
+    return EXIT_OK
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """``newsgen serve``: build for preview, then serve until Ctrl-C."""
+    from .serve import serve
+
+    output = args.output or args.source / ".newsgen" / "preview"
+    return serve(args.source, output, args.host, args.port, args.drafts)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    """``newsgen init DIR``: create a site."""
+    from .scaffold import init_site
+
+    created = init_site(args.directory)
+    for path in created:
+        print(path)
+    print(f"Site created. Build it with: newsgen build --source {args.directory}")
+    return EXIT_OK
+
+
+def run_new(args: argparse.Namespace) -> int:
+    """``newsgen new "Headline" --section S``: write an article file, print its path."""
+    from .scaffold import new_article
+
+    path = new_article(args.source, args.headline, args.section, args.date, args.byline)
+    print(path)
+    return EXIT_OK
+
+
+def report_problems(problems: Sequence[Problem]) -> None:
+    """Print each problem on its own line to standard error."""
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def summary_line(report: BuildReport) -> str:
+    """Return the one-line summary of a BuildReport."""
+    parts = [
+        f"Built {_count(report.articles, 'article')}",
+        f"{_count(report.pages, 'page')} written ({_count(report.files, 'file')} in all)",
+        _count(len(report.warnings), "warning"),
+    ]
+    if report.drafts_skipped:
+        parts.append(f"{_count(report.drafts_skipped, 'draft')} left out")
+    return ", ".join(parts) + f" in {report.seconds:.2f} s"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

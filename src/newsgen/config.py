@@ -1,0 +1,234 @@
+"""``newsgen.yaml``: the schema, its defaults, and load_config().
+
+Each key is declared once in CONFIG_KEYS with what it means; unknown keys and
+wrong types are errors naming the line and the closest known key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import BuildFailed, Problems
+from .frontmatter import FrontMatterError, LoadedMapping, load_yaml_mapping
+from .models import SectionConfig, SiteConfig
+from .suggest import did_you_mean
+
+CONFIG_FILE = "newsgen.yaml"
+DEFAULT_PERMALINK = "/{section}/{yyyy}/{mm}/{dd}/{slug}/"
+PERMALINK_FIELDS = ("section", "yyyy", "mm", "dd", "slug")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigKey:
+    """One documented key of ``newsgen.yaml``."""
+
+    name: str
+    kind: type | tuple[type, ...]
+    default: Any
+    help: str
+
+
+CONFIG_KEYS: tuple[ConfigKey, ...] = (
+    ConfigKey("title", str, None, "the site's name (required)"),
+    ConfigKey("base_url", str, None, "absolute http(s) URL of the site root (required)"),
+    ConfigKey("description", str, "", "one sentence about the site, for feeds"),
+    ConfigKey("language", str, "en", "BCP 47 language tag of the site"),
+    ConfigKey("timezone", str, "UTC", "IANA time zone of the newsroom, e.g. Europe/Berlin"),
+    ConfigKey("permalink", str, DEFAULT_PERMALINK, "article URL pattern"),
+    ConfigKey("per_page", int, 20, "articles per listing page"),
+    ConfigKey("feed_items", int, 50, "articles per RSS feed"),
+    ConfigKey("sections", list, [], "section titles and order: names or {name, title}"),
+    ConfigKey("markdown", dict, {}, "Markdown options: unsafe_html"),
+)
+_KEYS_BY_NAME = {key.name: key for key in CONFIG_KEYS}
+_MARKDOWN_KEYS = ("unsafe_html",)
+_SECTION_KEYS = ("name", "title")
+
+
+def load_config(site_root: Path, base_url_override: str | None = None) -> SiteConfig:
+    """Read and validate ``SITE_ROOT/newsgen.yaml``.
+
+    Returns the SiteConfig; raises BuildFailed with every problem found.
+    ``base_url_override`` (from ``--base-url``) replaces the file's base_url.
+    """
+    path = site_root / CONFIG_FILE
+    shown = CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise BuildFailed(_single(shown, f"not found in {site_root}; create one with 'newsgen init'"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise BuildFailed(_single(shown, f"cannot be read: {error}")) from None
+    try:
+        loaded = load_yaml_mapping(text.replace("\r\n", "\n"), 1, what=CONFIG_FILE)
+    except FrontMatterError as error:
+        problems = Problems()
+        problems.error(shown, error.line, None, error.message)
+        raise BuildFailed(problems) from None
+    return parse_config(loaded, shown, base_url_override)
+
+
+def parse_config(loaded: LoadedMapping, shown: str, base_url_override: str | None) -> SiteConfig:
+    """Validate a loaded ``newsgen.yaml`` mapping; raise BuildFailed on any error."""
+    problems = Problems()
+    data = dict(loaded.data)
+    if base_url_override is not None:
+        data["base_url"] = base_url_override
+    values: dict[str, Any] = {}
+    for name in data:
+        if name not in _KEYS_BY_NAME:
+            problems.error(
+                shown, loaded.line_of(name), name,
+                f"unknown key{did_you_mean(name, _KEYS_BY_NAME)}",
+            )
+    for key in CONFIG_KEYS:
+        value = data.get(key.name, key.default)
+        line = loaded.line_of(key.name)
+        if value is None:
+            problems.error(shown, line, key.name, f"is required: {key.help}")
+        elif not _is_kind(value, key.kind):
+            problems.error(shown, line, key.name, f"must be {_kind_name(key.kind)}: {key.help}")
+        else:
+            values[key.name] = value
+    if problems.has_errors():
+        raise BuildFailed(problems)
+    config = _build_config(values, loaded, shown, problems)
+    if problems.has_errors() or config is None:
+        raise BuildFailed(problems)
+    return config
+
+
+def _build_config(
+    values: dict[str, Any], loaded: LoadedMapping, shown: str, problems: Problems
+) -> SiteConfig | None:
+    def fail(name: str, message: str) -> None:
+        problems.error(shown, loaded.line_of(name), name, message)
+
+    base_url = values["base_url"].strip()
+    if not re.match(r"^https?://[^/\s]+", base_url):
+        fail("base_url", f"'{base_url}' is not an absolute http(s) URL, e.g. https://news.example.com/")
+    if not base_url.endswith("/"):
+        base_url += "/"
+    if not values["title"].strip():
+        fail("title", "must not be empty")
+    if not _LANGUAGE.match(values["language"]):
+        fail("language", f"'{values['language']}' is not a language tag like 'en' or 'en-GB'")
+    timezone = _parse_timezone(values["timezone"], lambda message: fail("timezone", message))
+    permalink_problem = check_permalink(values["permalink"])
+    if permalink_problem:
+        fail("permalink", permalink_problem)
+    for name in ("per_page", "feed_items"):
+        if values[name] < 1:
+            fail(name, f"must be at least 1, not {values[name]}")
+    sections = _parse_sections(values["sections"], loaded, shown, problems)
+    unsafe_html = _parse_markdown(values["markdown"], loaded, shown, problems)
+    if problems.has_errors() or timezone is None:
+        return None
+    return SiteConfig(
+        title=values["title"].strip(),
+        base_url=base_url,
+        language=values["language"],
+        timezone=timezone,
+        permalink=values["permalink"],
+        per_page=values["per_page"],
+        feed_items=values["feed_items"],
+        sections=sections,
+        unsafe_html=unsafe_html,
+        description=values["description"].strip(),
+    )
+
+
+def check_permalink(pattern: str) -> str | None:
+    """Return what is wrong with a permalink pattern, or None when it is usable."""
+    if not (pattern.startswith("/") and pattern.endswith("/")):
+        return f"'{pattern}' must start and end with '/', e.g. {DEFAULT_PERMALINK}"
+    names = re.findall(r"\{([^{}]*)\}", pattern)
+    unknown = [name for name in names if name not in PERMALINK_FIELDS]
+    if unknown:
+        return (
+            f"unknown placeholder{did_you_mean(unknown[0], PERMALINK_FIELDS)}; "
+            f"use {', '.join('{' + f + '}' for f in PERMALINK_FIELDS)}"
+        )
+    if "slug" not in names:
+        return "must contain {slug} so that every article gets its own URL"
+    if ".." in pattern or "//" in pattern or "\\" in pattern:
+        return f"'{pattern}' must not contain '..', '//' or backslashes"
+    return None
+
+
+def _parse_timezone(name: str, fail: Any) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        fail(f"'{name}' is not an IANA time zone; use a name like 'Europe/London' or 'UTC'")
+        return None
+
+
+def _parse_sections(
+    entries: list[Any], loaded: LoadedMapping, shown: str, problems: Problems
+) -> tuple[SectionConfig, ...]:
+    sections: list[SectionConfig] = []
+    for index, entry in enumerate(entries):
+        where = f"sections[{index}]"
+        line = loaded.line_of(where)
+        if isinstance(entry, str) and entry.strip():
+            sections.append(SectionConfig(entry.strip(), entry.strip()))
+            continue
+        if not isinstance(entry, dict):
+            problems.error(shown, line, where, "must be a section name or {name: ..., title: ...}")
+            continue
+        for key in entry:
+            if key not in _SECTION_KEYS:
+                problems.error(
+                    shown, loaded.line_of(f"{where}.{key}"), f"{where}.{key}",
+                    f"unknown key{did_you_mean(str(key), _SECTION_KEYS)}",
+                )
+        name, title = entry.get("name"), entry.get("title", entry.get("name"))
+        if not isinstance(name, str) or not name.strip():
+            problems.error(shown, line, f"{where}.name", "is required: the section's name")
+        elif not isinstance(title, str) or not title.strip():
+            problems.error(shown, line, f"{where}.title", "must be non-empty text")
+        else:
+            sections.append(SectionConfig(name.strip(), title.strip()))
+    return tuple(sections)
+
+
+def _parse_markdown(
+    options: dict[str, Any], loaded: LoadedMapping, shown: str, problems: Problems
+) -> bool:
+    for key in options:
+        if key not in _MARKDOWN_KEYS:
+            problems.error(
+                shown, loaded.line_of(f"markdown.{key}"), f"markdown.{key}",
+                f"unknown key{did_you_mean(str(key), _MARKDOWN_KEYS)}",
+            )
+    unsafe = options.get("unsafe_html", False)
+    if not isinstance(unsafe, bool):
+        problems.error(
+            shown, loaded.line_of("markdown.unsafe_html"), "markdown.unsafe_html",
+            "must be true or false",
+        )
+        return False
+    return unsafe
+
+
+def _is_kind(value: Any, kind: type | tuple[type, ...]) -> bool:
+    if isinstance(value, bool) and kind is int:
+        return False
+    return isinstance(value, kind)
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "text", int: "a whole number", list: "a list", dict: "a mapping", bool: "true or false"}
+    return names.get(kind, str(kind)) if isinstance(kind, type) else "a value"
+
+
+def _single(path: str, message: str) -> Problems:
+    problems = Problems()
+    problems.error(path, 1, None, message)
+    return problems

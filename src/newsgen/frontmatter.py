@@ -1,0 +1,165 @@
+"""Split an article's text into front matter and body, and load YAML with line numbers.
+
+No I/O here: callers read the file and pass its text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+try:  # libyaml is about eight times faster; fall back to pure Python when absent
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+FENCE = "---"
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+
+
+class FrontMatterError(ValueError):
+    """The text has no usable front matter; ``line`` is 1-based within the file."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class SplitText:
+    """An article's text cut into its two parts."""
+
+    front_matter: str
+    """The YAML between the fences."""
+    front_matter_line: int
+    """1-based file line of the first YAML line."""
+    body: str
+    """The Markdown after the closing fence."""
+    body_line: int
+    """1-based file line of the first body line."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedMapping:
+    """A YAML mapping with the file line of every key, nested keys included."""
+
+    data: dict[str, Any]
+    """The loaded values."""
+    lines: dict[str, int]
+    """Line of each key by its dotted path: ``headline``, ``sources[1].url``."""
+    first_line: int
+    """The line to blame for a missing key."""
+
+    def line_of(self, path: str) -> int:
+        """Return the line of ``path``, or of its nearest parent, or ``first_line``."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return self.first_line
+
+
+def normalise_text(text: str) -> str:
+    """Return ``text`` without a leading BOM and with CRLF/CR line endings as LF."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str) -> SplitText:
+    """Split normalised ``text`` at its ``---`` fences.
+
+    Raises FrontMatterError when the file is empty, has no opening fence or
+    never closes its front matter.
+    """
+    if not text.strip():
+        raise FrontMatterError(1, "the file is empty; an article needs front matter and a body")
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
+        raise FrontMatterError(
+            1, "no front matter: start the file with a '---' line, then headline, date, ..."
+        )
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (FENCE, "..."):
+            front = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return SplitText(front, 2, body, index + 2)
+    raise FrontMatterError(1, "front matter is never closed: add a '---' line after it")
+
+
+def load_yaml_mapping(text: str, first_line: int, what: str = "front matter") -> LoadedMapping:
+    """Load ``text`` as a YAML mapping safely, recording each key's file line.
+
+    ``first_line`` is the file line on which ``text`` starts. Raises
+    FrontMatterError for invalid YAML, a document that is not a mapping,
+    a key given twice, anchors and aliases, or more than 64 KiB of text.
+    """
+    if len(text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        raise FrontMatterError(first_line, f"{what} is larger than 64 KiB; move long text to the body")
+    loader = _SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return LoadedMapping({}, {}, first_line)
+        if not isinstance(node, yaml.MappingNode):
+            raise FrontMatterError(
+                first_line, f"{what} must be a mapping of 'key: value' lines, not a {_kind(node)}"
+            )
+        lines: dict[str, int] = {}
+        _record_lines(node, "", first_line - 1, lines, set())
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + mark.line if mark else first_line
+        raise FrontMatterError(line, f"{what} is not valid YAML: {error.problem}") from None
+    except yaml.YAMLError as error:
+        raise FrontMatterError(first_line, f"{what} is not valid YAML: {error}") from None
+    finally:
+        loader.dispose()
+    return LoadedMapping(data, lines, first_line)
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "list"
+    return "single value"
+
+
+def _record_lines(
+    node: yaml.Node, path: str, offset: int, lines: dict[str, int], visited: set[int]
+) -> None:
+    """Fill ``lines`` with the line of every key and list item below ``node``.
+
+    An alias makes the composer hand out the same node twice; meeting a node
+    again is refused, which also stops alias bombs before they are expanded.
+    """
+    if id(node) in visited:
+        raise FrontMatterError(
+            offset + node.start_mark.line + 1,
+            "YAML aliases ('*name') are not allowed; write the value out",
+        )
+    visited.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = offset + key_node.start_mark.line + 1
+            if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<":
+                raise FrontMatterError(line, "YAML merge keys ('<<') are not allowed")
+            if key in seen:
+                raise FrontMatterError(
+                    line, f"'{key}' is given twice; keep one (YAML would silently drop the other)"
+                )
+            seen.add(key)
+            child = f"{path}.{key}" if path else key
+            lines[child] = line
+            _record_lines(value_node, child, offset, lines, visited)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = f"{path}[{index}]"
+            lines[child] = offset + item.start_mark.line + 1
+            _record_lines(item, child, offset, lines, visited)

@@ -1,0 +1,283 @@
+"""Turn one article file's text into a validated Article, or into problems.
+
+load_article() does no I/O: the caller reads the file and passes its text,
+and the set of files that exist (for local images) comes in LoadContext.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from .discover import SourceFile
+from .errors import Problems
+from .fields import MISSING, FieldReader, describe
+from .frontmatter import FrontMatterError, load_yaml_mapping, normalise_text, split_front_matter
+from .markdown import plain_summary, render_markdown
+from .models import Article, Asset, Image, Section, SiteConfig, Source
+from .suggest import did_you_mean
+from .urls import absolute, article_path, href, is_valid_slug, make_slug, output_file
+
+FRONT_MATTER_KEYS = (
+    "headline", "date", "section", "slug", "summary", "byline", "tags",
+    "sources", "images", "updated", "draft", "extra",
+)
+SOURCE_KEYS = ("name", "url")
+IMAGE_KEYS = ("src", "caption", "credit", "alt")
+SAFE_SCHEMES = ("http://", "https://")
+_UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:", "file:")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadContext:
+    """What every article load needs to know about the site."""
+
+    config: SiteConfig
+    markdown: MarkdownIt
+    content_root: Path
+    static_files: frozenset[str]
+    """Files served from the site root, relative to it (``images/a.jpg``)."""
+    content_assets: frozenset[str]
+    """Non-article files under ``content/``, relative to it."""
+
+
+def load_article(source: SourceFile, text: str, context: LoadContext, problems: Problems) -> Article | None:
+    """Validate ``text`` (the contents of ``source``) and return its Article.
+
+    Every problem is recorded in ``problems``; returns None when the article
+    has errors and cannot be built.
+    """
+    before = len(problems.errors)
+    try:
+        split = split_front_matter(normalise_text(text))
+        loaded = load_yaml_mapping(split.front_matter, split.front_matter_line)
+    except FrontMatterError as error:
+        problems.error(source.shown, error.line, None, error.message)
+        return None
+    reader = FieldReader(loaded, source.shown, problems)
+    for key in loaded.data:
+        if key not in FRONT_MATTER_KEYS:
+            hint = "; site-specific fields go under 'extra:'"
+            reader.error(str(key), f"unknown key{did_you_mean(str(key), FRONT_MATTER_KEYS)}{hint}")
+    article = _build_article(source, split.body, reader, context)
+    if len(problems.errors) > before:
+        return None
+    return article
+
+
+def _build_article(
+    source: SourceFile, body: str, reader: FieldReader, context: LoadContext
+) -> Article | None:
+    config = context.config
+    headline = reader.text("headline", reader.get("headline"), required=True)
+    published = reader.moment("date", reader.get("date"), config.timezone, required=True)
+    updated = reader.moment("updated", reader.get("updated"), config.timezone)
+    if published and updated and updated < published:
+        reader.error("updated", f"{updated.isoformat()} is earlier than date {published.isoformat()}")
+    section = _section(source, reader, config)
+    slug = _slug(reader, headline)
+    bylines = reader.text_list("byline", reader.get("byline"), allow_single=True)
+    tags = _unique(reader.text_list("tags", reader.get("tags")))
+    sources = _sources(reader)
+    draft = reader.flag("draft", reader.get("draft"))
+    extra = _extra(reader)
+    summary_text = reader.text("summary", reader.get("summary"))
+    rendered = render_markdown(context.markdown, body)
+    if not body.strip():
+        reader.warning("headline", "the article has no body text")
+    if None in (headline, published, section, slug):
+        return None
+    assert headline and published and section and slug  # narrowed for the type checker
+    site_path = article_path(config.permalink, section.slug, slug, published.astimezone(config.timezone))
+    url = href(config.base_path, site_path)
+    images, assets = _images(reader, source, context, url)
+    return Article(
+        source_path=source.shown,
+        headline=headline,
+        date=published,
+        updated=updated,
+        section=section,
+        slug=slug,
+        summary=summary_text or plain_summary(rendered.first_paragraph),
+        bylines=tuple(bylines),
+        tags=tuple(tags),
+        sources=tuple(sources),
+        images=tuple(images),
+        draft=draft,
+        extra=extra,
+        body_html=rendered.html,
+        url=url,
+        permalink=absolute(config.base_url, url),
+        output_path=output_file(site_path),
+        assets=tuple(assets),
+    )
+
+
+def _section(source: SourceFile, reader: FieldReader, config: SiteConfig) -> Section | None:
+    value = reader.get("section")
+    if value is MISSING and source.folder_section is not None:
+        name: str | None = folder_title(source.folder_section)
+    elif value is MISSING:
+        reader.error(
+            "section", "is required for an article outside a section folder; "
+            "add 'section: world' or move the file into content/world/",
+        )
+        return None
+    else:
+        name = reader.text("section", value, required=True)
+    if name is None:
+        return None
+    slug = make_slug(name)
+    if not slug:
+        reader.error("section", f"'{name}' has no letters or digits to make a URL from")
+        return None
+    url = href(config.base_path, f"/{slug}/")
+    return Section(slug=slug, title=name, url=url, feed_url=url + "feed.xml")
+
+
+def _slug(reader: FieldReader, headline: str | None) -> str | None:
+    value = reader.get("slug")
+    if value is MISSING:
+        if headline is None:
+            return None
+        slug = make_slug(headline)
+        if not slug:
+            reader.error(
+                "headline", "has no letters or digits to make a URL from; add a 'slug:' field"
+            )
+            return None
+        return slug
+    given = reader.text("slug", value, required=True)
+    if given is None:
+        return None
+    if not is_valid_slug(given):
+        better = make_slug(given)
+        fix = f"; use '{better}'" if better else ""
+        reader.error(
+            "slug", f"'{given}' may only hold lowercase letters, digits and single hyphens{fix}"
+        )
+        return None
+    return given
+
+
+def _sources(reader: FieldReader) -> list[Source]:
+    sources: list[Source] = []
+    for path, item in reader.mapping_list("sources", reader.get("sources"), SOURCE_KEYS):
+        url = reader.text(f"{path}.url", item.get("url", MISSING), required=True)
+        name = reader.text(f"{path}.name", item.get("name", MISSING))
+        if url is None:
+            continue
+        if url.lower().startswith(_UNSAFE_SCHEMES):
+            reader.warning(f"{path}.url", f"'{url[:40]}' is not a web address; the source was left out")
+            continue
+        if not url.lower().startswith(SAFE_SCHEMES) or len(url) <= len("https://"):
+            reader.error(f"{path}.url", f"'{url}' must be an absolute http(s) URL")
+            continue
+        sources.append(Source(name=name or _host(url), url=url))
+    return sources
+
+
+def _images(
+    reader: FieldReader, source: SourceFile, context: LoadContext, page_url: str
+) -> tuple[list[Image], list[Asset]]:
+    images: list[Image] = []
+    assets: list[Asset] = []
+    for path, item in reader.mapping_list("images", reader.get("images"), IMAGE_KEYS):
+        src = reader.text(f"{path}.src", item.get("src", MISSING), required=True)
+        caption = reader.text(f"{path}.caption", item.get("caption")) or ""
+        credit = reader.text(f"{path}.credit", item.get("credit")) or ""
+        alt = reader.text(f"{path}.alt", item.get("alt"))
+        if src is None:
+            continue
+        located = _locate_image(reader, f"{path}.src", src, source, context, page_url)
+        if located is None:
+            continue
+        url, asset = located
+        if asset:
+            assets.append(asset)
+        if alt is None and not caption:
+            reader.warning(f"{path}.alt", "the image has no alt text or caption; add 'alt:'")
+        images.append(Image(
+            url=url,
+            absolute_url=absolute(context.config.base_url, url),
+            caption=caption,
+            credit=credit,
+            alt=alt if alt is not None else caption,
+            media_type=mimetypes.guess_type(src)[0] or "image/jpeg",
+        ))
+    return images, assets
+
+
+def _locate_image(
+    reader: FieldReader, field: str, src: str, source: SourceFile, context: LoadContext, page_url: str
+) -> tuple[str, Asset | None] | None:
+    """Return the image's link and, for a file beside the article, the asset to copy."""
+    lowered = src.lower()
+    if lowered.startswith(SAFE_SCHEMES):
+        return src, None
+    if lowered.startswith(_UNSAFE_SCHEMES) or "://" in src or src.startswith("//"):
+        reader.warning(field, f"'{src[:40]}' is not an http(s) or local image; it was left out")
+        return None
+    if ".." in src.split("/") or "\\" in src:
+        reader.error(field, f"'{src}' must not contain '..' or backslashes")
+        return None
+    config = context.config
+    if src.startswith("/"):
+        if src.lstrip("/") not in context.static_files:
+            reader.error(field, f"'{src}' names no file in static/ (looked for static{src})")
+            return None
+        return href(config.base_path, src), None
+    folder = posixpath.dirname(source.content_relative)
+    relative = posixpath.normpath(posixpath.join(folder, src))
+    if relative not in context.content_assets:
+        reader.error(
+            field, f"'{src}' names no file beside the article (looked for content/{relative}); "
+            "site-wide images start with '/' and live in static/",
+        )
+        return None
+    page_folder = page_url[len(config.base_path.rstrip("/")):].lstrip("/")
+    asset = Asset(source=context.content_root / relative, output_path=page_folder + src)
+    return page_url + src, asset
+
+
+def _extra(reader: FieldReader) -> Mapping[str, Any]:
+    value = reader.get("extra")
+    if value is MISSING or value is None:
+        return MappingProxyType({})
+    if not isinstance(value, dict):
+        reader.error("extra", f"must be a mapping of site-specific fields, not {describe(value)}")
+        return MappingProxyType({})
+    return MappingProxyType(value)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    unique: list[str] = []
+    for name in names:
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            unique.append(name)
+    return unique
+
+
+def _host(url: str) -> str:
+    return url.split("://", 1)[1].split("/", 1)[0]
+
+
+
+def folder_title(folder: str) -> str:
+    """Return a section name from a folder name: ``middle-east`` -> ``Middle East``.
+
+    A folder name with capitals is kept as written.
+    """
+    words = folder.replace("_", " ").replace("-", " ").split()
+    if folder != folder.lower():
+        return " ".join(words)
+    return " ".join(word.capitalize() for word in words)

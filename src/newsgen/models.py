@@ -1,0 +1,250 @@
+"""The values that flow through the pipeline: config, articles, sections, pages.
+
+Plain frozen dataclasses, no behaviour beyond derived read-only properties, and
+no imports from the rest of newsgen. Templates receive these objects; every
+field documented here is part of the theme contract listed in the README.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True, slots=True)
+class SectionConfig:
+    """A section named in ``newsgen.yaml``: its display title and place in the order."""
+
+    name: str
+    """The section name as articles write it (``world``)."""
+    title: str
+    """The display title (``World News``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """The validated contents of ``newsgen.yaml``."""
+
+    title: str
+    """The site's name, shown in the masthead and feeds."""
+    base_url: str
+    """Absolute URL of the site root, always ending in ``/``."""
+    language: str
+    """BCP 47 language tag of the site (``en``, ``en-GB``)."""
+    timezone: ZoneInfo
+    """The newsroom's time zone: datetimes without an offset are in it, and
+    permalink dates are taken in it."""
+    permalink: str
+    """Article URL pattern, e.g. ``/{section}/{yyyy}/{mm}/{dd}/{slug}/``."""
+    per_page: int
+    """Articles per listing page."""
+    feed_items: int
+    """Articles per RSS feed."""
+    sections: tuple[SectionConfig, ...]
+    """Sections given a title and an order; others follow alphabetically."""
+    unsafe_html: bool
+    """When True, raw HTML in Markdown bodies is passed through unescaped."""
+    description: str = ""
+    """One sentence about the site, used by feeds and the home page."""
+    home_latest: int = 10
+    """How many of the newest articles the home page leads with."""
+    home_per_section: int = 5
+    """How many articles each section block on the home page shows."""
+
+    @property
+    def base_path(self) -> str:
+        """The path part of ``base_url`` (``/`` or ``/news/``), prefixed to every link."""
+        rest = self.base_url.split("://", 1)[-1]
+        slash = rest.find("/")
+        return rest[slash:] if slash >= 0 else "/"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A source the article cites."""
+
+    name: str
+    """What the reader sees (``TASS``)."""
+    url: str
+    """Absolute http(s) URL of the source."""
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image attached to an article; the first one is the lead image."""
+
+    url: str
+    """Where a page links the image: root-relative (``/images/a.jpg``) or absolute."""
+    absolute_url: str
+    """The image's absolute URL, for feeds and sharing."""
+    caption: str
+    """What the picture shows; may be empty."""
+    credit: str
+    """Who took or supplied it (``Omar Haj Kadour/AFP via Getty Images``); may be empty."""
+    alt: str
+    """Text alternative for readers who cannot see it; defaults to the caption."""
+    media_type: str
+    """MIME type guessed from the file name (``image/jpeg``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A file that lies beside an article and is copied next to its page."""
+
+    source: Path
+    """The file in the content tree."""
+    output_path: str
+    """Where it goes, relative to the output directory (``world/2024/.../a.jpg``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A section of the site: ``world``, ``business``."""
+
+    slug: str
+    """URL segment (``world-news``); sections are identified by it."""
+    title: str
+    """Display title: from ``newsgen.yaml`` or the name as articles write it."""
+    url: str
+    """Root-relative URL of the section's front page (``/world-news/``)."""
+    feed_url: str
+    """Root-relative URL of the section's RSS feed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One published article, validated and rendered."""
+
+    source_path: str
+    """The Markdown file, relative to the site root (``content/world/bases.md``)."""
+    headline: str
+    """The headline, as plain text."""
+    date: datetime
+    """Publication time, timezone-aware."""
+    updated: datetime | None
+    """Time of the last update, timezone-aware, or None."""
+    section: Section
+    """The section the article belongs to."""
+    slug: str
+    """The article's URL segment."""
+    summary: str
+    """Standfirst as plain text: front matter ``summary`` or the first paragraph."""
+    bylines: tuple[str, ...]
+    """Author names, in the order given."""
+    tags: tuple[str, ...]
+    """Tags as written, duplicates removed."""
+    sources: tuple[Source, ...]
+    """Cited sources."""
+    images: tuple[Image, ...]
+    """Images; the first is the lead image."""
+    draft: bool
+    """True for drafts (only built with ``--drafts``)."""
+    extra: Mapping[str, Any]
+    """Site-specific fields from front matter ``extra:``, unchecked."""
+    body_html: str
+    """The rendered body (safe HTML)."""
+    url: str
+    """Root-relative URL of the article page (``/world/2024/12/16/slug/``)."""
+    permalink: str
+    """Absolute URL of the article page."""
+    output_path: str
+    """The page's file, relative to the output directory (``world/.../index.html``)."""
+    assets: tuple[Asset, ...] = field(default=())
+    """Files beside the article that are copied next to its page."""
+
+    @property
+    def lead_image(self) -> Image | None:
+        """The first image, or None."""
+        return self.images[0] if self.images else None
+
+    @property
+    def modified(self) -> datetime:
+        """The latest of ``date`` and ``updated``."""
+        return self.updated if self.updated and self.updated > self.date else self.date
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    """One entry of a listing's page navigation."""
+
+    label: str
+    """Text of the link: ``Latest``, a page number, or ``…`` for a gap."""
+    url: str | None
+    """Root-relative URL, or None for a gap."""
+    current: bool = False
+    """True for the page being shown."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListingPage:
+    """One page of a paginated listing (a section index, later tags and archives).
+
+    Numbered pages are counted from the oldest end, so page 1 holds the oldest
+    articles and a full page never changes when new articles arrive. The front
+    page (``number`` None) shows the newest ``per_page`` articles.
+    """
+
+    title: str
+    """The listing's title (``World News``)."""
+    items: tuple[Article, ...]
+    """The articles on this page, newest first."""
+    number: int | None
+    """The page number, or None for the listing's front page."""
+    total: int
+    """How many numbered pages the listing has (0 when everything fits the front)."""
+    url: str
+    """Root-relative URL of this page."""
+    output_path: str
+    """File of this page, relative to the output directory."""
+    newer_url: str | None
+    """The page with the next newer articles, or None on the front page."""
+    older_url: str | None
+    """The page with the next older articles, or None on page 1."""
+    links: tuple[PageLink, ...]
+    """Navigation: the front page, then page numbers newest to oldest, with gaps."""
+
+
+@dataclass(frozen=True, slots=True)
+class SectionBlock:
+    """A section's newest articles, as shown on the home page."""
+
+    section: Section
+    """The section."""
+    articles: tuple[Article, ...]
+    """Its newest articles, newest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything a build renders, derived from the config and the articles."""
+
+    config: SiteConfig
+    """The validated site configuration."""
+    articles: tuple[Article, ...]
+    """Every article being published, newest first."""
+    sections: tuple[Section, ...]
+    """Sections in display order (config order, then alphabetical)."""
+    section_pages: Mapping[str, tuple[ListingPage, ...]]
+    """Each section's listing pages by section slug, front page first."""
+    latest: tuple[Article, ...]
+    """The newest articles across the site, for the home page."""
+    home_blocks: tuple[SectionBlock, ...]
+    """One block per section for the home page, in section order."""
+    feed_url: str = "/feed.xml"
+    """Root-relative URL of the site's RSS feed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file of the built site."""
+
+    path: str
+    """Where it goes, relative to the output directory, ``/``-separated."""
+    data: bytes
+    """Its bytes."""
+    source: str
+    """What it was made from, for error messages (``content/world/a.md``, ``feed``)."""

@@ -1,0 +1,122 @@
+"""The Jinja environment and the HTML pages of a Site.
+
+Templates come from the site's ``templates/`` first, then the default theme,
+file by file. Autoescape is on for every template; templates receive the
+models of ``newsgen.models`` and the filters listed in FILTERS.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import Problem, Problems
+from .models import Output, Site, SiteConfig
+from .urls import href
+
+TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".json")
+
+
+def make_environment(template_dirs: Sequence[Path], config: SiteConfig) -> jinja2.Environment:
+    """Return the Jinja environment: autoescaping, strict undefined, newsgen's filters."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(_filters(config))
+    env.globals["static_url"] = lambda path: href(config.base_path, "/" + path.lstrip("/"))
+    return env
+
+
+def render_pages(site: Site, env: jinja2.Environment, problems: Problems) -> list[Output]:
+    """Render every HTML page of ``site``: home, articles, section listings, 404.
+
+    A template error is recorded in ``problems`` (naming the template file
+    and line) and that page is left out.
+    """
+    outputs: list[Output] = []
+    for job in _page_jobs(site):
+        template_name, output_path, source, context = job
+        html = render_template(env, template_name, context, source, problems)
+        if html is not None:
+            outputs.append(Output(output_path, html.encode("utf-8"), source))
+    return outputs
+
+
+def render_template(
+    env: jinja2.Environment, name: str, context: dict[str, Any], source: str, problems: Problems
+) -> str | None:
+    """Render template ``name`` with ``context``; on error record it and return None."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateError as error:
+        problems.extend([template_problem(error, name, source)])
+        return None
+
+
+def template_problem(error: jinja2.TemplateError, name: str, source: str) -> Problem:
+    """Return a Problem naming the template file and line where ``error`` happened."""
+    path, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if not path:
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            if frame.filename.endswith(TEMPLATE_SUFFIXES):
+                path, line = frame.filename, frame.lineno
+                break
+    message = getattr(error, "message", None) or str(error)
+    return Problem(
+        path=str(path or name), line=line or 1, field=None,
+        message=f"template error while rendering {source}: {message}",
+    )
+
+
+_PageJob = tuple[str, str, str, dict[str, Any]]
+
+
+def _page_jobs(site: Site) -> Iterator[_PageJob]:
+    yield "home.html", "index.html", "home page", {"site": site}
+    yield "404.html", "404.html", "404 page", {"site": site}
+    for article in site.articles:
+        yield "article.html", article.output_path, article.source_path, {
+            "site": site, "article": article,
+        }
+    for section in site.sections:
+        for page in site.section_pages[section.slug]:
+            yield "section.html", page.output_path, f"section {section.title}", {
+                "site": site, "section": section, "page": page,
+            }
+
+
+def _filters(config: SiteConfig) -> dict[str, Callable[..., str]]:
+    zone = config.timezone
+
+    def isodate(moment: datetime) -> str:
+        return moment.astimezone(zone).isoformat()
+
+    def date(moment: datetime) -> str:
+        local = moment.astimezone(zone)
+        return f"{local.day} {local.strftime('%B %Y')}"
+
+    def date_time(moment: datetime) -> str:
+        local = moment.astimezone(zone)
+        if (local.hour, local.minute) == (0, 0):
+            return date(local)
+        return f"{date(local)}, {local:%H:%M} {local.tzname()}"
+
+    return {"isodate": isodate, "date": date, "datetime": date_time, "names": join_names}
+
+
+def join_names(names: Sequence[str]) -> str:
+    """Return names as prose: ``A``, ``A and B``, ``A, B and C``."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"

@@ -1,0 +1,110 @@
+"""Articles + config -> the Site model: sections, their listings, the home page.
+
+No I/O. Output path collisions between articles are found here, because this
+is the first stage that sees every article at once.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+
+from .errors import Problems
+from .models import Article, Section, SectionBlock, Site, SiteConfig
+from .paginate import paginate
+from .urls import href, make_slug
+
+
+def build_site(config: SiteConfig, articles: Iterable[Article], problems: Problems) -> Site:
+    """Return the Site for ``articles`` (already filtered for drafts).
+
+    Records an error for each pair of articles that map to the same output
+    path, also when the paths differ only in letter case or Unicode form.
+    """
+    ordered = sorted(articles, key=_newest_first)
+    find_collisions(((a.output_path, a.source_path) for a in ordered), problems)
+    sections = _canonical_sections(config, ordered)
+    ordered = [replace(a, section=sections[a.section.slug]) for a in ordered]
+    section_order = _section_order(config, sections)
+    by_section: dict[str, list[Article]] = defaultdict(list)
+    for article in ordered:
+        by_section[article.section.slug].append(article)
+    section_pages = {
+        section.slug: paginate(
+            section.title, by_section[section.slug], config.per_page, section.url, config.base_path
+        )
+        for section in section_order
+    }
+    blocks = tuple(
+        SectionBlock(section, tuple(by_section[section.slug][: config.home_per_section]))
+        for section in section_order
+    )
+    return Site(
+        config=config,
+        articles=tuple(ordered),
+        sections=tuple(section_order),
+        section_pages=section_pages,
+        latest=tuple(ordered[: config.home_latest]),
+        home_blocks=blocks,
+        feed_url=href(config.base_path, "/feed.xml"),
+    )
+
+
+def output_key(path: str) -> str:
+    """Return the form of an output path under which two paths collide on some disk.
+
+    Case-insensitive file systems (macOS, Windows) and Unicode normalisation
+    (NFC vs NFD) both make different strings name the same file.
+    """
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+def find_collisions(outputs: Iterable[tuple[str, str]], problems: Problems) -> None:
+    """Record an error for each output path claimed by more than one source.
+
+    ``outputs`` yields ``(output_path, source_shown)`` pairs.
+    """
+    claimed: dict[str, tuple[str, str]] = {}
+    for path, source in outputs:
+        key = output_key(path)
+        if key in claimed:
+            other_path, other_source = claimed[key]
+            how = "" if other_path == path else f" ({other_path} differs only in case or accents)"
+            problems.error(
+                source, 1, None,
+                f"writes {path}, which {other_source} also writes{how}; "
+                "give one of them a different 'slug:' or date",
+            )
+        else:
+            claimed[key] = (path, source)
+
+
+def _newest_first(article: Article) -> tuple[float, str, str]:
+    return (-article.date.timestamp(), article.headline, article.source_path)
+
+
+def _canonical_sections(config: SiteConfig, articles: list[Article]) -> dict[str, Section]:
+    """One Section per slug, titled from config or the most used spelling."""
+    configured = {make_slug(entry.name): entry.title for entry in config.sections}
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    examples: dict[str, Section] = {}
+    for article in articles:
+        spellings[article.section.slug][article.section.title] += 1
+        examples.setdefault(article.section.slug, article.section)
+    sections: dict[str, Section] = {}
+    for slug, example in examples.items():
+        counts = spellings[slug]
+        title = configured.get(slug) or min(counts, key=lambda name: (-counts[name], name))
+        sections[slug] = replace(example, title=title)
+    return sections
+
+
+def _section_order(config: SiteConfig, sections: dict[str, Section]) -> list[Section]:
+    order = [make_slug(entry.name) for entry in config.sections]
+    first = [sections[slug] for slug in order if slug in sections]
+    rest = sorted(
+        (s for slug, s in sections.items() if slug not in order), key=lambda s: s.title.casefold()
+    )
+    return first + rest

@@ -1,0 +1,64 @@
+"""Slugs, permalinks and output paths. Pure functions; no I/O."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from slugify import slugify
+
+SLUG_LENGTH = 80
+_VALID_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def make_slug(text: str, max_length: int = SLUG_LENGTH) -> str:
+    """Return the URL slug of ``text``: lowercase ASCII words joined by hyphens.
+
+    At most ``max_length`` characters, cut at a word boundary; may be empty
+    when ``text`` has no letters or digits (an emoji-only headline).
+    """
+    return slugify(text, max_length=max_length, word_boundary=True)
+
+
+def is_valid_slug(slug: str) -> bool:
+    """Return True when ``slug`` is lowercase ASCII letters and digits joined by single hyphens."""
+    return bool(_VALID_SLUG.match(slug))
+
+
+def article_path(pattern: str, section_slug: str, slug: str, local_date: datetime) -> str:
+    """Return an article's site path (``/world/2024/12/16/slug/``) from a permalink pattern.
+
+    ``local_date`` must already be in the site's time zone.
+    """
+    return pattern.format(
+        section=section_slug,
+        yyyy=f"{local_date.year:04d}",
+        mm=f"{local_date.month:02d}",
+        dd=f"{local_date.day:02d}",
+        slug=slug,
+    )
+
+
+def listing_path(base: str, number: int | None) -> str:
+    """Return the site path of a listing page: ``base`` itself or ``base/page/N/``."""
+    return base if number is None else f"{base}page/{number}/"
+
+
+def output_file(site_path: str) -> str:
+    """Return the output file for a site path: ``/a/b/`` -> ``a/b/index.html``."""
+    relative = site_path.lstrip("/")
+    if not relative or relative.endswith("/"):
+        return relative + "index.html"
+    return relative
+
+
+def href(base_path: str, site_path: str) -> str:
+    """Return a root-relative link: the site's base path joined with ``site_path``."""
+    return base_path.rstrip("/") + "/" + site_path.lstrip("/")
+
+
+def absolute(base_url: str, site_path: str) -> str:
+    """Return the absolute URL of ``site_path`` under ``base_url``."""
+    scheme, rest = base_url.split("://", 1)
+    host = rest.split("/", 1)[0]
+    return f"{scheme}://{host}{site_path}" if site_path.startswith("/") else base_url + site_path

@@ -1,0 +1,137 @@
+"""Write a built site so that a failed or interrupted build loses nothing.
+
+Everything is written into a fresh staging directory beside the output
+directory; only when all of it is written is the old output swapped out and
+the new one in. The output directory carries a marker file, and newsgen
+never replaces a non-empty directory that lacks it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import NewsgenError
+from .models import Output
+
+MARKER = ".newsgen-output"
+MARKER_TEXT = "This directory is written by newsgen; each build replaces it whole.\n"
+STAGING_PREFIX = ".newsgen-staging-"
+RETIRED_PREFIX = ".newsgen-retired-"
+
+
+class OutputError(NewsgenError):
+    """The output directory cannot be used safely."""
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """A file copied unchanged into the output (static files, article images)."""
+
+    source: Path
+    """The file to copy."""
+    path: str
+    """Where it goes, relative to the output directory."""
+    origin: str
+    """What it was found as, for error messages (``static/css/a.css``)."""
+
+
+def check_output_dir(output: Path, site_root: Path) -> None:
+    """Raise OutputError when writing to ``output`` could destroy someone's files.
+
+    Refused: the site root itself, a folder inside ``content/``, a folder
+    holding ``content/``, ``templates/`` or ``static/``, and an existing
+    non-empty folder that newsgen did not make.
+    """
+    output, root = output.resolve(), site_root.resolve()
+    content = root / "content"
+    if output == root or output in root.parents:
+        raise OutputError(f"output {output} would replace the site itself; use e.g. {root / 'public'}")
+    if output == content or content in output.parents:
+        raise OutputError(f"output {output} lies inside content/; choose a folder outside it")
+    for name in ("content", "templates", "static"):
+        if (output / name).exists():
+            raise OutputError(
+                f"output {output} holds a {name}/ folder, so it looks like a site, not newsgen output"
+            )
+    if output.is_symlink() or (output.exists() and not output.is_dir()):
+        raise OutputError(f"output {output} is not a directory newsgen made; choose another")
+    if output.is_dir() and not (output / MARKER).exists() and any(output.iterdir()):
+        raise OutputError(
+            f"output {output} is not empty and was not made by newsgen (no {MARKER} file); "
+            "choose an empty or new folder"
+        )
+
+
+def write_site(output: Path, outputs: Iterable[Output], copies: Iterable[Copy]) -> int:
+    """Write ``outputs`` and ``copies`` as the new contents of ``output``; return the file count.
+
+    The previous contents stay in place until the new tree is complete.
+    """
+    parent = output.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(parent, output.name)
+    staging = parent / f"{STAGING_PREFIX}{output.name}-{os.getpid()}"
+    staging.mkdir()
+    try:
+        count = _fill(staging, outputs, copies)
+        _swap_in(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return count
+
+
+def _fill(staging: Path, outputs: Iterable[Output], copies: Iterable[Copy]) -> int:
+    count = 0
+    made: set[Path] = set()
+
+    def target(path: str) -> Path:
+        destination = staging / path
+        if destination.parent not in made:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            made.add(destination.parent)
+        return destination
+
+    for copy in copies:
+        shutil.copyfile(copy.source, target(copy.path))
+        count += 1
+    for output in outputs:
+        target(output.path).write_bytes(output.data)
+        count += 1
+    (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    return count
+
+
+def _swap_in(staging: Path, output: Path) -> None:
+    if not output.exists():
+        staging.rename(output)
+        return
+    retired = output.parent / f"{RETIRED_PREFIX}{output.name}-{os.getpid()}"
+    output.rename(retired)
+    try:
+        staging.rename(output)
+    except BaseException:
+        retired.rename(output)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _remove_leftovers(parent: Path, name: str) -> None:
+    """Clean up after a build that was interrupted.
+
+    A retired tree with no output beside it is the last good site, caught
+    between the two renames of a swap: it is put back. Other staging and
+    retired trees are deleted.
+    """
+    output = parent / name
+    retired = sorted(p for p in parent.glob(f"{RETIRED_PREFIX}{name}-*") if p.is_dir())
+    if not output.exists() and retired:
+        retired[-1].rename(output)
+    for prefix in (STAGING_PREFIX, RETIRED_PREFIX):
+        for leftover in parent.glob(f"{prefix}{name}-*"):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
