@@ -140,7 +140,9 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         problems.error(
-            shown, line, None,
+            shown,
+            line,
+            None,
             f"is not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start}; "
             "save the file as UTF-8",
         )

@@ -76,17 +76,28 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--section", required=True, help="the section, e.g. world")
     new.add_argument("--date", help="ISO 8601 date or datetime (default: now)")
     new.add_argument("--byline", action="append", default=[], help="author name (repeatable)")
-    new.add_argument("--source", type=Path, default=Path("."), metavar="DIR",
-                     help="the site root (default: current directory)")
+    new.add_argument(
+        "--source",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site root (default: current directory)",
+    )
     new.set_defaults(run=run_new)
     return parser
 
 
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--source", type=Path, default=Path("."), metavar="DIR",
-                        help="the site root with newsgen.yaml and content/ (default: .)")
-    parser.add_argument("--output", type=Path, metavar="DIR",
-                        help="the output directory (default: SOURCE/public)")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site root with newsgen.yaml and content/ (default: .)",
+    )
+    parser.add_argument(
+        "--output", type=Path, metavar="DIR", help="the output directory (default: SOURCE/public)"
+    )
     parser.add_argument("--drafts", action="store_true", help="include draft articles")
 
 

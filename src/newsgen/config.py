@@ -61,7 +61,9 @@ def load_config(site_root: Path, base_url_override: str | None = None) -> SiteCo
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise BuildFailed(_single(shown, f"not found in {site_root}; create one with 'newsgen init'"))
+        raise BuildFailed(
+            _single(shown, f"not found in {site_root}; create one with 'newsgen init'")
+        ) from None
     except (OSError, UnicodeDecodeError) as error:
         raise BuildFailed(_single(shown, f"cannot be read: {error}")) from None
     try:
@@ -83,7 +85,9 @@ def parse_config(loaded: LoadedMapping, shown: str, base_url_override: str | Non
     for name in data:
         if name not in _KEYS_BY_NAME:
             problems.error(
-                shown, loaded.line_of(name), name,
+                shown,
+                loaded.line_of(name),
+                name,
                 f"unknown key{did_you_mean(name, _KEYS_BY_NAME)}",
             )
     for key in CONFIG_KEYS:
@@ -111,7 +115,10 @@ def _build_config(
 
     base_url = values["base_url"].strip()
     if not re.match(r"^https?://[^/\s]+", base_url):
-        fail("base_url", f"'{base_url}' is not an absolute http(s) URL, e.g. https://news.example.com/")
+        fail(
+            "base_url",
+            f"'{base_url}' is not an absolute http(s) URL, e.g. https://news.example.com/",
+        )
     if not base_url.endswith("/"):
         base_url += "/"
     if not values["title"].strip():
@@ -185,7 +192,9 @@ def _parse_sections(
         for key in entry:
             if key not in _SECTION_KEYS:
                 problems.error(
-                    shown, loaded.line_of(f"{where}.{key}"), f"{where}.{key}",
+                    shown,
+                    loaded.line_of(f"{where}.{key}"),
+                    f"{where}.{key}",
                     f"unknown key{did_you_mean(str(key), _SECTION_KEYS)}",
                 )
         name, title = entry.get("name"), entry.get("title", entry.get("name"))
@@ -204,13 +213,17 @@ def _parse_markdown(
     for key in options:
         if key not in _MARKDOWN_KEYS:
             problems.error(
-                shown, loaded.line_of(f"markdown.{key}"), f"markdown.{key}",
+                shown,
+                loaded.line_of(f"markdown.{key}"),
+                f"markdown.{key}",
                 f"unknown key{did_you_mean(str(key), _MARKDOWN_KEYS)}",
             )
     unsafe = options.get("unsafe_html", False)
     if not isinstance(unsafe, bool):
         problems.error(
-            shown, loaded.line_of("markdown.unsafe_html"), "markdown.unsafe_html",
+            shown,
+            loaded.line_of("markdown.unsafe_html"),
+            "markdown.unsafe_html",
             "must be true or false",
         )
         return False
@@ -224,7 +237,13 @@ def _is_kind(value: Any, kind: type | tuple[type, ...]) -> bool:
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "text", int: "a whole number", list: "a list", dict: "a mapping", bool: "true or false"}
+    names = {
+        str: "text",
+        int: "a whole number",
+        list: "a list",
+        dict: "a mapping",
+        bool: "true or false",
+    }
     return names.get(kind, str(kind)) if isinstance(kind, type) else "a value"
 
 

@@ -74,7 +74,9 @@ def discover_content(site_root: Path, problems: Problems) -> ContentTree:
         visited.add(resolved)
         if not _inside(resolved, root):
             problems.error(
-                _shown(site_root, here), 1, None,
+                _shown(site_root, here),
+                1,
+                None,
                 "is a link to a folder outside content/; copy the files in instead",
             )
             dirnames[:] = []
@@ -86,7 +88,9 @@ def discover_content(site_root: Path, problems: Problems) -> ContentTree:
             relative = path.relative_to(content).as_posix()
             if path.is_symlink() and not _inside(path.resolve(), root):
                 problems.error(
-                    _shown(site_root, path), 1, None,
+                    _shown(site_root, path),
+                    1,
+                    None,
                     "is a link to a file outside content/; copy the file in instead",
                 )
             elif name.endswith(ARTICLE_SUFFIX):

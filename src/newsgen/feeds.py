@@ -37,28 +37,50 @@ def render_feeds(site: Site, generator: str) -> list[Output]:
     """Return the site feed ``/feed.xml`` and one ``/{section}/feed.xml`` per section."""
     config = site.config
     outputs = [
-        Output("feed.xml", rss_feed(
-            site, config.title, config.base_url, config.description or config.title,
-            site.articles, site.feed_url, generator,
-        ), "site feed"),
+        Output(
+            "feed.xml",
+            rss_feed(
+                site,
+                config.title,
+                config.base_url,
+                config.description or config.title,
+                site.articles,
+                site.feed_url,
+                generator,
+            ),
+            "site feed",
+        ),
     ]
     for section in site.sections:
-        articles = [page_item for page in site.section_pages[section.slug] for page_item in page.items]
-        outputs.append(Output(
-            section.feed_url[len(config.base_path):],
-            rss_feed(
-                site, f"{section.title} – {config.title}", absolute(config.base_url, section.url),
-                f"The latest from {section.title} at {config.title}",
-                articles, section.feed_url, generator,
-            ),
-            f"feed of section {section.title}",
-        ))
+        articles = [
+            page_item for page in site.section_pages[section.slug] for page_item in page.items
+        ]
+        outputs.append(
+            Output(
+                section.feed_url[len(config.base_path) :],
+                rss_feed(
+                    site,
+                    f"{section.title} – {config.title}",
+                    absolute(config.base_url, section.url),
+                    f"The latest from {section.title} at {config.title}",
+                    articles,
+                    section.feed_url,
+                    generator,
+                ),
+                f"feed of section {section.title}",
+            )
+        )
     return outputs
 
 
 def rss_feed(
-    site: Site, title: str, link: str, description: str,
-    articles: Sequence[Article], feed_url: str, generator: str,
+    site: Site,
+    title: str,
+    link: str,
+    description: str,
+    articles: Sequence[Article],
+    feed_url: str,
+    generator: str,
 ) -> bytes:
     """Return an RSS 2.0 document of the newest ``feed_items`` of ``articles``."""
     config = site.config
@@ -72,9 +94,15 @@ def rss_feed(
     _sub(channel, "generator", generator)
     if items:
         _sub(channel, "lastBuildDate", format_datetime(max(a.modified for a in items)))
-    _sub(channel, _ns("atom", "link"), attrib={
-        "href": absolute(config.base_url, feed_url), "rel": "self", "type": "application/rss+xml",
-    })
+    _sub(
+        channel,
+        _ns("atom", "link"),
+        attrib={
+            "href": absolute(config.base_url, feed_url),
+            "rel": "self",
+            "type": "application/rss+xml",
+        },
+    )
     for article in items:
         _item(channel, article, config.base_url)
     ET.indent(rss)
@@ -95,9 +123,15 @@ def _item(channel: ET.Element, article: Article, base_url: str) -> None:
         _sub(item, "category", category)
     image = article.lead_image
     if image:
-        media = _sub(item, _ns("media", "content"), attrib={
-            "url": image.absolute_url, "medium": "image", "type": image.media_type,
-        })
+        media = _sub(
+            item,
+            _ns("media", "content"),
+            attrib={
+                "url": image.absolute_url,
+                "medium": "image",
+                "type": image.media_type,
+            },
+        )
         if image.caption:
             _sub(media, _ns("media", "description"), image.caption)
         if image.credit:
@@ -121,4 +155,3 @@ def _sub(
     if text is not None:
         element.text = xml_text(text)
     return element
-

@@ -92,7 +92,9 @@ class FieldReader:
         if value is MISSING or value is None:
             return []
         if not isinstance(value, list):
-            self.error(field, f"must be a list of {{{', '.join(keys)}}} entries, not {describe(value)}")
+            self.error(
+                field, f"must be a list of {{{', '.join(keys)}}} entries, not {describe(value)}"
+            )
             return []
         items: list[tuple[str, dict]] = []
         for index, item in enumerate(value):
@@ -107,7 +109,9 @@ class FieldReader:
                 items.append((path, item))
         return items
 
-    def moment(self, field: str, value: Any, zone: ZoneInfo, required: bool = False) -> datetime | None:
+    def moment(
+        self, field: str, value: Any, zone: ZoneInfo, required: bool = False
+    ) -> datetime | None:
         """Return ``value`` as a timezone-aware datetime, or None.
 
         Accepts YAML dates and datetimes and ISO 8601 text; a value without an
@@ -115,7 +119,9 @@ class FieldReader:
         """
         if value is MISSING or value is None:
             if required:
-                self.error(field, "is required: an ISO 8601 date like 2024-12-16 or 2024-12-16T09:30")
+                self.error(
+                    field, "is required: an ISO 8601 date like 2024-12-16 or 2024-12-16T09:30"
+                )
             return None
         parsed = parse_moment(value)
         if parsed is None:

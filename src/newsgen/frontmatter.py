@@ -99,7 +99,9 @@ def load_yaml_mapping(text: str, first_line: int, what: str = "front matter") ->
     a key given twice, anchors and aliases, or more than 64 KiB of text.
     """
     if len(text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
-        raise FrontMatterError(first_line, f"{what} is larger than 64 KiB; move long text to the body")
+        raise FrontMatterError(
+            first_line, f"{what} is larger than 64 KiB; move long text to the body"
+        )
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()

@@ -26,8 +26,18 @@ from .suggest import did_you_mean
 from .urls import absolute, article_path, href, is_valid_slug, make_slug, output_file
 
 FRONT_MATTER_KEYS = (
-    "headline", "date", "section", "slug", "summary", "byline", "tags",
-    "sources", "images", "updated", "draft", "extra",
+    "headline",
+    "date",
+    "section",
+    "slug",
+    "summary",
+    "byline",
+    "tags",
+    "sources",
+    "images",
+    "updated",
+    "draft",
+    "extra",
 )
 SOURCE_KEYS = ("name", "url")
 IMAGE_KEYS = ("src", "caption", "credit", "alt")
@@ -48,7 +58,9 @@ class LoadContext:
     """Non-article files under ``content/``, relative to it."""
 
 
-def load_article(source: SourceFile, text: str, context: LoadContext, problems: Problems) -> Article | None:
+def load_article(
+    source: SourceFile, text: str, context: LoadContext, problems: Problems
+) -> Article | None:
     """Validate ``text`` (the contents of ``source``) and return its Article.
 
     Every problem is recorded in ``problems``; returns None when the article
@@ -80,7 +92,9 @@ def _build_article(
     published = reader.moment("date", reader.get("date"), config.timezone, required=True)
     updated = reader.moment("updated", reader.get("updated"), config.timezone)
     if published and updated and updated < published:
-        reader.error("updated", f"{updated.isoformat()} is earlier than date {published.isoformat()}")
+        reader.error(
+            "updated", f"{updated.isoformat()} is earlier than date {published.isoformat()}"
+        )
     section = _section(source, reader, config)
     slug = _slug(reader, headline)
     bylines = reader.text_list("byline", reader.get("byline"), allow_single=True)
@@ -95,7 +109,9 @@ def _build_article(
     if None in (headline, published, section, slug):
         return None
     assert headline and published and section and slug  # narrowed for the type checker
-    site_path = article_path(config.permalink, section.slug, slug, published.astimezone(config.timezone))
+    site_path = article_path(
+        config.permalink, section.slug, slug, published.astimezone(config.timezone)
+    )
     url = href(config.base_path, site_path)
     images, assets = _images(reader, source, context, url)
     return Article(
@@ -126,7 +142,8 @@ def _section(source: SourceFile, reader: FieldReader, config: SiteConfig) -> Sec
         name: str | None = folder_title(source.folder_section)
     elif value is MISSING:
         reader.error(
-            "section", "is required for an article outside a section folder; "
+            "section",
+            "is required for an article outside a section folder; "
             "add 'section: world' or move the file into content/world/",
         )
         return None
@@ -175,7 +192,9 @@ def _sources(reader: FieldReader) -> list[Source]:
         if url is None:
             continue
         if url.lower().startswith(_UNSAFE_SCHEMES):
-            reader.warning(f"{path}.url", f"'{url[:40]}' is not a web address; the source was left out")
+            reader.warning(
+                f"{path}.url", f"'{url[:40]}' is not a web address; the source was left out"
+            )
             continue
         if not url.lower().startswith(SAFE_SCHEMES) or len(url) <= len("https://"):
             reader.error(f"{path}.url", f"'{url}' must be an absolute http(s) URL")
@@ -204,19 +223,26 @@ def _images(
             assets.append(asset)
         if alt is None and not caption:
             reader.warning(f"{path}.alt", "the image has no alt text or caption; add 'alt:'")
-        images.append(Image(
-            url=url,
-            absolute_url=absolute(context.config.base_url, url),
-            caption=caption,
-            credit=credit,
-            alt=alt if alt is not None else caption,
-            media_type=mimetypes.guess_type(src)[0] or "image/jpeg",
-        ))
+        images.append(
+            Image(
+                url=url,
+                absolute_url=absolute(context.config.base_url, url),
+                caption=caption,
+                credit=credit,
+                alt=alt if alt is not None else caption,
+                media_type=mimetypes.guess_type(src)[0] or "image/jpeg",
+            )
+        )
     return images, assets
 
 
 def _locate_image(
-    reader: FieldReader, field: str, src: str, source: SourceFile, context: LoadContext, page_url: str
+    reader: FieldReader,
+    field: str,
+    src: str,
+    source: SourceFile,
+    context: LoadContext,
+    page_url: str,
 ) -> tuple[str, Asset | None] | None:
     """Return the image's link and, for a file beside the article, the asset to copy."""
     lowered = src.lower()
@@ -238,11 +264,12 @@ def _locate_image(
     relative = posixpath.normpath(posixpath.join(folder, src))
     if relative not in context.content_assets:
         reader.error(
-            field, f"'{src}' names no file beside the article (looked for content/{relative}); "
+            field,
+            f"'{src}' names no file beside the article (looked for content/{relative}); "
             "site-wide images start with '/' and live in static/",
         )
         return None
-    page_folder = page_url[len(config.base_path.rstrip("/")):].lstrip("/")
+    page_folder = page_url[len(config.base_path.rstrip("/")) :].lstrip("/")
     asset = Asset(source=context.content_root / relative, output_path=page_folder + src)
     return page_url + src, asset
 
@@ -269,7 +296,6 @@ def _unique(names: list[str]) -> list[str]:
 
 def _host(url: str) -> str:
     return url.split("://", 1)[1].split("/", 1)[0]
-
 
 
 def folder_title(folder: str) -> str:

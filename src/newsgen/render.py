@@ -73,7 +73,9 @@ def template_problem(error: jinja2.TemplateError, name: str, source: str) -> Pro
                 break
     message = getattr(error, "message", None) or str(error)
     return Problem(
-        path=str(path or name), line=line or 1, field=None,
+        path=str(path or name),
+        line=line or 1,
+        field=None,
         message=f"template error while rendering {source}: {message}",
     )
 
@@ -85,14 +87,27 @@ def _page_jobs(site: Site) -> Iterator[_PageJob]:
     yield "home.html", "index.html", "home page", {"site": site}
     yield "404.html", "404.html", "404 page", {"site": site}
     for article in site.articles:
-        yield "article.html", article.output_path, article.source_path, {
-            "site": site, "article": article,
-        }
+        yield (
+            "article.html",
+            article.output_path,
+            article.source_path,
+            {
+                "site": site,
+                "article": article,
+            },
+        )
     for section in site.sections:
         for page in site.section_pages[section.slug]:
-            yield "section.html", page.output_path, f"section {section.title}", {
-                "site": site, "section": section, "page": page,
-            }
+            yield (
+                "section.html",
+                page.output_path,
+                f"section {section.title}",
+                {
+                    "site": site,
+                    "section": section,
+                    "page": page,
+                },
+            )
 
 
 def _filters(config: SiteConfig) -> dict[str, Callable[..., str]]:

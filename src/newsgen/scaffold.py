@@ -52,7 +52,9 @@ def init_site(directory: Path) -> list[Path]:
     """
     config_path = directory / CONFIG_FILE
     if config_path.exists() or (directory / "content").exists():
-        raise NewsgenError(f"{directory} already holds a site ({CONFIG_FILE} or content/); not touched")
+        raise NewsgenError(
+            f"{directory} already holds a site ({CONFIG_FILE} or content/); not touched"
+        )
     article = directory / "content" / "news" / "welcome-to-your-newsgen-archive.md"
     article.parent.mkdir(parents=True, exist_ok=True)
     title = yaml.safe_dump(directory.resolve().name.replace("-", " ").title() or "News").strip()
@@ -80,7 +82,9 @@ def new_article(
     moment = _moment(when, config.timezone)
     path = site_root / "content" / section_slug / f"{slug}.md"
     if path.exists():
-        raise NewsgenError(f"{path} already exists; it was not overwritten (choose another headline)")
+        raise NewsgenError(
+            f"{path} already exists; it was not overwritten (choose another headline)"
+        )
     front = {"headline": headline.strip(), "date": moment.isoformat(), "section": section.strip()}
     if bylines:
         front["byline"] = bylines if len(bylines) > 1 else bylines[0]
@@ -98,5 +102,7 @@ def _moment(when: str | None, zone: object) -> datetime:
         return datetime.now(tz=zone).replace(microsecond=0)  # type: ignore[arg-type]
     parsed = parse_moment(when)
     if parsed is None:
-        raise UsageError(f"--date '{when}' is not an ISO 8601 date like 2024-12-16 or 2024-12-16T09:30")
+        raise UsageError(
+            f"--date '{when}' is not an ISO 8601 date like 2024-12-16 or 2024-12-16T09:30"
+        )
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ from .errors import BuildFailed, UsageError
 class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     """Serves files of the output directory; unknown paths get the site's 404 page."""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         """Keep the terminal for build messages: only errors are logged."""
         if args and str(args[1]).startswith(("4", "5")) and str(args[1]) != "404":
             super().log_message(format, *args)

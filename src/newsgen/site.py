@@ -73,7 +73,9 @@ def find_collisions(outputs: Iterable[tuple[str, str]], problems: Problems) -> N
             other_path, other_source = claimed[key]
             how = "" if other_path == path else f" ({other_path} differs only in case or accents)"
             problems.error(
-                source, 1, None,
+                source,
+                1,
+                None,
                 f"writes {path}, which {other_source} also writes{how}; "
                 "give one of them a different 'slug:' or date",
             )

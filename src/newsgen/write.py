@@ -49,13 +49,15 @@ def check_output_dir(output: Path, site_root: Path) -> None:
     output, root = output.resolve(), site_root.resolve()
     content = root / "content"
     if output == root or output in root.parents:
-        raise OutputError(f"output {output} would replace the site itself; use e.g. {root / 'public'}")
+        raise OutputError(
+            f"output {output} would replace the site itself; use e.g. {root / 'public'}"
+        )
     if output == content or content in output.parents:
         raise OutputError(f"output {output} lies inside content/; choose a folder outside it")
     for name in ("content", "templates", "static"):
         if (output / name).exists():
             raise OutputError(
-                f"output {output} holds a {name}/ folder, so it looks like a site, not newsgen output"
+                f"output {output} holds a {name}/ folder: it looks like a site, not newsgen output"
             )
     if output.is_symlink() or (output.exists() and not output.is_dir()):
         raise OutputError(f"output {output} is not a directory newsgen made; choose another")
