@@ -32,7 +32,7 @@ def make_markdown(unsafe_html: bool = False) -> MarkdownIt:
     dashes, and ``id`` anchors on headings. Raw HTML is escaped (shown as
     text) unless ``unsafe_html`` is True.
     """
-    md = MarkdownIt("commonmark", {"html": unsafe_html, "typographer": True})
+    md = MarkdownIt("commonmark", {"html": unsafe_html, "typographer": True, "xhtmlOut": False})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6)
