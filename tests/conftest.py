@@ -46,7 +46,9 @@ def make_site(tmp_path: Path) -> MakeSite:
     """
     counter = iter(range(1000))
 
-    def make(files: dict[str, str | bytes] | None = None, config: str | None = BASIC_CONFIG) -> Path:
+    def make(
+        files: dict[str, str | bytes] | None = None, config: str | None = BASIC_CONFIG
+    ) -> Path:
         root = tmp_path / f"site{next(counter)}"
         (root / "content").mkdir(parents=True)
         if config is not None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import __version__
 from .config import load_config
 from .discover import ContentTree, discover_content, is_ignored_name
-from .errors import BuildFailed, Problem, Problems
+from .errors import BuildFailed, NewsgenError, Problem, Problems
 from .feeds import render_feeds
 from .loader import LoadContext, load_article
 from .markdown import make_markdown
@@ -60,13 +60,15 @@ class BuildReport:
 def default_theme() -> Path:
     """Return the folder of the default theme (``templates/`` and ``static/``).
 
-    It ships inside the installed package; in a source checkout run without
-    installing, the repository's own ``templates/`` and ``static/`` are used.
+    It ships inside the installed package (built from this repository's
+    ``templates/`` and ``static/css/``). Raises NewsgenError when missing.
     """
     packaged = Path(str(resources.files("newsgen"))) / "theme"
-    if (packaged / "templates").is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2]
+    if not (packaged / "templates").is_dir():
+        raise NewsgenError(
+            f"the default theme is missing from {packaged}; reinstall newsgen (pip install .)"
+        )
+    return packaged
 
 
 def build(options: BuildOptions) -> BuildReport:

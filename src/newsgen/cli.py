@@ -8,6 +8,7 @@ modules lazily so that ``newsgen --help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,6 +45,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except OSError as error:
         print(f"newsgen: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as error:  # a bug in newsgen: say so, without a wall of traceback
+        if os.environ.get("NEWSGEN_DEBUG"):
+            raise
+        print(
+            f"newsgen: internal error: {type(error).__name__}: {error}\n"
+            "This is a bug in newsgen. Run again with NEWSGEN_DEBUG=1 to see the traceback, "
+            "and report it with the file that caused it.",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
 
 

@@ -15,6 +15,25 @@ try:  # libyaml is about eight times faster; fall back to pure Python when absen
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, but an impossible date (2024-02-30) stays text.
+
+    PyYAML raises a bare ValueError for such timestamps; kept as text, the
+    field's own check reports it with its line and what to write instead.
+    """
+
+
+def _timestamp_or_text(loader: yaml.constructor.SafeConstructor, node: yaml.ScalarNode) -> object:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
 FENCE = "---"
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 
@@ -102,7 +121,7 @@ def load_yaml_mapping(text: str, first_line: int, what: str = "front matter") ->
         raise FrontMatterError(
             first_line, f"{what} is larger than 64 KiB; move long text to the body"
         )
-    loader = _SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import ipaddress
+import os
 import sys
 from functools import partial
 from pathlib import Path
@@ -19,6 +20,10 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         """Keep the terminal for build messages: only errors are logged."""
         if args and str(args[1]).startswith(("4", "5")) and str(args[1]) != "404":
             super().log_message(format, *args)
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        """Answer a folder without ``index.html`` with 404, as a static host would."""
+        self.send_error(404)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Answer 404 with the site's own ``404.html`` when it has one."""

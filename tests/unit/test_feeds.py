@@ -1,0 +1,307 @@
+"""newsgen.feeds: RSS 2.0 documents, checked with lxml and feedparser."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+
+import feedparser
+from lxml import etree
+from unit_helpers import BERLIN, make_article, make_config
+
+from newsgen.errors import Problems
+from newsgen.feeds import NAMESPACES, absolutise_links, render_feeds, rss_feed, xml_text
+from newsgen.models import Image
+from newsgen.site import build_site
+
+DAY = datetime(2024, 12, 16, 10, 0, tzinfo=BERLIN)
+NS = {**NAMESPACES}
+RFC822 = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+                    r"\d{4} \d\d:\d\d:\d\d [+-]\d{4}$")
+
+
+def make_site(articles, **config_changes):
+    return build_site(make_config(**config_changes), articles, Problems())
+
+
+def feed_of(articles, **config_changes):
+    site = make_site(articles, **config_changes)
+    return rss_feed(
+        site, site.config.title, site.config.base_url, site.config.description,
+        site.articles, site.feed_url, "newsgen test",
+    )
+
+
+def parse(data: bytes):
+    return etree.fromstring(data)
+
+
+def items(data: bytes):
+    return parse(data).findall("channel/item")
+
+
+def rich_article():
+    image = Image(
+        url="/images/flags.jpg",
+        absolute_url="https://gazette.example.com/images/flags.jpg",
+        caption="Flags in Idlib",
+        credit="AFP",
+        alt="Fighters",
+        media_type="image/jpeg",
+    )
+    return make_article(
+        "Kremlin talks", DAY,
+        bylines=("Jane Doe", "John Roe"),
+        tags=("Russia", "Syria"),
+        images=(image,),
+        summary="What was said.",
+        body_html='<p>See <a href="/world/other/">this</a> and <img src="/images/a.jpg" alt=""></p>\n',
+    )
+
+
+# --- the document -------------------------------------------------------------------------
+
+
+def test_feed_is_well_formed_rss_2():
+    data = feed_of([rich_article()])
+    assert data.startswith(b"<?xml version='1.0' encoding='utf-8'?>")
+    root = parse(data)
+    assert root.tag == "rss" and root.get("version") == "2.0"
+    parsed = feedparser.parse(data)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    assert parsed.version == "rss20"
+
+
+def test_channel_fields():
+    data = feed_of([rich_article()])
+    channel = parse(data).find("channel")
+    assert channel.findtext("title") == "Test Gazette"
+    assert channel.findtext("link") == "https://gazette.example.com/"
+    assert channel.findtext("description") == "A test site."
+    assert channel.findtext("language") == "en"
+    assert channel.findtext("generator") == "newsgen test"
+    self_link = channel.find("atom:link", NS)
+    assert self_link.get("href") == "https://gazette.example.com/feed.xml"
+    assert self_link.get("rel") == "self"
+    assert self_link.get("type") == "application/rss+xml"
+    parsed = feedparser.parse(data)
+    assert parsed.feed.title == "Test Gazette"
+    assert parsed.feed.language == "en"
+
+
+def test_last_build_date_is_newest_change_not_clock():
+    old = make_article("Old", DAY - timedelta(days=3))
+    updated = make_article("Updated", DAY - timedelta(days=2), updated=DAY + timedelta(hours=5))
+    new = make_article("New", DAY)
+    data = feed_of([old, updated, new])
+    stamp = parse(data).find("channel").findtext("lastBuildDate")
+    assert RFC822.match(stamp)
+    assert parsedate_to_datetime(stamp) == DAY + timedelta(hours=5)
+    assert feed_of([old, updated, new]) == data  # same input, same bytes
+
+
+def test_empty_feed_has_no_items_and_no_last_build_date():
+    data = feed_of([])
+    channel = parse(data).find("channel")
+    assert channel.findall("item") == []
+    assert channel.find("lastBuildDate") is None
+    assert feedparser.parse(data).bozo == 0
+
+
+# --- items --------------------------------------------------------------------------------
+
+
+def test_item_fields():
+    article = rich_article()
+    [item] = items(feed_of([article]))
+    assert item.findtext("title") == "Kremlin talks"
+    assert item.findtext("link") == article.permalink
+    guid = item.find("guid")
+    assert guid.text == article.permalink
+    assert guid.get("isPermaLink") == "true"
+    assert item.findtext("description") == "What was said."
+
+
+def test_item_pub_date_rfc_822():
+    [item] = items(feed_of([rich_article()]))
+    stamp = item.findtext("pubDate")
+    assert RFC822.match(stamp), stamp
+    assert stamp == "Mon, 16 Dec 2024 10:00:00 +0100"
+    assert parsedate_to_datetime(stamp) == DAY
+
+
+def test_item_dc_creator_per_byline():
+    [item] = items(feed_of([rich_article()]))
+    assert [c.text for c in item.findall("dc:creator", NS)] == ["Jane Doe", "John Roe"]
+
+
+def test_item_without_byline_has_no_creator():
+    [item] = items(feed_of([make_article("A", DAY)]))
+    assert item.findall("dc:creator", NS) == []
+
+
+def test_item_categories_section_then_tags():
+    [item] = items(feed_of([rich_article()]))
+    assert [c.text for c in item.findall("category")] == ["World", "Russia", "Syria"]
+
+
+def test_item_media_content_is_lead_image():
+    [item] = items(feed_of([rich_article()]))
+    [media] = item.findall("media:content", NS)
+    assert media.get("url") == "https://gazette.example.com/images/flags.jpg"
+    assert media.get("medium") == "image"
+    assert media.get("type") == "image/jpeg"
+    assert media.findtext("media:description", namespaces=NS) == "Flags in Idlib"
+    assert media.findtext("media:credit", namespaces=NS) == "AFP"
+    parsed = feedparser.parse(feed_of([rich_article()]))
+    assert parsed.entries[0].media_content[0]["url"] == "https://gazette.example.com/images/flags.jpg"
+
+
+def test_item_without_image_has_no_media():
+    [item] = items(feed_of([make_article("A", DAY)]))
+    assert item.find("media:content", NS) is None
+
+
+def test_item_content_encoded_has_absolute_links():
+    [item] = items(feed_of([rich_article()]))
+    content = item.findtext("content:encoded", namespaces=NS)
+    assert 'href="https://gazette.example.com/world/other/"' in content
+    assert 'src="https://gazette.example.com/images/a.jpg"' in content
+    entry = feedparser.parse(feed_of([rich_article()])).entries[0]
+    assert "https://gazette.example.com/world/other/" in entry.content[0].value
+
+
+def test_item_content_page_relative_links_made_absolute():
+    # The README promises content:encoded "with links made absolute"; a link relative
+    # to the article page must resolve against the article's permalink.
+    article = make_article("A", DAY, body_html='<p><img src="photo.jpg" alt=""></p>\n')
+    [item] = items(feed_of([article]))
+    content = item.findtext("content:encoded", namespaces=NS)
+    assert f'src="{article.permalink}photo.jpg"' in content
+
+
+def test_feed_items_limit_and_newest_first():
+    articles = [make_article(f"Story {i}", DAY + timedelta(hours=i)) for i in range(8)]
+    data = feed_of(articles, feed_items=5)
+    assert [i.findtext("title") for i in items(data)] == [
+        "Story 7", "Story 6", "Story 5", "Story 4", "Story 3",
+    ]
+
+
+def test_newest_first_across_offsets():
+    utc = make_article("UTC nine", datetime(2024, 12, 16, 9, 0, tzinfo=timezone.utc))
+    plus5 = make_article("Plus five ten", datetime(2024, 12, 16, 10, 0, tzinfo=timezone(timedelta(hours=5))))
+    data = feed_of([plus5, utc])
+    assert [i.findtext("title") for i in items(data)] == ["UTC nine", "Plus five ten"]
+
+
+# --- hostile text -------------------------------------------------------------------------
+
+
+def test_control_characters_removed():
+    article = make_article(
+        "Bad\x00\x08 chars\x0b\x1f", DAY, summary="Sum\x0cmary", bylines=("Jane\x01 Doe",),
+        tags=("t\x02ag",),
+    )
+    data = feed_of([article])
+    assert feedparser.parse(data).bozo == 0
+    [item] = items(data)
+    assert item.findtext("title") == "Bad chars"
+    assert item.findtext("description") == "Summary"
+    assert item.findtext("dc:creator", namespaces=NS) == "Jane Doe"
+    assert [c.text for c in item.findall("category")][1:] == ["tag"]
+
+
+def test_tabs_and_newlines_kept():
+    assert xml_text("a\tb\nc\rd") == "a\tb\nc\rd"
+    assert xml_text("x\ufffey\uffffz") == "xyz"
+
+
+def test_cdata_end_and_script_in_headline_are_text():
+    headline = "Ends ]]> here <script>alert(1)</script> & more"
+    data = feed_of([make_article(headline, DAY, slug="hostile")])
+    assert b"<script>" not in data
+    root = parse(data)
+    [item] = root.findall("channel/item")
+    assert item.findtext("title") == headline
+    assert root.find(".//script") is None
+    parsed = feedparser.parse(data)
+    assert parsed.bozo == 0
+    assert "]]>" in parsed.entries[0].title
+
+
+def test_script_in_body_stays_inside_content_text():
+    article = make_article("A", DAY, body_html="<p>&lt;script&gt;x&lt;/script&gt;</p>")
+    data = feed_of([article])
+    root = parse(data)
+    assert root.find(".//script") is None
+    assert "&lt;script&gt;" in root.find("channel/item").findtext("content:encoded", namespaces=NS)
+
+
+# --- render_feeds -------------------------------------------------------------------------
+
+
+def test_render_feeds_site_and_sections():
+    articles = [
+        make_article("W", DAY, section="World"),
+        make_article("L", DAY, section="Local"),
+        make_article("L2", DAY + timedelta(hours=1), section="Local"),
+    ]
+    outputs = render_feeds(make_site(articles), "newsgen test")
+    by_path = {o.path: o for o in outputs}
+    assert set(by_path) == {"feed.xml", "local/feed.xml", "world/feed.xml"}
+    local = parse(by_path["local/feed.xml"].data)
+    assert [i.findtext("title") for i in local.findall("channel/item")] == ["L2", "L"]
+    channel = local.find("channel")
+    assert channel.findtext("title") == "Local – Test Gazette"
+    assert channel.findtext("link") == "https://gazette.example.com/local/"
+    assert channel.find("atom:link", NS).get("href") == "https://gazette.example.com/local/feed.xml"
+    assert len(parse(by_path["feed.xml"].data).findall("channel/item")) == 3
+
+
+def test_render_feeds_under_base_path():
+    config = make_config(base_url="https://example.com/news/")
+    article = make_article("W", DAY, config=config)
+    site = build_site(config, [article], Problems())
+    outputs = {o.path: o for o in render_feeds(site, "g")}
+    assert set(outputs) == {"feed.xml", "world/feed.xml"}
+    root = parse(outputs["world/feed.xml"].data)
+    assert root.find("channel/atom:link", NS).get("href") == "https://example.com/news/world/feed.xml"
+    assert root.findtext("channel/item/link") == "https://example.com/news/world/2024/12/16/w/"
+
+
+def test_site_feed_description_falls_back_to_title():
+    site = make_site([make_article("A", DAY)], description="")
+    [feed] = [o for o in render_feeds(site, "g") if o.path == "feed.xml"]
+    assert parse(feed.data).findtext("channel/description") == "Test Gazette"
+
+
+# --- absolutise_links ---------------------------------------------------------------------
+
+
+def test_absolutise_root_relative_href_and_src():
+    html = '<a href="/world/x/">x</a><img src="/images/a.jpg">'
+    assert absolutise_links(html, "https://example.com/") == (
+        '<a href="https://example.com/world/x/">x</a><img src="https://example.com/images/a.jpg">'
+    )
+
+
+def test_absolutise_uses_origin_not_base_path():
+    html = '<a href="/news/world/">x</a>'
+    assert absolutise_links(html, "https://example.com/news/") == (
+        '<a href="https://example.com/news/world/">x</a>'
+    )
+
+
+def test_absolutise_leaves_other_links_alone():
+    html = (
+        '<a href="https://other.example/x">a</a><a href="//cdn.example/x">b</a>'
+        '<a href="#fn1">c</a><a href="mailto:a@b.example">d</a>'
+    )
+    assert absolutise_links(html, "https://example.com/") == html
+
+
+def test_absolutise_ignores_text_that_looks_like_an_attribute():
+    html = "<p>write href=&quot;/x&quot; in text</p>"
+    assert absolutise_links(html, "https://example.com/") == html

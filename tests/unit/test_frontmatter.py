@@ -1,0 +1,281 @@
+"""newsgen.frontmatter: splitting an article at its fences, loading YAML with key lines."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from newsgen.frontmatter import (
+    MAX_FRONT_MATTER_BYTES,
+    FrontMatterError,
+    LoadedMapping,
+    load_yaml_mapping,
+    normalise_text,
+    split_front_matter,
+)
+
+# --- normalise_text + split_front_matter ----------------------------------------------
+
+
+def test_split_plain_article():
+    split = split_front_matter("---\nheadline: Hi\ndate: 2024-12-16\n---\nBody line.\n")
+    assert split.front_matter == "headline: Hi\ndate: 2024-12-16"
+    assert split.front_matter_line == 2
+    assert split.body == "Body line.\n"
+    assert split.body_line == 5
+
+
+def test_normalise_removes_bom():
+    assert normalise_text("\ufeff---\na: 1\n---\n") == "---\na: 1\n---\n"
+
+
+def test_split_after_bom_is_removed():
+    split = split_front_matter(normalise_text("\ufeff---\nheadline: Hi\n---\nBody\n"))
+    assert split.front_matter == "headline: Hi"
+    assert split.body == "Body\n"
+
+
+def test_normalise_turns_crlf_and_cr_into_lf():
+    assert normalise_text("a\r\nb\rc\n") == "a\nb\nc\n"
+
+
+def test_split_crlf_article():
+    split = split_front_matter(normalise_text("---\r\nheadline: Hi\r\n---\r\nBody\r\nMore\r\n"))
+    assert split.front_matter == "headline: Hi"
+    assert split.body == "Body\nMore\n"
+    assert "\r" not in split.body
+
+
+def test_split_without_front_matter_is_an_error_on_line_1():
+    with pytest.raises(FrontMatterError) as caught:
+        split_front_matter("Just a body.\n")
+    assert caught.value.line == 1
+    assert "no front matter" in caught.value.message
+
+
+def test_split_unclosed_front_matter_is_an_error():
+    with pytest.raises(FrontMatterError) as caught:
+        split_front_matter("---\nheadline: Hi\ndate: 2024-12-16\nBody without a fence\n")
+    assert caught.value.line == 1
+    assert "never closed" in caught.value.message
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "   \n"])
+def test_split_empty_file_is_an_error(text):
+    with pytest.raises(FrontMatterError) as caught:
+        split_front_matter(text)
+    assert caught.value.line == 1
+    assert "empty" in caught.value.message
+
+
+def test_split_accepts_dots_as_closing_fence():
+    split = split_front_matter("---\nheadline: Hi\n...\nBody\n")
+    assert split.front_matter == "headline: Hi"
+    assert split.body == "Body\n"
+    assert split.body_line == 4
+
+
+def test_split_fence_with_trailing_spaces():
+    split = split_front_matter("---  \nheadline: Hi\n---   \nBody\n")
+    assert split.front_matter == "headline: Hi"
+    assert split.body == "Body\n"
+
+
+def test_split_empty_front_matter():
+    split = split_front_matter("---\n---\nBody\n")
+    assert split.front_matter == ""
+    assert split.body == "Body\n"
+
+
+def test_split_keeps_later_rules_in_body():
+    split = split_front_matter("---\na: 1\n---\nOne\n\n---\n\nTwo\n")
+    assert split.body == "One\n\n---\n\nTwo\n"
+
+
+# --- load_yaml_mapping: values and lines ------------------------------------------------
+
+
+def test_load_returns_values_and_key_lines():
+    loaded = load_yaml_mapping("headline: Hi\ndate: 2024-12-16\n", first_line=2)
+    assert loaded.data["headline"] == "Hi"
+    assert loaded.lines == {"headline": 2, "date": 3}
+    assert loaded.first_line == 2
+
+
+def test_load_records_nested_list_item_lines():
+    text = (
+        "headline: Hi\n"            # 2
+        "sources:\n"                # 3
+        "  - name: A\n"             # 4
+        "    url: https://a.example/\n"  # 5
+        "  - name: B\n"             # 6
+        "    url: https://b.example/\n"  # 7
+    )
+    loaded = load_yaml_mapping(text, first_line=2)
+    assert loaded.lines["sources"] == 3
+    assert loaded.lines["sources[0]"] == 4
+    assert loaded.lines["sources[1]"] == 6
+    assert loaded.lines["sources[1].name"] == 6
+    assert loaded.lines["sources[1].url"] == 7
+
+
+def test_load_records_nested_mapping_lines():
+    loaded = load_yaml_mapping("extra:\n  kicker: Hot\n  score: 3\n", first_line=5)
+    assert loaded.lines["extra.kicker"] == 6
+    assert loaded.lines["extra.score"] == 7
+
+
+def test_line_of_falls_back_to_parent_then_first_line():
+    loaded = load_yaml_mapping("sources:\n  - name: A\n", first_line=2)
+    assert loaded.line_of("sources[0].url") == 3  # missing key: its list item
+    assert loaded.line_of("sources[4]") == 2  # missing item: the list
+    assert loaded.line_of("headline") == 2  # missing top-level key: first line
+    assert LoadedMapping({}, {}, 7).line_of("anything.deep[3]") == 7
+
+
+def test_load_empty_text_is_an_empty_mapping():
+    loaded = load_yaml_mapping("", first_line=2)
+    assert loaded.data == {}
+    assert loaded.lines == {}
+
+
+def test_load_comments_only_is_an_empty_mapping():
+    assert load_yaml_mapping("# nothing here\n", first_line=2).data == {}
+
+
+# --- load_yaml_mapping: refusals -------------------------------------------------------
+
+
+def test_duplicate_key_is_an_error_on_its_second_line():
+    text = "headline: One\ndate: 2024-12-16\nheadline: Two\n"
+    with pytest.raises(FrontMatterError) as caught:
+        load_yaml_mapping(text, first_line=2)
+    assert caught.value.line == 4
+    assert "'headline' is given twice" in caught.value.message
+
+
+def test_duplicate_nested_key_is_an_error_on_its_line():
+    text = "sources:\n  - name: A\n    url: https://a.example/\n    name: B\n"
+    with pytest.raises(FrontMatterError) as caught:
+        load_yaml_mapping(text, first_line=2)
+    assert caught.value.line == 5
+    assert "'name' is given twice" in caught.value.message
+
+
+def test_alias_is_rejected_on_the_line_of_the_alias():
+    # The user wrote '*h' on line 3; line 2 only defines the anchor.
+    text = "headline: &h Hello\nsummary: *h\n"
+    with pytest.raises(FrontMatterError) as caught:
+        load_yaml_mapping(text, first_line=2)
+    assert caught.value.line == 3
+    assert "aliases" in caught.value.message
+
+
+def test_alias_of_a_mapping_is_rejected():
+    text = "extra: &e\n  a: 1\nimages:\n  - *e\n"
+    with pytest.raises(FrontMatterError) as caught:
+        load_yaml_mapping(text, first_line=2)
+    assert "aliases" in caught.value.message
+
+
+def test_merge_key_is_rejected():
+    text = "base: &b\n  a: 1\nextra:\n  <<: *b\n"
+    with pytest.raises(FrontMatterError) as caught:
+        load_yaml_mapping(text, first_line=2)
+    assert caught.value.line == 5
+    assert "merge keys" in caught.value.message or "aliases" in caught.value.message
+
+
+def test_anchor_without_alias_is_rejected():
+    # The docstring and the README say anchors are refused, not only aliases.
+    with pytest.raises(FrontMatterError) as caught:
+        load_yaml_mapping("headline: &h Hello\n", first_line=2)
+    assert caught.value.line == 2
+
+
+def test_alias_bomb_is_rejected_quickly():
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for index in range(1, 10):
+        prev, name = chr(ord("a") + index - 1), chr(ord("a") + index)
+        lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]")
+    text = "\n".join(lines) + "\n"
+    started = time.perf_counter()
+    with pytest.raises(FrontMatterError) as caught:
+        load_yaml_mapping(text, first_line=2)
+    assert time.perf_counter() - started < 1.0
+    assert "aliases" in caught.value.message
+
+
+def test_front_matter_over_64_kib_is_rejected():
+    text = "summary: " + "x" * MAX_FRONT_MATTER_BYTES + "\n"
+    with pytest.raises(FrontMatterError) as caught:
+        load_yaml_mapping(text, first_line=2)
+    assert caught.value.line == 2
+    assert "64 KiB" in caught.value.message
+
+
+def test_front_matter_limit_counts_bytes_not_characters():
+    text = "summary: " + "ü" * (MAX_FRONT_MATTER_BYTES // 2) + "\n"  # two bytes each
+    assert len(text) < MAX_FRONT_MATTER_BYTES
+    with pytest.raises(FrontMatterError):
+        load_yaml_mapping(text, first_line=2)
+
+
+def test_front_matter_just_under_limit_is_accepted():
+    text = "summary: " + "x" * (MAX_FRONT_MATTER_BYTES - 20) + "\n"
+    assert load_yaml_mapping(text, first_line=2).data["summary"].startswith("xxx")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("- a\n- b\n", "list"), ("just text\n", "single value"), ("42\n", "single value")],
+)
+def test_non_mapping_is_rejected(text, kind):
+    with pytest.raises(FrontMatterError) as caught:
+        load_yaml_mapping(text, first_line=2)
+    assert caught.value.line == 2
+    assert f"must be a mapping of 'key: value' lines, not a {kind}" in caught.value.message
+
+
+def test_invalid_yaml_names_its_line():
+    text = "headline: Hi\ndate: 2024-12-16\ntags: [a, b\nsummary: x\n"
+    with pytest.raises(FrontMatterError) as caught:
+        load_yaml_mapping(text, first_line=2)
+    assert "not valid YAML" in caught.value.message
+    assert 4 <= caught.value.line <= 6
+
+
+def test_invalid_yaml_line_is_offset_by_first_line():
+    text = "headline: Hi\nbad: : :\n  - x\n"
+    with pytest.raises(FrontMatterError) as at_1:
+        load_yaml_mapping(text, first_line=1)
+    with pytest.raises(FrontMatterError) as at_10:
+        load_yaml_mapping(text, first_line=10)
+    assert at_10.value.line - at_1.value.line == 9
+
+
+def test_tab_indentation_error_names_line():
+    with pytest.raises(FrontMatterError) as caught:
+        load_yaml_mapping("headline: Hi\nsources:\n\t- x\n", first_line=2)
+    assert caught.value.line == 4
+
+
+@pytest.mark.parametrize("value", ["2024-13-45", "2024-02-30", "2024-12-16 25:00:00"])
+def test_impossible_yaml_timestamp_is_an_error_not_a_crash(value):
+    # YAML reads these as timestamps and datetime() refuses them: a FrontMatterError
+    # naming the line is expected, not a bare ValueError escaping the loader.
+    with pytest.raises(FrontMatterError) as caught:
+        load_yaml_mapping(f"headline: Hi\ndate: {value}\n", first_line=2)
+    assert caught.value.line == 3
+
+
+def test_custom_what_appears_in_message():
+    with pytest.raises(FrontMatterError) as caught:
+        load_yaml_mapping("- a\n", first_line=1, what="newsgen.yaml")
+    assert caught.value.message.startswith("newsgen.yaml must be a mapping")
+
+
+def test_python_tags_are_not_constructed():
+    with pytest.raises(FrontMatterError):
+        load_yaml_mapping("x: !!python/object/apply:os.system ['true']\n", first_line=2)

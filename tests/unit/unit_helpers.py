@@ -1,0 +1,122 @@
+"""Builders shared by the unit tests: configs, loaded articles, hand-made Article models.
+
+Not a test module (pytest does not collect it); test modules import it by name,
+because pytest puts ``tests/unit`` on ``sys.path`` for them.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from newsgen.discover import SourceFile
+from newsgen.errors import Problem, Problems
+from newsgen.loader import LoadContext, load_article
+from newsgen.markdown import make_markdown
+from newsgen.models import Article, Section, SectionConfig, SiteConfig
+from newsgen.urls import absolute, article_path, href, make_slug, output_file
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def make_config(**changes: Any) -> SiteConfig:
+    """Return a valid SiteConfig (Berlin time, per_page 3); ``changes`` replace fields."""
+    config = SiteConfig(
+        title="Test Gazette",
+        base_url="https://gazette.example.com/",
+        language="en",
+        timezone=BERLIN,
+        permalink="/{section}/{yyyy}/{mm}/{dd}/{slug}/",
+        per_page=3,
+        feed_items=5,
+        sections=(),
+        unsafe_html=False,
+        description="A test site.",
+    )
+    return replace(config, **changes)
+
+
+def front(text: str) -> str:
+    """Dedent an article's text and drop the first newline, so line 1 is the first line."""
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def load(
+    text: str,
+    path: str = "world/story.md",
+    *,
+    config: SiteConfig | None = None,
+    static: set[str] | frozenset[str] = frozenset(),
+    assets: set[str] | frozenset[str] = frozenset(),
+    content_root: Path = Path("/site/content"),
+    problems: Problems | None = None,
+) -> tuple[Article | None, Problems]:
+    """Run load_article on ``text`` as the file ``content/<path>``."""
+    config = config or make_config()
+    context = LoadContext(
+        config=config,
+        markdown=make_markdown(config.unsafe_html),
+        content_root=content_root,
+        static_files=frozenset(static),
+        content_assets=frozenset(assets),
+    )
+    source = SourceFile(content_root / path, f"content/{path}", path)
+    problems = Problems() if problems is None else problems
+    article = load_article(source, text, context, problems)
+    return article, problems
+
+
+def only(problems: Problems | list[Problem], field: str | None) -> list[Problem]:
+    """Return the problems about ``field``."""
+    return [p for p in problems if p.field == field]
+
+
+def make_article(
+    headline: str = "A headline",
+    date: datetime | None = None,
+    *,
+    section: str = "World",
+    slug: str | None = None,
+    config: SiteConfig | None = None,
+    source_path: str | None = None,
+    **changes: Any,
+) -> Article:
+    """Return an Article built by hand, with url, permalink and output path derived as the loader does."""
+    config = config or make_config()
+    date = date or datetime(2024, 12, 16, 10, 0, tzinfo=BERLIN)
+    slug = slug or make_slug(headline)
+    section_slug = make_slug(section)
+    section_url = href(config.base_path, f"/{section_slug}/")
+    site_path = article_path(config.permalink, section_slug, slug, date.astimezone(config.timezone))
+    url = href(config.base_path, site_path)
+    article = Article(
+        source_path=source_path or f"content/{section_slug}/{slug}.md",
+        headline=headline,
+        date=date,
+        updated=None,
+        section=Section(section_slug, section, section_url, section_url + "feed.xml"),
+        slug=slug,
+        summary=f"Summary of {headline}.",
+        bylines=(),
+        tags=(),
+        sources=(),
+        images=(),
+        draft=False,
+        extra=MappingProxyType({}),
+        body_html=f"<p>Body of {html.escape(headline)}.</p>\n",
+        url=url,
+        permalink=absolute(config.base_url, url),
+        output_path=output_file(site_path),
+    )
+    return replace(article, **changes)
+
+
+def sections_config(*entries: tuple[str, str]) -> tuple[SectionConfig, ...]:
+    """Return SectionConfig entries from ``(name, title)`` pairs."""
+    return tuple(SectionConfig(name, title) for name, title in entries)
