@@ -87,7 +87,7 @@ def build(options: BuildOptions) -> BuildReport:
     copies = static_copies(root, theme)
     articles = load_articles(tree, config, root, copies, problems)
     published = [a for a in articles if options.drafts or not a.draft]
-    site = build_site(config, published, problems)
+    site = build_site(config, published)
     env = make_environment(_template_dirs(root, theme), config)
     outputs = render_pages(site, env, problems) + render_feeds(site, f"newsgen {__version__}")
     copies += [

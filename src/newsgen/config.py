@@ -82,7 +82,7 @@ def parse_config(loaded: LoadedMapping, shown: str, base_url_override: str | Non
     if base_url_override is not None:
         data["base_url"] = base_url_override
     values: dict[str, Any] = {}
-    for name in data:
+    for name in map(str, data):
         if name not in _KEYS_BY_NAME:
             problems.error(
                 shown,
@@ -91,7 +91,9 @@ def parse_config(loaded: LoadedMapping, shown: str, base_url_override: str | Non
                 f"unknown key{did_you_mean(name, _KEYS_BY_NAME)}",
             )
     for key in CONFIG_KEYS:
-        value = data.get(key.name, key.default)
+        value = data.get(key.name)
+        if value is None:  # missing, or written as 'key:' with nothing after it
+            value = key.default
         line = loaded.line_of(key.name)
         if value is None:
             problems.error(shown, line, key.name, f"is required: {key.help}")
@@ -155,6 +157,9 @@ def check_permalink(pattern: str) -> str | None:
     if not (pattern.startswith("/") and pattern.endswith("/")):
         return f"'{pattern}' must start and end with '/', e.g. {DEFAULT_PERMALINK}"
     names = re.findall(r"\{([^{}]*)\}", pattern)
+    outside = re.sub(r"\{[^{}]*\}", "", pattern)
+    if "{" in outside or "}" in outside:
+        return f"'{pattern}' has a stray '{{' or '}}'; braces only go around placeholders"
     unknown = [name for name in names if name not in PERMALINK_FIELDS]
     if unknown:
         return (

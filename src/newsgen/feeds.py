@@ -12,6 +12,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from email.utils import format_datetime
+from html import escape as xml_escape
+from html import unescape as html_unescape
+from urllib.parse import urljoin
 
 from .models import Article, Output, Site
 from .urls import absolute
@@ -25,6 +28,7 @@ NAMESPACES = {
 for _prefix, _uri in NAMESPACES.items():
     ET.register_namespace(_prefix, _uri)
 
+_LINK_ATTRIBUTE = re.compile(r'(\s(?:href|src)=)"([^"]*)"')
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -104,19 +108,19 @@ def rss_feed(
         },
     )
     for article in items:
-        _item(channel, article, config.base_url)
+        _item(channel, article)
     ET.indent(rss)
     return ET.tostring(rss, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def _item(channel: ET.Element, article: Article, base_url: str) -> None:
+def _item(channel: ET.Element, article: Article) -> None:
     item = _sub(channel, "item")
     _sub(item, "title", article.headline)
     _sub(item, "link", article.permalink)
     _sub(item, "guid", article.permalink, {"isPermaLink": "true"})
     _sub(item, "pubDate", format_datetime(article.date))
     _sub(item, "description", article.summary)
-    _sub(item, _ns("content", "encoded"), absolutise_links(article.body_html, base_url))
+    _sub(item, _ns("content", "encoded"), absolutise_links(article.body_html, article.permalink))
     for name in article.bylines:
         _sub(item, _ns("dc", "creator"), name)
     for category in (article.section.title, *article.tags):
@@ -138,10 +142,16 @@ def _item(channel: ET.Element, article: Article, base_url: str) -> None:
             _sub(media, _ns("media", "credit"), image.credit)
 
 
-def absolutise_links(html: str, base_url: str) -> str:
-    """Return ``html`` with root-relative ``href``/``src`` made absolute, for feed readers."""
-    origin = base_url.split("://", 1)[0] + "://" + base_url.split("://", 1)[1].split("/", 1)[0]
-    return re.sub(r'(\s(?:href|src)=")/(?!/)', lambda m: m.group(1) + origin + "/", html)
+def absolutise_links(html: str, page_url: str) -> str:
+    """Return ``html`` with every relative ``href``/``src`` resolved against ``page_url``.
+
+    Feed readers show the body away from the page, where relative links break.
+    """
+
+    def resolve(match: re.Match[str]) -> str:
+        return f'{match.group(1)}"{xml_escape(urljoin(page_url, html_unescape(match.group(2))))}"'
+
+    return _LINK_ATTRIBUTE.sub(resolve, html)
 
 
 def _ns(prefix: str, name: str) -> str:

@@ -28,7 +28,8 @@ class FieldReader:
     def line(self, field: str) -> int:
         """Return the file line of ``field``, or line 1 for a missing field."""
         line = self.loaded.line_of(field)
-        return line if field.split(".")[0].split("[")[0] in self.loaded.data else 1
+        top = field.split(".")[0].split("[")[0]
+        return line if top in self.loaded.lines else 1
 
     def error(self, field: str, message: str) -> None:
         """Record an error about ``field``."""

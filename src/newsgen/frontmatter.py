@@ -16,7 +16,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 
-
 class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
     """The safe loader, but an impossible date (2024-02-30) stays text.
 
@@ -123,6 +122,8 @@ def load_yaml_mapping(text: str, first_line: int, what: str = "front matter") ->
         )
     loader = _Loader(text)
     try:
+        if "&" in text or "*" in text:  # cheap test first: most front matter has neither
+            _refuse_anchors(text, first_line)
         node = loader.get_single_node()
         if node is None:
             return LoadedMapping({}, {}, first_line)
@@ -142,6 +143,27 @@ def load_yaml_mapping(text: str, first_line: int, what: str = "front matter") ->
     finally:
         loader.dispose()
     return LoadedMapping(data, lines, first_line)
+
+
+def _refuse_anchors(text: str, first_line: int) -> None:
+    """Raise FrontMatterError at the first alias, or else the first anchor, in ``text``.
+
+    Aliases let a few lines expand into gigabytes (an "alias bomb") and make
+    one edit change several fields unseen; an article is clearer without them.
+    """
+    anchor_line = None
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise FrontMatterError(
+                first_line + event.start_mark.line,
+                f"YAML aliases ('*{event.anchor}') are not allowed; write the value out",
+            )
+        if getattr(event, "anchor", None) and anchor_line is None:
+            anchor_line = (first_line + event.start_mark.line, event.anchor)
+    if anchor_line is not None:
+        raise FrontMatterError(
+            anchor_line[0], f"YAML anchors ('&{anchor_line[1]}') are not allowed; remove it"
+        )
 
 
 def _kind(node: yaml.Node) -> str:

@@ -74,7 +74,7 @@ def load_article(
         problems.error(source.shown, error.line, None, error.message)
         return None
     reader = FieldReader(loaded, source.shown, problems)
-    for key in loaded.data:
+    for key in map(str, loaded.data):
         if key not in FRONT_MATTER_KEYS:
             hint = "; site-specific fields go under 'extra:'"
             reader.error(str(key), f"unknown key{did_you_mean(str(key), FRONT_MATTER_KEYS)}{hint}")
@@ -270,8 +270,9 @@ def _locate_image(
         )
         return None
     page_folder = page_url[len(config.base_path.rstrip("/")) :].lstrip("/")
-    asset = Asset(source=context.content_root / relative, output_path=page_folder + src)
-    return page_url + src, asset
+    name = posixpath.normpath(src)
+    asset = Asset(source=context.content_root / relative, output_path=page_folder + name)
+    return page_url + name, asset
 
 
 def _extra(reader: FieldReader) -> Mapping[str, Any]:

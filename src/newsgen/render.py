@@ -58,12 +58,12 @@ def render_template(
     """Render template ``name`` with ``context``; on error record it and return None."""
     try:
         return env.get_template(name).render(context)
-    except jinja2.TemplateError as error:
+    except Exception as error:  # a filter may fail too (a date filter given none)
         problems.extend([template_problem(error, name, source)])
         return None
 
 
-def template_problem(error: jinja2.TemplateError, name: str, source: str) -> Problem:
+def template_problem(error: Exception, name: str, source: str) -> Problem:
     """Return a Problem naming the template file and line where ``error`` happened."""
     path, line = getattr(error, "filename", None), getattr(error, "lineno", None)
     if not path:

@@ -1,7 +1,7 @@
 """Articles + config -> the Site model: sections, their listings, the home page.
 
-No I/O. Output path collisions between articles are found here, because this
-is the first stage that sees every article at once.
+No I/O. find_collisions() is the check the build runs over every output
+(pages, feeds, copied files) before anything is written.
 """
 
 from __future__ import annotations
@@ -17,14 +17,9 @@ from .paginate import paginate
 from .urls import href, make_slug
 
 
-def build_site(config: SiteConfig, articles: Iterable[Article], problems: Problems) -> Site:
-    """Return the Site for ``articles`` (already filtered for drafts).
-
-    Records an error for each pair of articles that map to the same output
-    path, also when the paths differ only in letter case or Unicode form.
-    """
+def build_site(config: SiteConfig, articles: Iterable[Article]) -> Site:
+    """Return the Site for ``articles`` (already filtered for drafts)."""
     ordered = sorted(articles, key=_newest_first)
-    find_collisions(((a.output_path, a.source_path) for a in ordered), problems)
     sections = _canonical_sections(config, ordered)
     ordered = [replace(a, section=sections[a.section.slug]) for a in ordered]
     section_order = _section_order(config, sections)

@@ -17,12 +17,12 @@ def make_slug(text: str, max_length: int = SLUG_LENGTH) -> str:
     At most ``max_length`` characters, cut at a word boundary; may be empty
     when ``text`` has no letters or digits (an emoji-only headline).
     """
-    return slugify(text, max_length=max_length, word_boundary=True)
+    return slugify(text, max_length=max_length, word_boundary=True, save_order=True)
 
 
 def is_valid_slug(slug: str) -> bool:
     """Return True when ``slug`` is lowercase ASCII letters and digits joined by single hyphens."""
-    return bool(_VALID_SLUG.match(slug))
+    return bool(_VALID_SLUG.fullmatch(slug))
 
 
 def article_path(pattern: str, section_slug: str, slug: str, local_date: datetime) -> str:
@@ -58,7 +58,9 @@ def href(base_path: str, site_path: str) -> str:
 
 
 def absolute(base_url: str, site_path: str) -> str:
-    """Return the absolute URL of ``site_path`` under ``base_url``."""
+    """Return the absolute URL of ``site_path`` under ``base_url``; absolute URLs pass through."""
+    if "://" in site_path:
+        return site_path
     scheme, rest = base_url.split("://", 1)
     host = rest.split("/", 1)[0]
     return f"{scheme}://{host}{site_path}" if site_path.startswith("/") else base_url + site_path

@@ -9,6 +9,7 @@ never replaces a non-empty directory that lacks it.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -46,20 +47,23 @@ def check_output_dir(output: Path, site_root: Path) -> None:
     holding ``content/``, ``templates/`` or ``static/``, and an existing
     non-empty folder that newsgen did not make.
     """
+    if output.is_symlink():
+        raise OutputError(f"output {output} is a symbolic link; give the real folder instead")
     output, root = output.resolve(), site_root.resolve()
-    content = root / "content"
     if output == root or output in root.parents:
         raise OutputError(
             f"output {output} would replace the site itself; use e.g. {root / 'public'}"
         )
-    if output == content or content in output.parents:
-        raise OutputError(f"output {output} lies inside content/; choose a folder outside it")
+    for name in ("content", "templates", "static"):
+        inside = root / name
+        if output == inside or inside in output.parents:
+            raise OutputError(f"output {output} lies inside {name}/; choose a folder outside it")
     for name in ("content", "templates", "static"):
         if (output / name).exists():
             raise OutputError(
                 f"output {output} holds a {name}/ folder: it looks like a site, not newsgen output"
             )
-    if output.is_symlink() or (output.exists() and not output.is_dir()):
+    if output.exists() and not output.is_dir():
         raise OutputError(f"output {output} is not a directory newsgen made; choose another")
     if output.is_dir() and not (output / MARKER).exists() and any(output.iterdir()):
         raise OutputError(
@@ -123,17 +127,27 @@ def _swap_in(staging: Path, output: Path) -> None:
 
 
 def _remove_leftovers(parent: Path, name: str) -> None:
-    """Clean up after a build that was interrupted.
+    """Clean up after a build of ``name`` that was interrupted.
 
     A retired tree with no output beside it is the last good site, caught
     between the two renames of a swap: it is put back. Other staging and
-    retired trees are deleted.
+    retired trees of this output are deleted; those of other outputs in the
+    same folder are left alone.
     """
     output = parent / name
-    retired = sorted(p for p in parent.glob(f"{RETIRED_PREFIX}{name}-*") if p.is_dir())
+    retired = _leftovers(parent, RETIRED_PREFIX, name)
     if not output.exists() and retired:
-        retired[-1].rename(output)
-    for prefix in (STAGING_PREFIX, RETIRED_PREFIX):
-        for leftover in parent.glob(f"{prefix}{name}-*"):
-            if leftover.is_dir() and not leftover.is_symlink():
-                shutil.rmtree(leftover, ignore_errors=True)
+        retired.pop().rename(output)
+    for leftover in retired + _leftovers(parent, STAGING_PREFIX, name):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _leftovers(parent: Path, prefix: str, name: str) -> list[Path]:
+    """Return the ``{prefix}{name}-{pid}`` folders in ``parent``, oldest first."""
+    pattern = re.compile(re.escape(prefix + name) + r"-\d+")
+    found = [
+        path
+        for path in parent.glob(f"{prefix}*")
+        if pattern.fullmatch(path.name) and path.is_dir() and not path.is_symlink()
+    ]
+    return sorted(found, key=lambda path: path.stat().st_mtime)

@@ -48,15 +48,19 @@ def test_minimal_config_gets_defaults(make_site):
 
 
 def test_full_config_is_read(make_site):
-    config = config_of(make_site, MINIMAL + (
-        "description: '  News, daily. '\n"
-        "language: en-GB\n"
-        "timezone: Europe/Berlin\n"
-        "permalink: /{yyyy}/{slug}/\n"
-        "per_page: 7\n"
-        "feed_items: 9\n"
-        "markdown:\n  unsafe_html: true\n"
-    ))
+    config = config_of(
+        make_site,
+        MINIMAL
+        + (
+            "description: '  News, daily. '\n"
+            "language: en-GB\n"
+            "timezone: Europe/Berlin\n"
+            "permalink: /{yyyy}/{slug}/\n"
+            "per_page: 7\n"
+            "feed_items: 9\n"
+            "markdown:\n  unsafe_html: true\n"
+        ),
+    )
     assert config.description == "News, daily."
     assert config.language == "en-GB"
     assert config.timezone == ZoneInfo("Europe/Berlin")
@@ -106,7 +110,9 @@ def test_unknown_key_with_suggestion_and_line(make_site):
     problem = one(failures(make_site, MINIMAL + "per_pgae: 5\n"), "per_pgae")
     assert (problem.path, problem.line) == ("newsgen.yaml", 3)
     assert problem.message == "unknown key 'per_pgae'; did you mean 'per_page'?"
-    assert str(problem) == "newsgen.yaml:3: per_pgae: unknown key 'per_pgae'; did you mean 'per_page'?"
+    assert (
+        str(problem) == "newsgen.yaml:3: per_pgae: unknown key 'per_pgae'; did you mean 'per_page'?"
+    )
 
 
 def test_unknown_key_without_close_match_lists_keys(make_site):
@@ -258,13 +264,11 @@ def test_good_permalink(pattern):
 
 
 def test_sections_strings_and_mappings(make_site):
-    config = config_of(make_site, MINIMAL + (
-        "sections:\n"
-        "  - name: world\n"
-        "    title: World News\n"
-        "  - local\n"
-        "  - name: business\n"
-    ))
+    config = config_of(
+        make_site,
+        MINIMAL
+        + ("sections:\n  - name: world\n    title: World News\n  - local\n  - name: business\n"),
+    )
     assert config.sections == (
         SectionConfig("world", "World News"),
         SectionConfig("local", "local"),
@@ -280,7 +284,9 @@ def test_section_unknown_key(make_site):
 
 
 def test_section_name_required(make_site):
-    problem = one(failures(make_site, MINIMAL + "sections:\n  - title: World\n"), "sections[0].name")
+    problem = one(
+        failures(make_site, MINIMAL + "sections:\n  - title: World\n"), "sections[0].name"
+    )
     assert problem.line == 4
     assert problem.message.startswith("is required")
 

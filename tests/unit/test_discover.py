@@ -27,12 +27,14 @@ def relatives(tree):
 
 
 def test_articles_found_sorted_with_shown_paths(make_site):
-    root = make_site({
-        "content/world/b.md": "x",
-        "content/world/a.md": "x",
-        "content/local/deep/c.md": "x",
-        "content/top.md": "x",
-    })
+    root = make_site(
+        {
+            "content/world/b.md": "x",
+            "content/world/a.md": "x",
+            "content/local/deep/c.md": "x",
+            "content/top.md": "x",
+        }
+    )
     tree, problems = discover(root)
     assert list(problems) == []
     assert relatives(tree) == ["local/deep/c.md", "top.md", "world/a.md", "world/b.md"]
@@ -42,12 +44,14 @@ def test_articles_found_sorted_with_shown_paths(make_site):
 
 
 def test_assets_collected(make_site):
-    root = make_site({
-        "content/world/a.md": "x",
-        "content/world/photo.jpg": b"\xff\xd8",
-        "content/world/img/chart.png": b"png",
-        "content/notes.txt": "n",
-    })
+    root = make_site(
+        {
+            "content/world/a.md": "x",
+            "content/world/photo.jpg": b"\xff\xd8",
+            "content/world/img/chart.png": b"png",
+            "content/notes.txt": "n",
+        }
+    )
     tree, _ = discover(root)
     assert tree.assets == frozenset({"world/photo.jpg", "world/img/chart.png", "notes.txt"})
     assert relatives(tree) == ["world/a.md"]
@@ -55,8 +59,20 @@ def test_assets_collected(make_site):
 
 @pytest.mark.parametrize(
     "name",
-    [".hidden.md", ".#lock.md", "#autosave.md#", "draft.md~", "a.md.swp", "a.md.swx", "a.md.swo",
-     "a.md.tmp", "a.md.part", "a.md.bak", "~$word.md", ".DS_Store"],
+    [
+        ".hidden.md",
+        ".#lock.md",
+        "#autosave.md#",
+        "draft.md~",
+        "a.md.swp",
+        "a.md.swx",
+        "a.md.swo",
+        "a.md.tmp",
+        "a.md.part",
+        "a.md.bak",
+        "~$word.md",
+        ".DS_Store",
+    ],
 )
 def test_hidden_and_temporary_files_ignored(make_site, name):
     root = make_site({"content/world/a.md": "x", f"content/world/{name}": "junk"})
@@ -68,8 +84,9 @@ def test_hidden_and_temporary_files_ignored(make_site, name):
 
 @pytest.mark.parametrize("folder", [".git", ".obsidian", "#tmp"])
 def test_hidden_folders_ignored(make_site, folder):
-    root = make_site({"content/world/a.md": "x", f"content/{folder}/b.md": "x",
-                      f"content/{folder}/c.png": b"x"})
+    root = make_site(
+        {"content/world/a.md": "x", f"content/{folder}/b.md": "x", f"content/{folder}/c.png": b"x"}
+    )
     tree, _ = discover(root)
     assert relatives(tree) == ["world/a.md"]
     assert tree.assets == frozenset()
@@ -77,8 +94,16 @@ def test_hidden_folders_ignored(make_site, folder):
 
 @pytest.mark.parametrize(
     ("name", "ignored"),
-    [("a.md", False), ("photo.jpg", False), (".env", True), ("x~", True), ("x.bak", True),
-     ("~$doc.docx", True), ("#x#", True), ("notes.tmp", True)],
+    [
+        ("a.md", False),
+        ("photo.jpg", False),
+        (".env", True),
+        ("x~", True),
+        ("x.bak", True),
+        ("~$doc.docx", True),
+        ("#x#", True),
+        ("notes.tmp", True),
+    ],
 )
 def test_is_ignored_name(name, ignored):
     assert is_ignored_name(name) is ignored
@@ -170,8 +195,12 @@ def test_symlink_loop_inside_content_terminates(make_site):
 
 @pytest.mark.parametrize(
     ("relative", "section"),
-    [("world/a.md", "world"), ("world/deep/a.md", "world"), ("a.md", None),
-     ("Middle East/a.md", "Middle East")],
+    [
+        ("world/a.md", "world"),
+        ("world/deep/a.md", "world"),
+        ("a.md", None),
+        ("Middle East/a.md", "Middle East"),
+    ],
 )
 def test_folder_section(relative, section):
     source = SourceFile(Path("/x") / relative, f"content/{relative}", relative)

@@ -50,14 +50,19 @@ def test_extend():
 
 
 def test_build_failed_sorts_by_path_then_line_and_counts_errors():
-    failure = BuildFailed([
-        Problem("content/b.md", 2, None, "x"),
-        Problem("content/a.md", 9, None, "y"),
-        Problem("content/a.md", 3, None, "z", Severity.WARNING),
-        Problem("content/a.md", 10, None, "w"),
-    ])
+    failure = BuildFailed(
+        [
+            Problem("content/b.md", 2, None, "x"),
+            Problem("content/a.md", 9, None, "y"),
+            Problem("content/a.md", 3, None, "z", Severity.WARNING),
+            Problem("content/a.md", 10, None, "w"),
+        ]
+    )
     assert [(p.path, p.line) for p in failure.problems] == [
-        ("content/a.md", 3), ("content/a.md", 9), ("content/a.md", 10), ("content/b.md", 2),
+        ("content/a.md", 3),
+        ("content/a.md", 9),
+        ("content/a.md", 10),
+        ("content/b.md", 2),
     ]
     assert str(failure) == "build failed with 3 errors"
 

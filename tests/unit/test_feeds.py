@@ -3,33 +3,39 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 import feedparser
 from lxml import etree
 from unit_helpers import BERLIN, make_article, make_config
 
-from newsgen.errors import Problems
 from newsgen.feeds import NAMESPACES, absolutise_links, render_feeds, rss_feed, xml_text
 from newsgen.models import Image
 from newsgen.site import build_site
 
 DAY = datetime(2024, 12, 16, 10, 0, tzinfo=BERLIN)
 NS = {**NAMESPACES}
-RFC822 = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
-                    r"\d{4} \d\d:\d\d:\d\d [+-]\d{4}$")
+RFC822 = re.compile(
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"\d{4} \d\d:\d\d:\d\d [+-]\d{4}$"
+)
 
 
 def make_site(articles, **config_changes):
-    return build_site(make_config(**config_changes), articles, Problems())
+    return build_site(make_config(**config_changes), articles)
 
 
 def feed_of(articles, **config_changes):
     site = make_site(articles, **config_changes)
     return rss_feed(
-        site, site.config.title, site.config.base_url, site.config.description,
-        site.articles, site.feed_url, "newsgen test",
+        site,
+        site.config.title,
+        site.config.base_url,
+        site.config.description,
+        site.articles,
+        site.feed_url,
+        "newsgen test",
     )
 
 
@@ -51,12 +57,15 @@ def rich_article():
         media_type="image/jpeg",
     )
     return make_article(
-        "Kremlin talks", DAY,
+        "Kremlin talks",
+        DAY,
         bylines=("Jane Doe", "John Roe"),
         tags=("Russia", "Syria"),
         images=(image,),
         summary="What was said.",
-        body_html='<p>See <a href="/world/other/">this</a> and <img src="/images/a.jpg" alt=""></p>\n',
+        body_html=(
+            '<p>See <a href="/world/other/">this</a> and <img src="/images/a.jpg" alt=""></p>\n'
+        ),
     )
 
 
@@ -155,7 +164,9 @@ def test_item_media_content_is_lead_image():
     assert media.findtext("media:description", namespaces=NS) == "Flags in Idlib"
     assert media.findtext("media:credit", namespaces=NS) == "AFP"
     parsed = feedparser.parse(feed_of([rich_article()]))
-    assert parsed.entries[0].media_content[0]["url"] == "https://gazette.example.com/images/flags.jpg"
+    assert (
+        parsed.entries[0].media_content[0]["url"] == "https://gazette.example.com/images/flags.jpg"
+    )
 
 
 def test_item_without_image_has_no_media():
@@ -185,13 +196,19 @@ def test_feed_items_limit_and_newest_first():
     articles = [make_article(f"Story {i}", DAY + timedelta(hours=i)) for i in range(8)]
     data = feed_of(articles, feed_items=5)
     assert [i.findtext("title") for i in items(data)] == [
-        "Story 7", "Story 6", "Story 5", "Story 4", "Story 3",
+        "Story 7",
+        "Story 6",
+        "Story 5",
+        "Story 4",
+        "Story 3",
     ]
 
 
 def test_newest_first_across_offsets():
-    utc = make_article("UTC nine", datetime(2024, 12, 16, 9, 0, tzinfo=timezone.utc))
-    plus5 = make_article("Plus five ten", datetime(2024, 12, 16, 10, 0, tzinfo=timezone(timedelta(hours=5))))
+    utc = make_article("UTC nine", datetime(2024, 12, 16, 9, 0, tzinfo=UTC))
+    plus5 = make_article(
+        "Plus five ten", datetime(2024, 12, 16, 10, 0, tzinfo=timezone(timedelta(hours=5)))
+    )
     data = feed_of([plus5, utc])
     assert [i.findtext("title") for i in items(data)] == ["UTC nine", "Plus five ten"]
 
@@ -201,7 +218,10 @@ def test_newest_first_across_offsets():
 
 def test_control_characters_removed():
     article = make_article(
-        "Bad\x00\x08 chars\x0b\x1f", DAY, summary="Sum\x0cmary", bylines=("Jane\x01 Doe",),
+        "Bad\x00\x08 chars\x0b\x1f",
+        DAY,
+        summary="Sum\x0cmary",
+        bylines=("Jane\x01 Doe",),
         tags=("t\x02ag",),
     )
     data = feed_of([article])
@@ -263,11 +283,13 @@ def test_render_feeds_site_and_sections():
 def test_render_feeds_under_base_path():
     config = make_config(base_url="https://example.com/news/")
     article = make_article("W", DAY, config=config)
-    site = build_site(config, [article], Problems())
+    site = build_site(config, [article])
     outputs = {o.path: o for o in render_feeds(site, "g")}
     assert set(outputs) == {"feed.xml", "world/feed.xml"}
     root = parse(outputs["world/feed.xml"].data)
-    assert root.find("channel/atom:link", NS).get("href") == "https://example.com/news/world/feed.xml"
+    assert (
+        root.find("channel/atom:link", NS).get("href") == "https://example.com/news/world/feed.xml"
+    )
     assert root.findtext("channel/item/link") == "https://example.com/news/world/2024/12/16/w/"
 
 
@@ -294,12 +316,18 @@ def test_absolutise_uses_origin_not_base_path():
     )
 
 
-def test_absolutise_leaves_other_links_alone():
-    html = (
-        '<a href="https://other.example/x">a</a><a href="//cdn.example/x">b</a>'
-        '<a href="#fn1">c</a><a href="mailto:a@b.example">d</a>'
-    )
+def test_absolutise_leaves_absolute_and_mailto_links_alone():
+    html = '<a href="https://other.example/x">a</a><a href="mailto:a@b.example">d</a>'
     assert absolutise_links(html, "https://example.com/") == html
+
+
+def test_absolutise_resolves_protocol_relative_and_fragments_against_the_page():
+    # In a feed reader a bare "#fn1" points nowhere; the page's own footnote does.
+    html = '<a href="//cdn.example/x">b</a><a href="#fn1">c</a>'
+    page = "https://example.com/world/2024/12/16/talks/"
+    assert absolutise_links(html, page) == (
+        f'<a href="https://cdn.example/x">b</a><a href="{page}#fn1">c</a>'
+    )
 
 
 def test_absolutise_ignores_text_that_looks_like_an_attribute():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from unit_helpers import BERLIN
@@ -26,9 +26,12 @@ def reader(text: str) -> FieldReader:
         ("2024-12-16 09:30", datetime(2024, 12, 16, 9, 30)),
         ("2024-12-16T09:30:15", datetime(2024, 12, 16, 9, 30, 15)),
         (" 2024-12-16T09:30 ", datetime(2024, 12, 16, 9, 30)),
-        ("2024-12-16T09:30:00+03:00", datetime(2024, 12, 16, 9, 30, tzinfo=timezone(timedelta(hours=3)))),
-        ("2024-12-16T09:30:00Z", datetime(2024, 12, 16, 9, 30, tzinfo=timezone.utc)),
-        ("2024-12-16t09:30:00z", datetime(2024, 12, 16, 9, 30, tzinfo=timezone.utc)),
+        (
+            "2024-12-16T09:30:00+03:00",
+            datetime(2024, 12, 16, 9, 30, tzinfo=timezone(timedelta(hours=3))),
+        ),
+        ("2024-12-16T09:30:00Z", datetime(2024, 12, 16, 9, 30, tzinfo=UTC)),
+        ("2024-12-16t09:30:00z", datetime(2024, 12, 16, 9, 30, tzinfo=UTC)),
         (date(2024, 12, 16), datetime(2024, 12, 16)),
         (datetime(2024, 12, 16, 9, 30), datetime(2024, 12, 16, 9, 30)),
     ],
@@ -39,7 +42,9 @@ def test_parse_moment(value, expected):
     assert (parsed.tzinfo is None) == (expected.tzinfo is None)
 
 
-@pytest.mark.parametrize("value", ["yesterday", "16.12.2024", "", 20241216, None, ["2024-12-16"], True])
+@pytest.mark.parametrize(
+    "value", ["yesterday", "16.12.2024", "", 20241216, None, ["2024-12-16"], True]
+)
 def test_parse_moment_rejects(value):
     assert parse_moment(value) is None
 
@@ -50,8 +55,14 @@ def test_parse_moment_rejects(value):
 @pytest.mark.parametrize(
     ("value", "text"),
     [
-        (True, "true"), (False, "false"), ({}, "a mapping"), ([], "a list"), (3, "the number 3"),
-        (2.5, "the number 2.5"), (date(2024, 1, 2), "the date 2024-01-02"), ("x", "'x'"),
+        (True, "true"),
+        (False, "false"),
+        ({}, "a mapping"),
+        ([], "a list"),
+        (3, "the number 3"),
+        (2.5, "the number 2.5"),
+        (date(2024, 1, 2), "the date 2024-01-02"),
+        ("x", "'x'"),
     ],
 )
 def test_describe(value, text):
@@ -83,7 +94,10 @@ def test_text_required_missing_records_error_on_line_1():
     assert fields.text("headline", MISSING, required=True) is None
     [problem] = fields.problems.errors
     assert (problem.path, problem.line, problem.field, problem.message) == (
-        "content/a.md", 1, "headline", "is required",
+        "content/a.md",
+        1,
+        "headline",
+        "is required",
     )
 
 
@@ -125,7 +139,9 @@ def test_mapping_list_skips_items_with_unknown_keys():
 
 def test_moment_naive_gets_zone_and_aware_keeps_offset():
     fields = reader("date: x\n")
-    assert fields.moment("date", "2024-12-16 09:30", BERLIN) == datetime(2024, 12, 16, 9, 30, tzinfo=BERLIN)
+    assert fields.moment("date", "2024-12-16 09:30", BERLIN) == datetime(
+        2024, 12, 16, 9, 30, tzinfo=BERLIN
+    )
     aware = fields.moment("date", "2024-12-16T09:30+05:00", BERLIN)
     assert aware.utcoffset() == timedelta(hours=5)
     assert fields.moment("updated", MISSING, BERLIN) is None

@@ -6,7 +6,7 @@ Articles are written as ``text(*front_matter_lines)``: front matter line ``i``
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -199,7 +199,7 @@ def test_date_offset_is_kept(value):
 def test_date_z_is_utc():
     article, _ = load(text(H, "date: 2024-12-16T09:30:00Z"))
     assert article is not None
-    assert article.date == datetime(2024, 12, 16, 9, 30, tzinfo=timezone.utc)
+    assert article.date == datetime(2024, 12, 16, 9, 30, tzinfo=UTC)
 
 
 def test_permalink_date_is_taken_in_site_timezone():
@@ -331,7 +331,9 @@ def test_slug_default_is_a_prefix_of_the_full_slug():
     full = make_slug(headline, max_length=0)
     assert len(article.slug) <= 80
     assert full.startswith(article.slug + "-")
-    assert article.slug == "alpha-bravo-charlie-delta-echo-foxtrot-golf-hotel-india-juliet-kilo-lima"
+    assert (
+        article.slug == "alpha-bravo-charlie-delta-echo-foxtrot-golf-hotel-india-juliet-kilo-lima"
+    )
 
 
 def test_explicit_valid_slug_is_used():
@@ -444,7 +446,10 @@ def test_byline_list_keeps_order():
 def test_byline_must_be_name_or_list():
     _, problems = load(text(H, D, "byline: {name: Jane}"))
     problem = one_error(problems, "byline")
-    assert (problem.line, problem.message) == (4, "must be a name or a list of names, not a mapping")
+    assert (problem.line, problem.message) == (
+        4,
+        "must be a name or a list of names, not a mapping",
+    )
 
 
 def test_byline_empty_item_is_an_error_on_its_line():
@@ -481,13 +486,16 @@ def test_tag_must_be_text():
 
 
 def test_sources_loaded():
-    article, problems = load(text(
-        H, D,
-        "sources:",
-        "  - name: Kremlin statement (TASS)",
-        "    url: https://tass.com/",
-        "  - url: https://www.reuters.com/world/",
-    ))
+    article, problems = load(
+        text(
+            H,
+            D,
+            "sources:",
+            "  - name: Kremlin statement (TASS)",
+            "    url: https://tass.com/",
+            "  - url: https://www.reuters.com/world/",
+        )
+    )
     assert list(problems) == []
     assert article is not None
     assert [(s.name, s.url) for s in article.sources] == [
@@ -506,14 +514,24 @@ def test_source_url_must_be_absolute_http(url):
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x"])
 def test_source_unsafe_url_dropped_with_warning(url):
-    article, problems = load(text(
-        H, D, "sources:", f'  - url: "{url}"', "  - url: https://tass.com/",
-    ))
+    article, problems = load(
+        text(
+            H,
+            D,
+            "sources:",
+            f'  - url: "{url}"',
+            "  - url: https://tass.com/",
+        )
+    )
     assert not problems.has_errors()
     assert article is not None
     assert [s.url for s in article.sources] == ["https://tass.com/"]
     [warning] = problems.warnings
-    assert (warning.severity, warning.field, warning.line) == (Severity.WARNING, "sources[0].url", 5)
+    assert (warning.severity, warning.field, warning.line) == (
+        Severity.WARNING,
+        "sources[0].url",
+        5,
+    )
     assert "left out" in warning.message
 
 
@@ -535,7 +553,10 @@ def test_sources_must_be_a_list_of_mappings():
     assert one_error(problems, "sources").line == 4
     _, problems = load(text(H, D, "sources:", "  - https://tass.com/"))
     problem = one_error(problems, "sources[0]")
-    assert (problem.line, problem.message) == (5, "must be a mapping with name, url, not 'https://tass.com/'")
+    assert (problem.line, problem.message) == (
+        5,
+        "must be a mapping with name, url, not 'https://tass.com/'",
+    )
 
 
 # --- images -------------------------------------------------------------------------------
@@ -562,14 +583,18 @@ def test_static_image_missing_is_an_error():
     )
     problem = one_error(problems, "images[0].src")
     assert (problem.path, problem.line) == (PATH, 5)
-    assert problem.message == "'/images/nope.jpg' names no file in static/ (looked for static/images/nope.jpg)"
+    assert (
+        problem.message
+        == "'/images/nope.jpg' names no file in static/ (looked for static/images/nope.jpg)"
+    )
 
 
 def test_static_image_under_base_path():
     config = make_config(base_url="https://example.com/news/")
     article, _ = load(
         text(H, D, "images:", "  - src: /images/x.jpg", "    alt: x"),
-        static={"images/x.jpg"}, config=config,
+        static={"images/x.jpg"},
+        config=config,
     )
     assert article is not None
     assert article.images[0].url == "/news/images/x.jpg"
@@ -579,13 +604,16 @@ def test_static_image_under_base_path():
 def test_image_beside_article_becomes_an_asset():
     article, problems = load(
         text(H, D, "images:", "  - src: photo.png", "    alt: A photo"),
-        path="world/story.md", assets={"world/photo.png"},
+        path="world/story.md",
+        assets={"world/photo.png"},
     )
     assert list(problems) == []
     assert article is not None
     [image] = article.images
     assert image.url == "/world/2024/12/16/kremlin-talks/photo.png"
-    assert image.absolute_url == "https://gazette.example.com/world/2024/12/16/kremlin-talks/photo.png"
+    assert (
+        image.absolute_url == "https://gazette.example.com/world/2024/12/16/kremlin-talks/photo.png"
+    )
     assert image.media_type == "image/png"
     [asset] = article.assets
     assert asset.source == Path("/site/content/world/photo.png")
@@ -595,7 +623,8 @@ def test_image_beside_article_becomes_an_asset():
 def test_image_beside_article_in_subfolder():
     article, _ = load(
         text(H, D, "images:", "  - src: img/photo.jpg", "    alt: A photo"),
-        path="world/story.md", assets={"world/img/photo.jpg"},
+        path="world/story.md",
+        assets={"world/img/photo.jpg"},
     )
     assert article is not None
     assert article.assets[0].source == Path("/site/content/world/img/photo.jpg")
@@ -606,7 +635,8 @@ def test_image_beside_article_under_base_path():
     config = make_config(base_url="https://example.com/news/")
     article, _ = load(
         text(H, D, "images:", "  - src: photo.png", "    alt: A photo"),
-        config=config, assets={"world/photo.png"},
+        config=config,
+        assets={"world/photo.png"},
     )
     assert article is not None
     assert article.images[0].url == "/news/world/2024/12/16/kremlin-talks/photo.png"
@@ -629,7 +659,9 @@ def test_image_beside_article_missing_is_an_error():
     )
     problem = one_error(problems, "images[0].src")
     assert problem.line == 5
-    assert "names no file beside the article (looked for content/world/photo.png)" in problem.message
+    assert (
+        "names no file beside the article (looked for content/world/photo.png)" in problem.message
+    )
 
 
 @pytest.mark.parametrize("src", ["../other/photo.png", "img\\\\photo.png"])
@@ -648,7 +680,9 @@ def test_remote_image_is_kept_as_is():
     assert article.images[0].absolute_url == src  # not glued onto base_url
 
 
-@pytest.mark.parametrize("src", ["javascript:alert(1)", "//evil.example/x.jpg", "ftp://x.example/a.jpg"])
+@pytest.mark.parametrize(
+    "src", ["javascript:alert(1)", "//evil.example/x.jpg", "ftp://x.example/a.jpg"]
+)
 def test_non_http_image_is_left_out_with_warning(src):
     article, problems = load(text(H, D, "images:", f'  - src: "{src}"', "    alt: x"))
     assert not problems.has_errors()
@@ -668,7 +702,12 @@ def test_image_alt_defaults_to_caption():
 def test_image_explicit_alt_wins_and_credit_kept():
     article, _ = load(
         text(
-            H, D, "images:", "  - src: /images/x.jpg", "    caption: Flags", "    alt: Fighters",
+            H,
+            D,
+            "images:",
+            "  - src: /images/x.jpg",
+            "    caption: Flags",
+            "    alt: Fighters",
             "    credit: AFP",
         ),
         static={"images/x.jpg"},
@@ -679,7 +718,9 @@ def test_image_explicit_alt_wins_and_credit_kept():
 
 
 def test_image_without_alt_or_caption_warns():
-    article, problems = load(text(H, D, "images:", "  - src: /images/x.jpg"), static={"images/x.jpg"})
+    article, problems = load(
+        text(H, D, "images:", "  - src: /images/x.jpg"), static={"images/x.jpg"}
+    )
     assert not problems.has_errors()
     assert article is not None and article.images[0].alt == ""
     [warning] = problems.warnings
@@ -704,8 +745,15 @@ def test_image_unknown_key():
 
 def test_first_image_is_lead_image():
     article, _ = load(
-        text(H, D, "images:", "  - src: /images/a.jpg", "    alt: a", "  - src: /images/b.jpg",
-             "    alt: b"),
+        text(
+            H,
+            D,
+            "images:",
+            "  - src: /images/a.jpg",
+            "    alt: a",
+            "  - src: /images/b.jpg",
+            "    alt: b",
+        ),
         static={"images/a.jpg", "images/b.jpg"},
     )
     assert article is not None
@@ -740,9 +788,16 @@ def test_draft_must_be_bool(value, shown):
 
 
 def test_extra_mapping_passed_through():
-    article, problems = load(text(
-        H, D, "extra:", "  kicker: Exclusive", "  score: 3", "  nested: {a: [1, 2]}",
-    ))
+    article, problems = load(
+        text(
+            H,
+            D,
+            "extra:",
+            "  kicker: Exclusive",
+            "  score: 3",
+            "  nested: {a: [1, 2]}",
+        )
+    )
     assert list(problems) == []
     assert article is not None
     assert dict(article.extra) == {"kicker": "Exclusive", "score": 3, "nested": {"a": [1, 2]}}
@@ -760,7 +815,8 @@ def test_extra_must_be_mapping(value, shown):
     _, problems = load(text(H, D, f"extra: {value}"))
     problem = one_error(problems, "extra")
     assert (problem.line, problem.message) == (
-        4, f"must be a mapping of site-specific fields, not {shown}"
+        4,
+        f"must be a mapping of site-specific fields, not {shown}",
     )
 
 
@@ -794,21 +850,28 @@ def test_unknown_key_blocks_the_article():
 
 
 def test_all_problems_of_a_file_reported_together():
-    article, problems = load(text(
-        'headline: ""',                 # 2
-        "date: someday",                # 3
-        "slug: Bad Slug",               # 4
-        "draft: maybe",                 # 5
-        "tags: notalist",               # 6
-        "sources:",                     # 7
-        "  - url: /relative",           # 8
-        "colour: red",                  # 9
-    ))
+    article, problems = load(
+        text(
+            'headline: ""',  # 2
+            "date: someday",  # 3
+            "slug: Bad Slug",  # 4
+            "draft: maybe",  # 5
+            "tags: notalist",  # 6
+            "sources:",  # 7
+            "  - url: /relative",  # 8
+            "colour: red",  # 9
+        )
+    )
     assert article is None
     found = {(p.field, p.line) for p in problems.errors}
     assert found == {
-        ("headline", 2), ("date", 3), ("slug", 4), ("draft", 5), ("tags", 6),
-        ("sources[0].url", 8), ("colour", 9),
+        ("headline", 2),
+        ("date", 3),
+        ("slug", 4),
+        ("draft", 5),
+        ("tags", 6),
+        ("sources[0].url", 8),
+        ("colour", 9),
     }
     assert all(p.path == PATH for p in problems)
 
@@ -827,5 +890,6 @@ def test_problems_are_appended_to_the_given_list():
     article, problems = load(text(D), problems=problems)
     assert article is None
     assert [(p.path, p.field) for p in problems] == [
-        ("content/world/other.md", "date"), (PATH, "headline"),
+        ("content/world/other.md", "date"),
+        (PATH, "headline"),
     ]

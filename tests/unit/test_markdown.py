@@ -15,7 +15,9 @@ def html(body: str, unsafe: bool = False) -> str:
 
 
 def tree(body: str, unsafe: bool = False):
-    return html5lib.parse(f"<!DOCTYPE html><body>{html(body, unsafe)}</body>", namespaceHTMLElements=True)
+    return html5lib.parse(
+        f"<!DOCTYPE html><body>{html(body, unsafe)}</body>", namespaceHTMLElements=True
+    )
 
 
 # --- extensions ---------------------------------------------------------------------------
@@ -167,7 +169,9 @@ def test_first_paragraph_folds_line_breaks():
 
 
 def test_first_paragraph_skips_footnote_marker():
-    assert render_markdown(make_markdown(), "Claim[^1].\n\n[^1]: Note.\n").first_paragraph == "Claim."
+    assert (
+        render_markdown(make_markdown(), "Claim[^1].\n\n[^1]: Note.\n").first_paragraph == "Claim."
+    )
 
 
 def test_first_paragraph_not_inside_blockquote_or_list():

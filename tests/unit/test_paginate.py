@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 
 import pytest
@@ -162,7 +163,10 @@ def test_links_start_with_latest_then_numbers_newest_first():
     front = pages[0]
     assert [link.label for link in front.links] == ["Latest", "3", "2", "1"]
     assert [link.url for link in front.links] == [
-        "/world/", "/world/page/3/", "/world/page/2/", "/world/page/1/",
+        "/world/",
+        "/world/page/3/",
+        "/world/page/2/",
+        "/world/page/1/",
     ]
 
 
@@ -212,7 +216,7 @@ def test_page_numbers_properties(total):
             assert real[0] == total and real[-1] == 1
         if current is not None:
             assert current in real
-        for left, right in zip(numbers, numbers[1:], strict=False):
+        for left, right in itertools.pairwise(numbers):
             assert not (left is None and right is None)
             if left is not None and right is not None:
                 assert left - right == 1  # consecutive unless a gap stands between

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import html5lib
@@ -30,7 +30,7 @@ def apply(name: str, value, **config_changes):
 
 
 def site_of(articles, **config_changes):
-    return build_site(make_config(**config_changes), articles, Problems())
+    return build_site(make_config(**config_changes), articles)
 
 
 def page(outputs, path):
@@ -46,7 +46,7 @@ def parse(html: str):
 
 
 def test_isodate_in_site_zone():
-    moment = datetime(2024, 12, 16, 9, 0, tzinfo=timezone.utc)
+    moment = datetime(2024, 12, 16, 9, 0, tzinfo=UTC)
     assert apply("isodate", moment) == "2024-12-16T10:00:00+01:00"
 
 
@@ -74,12 +74,12 @@ def test_datetime_filter_midnight_is_date_only():
 
 
 def test_datetime_filter_midnight_measured_in_site_zone():
-    utc_midnight = datetime(2024, 12, 16, 0, 0, tzinfo=timezone.utc)  # 01:00 in Berlin
+    utc_midnight = datetime(2024, 12, 16, 0, 0, tzinfo=UTC)  # 01:00 in Berlin
     assert apply("datetime", utc_midnight) == "16 December 2024, 01:00 CET"
 
 
 def test_datetime_filter_london_gmt():
-    moment = datetime(2024, 12, 16, 15, 0, tzinfo=timezone.utc)
+    moment = datetime(2024, 12, 16, 15, 0, tzinfo=UTC)
     from zoneinfo import ZoneInfo
 
     assert apply("datetime", moment, timezone=ZoneInfo("Europe/London")) == (
@@ -152,9 +152,12 @@ def test_render_pages_writes_every_page():
     paths = Counter(o.path for o in outputs)
     assert all(count == 1 for count in paths.values())
     assert set(paths) == {
-        "index.html", "404.html",
+        "index.html",
+        "404.html",
         *(a.output_path for a in articles),
-        "world/index.html", "world/page/1/index.html", "local/index.html",
+        "world/index.html",
+        "world/page/1/index.html",
+        "local/index.html",
     }
 
 
@@ -178,7 +181,9 @@ def test_article_page_ids_are_unique_with_body_headings():
 def test_undefined_variable_names_template_file_and_line(tmp_path):
     (tmp_path / "broken.html").write_text("<p>one</p>\n<p>two</p>\n<p>{{ site.nope }}</p>\n")
     problems = Problems()
-    result = render_template(env_with(tmp_path), "broken.html", {"site": site_of([])}, "home page", problems)
+    result = render_template(
+        env_with(tmp_path), "broken.html", {"site": site_of([])}, "home page", problems
+    )
     assert result is None
     [problem] = problems.errors
     assert Path(problem.path).name == "broken.html"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from unit_helpers import BERLIN, make_article, make_config, sections_config
 
@@ -14,8 +14,10 @@ DAY = datetime(2024, 12, 16, 10, 0, tzinfo=BERLIN)
 
 
 def site_of(articles, **config_changes):
+    """Build the Site and run the build's collision check over the article pages."""
     problems = Problems()
-    site = build_site(make_config(**config_changes), articles, problems)
+    site = build_site(make_config(**config_changes), articles)
+    find_collisions(((a.output_path, a.source_path) for a in site.articles), problems)
     return site, problems
 
 
@@ -34,8 +36,10 @@ def test_articles_newest_first():
 def test_ordering_compares_instants_across_offsets():
     from datetime import timezone
 
-    early = make_article("Early", datetime(2024, 12, 16, 10, 0, tzinfo=timezone(timedelta(hours=5))))
-    later = make_article("Later", datetime(2024, 12, 16, 9, 0, tzinfo=timezone.utc))
+    early = make_article(
+        "Early", datetime(2024, 12, 16, 10, 0, tzinfo=timezone(timedelta(hours=5)))
+    )
+    later = make_article("Later", datetime(2024, 12, 16, 9, 0, tzinfo=UTC))
     site, _ = site_of([early, later])
     assert [x.headline for x in site.articles] == ["Later", "Early"]
 
@@ -46,7 +50,9 @@ def test_same_time_ordered_by_headline_then_path():
     a1 = make_article("Alpha", DAY, source_path="content/world/a.md")
     site, _ = site_of([b, a2, a1])
     assert [x.source_path for x in site.articles] == [
-        "content/world/a.md", "content/world/z.md", "content/world/b.md",
+        "content/world/a.md",
+        "content/world/z.md",
+        "content/world/b.md",
     ]
 
 
@@ -129,7 +135,7 @@ def test_section_pages_and_home_blocks():
 def test_feed_url_under_base_path():
     config = make_config(base_url="https://example.com/news/")
     article = make_article("A", DAY, config=config)
-    site = build_site(config, [article], Problems())
+    site = build_site(config, [article])
     assert site.feed_url == "/news/feed.xml"
 
 
@@ -139,7 +145,8 @@ def test_feed_url_under_base_path():
 def names_both(problem, first, second):
     """True when the problem is about one file and its message names the other."""
     return {problem.path, problem.message.split(", which ")[1].split(" also writes")[0]} == {
-        first, second,
+        first,
+        second,
     }
 
 
@@ -162,7 +169,9 @@ def test_different_paths_no_collision():
 def test_paths_differing_in_case_collide():
     a = make_article("Talks", DAY, source_path="content/world/a.md")
     b = make_article(
-        "Talks", DAY, source_path="content/world/b.md",
+        "Talks",
+        DAY,
+        source_path="content/world/b.md",
         output_path=a.output_path.replace("talks", "Talks"),
     )
     _, problems = site_of([a, b])
@@ -194,7 +203,8 @@ def test_find_collisions_direct():
         problems,
     )
     assert [(p.path, p.line) for p in problems.errors] == [
-        ("content/world/a.md", 1), ("static/feed.xml", 1),
+        ("content/world/a.md", 1),
+        ("static/feed.xml", 1),
     ]
     assert "static/Logo.png" in problems.errors[0].message
     assert "site feed" in problems.errors[1].message

@@ -11,8 +11,14 @@ KEYS = ("headline", "date", "section", "slug", "summary", "byline", "tags")
 
 @pytest.mark.parametrize(
     ("typo", "meant"),
-    [("headlne", "headline"), ("Headline", "headline"), ("dat", "date"), ("tag", "tags"),
-     ("sumary", "summary"), ("bylines", "byline")],
+    [
+        ("headlne", "headline"),
+        ("Headline", "headline"),
+        ("dat", "date"),
+        ("tag", "tags"),
+        ("sumary", "summary"),
+        ("bylines", "byline"),
+    ],
 )
 def test_close_match(typo, meant):
     assert did_you_mean(typo, KEYS) == f" '{typo}'; did you mean '{meant}'?"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -96,7 +96,7 @@ def test_article_path_custom_pattern():
 
 
 def test_article_path_pads_year():
-    moment = datetime(999, 1, 2, tzinfo=timezone.utc)
+    moment = datetime(999, 1, 2, tzinfo=UTC)
     assert article_path(DEFAULT, "w", "s", moment) == "/w/0999/01/02/s/"
 
 
@@ -110,7 +110,7 @@ def test_article_path_pads_year():
         # midnight Berlin time stays on its day
         (datetime(2024, 12, 16, 0, 0, tzinfo=BERLIN), "2024/12/16"),
         # 23:30 UTC in summer is 01:30 next day in Berlin (UTC+2)
-        (datetime(2024, 7, 14, 23, 30, tzinfo=timezone.utc), "2024/07/15"),
+        (datetime(2024, 7, 14, 23, 30, tzinfo=UTC), "2024/07/15"),
     ],
 )
 def test_article_path_uses_site_timezone_day(moment, expected_day):

@@ -23,7 +23,9 @@ from newsgen.write import (
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Return every file under ``folder`` with its bytes."""
     return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -158,22 +160,27 @@ def site_root(tmp_path: Path) -> Path:
     return root
 
 
-def test_check_accepts_new_folder(tmp_path):
+def test_check_accepts_new_folder_without_creating_it(tmp_path):
     root = site_root(tmp_path)
-    check_output_dir(root / "public", root)
-    check_output_dir(tmp_path / "elsewhere" / "out", root)
+    assert check_output_dir(root / "public", root) is None
+    assert check_output_dir(tmp_path / "elsewhere" / "out", root) is None
+    assert not (root / "public").exists()
+    assert not (tmp_path / "elsewhere").exists()
 
 
 def test_check_accepts_empty_folder(tmp_path):
     root = site_root(tmp_path)
     (root / "public").mkdir()
-    check_output_dir(root / "public", root)
+    assert check_output_dir(root / "public", root) is None
+    assert list((root / "public").iterdir()) == []
 
 
-def test_check_accepts_previous_output(tmp_path):
+def test_check_accepts_previous_output_and_leaves_it_alone(tmp_path):
     root = site_root(tmp_path)
     write_site(root / "public", outputs(index="x"), [])
-    check_output_dir(root / "public", root)
+    before = snapshot(root / "public")
+    assert check_output_dir(root / "public", root) is None
+    assert snapshot(root / "public") == before
 
 
 def test_check_refuses_site_root(tmp_path):
@@ -209,6 +216,15 @@ def test_check_refuses_folder_holding_a_site(tmp_path, name):
     (other / MARKER).write_text(MARKER_TEXT)  # even with a marker
     with pytest.raises(OutputError, match=f"holds a {name}/ folder"):
         check_output_dir(other, root)
+
+
+def test_check_refuses_inside_static(tmp_path):
+    # static/ is copied into the output: an output inside it is copied into itself,
+    # growing by one nested copy of the site on every build.
+    root = site_root(tmp_path)
+    (root / "static").mkdir()
+    with pytest.raises(OutputError):
+        check_output_dir(root / "static" / "out", root)
 
 
 def test_check_refuses_non_empty_folder_without_marker(tmp_path):

@@ -7,6 +7,7 @@ because pytest puts ``tests/unit`` on ``sys.path`` for them.
 from __future__ import annotations
 
 import html
+import json
 import textwrap
 from dataclasses import replace
 from datetime import datetime
@@ -40,6 +41,22 @@ def make_config(**changes: Any) -> SiteConfig:
         description="A test site.",
     )
     return replace(config, **changes)
+
+
+def article_text(
+    headline: str = "A headline",
+    date: str = "2024-12-16T10:00:00+01:00",
+    body: str = "First paragraph of the story.\n\nSecond paragraph.",
+    **fields: str,
+) -> str:
+    """Return an article file's text, like tests/conftest.py's article_text.
+
+    Repeated here rather than imported: ``from conftest import ...`` picks whichever
+    conftest module pytest imported last, which breaks when other folders add one.
+    """
+    lines = [f"headline: {json.dumps(headline)}", f"date: {date}"]
+    lines += [f"{key}: {value}" for key, value in fields.items()]
+    return "---\n" + "\n".join(lines) + f"\n---\n{body}\n"
 
 
 def front(text: str) -> str:
@@ -87,7 +104,7 @@ def make_article(
     source_path: str | None = None,
     **changes: Any,
 ) -> Article:
-    """Return an Article built by hand, with url, permalink and output path derived as the loader does."""
+    """Return an Article made by hand; url, permalink and output path derived as the loader does."""
     config = config or make_config()
     date = date or datetime(2024, 12, 16, 10, 0, tzinfo=BERLIN)
     slug = slug or make_slug(headline)

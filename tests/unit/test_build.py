@@ -1,0 +1,186 @@
+"""newsgen.build: the pipeline from a site folder to written output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from unit_helpers import article_text
+
+from newsgen.build import BuildOptions, build, default_theme, read_text, static_copies
+from newsgen.errors import BuildFailed, Problems
+from newsgen.write import MARKER, OutputError
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+# --- read_text ----------------------------------------------------------------------------
+
+
+def test_read_text_utf8(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text("Café\n", encoding="utf-8")
+    assert read_text(path, "content/a.md", Problems()) == "Café\n"
+
+
+def test_read_text_not_utf8_names_line(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_bytes(b"---\nheadline: Caf\xe9\n---\n")
+    problems = Problems()
+    assert read_text(path, "content/a.md", problems) is None
+    [problem] = problems.errors
+    assert (problem.path, problem.line) == ("content/a.md", 2)
+    assert "is not UTF-8: byte 0xe9" in problem.message
+
+
+def test_read_text_missing_file(tmp_path):
+    problems = Problems()
+    assert read_text(tmp_path / "gone.md", "content/gone.md", problems) is None
+    assert "cannot be read" in problems.errors[0].message
+
+
+# --- theme and static files ---------------------------------------------------------------
+
+
+def test_default_theme_has_templates_and_static():
+    theme = default_theme()
+    assert (theme / "templates" / "article.html").is_file()
+    assert (theme / "static" / "css" / "newsgen.css").is_file()
+
+
+def test_site_static_overrides_theme_file_by_file(make_site):
+    root = make_site(
+        {
+            "static/css/newsgen.css": "site css",
+            "static/images/a.jpg": b"jpg",
+            "static/.hidden": "x",
+            "static/.git/config": "x",
+        }
+    )
+    copies = {c.path: c for c in static_copies(root, default_theme())}
+    assert copies["css/newsgen.css"].source == root / "static" / "css" / "newsgen.css"
+    assert copies["css/newsgen.css"].origin == "static/css/newsgen.css"
+    assert copies["images/a.jpg"].source == root / "static" / "images" / "a.jpg"
+    assert ".hidden" not in copies and ".git/config" not in copies
+
+
+# --- build --------------------------------------------------------------------------------
+
+
+def test_build_writes_pages_feeds_and_static(make_site):
+    root = make_site(
+        {
+            "content/world/talks.md": article_text("Kremlin talks"),
+            "content/local/bridge.md": article_text("Bridge closes", date="2024-12-15"),
+        }
+    )
+    report = build(BuildOptions(root))
+    out = root / "public"
+    assert (out / MARKER).is_file()
+    for path in [
+        "index.html",
+        "404.html",
+        "feed.xml",
+        "world/feed.xml",
+        "local/feed.xml",
+        "world/index.html",
+        "world/2024/12/16/kremlin-talks/index.html",
+        "local/2024/12/15/bridge-closes/index.html",
+        "css/newsgen.css",
+    ]:
+        assert (out / path).is_file(), path
+    assert report.articles == 2
+    assert report.drafts_skipped == 0
+    assert report.files >= report.pages >= 9
+
+
+def test_build_leaves_drafts_out_unless_asked(make_site):
+    root = make_site(
+        {
+            "content/world/a.md": article_text("Public"),
+            "content/world/b.md": article_text("Secret plan", draft="true"),
+        }
+    )
+    report = build(BuildOptions(root))
+    assert (report.articles, report.drafts_skipped) == (1, 1)
+    assert not (root / "public/world/2024/12/16/secret-plan").exists()
+    report = build(BuildOptions(root, drafts=True))
+    assert (report.articles, report.drafts_skipped) == (2, 0)
+    assert (root / "public/world/2024/12/16/secret-plan/index.html").is_file()
+
+
+def test_build_copies_image_beside_article(make_site):
+    root = make_site(
+        {
+            "content/world/talks.md": article_text(
+                "Kremlin talks", images="[{src: photo.jpg, alt: A photo}]"
+            ),
+            "content/world/photo.jpg": b"\xff\xd8jpeg",
+        }
+    )
+    build(BuildOptions(root))
+    assert (
+        root / "public/world/2024/12/16/kremlin-talks/photo.jpg"
+    ).read_bytes() == b"\xff\xd8jpeg"
+
+
+def test_build_with_base_url_override(make_site):
+    root = make_site({"content/world/a.md": article_text("Kremlin talks")})
+    build(BuildOptions(root, base_url="https://staging.example.com/preview/"))
+    html = (root / "public/world/2024/12/16/kremlin-talks/index.html").read_text()
+    assert 'href="https://staging.example.com/preview/world/2024/12/16/kremlin-talks/"' in html
+    assert 'href="/preview/css/newsgen.css"' in html
+
+
+def test_build_failure_reports_all_problems_and_writes_nothing(make_site):
+    root = make_site({"content/world/good.md": article_text("Good")})
+    build(BuildOptions(root, output=root / "out"))
+    before = snapshot(root / "out")
+    (root / "content/world/good.md").write_text(article_text("Good but changed"))
+    (root / "content/world/bad.md").write_text("---\nheadlne: Bad\ndate: 2024-12-16\n---\nBody\n")
+    (root / "content/world/worse.md").write_text("no front matter\n")
+    with pytest.raises(BuildFailed) as caught:
+        build(BuildOptions(root, output=root / "out"))
+    assert snapshot(root / "out") == before
+    shown = [str(p) for p in caught.value.problems]
+    assert any(s.startswith("content/world/bad.md:2: headlne: unknown key") for s in shown)
+    assert any(s.startswith("content/world/bad.md:1: headline: is required") for s in shown)
+    assert any(s.startswith("content/world/worse.md:1: no front matter") for s in shown)
+
+
+def test_build_refuses_site_root_as_output(make_site):
+    root = make_site({"content/world/a.md": article_text()})
+    with pytest.raises(OutputError):
+        build(BuildOptions(root, output=root))
+
+
+def test_build_static_file_colliding_with_page_is_an_error(make_site):
+    root = make_site({"content/world/a.md": article_text(), "static/feed.xml": "<rss/>"})
+    with pytest.raises(BuildFailed) as caught:
+        build(BuildOptions(root))
+    assert any("feed.xml" in p.message for p in caught.value.problems)
+
+
+def test_build_duplicate_article_paths_is_an_error(make_site):
+    root = make_site(
+        {
+            "content/world/a.md": article_text("Same headline"),
+            "content/world/b.md": article_text("Same headline", date="2024-12-16T18:00:00+01:00"),
+        }
+    )
+    with pytest.raises(BuildFailed) as caught:
+        build(BuildOptions(root))
+    # one collision, reported once (not again when the rendered pages are checked)
+    [problem] = caught.value.problems
+    assert problem.path == "content/world/a.md"
+    assert "content/world/b.md also writes" in problem.message
+
+
+def test_build_warnings_reported_but_succeed(make_site):
+    root = make_site({"content/world/a.md": article_text(body="")})
+    report = build(BuildOptions(root))
+    assert [w.path for w in report.warnings] == ["content/world/a.md"]
