@@ -194,14 +194,7 @@ def _parse_sections(
         if not isinstance(entry, dict):
             problems.error(shown, line, where, "must be a section name or {name: ..., title: ...}")
             continue
-        for key in entry:
-            if key not in _SECTION_KEYS:
-                problems.error(
-                    shown,
-                    loaded.line_of(f"{where}.{key}"),
-                    f"{where}.{key}",
-                    f"unknown key{did_you_mean(str(key), _SECTION_KEYS)}",
-                )
+        _report_unknown_keys(entry, where, _SECTION_KEYS, loaded, shown, problems)
         name, title = entry.get("name"), entry.get("title", entry.get("name"))
         if not isinstance(name, str) or not name.strip():
             problems.error(shown, line, f"{where}.name", "is required: the section's name")
@@ -215,14 +208,7 @@ def _parse_sections(
 def _parse_markdown(
     options: dict[str, Any], loaded: LoadedMapping, shown: str, problems: Problems
 ) -> bool:
-    for key in options:
-        if key not in _MARKDOWN_KEYS:
-            problems.error(
-                shown,
-                loaded.line_of(f"markdown.{key}"),
-                f"markdown.{key}",
-                f"unknown key{did_you_mean(str(key), _MARKDOWN_KEYS)}",
-            )
+    _report_unknown_keys(options, "markdown", _MARKDOWN_KEYS, loaded, shown, problems)
     unsafe = options.get("unsafe_html", False)
     if not isinstance(unsafe, bool):
         problems.error(
@@ -233,6 +219,23 @@ def _parse_markdown(
         )
         return False
     return unsafe
+
+
+def _report_unknown_keys(
+    mapping: dict[Any, Any],
+    where: str,
+    known: tuple[str, ...],
+    loaded: LoadedMapping,
+    shown: str,
+    problems: Problems,
+) -> None:
+    """Record an error, with a suggestion, for each key of ``mapping`` not in ``known``."""
+    for key in map(str, mapping):
+        if key not in known:
+            field = f"{where}.{key}"
+            problems.error(
+                shown, loaded.line_of(field), field, f"unknown key{did_you_mean(key, known)}"
+            )
 
 
 def _is_kind(value: Any, kind: type | tuple[type, ...]) -> bool:
