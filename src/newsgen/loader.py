@@ -20,6 +20,7 @@ from .discover import SourceFile
 from .errors import Problems
 from .fields import MISSING, FieldReader, describe
 from .frontmatter import FrontMatterError, load_yaml_mapping, normalise_text, split_front_matter
+from .links import remove_forbidden_characters, url_scheme
 from .markdown import plain_summary, render_markdown
 from .models import Article, Asset, Image, Section, SiteConfig, Source
 from .suggest import did_you_mean
@@ -41,8 +42,8 @@ FRONT_MATTER_KEYS = (
 )
 SOURCE_KEYS = ("name", "url")
 IMAGE_KEYS = ("src", "caption", "credit", "alt")
-SAFE_SCHEMES = ("http://", "https://")
-_UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:", "file:")
+WEB_SCHEMES = ("http", "https")
+HOSTILE_SCHEMES = ("javascript", "vbscript", "data", "file")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +68,17 @@ def load_article(
     has errors and cannot be built.
     """
     before = len(problems.errors)
+    clean = remove_forbidden_characters(normalise_text(text))
+    if clean.removed:
+        problems.warning(
+            source.shown,
+            clean.first_line,
+            None,
+            f"removed {clean.removed} control or non-character code point(s), "
+            "which pages and feeds cannot carry",
+        )
     try:
-        split = split_front_matter(normalise_text(text))
+        split = split_front_matter(clean.text)
         loaded = load_yaml_mapping(split.front_matter, split.front_matter_line)
     except FrontMatterError as error:
         problems.error(source.shown, error.line, None, error.message)
@@ -78,14 +88,14 @@ def load_article(
         if key not in FRONT_MATTER_KEYS:
             hint = "; site-specific fields go under 'extra:'"
             reader.error(str(key), f"unknown key{did_you_mean(str(key), FRONT_MATTER_KEYS)}{hint}")
-    article = _build_article(source, split.body, reader, context)
+    article = _build_article(source, split.body, split.body_line, reader, context)
     if len(problems.errors) > before:
         return None
     return article
 
 
 def _build_article(
-    source: SourceFile, body: str, reader: FieldReader, context: LoadContext
+    source: SourceFile, body: str, body_line: int, reader: FieldReader, context: LoadContext
 ) -> Article | None:
     config = context.config
     headline = reader.text("headline", reader.get("headline"), required=True)
@@ -106,6 +116,13 @@ def _build_article(
     rendered = render_markdown(context.markdown, body)
     if not body.strip():
         reader.warning("headline", "the article has no body text")
+    for line, url in rendered.removed_links:
+        reader.problems.warning(
+            source.shown,
+            body_line + line,
+            None,
+            f"link '{url[:60]}' was removed: only http(s), mailto and relative links are kept",
+        )
     if None in (headline, published, section, slug):
         return None
     assert headline and published and section and slug  # narrowed for the type checker
@@ -191,12 +208,13 @@ def _sources(reader: FieldReader) -> list[Source]:
         name = reader.text(f"{path}.name", item.get("name", MISSING))
         if url is None:
             continue
-        if url.lower().startswith(_UNSAFE_SCHEMES):
+        scheme = url_scheme(url)
+        if scheme in HOSTILE_SCHEMES:
             reader.warning(
                 f"{path}.url", f"'{url[:40]}' is not a web address; the source was left out"
             )
             continue
-        if not url.lower().startswith(SAFE_SCHEMES) or len(url) <= len("https://"):
+        if scheme not in WEB_SCHEMES or not _host(url):
             reader.error(f"{path}.url", f"'{url}' must be an absolute http(s) URL")
             continue
         sources.append(Source(name=name or _host(url), url=url))
@@ -245,10 +263,10 @@ def _locate_image(
     page_url: str,
 ) -> tuple[str, Asset | None] | None:
     """Return the image's link and, for a file beside the article, the asset to copy."""
-    lowered = src.lower()
-    if lowered.startswith(SAFE_SCHEMES):
+    scheme = url_scheme(src)
+    if scheme in WEB_SCHEMES:
         return src, None
-    if lowered.startswith(_UNSAFE_SCHEMES) or "://" in src or src.startswith("//"):
+    if scheme is not None or src.startswith("//"):
         reader.warning(field, f"'{src[:40]}' is not an http(s) or local image; it was left out")
         return None
     if ".." in src.split("/") or "\\" in src:
@@ -296,7 +314,9 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def _host(url: str) -> str:
-    return url.split("://", 1)[1].split("/", 1)[0]
+    """Return the host of an http(s) URL, or "" when it has none."""
+    rest = url.split(":", 1)[1]
+    return rest[2:].split("/", 1)[0] if rest.startswith("//") else ""
 
 
 def folder_title(folder: str) -> str:

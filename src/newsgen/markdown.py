@@ -12,6 +12,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .links import is_safe_url
+
 SUMMARY_LENGTH = 300
 
 
@@ -23,6 +25,8 @@ class RenderedBody:
     """The body as HTML; raw HTML in the source is escaped unless the site allows it."""
     first_paragraph: str
     """The first paragraph as plain text (empty when the body has none)."""
+    removed_links: tuple[tuple[int, str], ...] = ()
+    """``(line, url)`` of each link or image removed for an unsafe scheme; 0-based body lines."""
 
 
 def make_markdown(unsafe_html: bool = False) -> MarkdownIt:
@@ -36,6 +40,9 @@ def make_markdown(unsafe_html: bool = False) -> MarkdownIt:
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6)
+    # Every URL reaches the token stream, where _remove_unsafe_links() takes out
+    # the ones with unsafe schemes and says so (markdown-it alone drops some silently).
+    md.validateLink = lambda url: True
     return md
 
 
@@ -43,8 +50,9 @@ def render_markdown(md: MarkdownIt, body: str) -> RenderedBody:
     """Render ``body`` with ``md``; return its HTML and first paragraph as text."""
     env: dict[str, object] = {}
     tokens = md.parse(body, env)
+    removed = _remove_unsafe_links(tokens)
     html = md.renderer.render(tokens, md.options, env)
-    return RenderedBody(html=html, first_paragraph=_first_paragraph(tokens))
+    return RenderedBody(html, _first_paragraph(tokens), tuple(removed))
 
 
 def plain_summary(text: str, limit: int = SUMMARY_LENGTH) -> str:
@@ -57,6 +65,35 @@ def plain_summary(text: str, limit: int = SUMMARY_LENGTH) -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def _remove_unsafe_links(tokens: list[Token]) -> list[tuple[int, str]]:
+    """Unlink links and drop images whose URL has an unsafe scheme; return what went.
+
+    A link keeps its text; an image becomes its alt text.
+    """
+    removed: list[tuple[int, str]] = []
+    for block in tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        unlinking = False
+        for child in block.children:
+            if unlinking and child.type == "link_close":  # links do not nest
+                _make_text(child, "")
+                unlinking = False
+            attribute = {"link_open": "href", "image": "src"}.get(child.type)
+            url = child.attrGet(attribute) if attribute else None
+            if not isinstance(url, str) or is_safe_url(url):
+                continue
+            removed.append((block.map[0] if block.map else 0, url))
+            unlinking = child.type == "link_open"
+            _make_text(child, "" if unlinking else child.content)
+    return removed
+
+
+def _make_text(token: Token, content: str) -> None:
+    token.type, token.tag, token.attrs, token.children = "text", "", {}, None
+    token.content, token.nesting = content, 0
 
 
 def _first_paragraph(tokens: list[Token]) -> str:

@@ -1,0 +1,56 @@
+"""Which URLs may appear in the built site, and text characters that may not.
+
+Only ``http``, ``https`` and ``mailto`` URLs and relative ones survive into
+pages and feeds; ``javascript:``, ``data:`` and every other scheme are
+removed with a warning by the stage that finds them. Control characters and
+Unicode noncharacters are removed from article text before anything else
+sees it, so that no page, feed or sitemap can carry them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+# Browsers drop ASCII tabs and newlines anywhere in a URL and C0 controls and
+# spaces at its ends, so "java\tscript:" is still javascript.
+_IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]")
+_FORBIDDEN_TEXT = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
+    "\U0001fffe\U0001ffff\U0010fffe\U0010ffff]"
+)
+
+
+def url_scheme(url: str) -> str | None:
+    """Return the lowercased scheme a browser would see in ``url``, or None if relative."""
+    match = _SCHEME.match(_IGNORED_IN_URL.sub("", url))
+    return match.group(1).lower() if match else None
+
+
+def is_safe_url(url: str) -> bool:
+    """Return True for http(s), mailto and relative URLs; False for any other scheme."""
+    scheme = url_scheme(url)
+    return scheme is None or scheme in SAFE_SCHEMES
+
+
+@dataclass(frozen=True, slots=True)
+class CleanText:
+    """Text with forbidden characters removed, and where the first one was."""
+
+    text: str
+    """The cleaned text."""
+    removed: int
+    """How many characters were removed."""
+    first_line: int
+    """1-based line of the first removed character (0 when none was)."""
+
+
+def remove_forbidden_characters(text: str) -> CleanText:
+    """Return ``text`` without control characters (but tab and newline) and noncharacters."""
+    first = _FORBIDDEN_TEXT.search(text)
+    if first is None:
+        return CleanText(text, 0, 0)
+    cleaned, removed = _FORBIDDEN_TEXT.subn("", text)
+    return CleanText(cleaned, removed, text.count("\n", 0, first.start()) + 1)
