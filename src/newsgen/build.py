@@ -84,7 +84,7 @@ def build(options: BuildOptions) -> BuildReport:
     problems = Problems()
     tree = discover_content(root, problems)
     theme = default_theme()
-    copies = static_copies(root, theme)
+    copies = static_copies(root, theme, problems)
     articles = load_articles(tree, config, root, copies, problems)
     published = [a for a in articles if options.drafts or not a.draft]
     site = build_site(config, published)
@@ -151,17 +151,26 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
         return None
 
 
-def static_copies(root: Path, theme: Path) -> list[Copy]:
-    """Return the static files to copy: the theme's, overridden file by file by the site's."""
+def static_copies(root: Path, theme: Path, problems: Problems) -> list[Copy]:
+    """Return the static files to copy: the theme's, overridden file by file by the site's.
+
+    A symbolic link that leads out of ``static/`` is an error (it could copy
+    any file of the machine into the public site) and is left out.
+    """
     found: dict[str, Copy] = {}
     for base in (theme / "static", root / "static"):
         if not base.is_dir():
             continue
+        real_base = base.resolve()
         for path in sorted(base.rglob("*")):
             relative = path.relative_to(base)
-            if path.is_file() and not any(is_ignored_name(part) for part in relative.parts):
-                shown = f"static/{relative.as_posix()}"
-                found[relative.as_posix()] = Copy(path, relative.as_posix(), shown)
+            shown = f"static/{relative.as_posix()}"
+            if any(is_ignored_name(part) for part in relative.parts) or not path.is_file():
+                continue
+            if path.is_symlink() and real_base not in path.resolve().parents:
+                problems.error(shown, 1, None, "is a link to a file outside static/; copy it in")
+                continue
+            found[relative.as_posix()] = Copy(path, relative.as_posix(), shown)
     return list(found.values())
 
 

@@ -1,60 +1,206 @@
-"""``newsgen serve``: build the site for preview and serve it on loopback."""
+"""``newsgen serve``: build the site for preview and serve it on loopback.
+
+The handler serves files of the output directory only: every request path is
+decoded, checked and resolved (symbolic links included) before a file is
+opened, and requests whose ``Host`` is not this server's address are refused,
+so that a web page elsewhere cannot reach the preview through DNS rebinding.
+"""
 
 from __future__ import annotations
 
 import http.server
 import ipaddress
-import os
+import posixpath
 import sys
 from functools import partial
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from .build import BuildOptions, build
-from .errors import BuildFailed, UsageError
+from .errors import UsageError
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".json": "application/json",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+    ".pdf": "application/pdf",
+}
 
 
-class PreviewHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves files of the output directory; unknown paths get the site's 404 page."""
+def resolve_request_path(root: Path, raw_path: str) -> Path | None:
+    """Return the file or folder under ``root`` that a request path names, or None.
+
+    None for anything that would leave ``root``: ``..`` in any encoding,
+    backslashes, NUL bytes, encoded slashes, and symbolic links pointing out.
+    """
+    path = urlsplit(raw_path).path
+    if "\\" in path or "%2f" in path.lower() or "%5c" in path.lower():
+        return None
+    try:
+        decoded = unquote(path, errors="strict") if "%" in path else path
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in decoded or "\\" in decoded or not decoded.startswith("/"):
+        return None
+    parts = [part for part in decoded.split("/") if part not in ("", ".")]
+    if any(part.strip() in ("..", "...") or part.startswith("..") for part in parts):
+        return None
+    real_root = root.resolve()
+    candidate = real_root.joinpath(*parts).resolve()
+    if candidate != real_root and real_root not in candidate.parents:
+        return None
+    return candidate
+
+
+class PreviewHandler(http.server.BaseHTTPRequestHandler):
+    """Answers GET and HEAD with files of the output directory and the site's 404 page."""
+
+    server_version = "newsgen-preview"
+
+    def __init__(
+        self, *args: object, root: Path, allowed_hosts: frozenset[str], any_ip: bool = False
+    ) -> None:
+        self.root = root
+        self.allowed_hosts = allowed_hosts
+        self.any_ip = any_ip
+        super().__init__(*args)  # type: ignore[arg-type]
+
+    def do_GET(self) -> None:
+        """Serve a file, a folder's ``index.html``, a redirect to add a slash, or 404."""
+        self._answer(send_body=True)
+
+    def do_HEAD(self) -> None:
+        """Like GET, without the body."""
+        self._answer(send_body=False)
 
     def log_message(self, format: str, *args: object) -> None:
-        """Keep the terminal for build messages: only errors are logged."""
-        if args and str(args[1]).startswith(("4", "5")) and str(args[1]) != "404":
+        """Log only server errors: the terminal is kept for build messages."""
+        if len(args) > 1 and str(args[1]).startswith("5"):
             super().log_message(format, *args)
 
-    def list_directory(self, path: str | os.PathLike[str]) -> None:
-        """Answer a folder without ``index.html`` with 404, as a static host would."""
-        self.send_error(404)
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """Answer 404 with the site's own ``404.html`` when it has one."""
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
+    def _answer(self, send_body: bool) -> None:
+        if not self._host_allowed():
+            self._send_plain(400, "Bad Request: unknown Host header", send_body)
             return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        target = resolve_request_path(self.root, self.path)
+        if target is not None and target.is_dir():
+            path = urlsplit(self.path).path
+            if not path.endswith("/"):
+                self._redirect(posixpath.normpath("/" + path.lstrip("/")) + "/", send_body)
+                return
+            target = target / "index.html"
+        if target is None or not target.is_file():
+            self._send_not_found(send_body)
+            return
+        self._send_file(200, target, send_body)
+
+    def _host_allowed(self) -> bool:
+        return host_allowed(self.headers.get("Host") or "", self.allowed_hosts, self.any_ip)
+
+    def _redirect(self, location: str, send_body: bool) -> None:
+        # Location is a path on this server only: never "//other.host/".
+        self.send_response(301)
+        self.send_header("Location", "/" + location.lstrip("/"))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _send_not_found(self, send_body: bool) -> None:
+        page = self.root / "404.html"
+        if page.is_file():
+            self._send_file(404, page, send_body)
+        else:
+            self._send_plain(404, "Not Found", send_body)
+
+    def _send_file(self, status: int, path: Path, send_body: bool) -> None:
+        try:
+            with path.open("rb") as handle:  # an open file survives a rebuild's swap
+                body = handle.read()
+        except OSError:
+            self._send_plain(404, "Not Found", send_body)
+            return
+        self.send_response(status)
+        self.send_header("Content-Type", content_type(path))
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def _send_plain(self, status: int, text: str, send_body: bool) -> None:
+        body = (text + "\n").encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        if self.command != "HEAD":
+        if send_body:
             self.wfile.write(body)
+
+
+def content_type(path: Path) -> str:
+    """Return the Content-Type for a file name."""
+    return CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+
+
+def allowed_hosts(host: str, port: int) -> frozenset[str]:
+    """Return the ``Host`` header values this server answers to.
+
+    The bound address and the loopback names, with the port. A server bound
+    to every address (``0.0.0.0`` or ``::``) also answers to any IP address
+    (see host_allowed), but never to other DNS names, which is what a DNS
+    rebinding attack sends.
+    """
+    names = {host.lower(), "localhost", "127.0.0.1", "[::1]"}
+    if ":" in host and not host.startswith("["):
+        names.add(f"[{host.lower()}]")
+    return frozenset(f"{name}:{port}" for name in names)
+
+
+def host_allowed(header: str, allowed: frozenset[str], bound_to_all: bool) -> bool:
+    """Return True when a request's ``Host`` header names this server."""
+    host = header.strip().lower()
+    if host in allowed:
+        return True
+    if not bound_to_all:
+        return False
+    name, _, port = host.rpartition(":")
+    ports = {entry.rpartition(":")[2] for entry in allowed}
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        return False
+    return port in ports
 
 
 def serve(source: Path, output: Path, host: str, port: int, drafts: bool) -> int:
     """Build ``source`` into ``output`` for ``http://host:port/`` and serve it until Ctrl-C.
 
-    Returns the exit code. Raises BuildFailed when the first build fails and
+    Returns the exit code. Raises BuildFailed when the build fails and
     UsageError when the port cannot be bound.
     """
     if not _is_loopback(host):
         print(f"warning: serving on {host}: other machines can reach this preview", file=sys.stderr)
     url = f"http://{_url_host(host)}:{port}/"
-    try:
-        report = build(BuildOptions(source, output, url, drafts))
-    except BuildFailed:
-        raise
+    report = build(BuildOptions(source, output, url, drafts))
     print(f"Built {report.articles} articles in {report.seconds:.2f} s", file=sys.stderr)
-    handler = partial(PreviewHandler, directory=str(output))
+    handler = partial(
+        PreviewHandler,
+        root=output,
+        allowed_hosts=allowed_hosts(host, port),
+        any_ip=host in ("0.0.0.0", "::"),
+    )
     try:
         server = http.server.ThreadingHTTPServer((host, port), handler)
     except OSError as error:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .errors import NewsgenError
 from .models import Output
+from .swap import exchange_directories
 
 MARKER = ".newsgen-output"
 MARKER_TEXT = "This directory is written by newsgen; each build replaces it whole.\n"
@@ -113,8 +114,18 @@ def _fill(staging: Path, outputs: Iterable[Output], copies: Iterable[Copy]) -> i
 
 
 def _swap_in(staging: Path, output: Path) -> None:
+    """Make ``staging`` the output; the previous output is deleted afterwards.
+
+    With an atomic exchange the output path always names a complete site.
+    Without one, there is an instant between two renames where it names
+    nothing; an interrupted build then leaves the old site as a retired tree,
+    which the next build puts back (see _remove_leftovers).
+    """
     if not output.exists():
         staging.rename(output)
+        return
+    if exchange_directories(staging, output):
+        shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old site
         return
     retired = output.parent / f"{RETIRED_PREFIX}{output.name}-{os.getpid()}"
     output.rename(retired)

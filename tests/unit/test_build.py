@@ -61,7 +61,7 @@ def test_site_static_overrides_theme_file_by_file(make_site):
             "static/.git/config": "x",
         }
     )
-    copies = {c.path: c for c in static_copies(root, default_theme())}
+    copies = {c.path: c for c in static_copies(root, default_theme(), Problems())}
     assert copies["css/newsgen.css"].source == root / "static" / "css" / "newsgen.css"
     assert copies["css/newsgen.css"].origin == "static/css/newsgen.css"
     assert copies["images/a.jpg"].source == root / "static" / "images" / "a.jpg"
