@@ -17,7 +17,7 @@ from .markdown import make_markdown
 from .models import Article, Output, SiteConfig
 from .render import make_environment, render_pages
 from .site import build_site, find_collisions
-from .write import Copy, check_output_dir, write_site
+from .write import Copy, check_output_dir, recover_interrupted_swap, write_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +79,9 @@ def build(options: BuildOptions) -> BuildReport:
     """
     started = time.perf_counter()
     root = options.source
-    config = load_config(root, options.base_url)
     check_output_dir(options.output_dir, root)
+    recover_interrupted_swap(options.output_dir)
+    config = load_config(root, options.base_url)
     problems = Problems()
     tree = discover_content(root, problems)
     theme = default_theme()

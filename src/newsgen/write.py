@@ -56,7 +56,7 @@ def check_output_dir(output: Path, site_root: Path) -> None:
             f"output {output} would replace the site itself; use e.g. {root / 'public'}"
         )
     for name in ("content", "templates", "static"):
-        inside = root / name
+        inside = (root / name).resolve()  # the folder newsgen reads, even through a link
         if output == inside or inside in output.parents:
             raise OutputError(f"output {output} lies inside {name}/; choose a folder outside it")
     for name in ("content", "templates", "static"):
@@ -80,6 +80,7 @@ def write_site(output: Path, outputs: Iterable[Output], copies: Iterable[Copy]) 
     """
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
+    recover_interrupted_swap(output)
     _remove_leftovers(parent, output.name)
     staging = parent / f"{STAGING_PREFIX}{output.name}-{os.getpid()}"
     staging.mkdir()
@@ -128,29 +129,41 @@ def _swap_in(staging: Path, output: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old site
         return
     retired = output.parent / f"{RETIRED_PREFIX}{output.name}-{os.getpid()}"
-    output.rename(retired)
     try:
+        output.rename(retired)
         staging.rename(output)
-    except BaseException:
-        retired.rename(output)
+    except BaseException:  # Ctrl-C may land between the renames: put the old site back
+        if retired.exists() and not output.exists():
+            retired.rename(output)
         raise
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _remove_leftovers(parent: Path, name: str) -> None:
-    """Clean up after a build of ``name`` that was interrupted.
+def recover_interrupted_swap(output: Path) -> bool:
+    """Put the last good site back if a build died between the two renames of a swap.
 
-    A retired tree with no output beside it is the last good site, caught
-    between the two renames of a swap: it is put back. Other staging and
-    retired trees of this output are deleted; those of other outputs in the
-    same folder are left alone.
+    That moment leaves no ``output`` but a retired tree beside it, which is
+    the previous site, complete. Returns True when it was put back. Called
+    at the start of every build, so that even a build that then fails on
+    bad content brings the site back.
     """
-    output = parent / name
-    retired = _leftovers(parent, RETIRED_PREFIX, name)
-    if not output.exists() and retired:
-        retired.pop().rename(output)
-    for leftover in retired + _leftovers(parent, STAGING_PREFIX, name):
-        shutil.rmtree(leftover, ignore_errors=True)
+    if output.exists() or output.is_symlink() or not output.parent.is_dir():
+        return False
+    retired = _leftovers(output.parent, RETIRED_PREFIX, output.name)
+    if not retired:
+        return False
+    retired[-1].rename(output)
+    return True
+
+
+def _remove_leftovers(parent: Path, name: str) -> None:
+    """Delete the staging and retired trees that interrupted builds of ``name`` left.
+
+    Those of other outputs in the same folder are left alone.
+    """
+    for prefix in (STAGING_PREFIX, RETIRED_PREFIX):
+        for leftover in _leftovers(parent, prefix, name):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _leftovers(parent: Path, prefix: str, name: str) -> list[Path]:
