@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from importlib import resources
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import load_config
-from .discover import ContentTree, discover_content, is_ignored_name
+from .discover import ContentTree, discover_content, file_problem, is_ignored_name
 from .errors import BuildFailed, NewsgenError, Problem, Problems
 from .feeds import render_feeds
 from .loader import LoadContext, load_article
@@ -155,24 +156,40 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
 def static_copies(root: Path, theme: Path, problems: Problems) -> list[Copy]:
     """Return the static files to copy: the theme's, overridden file by file by the site's.
 
-    A symbolic link that leads out of ``static/`` is an error (it could copy
-    any file of the machine into the public site) and is left out.
+    Links to folders, links that lead out of ``static/`` (they could copy any
+    file of the machine into the public site) and files that are not regular
+    files are errors, and are left out.
     """
     found: dict[str, Copy] = {}
     for base in (theme / "static", root / "static"):
         if not base.is_dir():
             continue
         real_base = base.resolve()
-        for path in sorted(base.rglob("*")):
-            relative = path.relative_to(base)
-            shown = f"static/{relative.as_posix()}"
-            if any(is_ignored_name(part) for part in relative.parts) or not path.is_file():
-                continue
-            if path.is_symlink() and real_base not in path.resolve().parents:
-                problems.error(shown, 1, None, "is a link to a file outside static/; copy it in")
-                continue
-            found[relative.as_posix()] = Copy(path, relative.as_posix(), shown)
-    return list(found.values())
+        for directory, dirnames, filenames in os.walk(base):
+            here = Path(directory)
+            for name in sorted(dirnames):
+                link = here / name
+                if link.is_symlink() and not is_ignored_name(name):
+                    where = (
+                        "outside static/" if real_base not in link.resolve().parents else "inside"
+                    )
+                    problems.error(
+                        f"static/{link.relative_to(base).as_posix()}",
+                        1,
+                        None,
+                        f"is a link to a folder {where}; copy the files in instead",
+                    )
+            dirnames[:] = sorted(d for d in dirnames if not is_ignored_name(d))
+            for name in sorted(filenames):
+                relative = (here / name).relative_to(base).as_posix()
+                if is_ignored_name(name):
+                    continue
+                problem = file_problem(here / name, real_base, "static/")
+                if problem:
+                    problems.error(f"static/{relative}", 1, None, problem)
+                else:
+                    found[relative] = Copy(here / name, relative, f"static/{relative}")
+    return sorted(found.values(), key=lambda copy: copy.path)
 
 
 def _template_dirs(root: Path, theme: Path) -> list[Path]:

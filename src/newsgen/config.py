@@ -46,6 +46,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("markdown", dict, {}, "Markdown options: unsafe_html"),
 )
 _KEYS_BY_NAME = {key.name: key for key in CONFIG_KEYS}
+_STAND_INS = {"title": "untitled", "base_url": "https://example.invalid/"}
 _MARKDOWN_KEYS = ("unsafe_html",)
 _SECTION_KEYS = ("name", "title")
 
@@ -101,8 +102,9 @@ def parse_config(loaded: LoadedMapping, shown: str, base_url_override: str | Non
             problems.error(shown, line, key.name, f"must be {_kind_name(key.kind)}: {key.help}")
         else:
             values[key.name] = value
-    if problems.has_errors():
-        raise BuildFailed(problems)
+            continue
+        # A stand-in lets the remaining checks run, so that one run reports every error.
+        values[key.name] = key.default if key.default is not None else _STAND_INS[key.name]
     config = _build_config(values, loaded, shown, problems)
     if problems.has_errors() or config is None:
         raise BuildFailed(problems)

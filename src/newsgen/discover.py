@@ -86,19 +86,35 @@ def discover_content(site_root: Path, problems: Problems) -> ContentTree:
                 continue
             path = here / name
             relative = path.relative_to(content).as_posix()
-            if path.is_symlink() and not _inside(path.resolve(), root):
-                problems.error(
-                    _shown(site_root, path),
-                    1,
-                    None,
-                    "is a link to a file outside content/; copy the file in instead",
-                )
+            problem = file_problem(path, root, "content/")
+            if problem:
+                problems.error(_shown(site_root, path), 1, None, problem)
             elif name.endswith(ARTICLE_SUFFIX):
                 articles.append(SourceFile(path, _shown(site_root, path), relative))
             else:
                 assets.add(relative)
     articles.sort(key=lambda source: source.content_relative)
     return ContentTree(tuple(articles), frozenset(assets))
+
+
+def file_problem(path: Path, root: Path, folder: str) -> str | None:
+    """Return why ``path`` (a file found under ``root``) cannot be used, or None.
+
+    Refused: links that lead outside ``root`` or round in a loop, broken
+    links, and anything that is not a regular file (a named pipe would make
+    the build wait forever).
+    """
+    try:
+        target = path.resolve(strict=True)
+    except RuntimeError:
+        return "is a symbolic link that loops back on itself; remove it"
+    except OSError:
+        return "is a broken symbolic link; remove it or restore its target"
+    if not _inside(target, root):
+        return f"is a link to a file outside {folder}; copy the file in instead"
+    if not target.is_file():
+        return "is not a regular file (a named pipe, socket or device); remove it"
+    return None
 
 
 def _inside(path: Path, root: Path) -> bool:

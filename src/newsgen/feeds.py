@@ -16,6 +16,7 @@ from html import escape as xml_escape
 from html import unescape as html_unescape
 from urllib.parse import urljoin
 
+from .links import strip_forbidden
 from .models import Article, Output, Site
 from .urls import absolute
 
@@ -29,12 +30,11 @@ for _prefix, _uri in NAMESPACES.items():
     ET.register_namespace(_prefix, _uri)
 
 _LINK_ATTRIBUTE = re.compile(r'(\s(?:href|src)=)"([^"]*)"')
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_text(text: str) -> str:
-    """Return ``text`` without the characters XML 1.0 cannot carry."""
-    return _NOT_XML.sub("", text)
+    """Return ``text`` without the characters XML 1.0 cannot carry (and noncharacters)."""
+    return strip_forbidden(text)
 
 
 def render_feeds(site: Site, generator: str) -> list[Output]:

@@ -15,6 +15,7 @@ from .frontmatter import LoadedMapping
 from .suggest import did_you_mean
 
 MISSING: Any = object()
+MIN_YEAR, MAX_YEAR = 1000, 9000  # far from datetime's limits, where time zone maths overflows
 
 
 class FieldReader:
@@ -134,6 +135,9 @@ class FieldReader:
             return None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=zone)
+        if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+            self.error(field, f"year {parsed.year} is out of range; use {MIN_YEAR} to {MAX_YEAR}")
+            return None
         return parsed
 
 

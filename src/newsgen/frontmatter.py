@@ -136,6 +136,8 @@ def load_yaml_mapping(text: str, first_line: int, what: str = "front matter") ->
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if error.context_mark and "end of stream" in str(error.problem):
+            mark = error.context_mark  # an unclosed quote or bracket: blame where it opened
         line = first_line + mark.line if mark else first_line
         raise FrontMatterError(line, f"{what} is not valid YAML: {error.problem}") from None
     except yaml.YAMLError as error:

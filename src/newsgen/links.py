@@ -17,10 +17,15 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 # Browsers drop ASCII tabs and newlines anywhere in a URL and C0 controls and
 # spaces at its ends, so "java\tscript:" is still javascript.
 _IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]")
-_FORBIDDEN_TEXT = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
-    "\U0001fffe\U0001ffff\U0010fffe\U0010ffff]"
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
 )
+_CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_SURROGATES = "\ud800-\udfff"
+FORBIDDEN_CHARACTERS = re.compile(f"[{_CONTROLS}{_SURROGATES}{_NONCHARACTERS}]")
+"""Characters no page, feed or sitemap may carry: C0 controls but tab and
+newline (and CR, which is normalised away earlier), DEL and C1 controls,
+lone surrogates, and the 66 Unicode noncharacters."""
 
 
 def url_scheme(url: str) -> str | None:
@@ -47,10 +52,15 @@ class CleanText:
     """1-based line of the first removed character (0 when none was)."""
 
 
+def strip_forbidden(text: str) -> str:
+    """Return ``text`` without the characters of FORBIDDEN_CHARACTERS."""
+    return FORBIDDEN_CHARACTERS.sub("", text)
+
+
 def remove_forbidden_characters(text: str) -> CleanText:
     """Return ``text`` without control characters (but tab and newline) and noncharacters."""
-    first = _FORBIDDEN_TEXT.search(text)
+    first = FORBIDDEN_CHARACTERS.search(text)
     if first is None:
         return CleanText(text, 0, 0)
-    cleaned, removed = _FORBIDDEN_TEXT.subn("", text)
+    cleaned, removed = FORBIDDEN_CHARACTERS.subn("", text)
     return CleanText(cleaned, removed, text.count("\n", 0, first.start()) + 1)

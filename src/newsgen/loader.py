@@ -9,7 +9,7 @@ from __future__ import annotations
 import mimetypes
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -19,8 +19,14 @@ from markdown_it import MarkdownIt
 from .discover import SourceFile
 from .errors import Problems
 from .fields import MISSING, FieldReader, describe
-from .frontmatter import FrontMatterError, load_yaml_mapping, normalise_text, split_front_matter
-from .links import remove_forbidden_characters, url_scheme
+from .frontmatter import (
+    FrontMatterError,
+    LoadedMapping,
+    load_yaml_mapping,
+    normalise_text,
+    split_front_matter,
+)
+from .links import remove_forbidden_characters, strip_forbidden, url_scheme
 from .markdown import plain_summary, render_markdown
 from .models import Article, Asset, Image, Section, SiteConfig, Source
 from .suggest import did_you_mean
@@ -83,7 +89,10 @@ def load_article(
     except FrontMatterError as error:
         problems.error(source.shown, error.line, None, error.message)
         return None
+    loaded, cleaned_fields = _without_forbidden_characters(loaded)
     reader = FieldReader(loaded, source.shown, problems)
+    for field in cleaned_fields:
+        reader.warning(field, "control or non-character code points were removed from it")
     for key in map(str, loaded.data):
         if key not in FRONT_MATTER_KEYS:
             hint = "; site-specific fields go under 'extra:'"
@@ -123,14 +132,14 @@ def _build_article(
             None,
             f"link '{url[:60]}' was removed: only http(s), mailto and relative links are kept",
         )
-    if None in (headline, published, section, slug):
+    site_path = None
+    if headline and published and section and slug:
+        local = published.astimezone(config.timezone)
+        site_path = article_path(config.permalink, section.slug, slug, local)
+    url = href(config.base_path, site_path or "/")
+    images, assets = _images(reader, source, context, url)  # checked even when others failed
+    if not (site_path and headline and published and section and slug):
         return None
-    assert headline and published and section and slug  # narrowed for the type checker
-    site_path = article_path(
-        config.permalink, section.slug, slug, published.astimezone(config.timezone)
-    )
-    url = href(config.base_path, site_path)
-    images, assets = _images(reader, source, context, url)
     return Article(
         source_path=source.shown,
         headline=headline,
@@ -291,6 +300,33 @@ def _locate_image(
     name = posixpath.normpath(src)
     asset = Asset(source=context.content_root / relative, output_path=page_folder + name)
     return page_url + name, asset
+
+
+def _without_forbidden_characters(loaded: LoadedMapping) -> tuple[LoadedMapping, list[str]]:
+    """Return ``loaded`` with forbidden characters removed from every text value.
+
+    YAML escapes (``"\x1b"``, ``"\ufffe"``) can put them back after the file
+    text was cleaned. Also returns the dotted paths of the values changed.
+    """
+    changed: list[str] = []
+
+    def clean(value: Any, path: str) -> Any:
+        if isinstance(value, str):
+            stripped = strip_forbidden(value)
+            if stripped != value:
+                changed.append(path)
+            return stripped
+        if isinstance(value, list):
+            return [clean(item, f"{path}[{index}]") for index, item in enumerate(value)]
+        if isinstance(value, dict):
+            return {
+                key: clean(item, f"{path}.{key}" if path else str(key))
+                for key, item in value.items()
+            }
+        return value
+
+    data = clean(loaded.data, "")
+    return (replace(loaded, data=data) if changed else loaded), changed
 
 
 def _extra(reader: FieldReader) -> Mapping[str, Any]:

@@ -86,8 +86,11 @@ def _remove_unsafe_links(tokens: list[Token]) -> list[tuple[int, str]]:
             if not isinstance(url, str) or is_safe_url(url):
                 continue
             removed.append((block.map[0] if block.map else 0, url))
-            unlinking = child.type == "link_open"
-            _make_text(child, "" if unlinking else child.content)
+            if child.type == "link_open":
+                unlinking = True
+                _make_text(child, "")
+            else:
+                _make_text(child, child.content)
     return removed
 
 

@@ -57,25 +57,54 @@ def output_key(path: str) -> str:
 
 
 def find_collisions(outputs: Iterable[tuple[str, str]], problems: Problems) -> None:
-    """Record an error for each output path claimed by more than one source.
+    """Record an error for each output path claimed twice, or needed as file and folder.
 
-    ``outputs`` yields ``(output_path, source_shown)`` pairs.
+    ``outputs`` yields ``(output_path, origin)`` pairs; an origin is a source
+    file (``content/a.md``, ``static/x.css``) or a generated page (``site
+    feed``). Each error is reported on a source file where there is one,
+    since that is what an editor can change.
     """
     claimed: dict[str, tuple[str, str]] = {}
-    for path, source in outputs:
+    for path, origin in outputs:
         key = output_key(path)
         if key in claimed:
-            other_path, other_source = claimed[key]
+            other_path, other_origin = claimed[key]
             how = "" if other_path == path else f" ({other_path} differs only in case or accents)"
+            reporter, other = _reporter(origin, other_origin)
             problems.error(
-                source,
+                reporter,
                 1,
                 None,
-                f"writes {path}, which {other_source} also writes{how}; "
-                "give one of them a different 'slug:' or date",
+                f"writes {path}, which {other} also writes{how}; "
+                "rename one of them or give the article a different 'slug:'",
             )
         else:
-            claimed[key] = (path, source)
+            claimed[key] = (path, origin)
+    for key, (path, origin) in claimed.items():
+        folder = key.rpartition("/")[0]
+        while folder:
+            if folder in claimed:
+                file_path, file_origin = claimed[folder]
+                reporter, other = _reporter(file_origin, origin)
+                problems.error(
+                    reporter,
+                    1,
+                    None,
+                    f"{file_path} is a file, but {other} needs a folder of that name for {path}",
+                )
+                break
+            folder = folder.rpartition("/")[0]
+
+
+def _reporter(first: str, second: str) -> tuple[str, str]:
+    """Return ``(origin to report on, the other)``, preferring a file an editor can change."""
+    if _is_source_file(first) or not _is_source_file(second):
+        return first, second
+    return second, first
+
+
+def _is_source_file(origin: str) -> bool:
+    return origin.startswith(("content/", "static/", "templates/"))
 
 
 def _newest_first(article: Article) -> tuple[float, str, str]:
