@@ -170,14 +170,12 @@ def static_copies(root: Path, theme: Path, problems: Problems) -> list[Copy]:
             for name in sorted(dirnames):
                 link = here / name
                 if link.is_symlink() and not is_ignored_name(name):
-                    where = (
-                        "outside static/" if real_base not in link.resolve().parents else "inside"
-                    )
+                    where = "inside" if _inside(link, real_base) else "outside"
                     problems.error(
                         f"static/{link.relative_to(base).as_posix()}",
                         1,
                         None,
-                        f"is a link to a folder {where}; copy the files in instead",
+                        f"is a link to a folder {where} static/; copy the files in instead",
                     )
             dirnames[:] = sorted(d for d in dirnames if not is_ignored_name(d))
             for name in sorted(filenames):
@@ -190,6 +188,13 @@ def static_copies(root: Path, theme: Path, problems: Problems) -> list[Copy]:
                 else:
                     found[relative] = Copy(here / name, relative, f"static/{relative}")
     return sorted(found.values(), key=lambda copy: copy.path)
+
+
+def _inside(link: Path, real_base: Path) -> bool:
+    try:
+        return real_base in link.resolve(strict=True).parents
+    except (OSError, RuntimeError):  # broken or looping: not inside anything
+        return False
 
 
 def _template_dirs(root: Path, theme: Path) -> list[Path]:
