@@ -5,19 +5,26 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+import jinja2
+
 from . import __version__
+from .authors import load_author_profiles
 from .config import load_config
+from .crossrefs import resolve_article_links
 from .discover import ContentTree, discover_content, file_problem, is_ignored_name
 from .errors import BuildFailed, NewsgenError, Problem, Problems
 from .feeds import render_feeds
+from .jsonfeed import render_json_feed
 from .loader import LoadContext, load_article
 from .markdown import make_markdown
-from .models import Article, Output, SiteConfig
+from .models import Article, Output, Site, SiteConfig
 from .render import make_environment, render_pages
 from .site import build_site, find_collisions
+from .sitemaps import render_sitemaps
 from .write import Copy, check_output_dir, recover_interrupted_swap, write_site
 
 
@@ -33,6 +40,10 @@ class BuildOptions:
     """Replaces ``base_url`` from ``newsgen.yaml`` (for previews and staging hosts)."""
     drafts: bool = False
     """Build drafts too."""
+    future: bool = False
+    """Build articles dated after the build time too."""
+    now: datetime | None = None
+    """The build time (default: the clock); decides scheduled articles and the news sitemap."""
 
     @property
     def output_dir(self) -> Path:
@@ -56,6 +67,8 @@ class BuildReport:
     """Wall time of the build."""
     warnings: tuple[Problem, ...] = field(default=())
     """Problems that did not fail the build."""
+    future_skipped: int = 0
+    """Articles dated after the build time left out (0 with ``--future``)."""
 
 
 def default_theme() -> Path:
@@ -83,15 +96,20 @@ def build(options: BuildOptions) -> BuildReport:
     check_output_dir(options.output_dir, root)
     recover_interrupted_swap(options.output_dir)
     config = load_config(root, options.base_url)
+    now = options.now or datetime.now(UTC)
     problems = Problems()
     tree = discover_content(root, problems)
     theme = default_theme()
     copies = static_copies(root, theme, problems)
-    articles = load_articles(tree, config, root, copies, problems)
-    published = [a for a in articles if options.drafts or not a.draft]
-    site = build_site(config, published)
-    env = make_environment(_template_dirs(root, theme), config)
-    outputs = render_pages(site, env, problems) + render_feeds(site, f"newsgen {__version__}")
+    loaded = load_articles(tree, config, root, copies, problems)
+    published = [a for a in loaded if _is_published(a, now, options)]
+    published = resolve_article_links(published, loaded, problems)
+    static_files = frozenset(copy.path for copy in copies)
+    profiles = load_author_profiles(root, config, static_files, problems)
+    site = build_site(config, published, now, profiles)
+    outputs = render_outputs(site, make_environment(_template_dirs(root, theme), config), problems)
+    if any(copy.path == ROBOTS for copy in copies):  # the site's own robots.txt wins
+        outputs = [output for output in outputs if output.path != ROBOTS]
     copies += [
         Copy(asset.source, asset.output_path, article.source_path)
         for article in published
@@ -105,10 +123,31 @@ def build(options: BuildOptions) -> BuildReport:
         articles=len(published),
         pages=len(outputs),
         files=files,
-        drafts_skipped=len(articles) - len(published),
+        drafts_skipped=0 if options.drafts else sum(a.draft for a in loaded),
         seconds=time.perf_counter() - started,
         warnings=tuple(problems.warnings),
+        future_skipped=0 if options.future else sum(a.date > now for a in loaded),
     )
+
+
+ROBOTS = "robots.txt"
+
+
+def render_outputs(site: Site, env: jinja2.Environment, problems: Problems) -> list[Output]:
+    """Return every generated file of ``site``: pages, feeds, sitemaps, robots.txt."""
+    generator = f"newsgen {__version__}"
+    pages = render_pages(site, env, problems)
+    return (
+        pages
+        + render_feeds(site, generator)
+        + [render_json_feed(site, generator)]
+        + render_sitemaps(site, pages)
+    )
+
+
+def _is_published(article: Article, now: datetime, options: BuildOptions) -> bool:
+    """Drafts need ``--drafts``; articles dated after the build time need ``--future``."""
+    return (options.drafts or not article.draft) and (options.future or article.date <= now)
 
 
 def load_articles(

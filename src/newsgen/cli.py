@@ -13,11 +13,12 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import BuildFailed, NewsgenError, Problem
+from .errors import BuildFailed, NewsgenError, Problem, UsageError
 
 if TYPE_CHECKING:
     from .build import BuildReport
@@ -123,13 +124,18 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
         "--output", type=Path, metavar="DIR", help="the output directory (default: SOURCE/public)"
     )
     parser.add_argument("--drafts", action="store_true", help="include draft articles")
+    parser.add_argument(
+        "--future", action="store_true", help="include articles dated after the build time"
+    )
 
 
 def run_build(args: argparse.Namespace) -> int:
     """``newsgen build``: build once, print warnings and one summary line."""
     from .build import BuildOptions, build
 
-    options = BuildOptions(args.source, args.output, args.base_url, args.drafts)
+    options = BuildOptions(
+        args.source, args.output, args.base_url, args.drafts, args.future, build_time()
+    )
     report = build(options)
     if not args.quiet:
         report_problems(report.warnings)
@@ -165,6 +171,20 @@ def run_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def build_time() -> datetime | None:
+    """Return the build time from ``SOURCE_DATE_EPOCH`` (reproducible builds), or None.
+
+    Raises UsageError when the variable is set but not a whole number of seconds.
+    """
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(int(value), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds") from None
+
+
 def report_problems(problems: Sequence[Problem]) -> None:
     """Print each problem on its own line to standard error."""
     for problem in problems:
@@ -180,6 +200,8 @@ def summary_line(report: BuildReport) -> str:
     ]
     if report.drafts_skipped:
         parts.append(f"{_count(report.drafts_skipped, 'draft')} left out")
+    if report.future_skipped:
+        parts.append(f"{_count(report.future_skipped, 'future article')} left out")
     return ", ".join(parts) + f" in {report.seconds:.2f} s"
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import BuildFailed, Problems
 from .frontmatter import FrontMatterError, LoadedMapping, load_yaml_mapping
+from .links import url_scheme
 from .models import SectionConfig, SiteConfig
 from .suggest import did_you_mean
 
@@ -44,10 +45,12 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("feed_items", int, 50, "articles per RSS feed"),
     ConfigKey("sections", list, [], "section titles and order: names or {name, title}"),
     ConfigKey("markdown", dict, {}, "Markdown options: unsafe_html"),
+    ConfigKey("publisher", dict, {}, "publisher for structured data: name, logo"),
 )
 _KEYS_BY_NAME = {key.name: key for key in CONFIG_KEYS}
 _STAND_INS = {"title": "untitled", "base_url": "https://example.invalid/"}
 _MARKDOWN_KEYS = ("unsafe_html",)
+_PUBLISHER_KEYS = ("name", "logo")
 _SECTION_KEYS = ("name", "title")
 
 
@@ -138,6 +141,7 @@ def _build_config(
             fail(name, f"must be at least 1, not {values[name]}")
     sections = _parse_sections(values["sections"], loaded, shown, problems)
     unsafe_html = _parse_markdown(values["markdown"], loaded, shown, problems)
+    publisher_name, publisher_logo = _parse_publisher(values, base_url, loaded, shown, problems)
     if problems.has_errors() or timezone is None:
         return None
     return SiteConfig(
@@ -151,6 +155,8 @@ def _build_config(
         sections=sections,
         unsafe_html=unsafe_html,
         description=values["description"].strip(),
+        publisher_name=publisher_name,
+        publisher_logo=publisher_logo,
     )
 
 
@@ -238,6 +244,31 @@ def _report_unknown_keys(
             problems.error(
                 shown, loaded.line_of(field), field, f"unknown key{did_you_mean(key, known)}"
             )
+
+
+def _parse_publisher(
+    values: dict[str, Any], base_url: str, loaded: LoadedMapping, shown: str, problems: Problems
+) -> tuple[str, str]:
+    """Return the publisher's name (default: the title) and absolute logo URL (or "")."""
+    options = values["publisher"]
+    _report_unknown_keys(options, "publisher", _PUBLISHER_KEYS, loaded, shown, problems)
+    name, logo = options.get("name") or values["title"], options.get("logo") or ""
+    for key, value in (("name", name), ("logo", logo)):
+        if not isinstance(value, str):
+            problems.error(
+                shown, loaded.line_of(f"publisher.{key}"), f"publisher.{key}", "must be text"
+            )
+            return "", ""
+    if logo.startswith("/"):
+        logo = base_url.rstrip("/") + logo
+    elif logo and url_scheme(logo) not in ("http", "https"):
+        problems.error(
+            shown,
+            loaded.line_of("publisher.logo"),
+            "publisher.logo",
+            f"'{logo}' must be a site path like /images/logo.png or an http(s) URL",
+        )
+    return name.strip(), logo
 
 
 def _is_kind(value: Any, kind: type | tuple[type, ...]) -> bool:

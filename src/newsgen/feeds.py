@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from html import escape as xml_escape
 from html import unescape as html_unescape
 from urllib.parse import urljoin
 
 from .links import strip_forbidden
-from .models import Article, Output, Site
+from .models import Article, CorrectionEntry, Output, Site
 from .urls import absolute
 
 NAMESPACES = {
@@ -37,93 +39,148 @@ def xml_text(text: str) -> str:
     return strip_forbidden(text)
 
 
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """What a feed is about."""
+
+    title: str
+    link: str
+    """Absolute URL of the page the feed follows."""
+    description: str
+    feed_url: str
+    """Root-relative URL of the feed itself."""
+    source: str
+    """What the feed is made from, for messages (``feed of tag Syria``)."""
+
+
 def render_feeds(site: Site, generator: str) -> list[Output]:
-    """Return the site feed ``/feed.xml`` and one ``/{section}/feed.xml`` per section."""
+    """Return every RSS feed: the site's, each section's, each tag's, and the corrections feed."""
     config = site.config
-    outputs = [
-        Output(
-            "feed.xml",
-            rss_feed(
-                site,
-                config.title,
-                config.base_url,
-                config.description or config.title,
-                site.articles,
-                site.feed_url,
-                generator,
-            ),
-            "site feed",
-        ),
-    ]
+    name = config.title
+
+    def channel(title: str, url: str, about: str, feed_url: str, source: str) -> Channel:
+        return Channel(title, absolute(config.base_url, url), about, feed_url, source)
+
+    site_channel = channel(
+        name, config.base_path, config.description or name, site.feed_url, "site feed"
+    )
+    outputs = [article_feed(site, site_channel, site.articles, generator)]
     for section in site.sections:
-        articles = [
-            page_item for page in site.section_pages[section.slug] for page_item in page.items
-        ]
-        outputs.append(
-            Output(
-                section.feed_url[len(config.base_path) :],
-                rss_feed(
-                    site,
-                    f"{section.title} – {config.title}",
-                    absolute(config.base_url, section.url),
-                    f"The latest from {section.title} at {config.title}",
-                    articles,
-                    section.feed_url,
-                    generator,
-                ),
-                f"feed of section {section.title}",
-            )
+        about = f"The latest from {section.title} at {name}"
+        spec = channel(
+            f"{section.title} – {name}",
+            section.url,
+            about,
+            section.feed_url,
+            f"feed of section {section.title}",
         )
+        items = [a for page in site.section_pages[section.slug] for a in page.items]
+        outputs.append(article_feed(site, spec, items, generator))
+    for tag in site.tags:
+        about = f"Articles tagged {tag.name} at {name}"
+        spec = channel(
+            f"{tag.name} – {name}", tag.url, about, tag.feed_url, f"feed of tag {tag.name}"
+        )
+        items = [a for page in site.tag_pages[tag.slug] for a in page.items]
+        outputs.append(article_feed(site, spec, items, generator))
+    outputs.append(corrections_feed(site, generator))
     return outputs
 
 
-def rss_feed(
-    site: Site,
-    title: str,
-    link: str,
-    description: str,
-    articles: Sequence[Article],
-    feed_url: str,
-    generator: str,
-) -> bytes:
-    """Return an RSS 2.0 document of the newest ``feed_items`` of ``articles``."""
-    config = site.config
-    items = sorted(articles, key=lambda a: a.date, reverse=True)[: config.feed_items]
-    rss = ET.Element("rss", {"version": "2.0"})
-    channel = _sub(rss, "channel")
-    _sub(channel, "title", title)
-    _sub(channel, "link", link)
-    _sub(channel, "description", description)
-    _sub(channel, "language", config.language)
-    _sub(channel, "generator", generator)
-    if items:
-        _sub(channel, "lastBuildDate", format_datetime(max(a.modified for a in items)))
-    _sub(
+def article_feed(
+    site: Site, channel: Channel, articles: Sequence[Article], generator: str
+) -> Output:
+    """Return the RSS 2.0 feed of the newest ``feed_items`` of ``articles``."""
+    items = sorted(articles, key=lambda a: a.date, reverse=True)[: site.config.feed_items]
+    newest = max((a.modified for a in items), default=None)
+    document = _document(
+        site,
         channel,
-        _ns("atom", "link"),
-        attrib={
-            "href": absolute(config.base_url, feed_url),
-            "rel": "self",
-            "type": "application/rss+xml",
-        },
+        generator,
+        newest,
+        lambda parent: [_item(parent, article) for article in items],
     )
-    for article in items:
-        _item(channel, article)
+    return Output(_output_path(site, channel.feed_url), document, channel.source)
+
+
+def corrections_feed(site: Site, generator: str) -> Output:
+    """Return the RSS 2.0 feed of the newest corrections, one item per correction."""
+    config = site.config
+    channel = Channel(
+        f"Corrections – {config.title}",
+        absolute(config.base_url, site.corrections_url),
+        f"Every correction {config.title} has published, newest first",
+        site.corrections_feed_url,
+        "corrections feed",
+    )
+    entries = site.corrections[: config.feed_items]
+    newest = entries[0].correction.date if entries else None
+    document = _document(
+        site,
+        channel,
+        generator,
+        newest,
+        lambda parent: [_correction_item(parent, entry) for entry in entries],
+    )
+    return Output(_output_path(site, channel.feed_url), document, channel.source)
+
+
+def _document(
+    site: Site,
+    channel: Channel,
+    generator: str,
+    last_change: datetime | None,
+    add_items: Callable[[ET.Element], object],
+) -> bytes:
+    """Return an RSS 2.0 document for ``channel``; ``add_items`` appends the items."""
+    config = site.config
+    rss = ET.Element("rss", {"version": "2.0"})
+    element = _sub(rss, "channel")
+    _sub(element, "title", channel.title)
+    _sub(element, "link", channel.link)
+    _sub(element, "description", channel.description)
+    _sub(element, "language", config.language)
+    _sub(element, "generator", generator)
+    if last_change:
+        _sub(element, "lastBuildDate", format_datetime(last_change))
+    self_link = {
+        "href": absolute(config.base_url, channel.feed_url),
+        "rel": "self",
+        "type": "application/rss+xml",
+    }
+    _sub(element, _ns("atom", "link"), attrib=self_link)
+    add_items(element)
     ET.indent(rss)
     return ET.tostring(rss, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _output_path(site: Site, feed_url: str) -> str:
+    return feed_url[len(site.config.base_path) :]
+
+
+def _correction_item(channel: ET.Element, entry: CorrectionEntry) -> None:
+    article, correction = entry.article, entry.correction
+    item = _sub(channel, "item")
+    _sub(item, "title", f"Correction: {article.headline}")
+    _sub(item, "link", f"{article.permalink}#corrections")
+    stamp = correction.date.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    _sub(item, "guid", f"{article.guid}#correction-{stamp}", {"isPermaLink": "false"})
+    _sub(item, "pubDate", format_datetime(correction.date))
+    _sub(item, "description", correction.text)
 
 
 def _item(channel: ET.Element, article: Article) -> None:
     item = _sub(channel, "item")
     _sub(item, "title", article.headline)
     _sub(item, "link", article.permalink)
-    _sub(item, "guid", article.permalink, {"isPermaLink": "true"})
+    permanent = "false" if article.id else "true"
+    _sub(item, "guid", article.guid, {"isPermaLink": permanent})
     _sub(item, "pubDate", format_datetime(article.date))
     _sub(item, "description", article.summary)
     _sub(item, _ns("content", "encoded"), absolutise_links(article.body_html, article.permalink))
     for name in article.bylines:
         _sub(item, _ns("dc", "creator"), name)
-    for category in (article.section.title, *article.tags):
+    for category in (article.section.title, *(tag.name for tag in article.tags)):
         _sub(item, "category", category)
     image = article.lead_image
     if image:

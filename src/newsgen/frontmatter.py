@@ -109,16 +109,18 @@ def split_front_matter(text: str) -> SplitText:
     raise FrontMatterError(1, "front matter is never closed: add a '---' line after it")
 
 
-def load_yaml_mapping(text: str, first_line: int, what: str = "front matter") -> LoadedMapping:
+def load_yaml_mapping(
+    text: str, first_line: int, what: str = "front matter", max_bytes: int = MAX_FRONT_MATTER_BYTES
+) -> LoadedMapping:
     """Load ``text`` as a YAML mapping safely, recording each key's file line.
 
     ``first_line`` is the file line on which ``text`` starts. Raises
     FrontMatterError for invalid YAML, a document that is not a mapping,
     a key given twice, anchors and aliases, or more than 64 KiB of text.
     """
-    if len(text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+    if len(text.encode("utf-8")) > max_bytes:
         raise FrontMatterError(
-            first_line, f"{what} is larger than 64 KiB; move long text to the body"
+            first_line, f"{what} is larger than {max_bytes // 1024} KiB; move long text to the body"
         )
     loader = _Loader(text)
     try:

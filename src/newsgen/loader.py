@@ -17,6 +17,14 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from .discover import SourceFile
+from .editorial import (
+    article_folder,
+    read_aliases,
+    read_authors,
+    read_corrections,
+    read_id,
+    read_tags,
+)
 from .errors import Problems
 from .fields import MISSING, FieldReader, describe
 from .frontmatter import (
@@ -28,7 +36,7 @@ from .frontmatter import (
 )
 from .links import remove_forbidden_characters, strip_forbidden, url_scheme
 from .markdown import plain_summary, render_markdown
-from .models import Article, Asset, Image, Section, SiteConfig, Source
+from .models import Article, Asset, Image, LinkRef, Section, SiteConfig, Source
 from .suggest import did_you_mean
 from .urls import absolute, article_path, href, is_valid_slug, make_slug, output_file
 
@@ -45,6 +53,9 @@ FRONT_MATTER_KEYS = (
     "updated",
     "draft",
     "extra",
+    "id",
+    "corrections",
+    "aliases",
 )
 SOURCE_KEYS = ("name", "url")
 IMAGE_KEYS = ("src", "caption", "credit", "alt")
@@ -116,22 +127,18 @@ def _build_article(
         )
     section = _section(source, reader, config)
     slug = _slug(reader, headline)
-    bylines = reader.text_list("byline", reader.get("byline"), allow_single=True)
-    tags = _unique(reader.text_list("tags", reader.get("tags")))
+    bylines, authors = read_authors(reader, config)
+    tags = read_tags(reader, config)
     sources = _sources(reader)
     draft = reader.flag("draft", reader.get("draft"))
     extra = _extra(reader)
     summary_text = reader.text("summary", reader.get("summary"))
-    rendered = render_markdown(context.markdown, body)
+    article_id, aliases = read_id(reader), read_aliases(reader)
+    corrections = read_corrections(reader, config)
+    rendered = render_markdown(context.markdown, body, article_folder(source.content_relative))
     if not body.strip():
         reader.warning("headline", "the article has no body text")
-    for line, url in rendered.removed_links:
-        reader.problems.warning(
-            source.shown,
-            body_line + line,
-            None,
-            f"link '{url[:60]}' was removed: only http(s), mailto and relative links are kept",
-        )
+    _report_removed_links(reader, body_line, rendered.removed_links)
     site_path = None
     if headline and published and section and slug:
         local = published.astimezone(config.timezone)
@@ -159,7 +166,26 @@ def _build_article(
         permalink=absolute(config.base_url, url),
         output_path=output_file(site_path),
         assets=tuple(assets),
+        id=article_id,
+        authors=tuple(authors),
+        corrections=tuple(corrections),
+        aliases=tuple(aliases),
+        link_refs=tuple(
+            LinkRef(body_line + line, target) for line, target in rendered.article_links
+        ),
     )
+
+
+def _report_removed_links(
+    reader: FieldReader, body_line: int, removed: tuple[tuple[int, str], ...]
+) -> None:
+    for line, url in removed:
+        reader.problems.warning(
+            reader.shown,
+            body_line + line,
+            None,
+            f"link '{url[:60]}' was removed: only http(s), mailto and relative links are kept",
+        )
 
 
 def _section(source: SourceFile, reader: FieldReader, config: SiteConfig) -> Section | None:
@@ -337,16 +363,6 @@ def _extra(reader: FieldReader) -> Mapping[str, Any]:
         reader.error("extra", f"must be a mapping of site-specific fields, not {describe(value)}")
         return MappingProxyType({})
     return MappingProxyType(value)
-
-
-def _unique(names: list[str]) -> list[str]:
-    seen: set[str] = set()
-    unique: list[str] = []
-    for name in names:
-        if name.casefold() not in seen:
-            seen.add(name.casefold())
-            unique.append(name)
-    return unique
 
 
 def _host(url: str) -> str:

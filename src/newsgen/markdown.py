@@ -5,14 +5,16 @@ No I/O: render_markdown() takes the body text and returns HTML and plain text.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
+from urllib.parse import quote, unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .links import is_safe_url
+from .links import is_safe_url, url_scheme
 
 SUMMARY_LENGTH = 300
 
@@ -27,6 +29,9 @@ class RenderedBody:
     """The first paragraph as plain text (empty when the body has none)."""
     removed_links: tuple[tuple[int, str], ...] = ()
     """``(line, url)`` of each link or image removed for an unsafe scheme; 0-based body lines."""
+    article_links: tuple[tuple[int, str], ...] = ()
+    """``(line, target)`` of each link to an article's ``.md`` file, target relative to
+    ``content/``; its ``href`` is ``newsgen-ref:TARGET`` until the build resolves it."""
 
 
 def make_markdown(unsafe_html: bool = False) -> MarkdownIt:
@@ -46,13 +51,43 @@ def make_markdown(unsafe_html: bool = False) -> MarkdownIt:
     return md
 
 
-def render_markdown(md: MarkdownIt, body: str) -> RenderedBody:
-    """Render ``body`` with ``md``; return its HTML and first paragraph as text."""
+REF_SCHEME = "newsgen-ref:"
+"""Marks links to article sources in rendered HTML. Not a safe scheme, so no
+article can write one itself: such a link would have been removed."""
+
+
+def render_markdown(md: MarkdownIt, body: str, folder: str = "") -> RenderedBody:
+    """Render ``body`` with ``md``; return its HTML and first paragraph as text.
+
+    ``folder`` is the article's folder relative to ``content/``: relative
+    links to ``.md`` files are resolved from it and marked for the build.
+    """
     env: dict[str, object] = {}
     tokens = md.parse(body, env)
     removed = _remove_unsafe_links(tokens)
+    article_links = _mark_article_links(tokens, folder)
     html = md.renderer.render(tokens, md.options, env)
-    return RenderedBody(html, _first_paragraph(tokens), tuple(removed))
+    return RenderedBody(html, _first_paragraph(tokens), tuple(removed), tuple(article_links))
+
+
+def _mark_article_links(tokens: list[Token], folder: str) -> list[tuple[int, str]]:
+    """Point links to ``.md`` files at ``newsgen-ref:TARGET``; return ``(line, target)``."""
+    found: list[tuple[int, str]] = []
+    for block in tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        for child in block.children:
+            href = child.attrGet("href") if child.type == "link_open" else None
+            if not isinstance(href, str) or url_scheme(href) or href.startswith(("/", "#")):
+                continue
+            path, _, fragment = href.partition("#")
+            path = unquote(path.partition("?")[0])
+            if not path.lower().endswith(".md"):
+                continue
+            target = posixpath.normpath(posixpath.join(folder, path))
+            found.append((block.map[0] if block.map else 0, target))
+            child.attrSet("href", REF_SCHEME + quote(target) + (f"#{fragment}" if fragment else ""))
+    return found
 
 
 def plain_summary(text: str, limit: int = SUMMARY_LENGTH) -> str:

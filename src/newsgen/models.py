@@ -50,6 +50,11 @@ class SiteConfig:
     """When True, raw HTML in Markdown bodies is passed through unescaped."""
     description: str = ""
     """One sentence about the site, used by feeds and the home page."""
+    publisher_name: str = ""
+    """The publisher named in structured data (``newsgen.yaml`` ``publisher.name``;
+    default: the title)."""
+    publisher_logo: str = ""
+    """Absolute URL of the publisher's logo for structured data, or empty."""
     home_latest: int = 10
     """How many of the newest articles the home page leads with."""
     home_per_section: int = 5
@@ -102,6 +107,74 @@ class Asset:
 
 
 @dataclass(frozen=True, slots=True)
+class Tag:
+    """A tag, with its listing page and feed. Prints as its name."""
+
+    name: str
+    """The tag as written (the most used spelling across the site)."""
+    slug: str
+    """URL segment; tags are identified by it."""
+    url: str
+    """Root-relative URL of the tag's page (``/tags/middle-east/``)."""
+    feed_url: str
+    """Root-relative URL of the tag's RSS feed."""
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A named link (an author's profile elsewhere, a neighbouring period)."""
+
+    name: str
+    """What the reader sees."""
+    url: str
+    """Where it goes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """A byline name, with its author page and what ``authors.yaml`` says. Prints as its name."""
+
+    name: str
+    """The name as bylines write it."""
+    slug: str
+    """URL segment of the author page."""
+    url: str
+    """Root-relative URL of the author page (``/authors/lena-brandt/``)."""
+    bio: str = ""
+    """A short biography from ``authors.yaml``, or empty."""
+    photo: str = ""
+    """Link to the author's photo from ``authors.yaml``, or empty."""
+    links: tuple[Link, ...] = ()
+    """Profiles elsewhere from ``authors.yaml``."""
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A dated correction to an article, shown at its end and on ``/corrections/``."""
+
+    date: datetime
+    """When the correction was made, timezone-aware."""
+    text: str
+    """What was wrong and what is right now (plain text)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRef:
+    """A link in an article body to another article's source file."""
+
+    line: int
+    """File line of the link, for the error when the target does not exist."""
+    target: str
+    """The target's path relative to ``content/`` (``world/bases.md``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
     """A section of the site: ``world``, ``business``."""
 
@@ -135,8 +208,8 @@ class Article:
     """Standfirst as plain text: front matter ``summary`` or the first paragraph."""
     bylines: tuple[str, ...]
     """Author names, in the order given."""
-    tags: tuple[str, ...]
-    """Tags as written, duplicates removed."""
+    tags: tuple[Tag, ...]
+    """Tags, duplicates removed; each prints as its name."""
     sources: tuple[Source, ...]
     """Cited sources."""
     images: tuple[Image, ...]
@@ -155,6 +228,16 @@ class Article:
     """The page's file, relative to the output directory (``world/.../index.html``)."""
     assets: tuple[Asset, ...] = field(default=())
     """Files beside the article that are copied next to its page."""
+    id: str | None = None
+    """A UUID that identifies the article across renames (front matter ``id``)."""
+    authors: tuple[Author, ...] = ()
+    """The byline names as authors, with their pages (same order as ``bylines``)."""
+    corrections: tuple[Correction, ...] = ()
+    """Corrections, oldest first."""
+    aliases: tuple[str, ...] = ()
+    """Old site paths that redirect here (``/world/old-slug/``)."""
+    link_refs: tuple[LinkRef, ...] = ()
+    """Links in the body to other articles' source files, resolved by the build."""
 
     @property
     def lead_image(self) -> Image | None:
@@ -163,8 +246,17 @@ class Article:
 
     @property
     def modified(self) -> datetime:
-        """The latest of ``date`` and ``updated``."""
-        return self.updated if self.updated and self.updated > self.date else self.date
+        """The latest of ``date``, ``updated`` and every correction's date."""
+        moments = [self.date]
+        if self.updated:
+            moments.append(self.updated)
+        moments.extend(correction.date for correction in self.corrections)
+        return max(moments)
+
+    @property
+    def guid(self) -> str:
+        """Feed identifier: ``urn:uuid:…`` when the article has an ``id``, else its permalink."""
+        return f"urn:uuid:{self.id}" if self.id else self.permalink
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +301,36 @@ class ListingPage:
 
 
 @dataclass(frozen=True, slots=True)
+class Period:
+    """A year or a month of the date archive."""
+
+    year: int
+    """The year."""
+    month: int | None
+    """The month (1–12), or None for a whole year."""
+    title: str
+    """``2024`` or ``December 2024``."""
+    url: str
+    """Root-relative URL (``/2024/`` or ``/2024/12/``)."""
+    count: int
+    """How many articles the period holds."""
+    newer: Link | None = None
+    """The next newer period with articles (same kind), or None."""
+    older: Link | None = None
+    """The next older period with articles (same kind), or None."""
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionEntry:
+    """A correction with the article it corrects, for ``/corrections/``."""
+
+    article: Article
+    """The corrected article."""
+    correction: Correction
+    """The correction."""
+
+
+@dataclass(frozen=True, slots=True)
 class SectionBlock:
     """A section's newest articles, as shown on the home page."""
 
@@ -236,6 +358,34 @@ class Site:
     """One block per section for the home page, in section order."""
     feed_url: str = "/feed.xml"
     """Root-relative URL of the site's RSS feed."""
+    json_feed_url: str = "/feed.json"
+    """Root-relative URL of the site's JSON Feed."""
+    build_time: datetime | None = None
+    """When the build ran (or ``SOURCE_DATE_EPOCH``); decides the news sitemap."""
+    tags: tuple[Tag, ...] = ()
+    """Every tag, sorted by name."""
+    tag_counts: Mapping[str, int] = field(default_factory=dict)
+    """How many articles each tag has, by tag slug."""
+    tag_pages: Mapping[str, tuple[ListingPage, ...]] = field(default_factory=dict)
+    """Each tag's listing pages by tag slug, front page first."""
+    authors: tuple[Author, ...] = ()
+    """Every byline name as an author, sorted by name."""
+    author_pages: Mapping[str, tuple[ListingPage, ...]] = field(default_factory=dict)
+    """Each author's listing pages by author slug, front page first."""
+    years: tuple[Period, ...] = ()
+    """Years with articles, newest first."""
+    months: Mapping[int, tuple[Period, ...]] = field(default_factory=dict)
+    """Each year's months with articles, newest first, by year."""
+    period_pages: Mapping[str, tuple[ListingPage, ...]] = field(default_factory=dict)
+    """Listing pages of each period by its URL, front page first."""
+    related: Mapping[str, tuple[Article, ...]] = field(default_factory=dict)
+    """Up to five related articles for each article, by its ``source_path``."""
+    corrections: tuple[CorrectionEntry, ...] = ()
+    """Every correction on the site, newest first."""
+    corrections_url: str = "/corrections/"
+    """Root-relative URL of the corrections page."""
+    corrections_feed_url: str = "/corrections/feed.xml"
+    """Root-relative URL of the corrections feed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,3 +398,5 @@ class Output:
     """Its bytes."""
     source: str
     """What it was made from, for error messages (``content/world/a.md``, ``feed``)."""
+    lastmod: datetime | None = None
+    """For pages listed in the sitemap: when their content last changed."""

@@ -8,7 +8,7 @@ models of ``newsgen.models`` and the filters listed in FILTERS.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,9 @@ import jinja2
 
 from .errors import Problem, Problems
 from .models import Output, Site, SiteConfig
-from .urls import href
+from .pages import page_jobs
+from .structured import breadcrumbs, json_ld, news_article
+from .urls import absolute, href
 
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".json")
 
@@ -34,21 +36,24 @@ def make_environment(template_dirs: Sequence[Path], config: SiteConfig) -> jinja
     )
     env.filters.update(_filters(config))
     env.globals["static_url"] = lambda path: href(config.base_path, "/" + path.lstrip("/"))
+    env.globals["site_url"] = lambda path: href(config.base_path, path)
+    env.globals["absolute_url"] = lambda path: absolute(config.base_url, path)
+    env.globals["news_article_ld"] = lambda site, article: json_ld(news_article(site, article))
+    env.globals["breadcrumbs_ld"] = lambda site, trail: json_ld(breadcrumbs(site, trail))
     return env
 
 
 def render_pages(site: Site, env: jinja2.Environment, problems: Problems) -> list[Output]:
-    """Render every HTML page of ``site``: home, articles, section listings, 404.
+    """Render every HTML page of ``site`` (see pages.page_jobs).
 
     A template error is recorded in ``problems`` (naming the template file
     and line) and that page is left out.
     """
     outputs: list[Output] = []
-    for job in _page_jobs(site):
-        template_name, output_path, source, context = job
-        html = render_template(env, template_name, context, source, problems)
+    for job in page_jobs(site):
+        html = render_template(env, job.template, dict(job.context), job.source, problems)
         if html is not None:
-            outputs.append(Output(output_path, html.encode("utf-8"), source))
+            outputs.append(Output(job.output_path, html.encode("utf-8"), job.source, job.lastmod))
     return outputs
 
 
@@ -80,36 +85,6 @@ def template_problem(error: Exception, name: str, source: str) -> Problem:
     )
 
 
-_PageJob = tuple[str, str, str, dict[str, Any]]
-
-
-def _page_jobs(site: Site) -> Iterator[_PageJob]:
-    yield "home.html", "index.html", "home page", {"site": site}
-    yield "404.html", "404.html", "404 page", {"site": site}
-    for article in site.articles:
-        yield (
-            "article.html",
-            article.output_path,
-            article.source_path,
-            {
-                "site": site,
-                "article": article,
-            },
-        )
-    for section in site.sections:
-        for page in site.section_pages[section.slug]:
-            yield (
-                "section.html",
-                page.output_path,
-                f"section {section.title}",
-                {
-                    "site": site,
-                    "section": section,
-                    "page": page,
-                },
-            )
-
-
 def _filters(config: SiteConfig) -> dict[str, Callable[..., str]]:
     zone = config.timezone
 
@@ -126,7 +101,14 @@ def _filters(config: SiteConfig) -> dict[str, Callable[..., str]]:
             return date(local)
         return f"{date(local)}, {local:%H:%M} {local.tzname()}"
 
-    return {"isodate": isodate, "date": date, "datetime": date_time, "names": join_names}
+    return {
+        "isodate": isodate,
+        "date": date,
+        "datetime": date_time,
+        "names": join_names,
+        "absolute_url": lambda path: absolute(config.base_url, path),
+        "json_ld": json_ld,
+    }
 
 
 def join_names(names: Sequence[str]) -> str:

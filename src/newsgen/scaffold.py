@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from pathlib import Path
 
@@ -85,7 +86,12 @@ def new_article(
         raise NewsgenError(
             f"{path} already exists; it was not overwritten (choose another headline)"
         )
-    front = {"headline": headline.strip(), "date": moment.isoformat(), "section": section.strip()}
+    front = {
+        "id": str(uuid.uuid4()),
+        "headline": headline.strip(),
+        "date": moment.isoformat(),
+        "section": section.strip(),
+    }
     if bylines:
         front["byline"] = bylines if len(bylines) > 1 else bylines[0]
     front["tags"] = []

@@ -1,4 +1,4 @@
-"""Articles + config -> the Site model: sections, their listings, the home page.
+"""Articles + config -> the Site model: sections, tags, authors, archives, listings.
 
 No I/O. find_collisions() is the check the build runs over every output
 (pages, feeds, copied files) before anything is written.
@@ -7,44 +7,100 @@ No I/O. find_collisions() is the check the build runs over every output
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import replace
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 
+from .archive import build_archive
 from .errors import Problems
-from .models import Article, Section, SectionBlock, Site, SiteConfig
+from .models import (
+    Article,
+    Author,
+    CorrectionEntry,
+    ListingPage,
+    SectionBlock,
+    Site,
+    SiteConfig,
+)
 from .paginate import paginate
-from .urls import href, make_slug
+from .related import related_articles
+from .taxonomy import (
+    canonical_authors,
+    canonical_sections,
+    canonical_tags,
+    section_order,
+    with_canonical_names,
+)
+from .urls import href
 
 
-def build_site(config: SiteConfig, articles: Iterable[Article]) -> Site:
-    """Return the Site for ``articles`` (already filtered for drafts)."""
+def build_site(
+    config: SiteConfig,
+    articles: Iterable[Article],
+    build_time: datetime | None = None,
+    author_profiles: Mapping[str, Author] | None = None,
+) -> Site:
+    """Return the Site for ``articles`` (already filtered for drafts and future ones)."""
     ordered = sorted(articles, key=_newest_first)
-    sections = _canonical_sections(config, ordered)
-    ordered = [replace(a, section=sections[a.section.slug]) for a in ordered]
-    section_order = _section_order(config, sections)
-    by_section: dict[str, list[Article]] = defaultdict(list)
-    for article in ordered:
-        by_section[article.section.slug].append(article)
-    section_pages = {
-        section.slug: paginate(
-            section.title, by_section[section.slug], config.per_page, section.url, config.base_path
-        )
-        for section in section_order
-    }
-    blocks = tuple(
-        SectionBlock(section, tuple(by_section[section.slug][: config.home_per_section]))
-        for section in section_order
-    )
+    sections = canonical_sections(config, ordered)
+    tags = canonical_tags(ordered)
+    authors = canonical_authors(ordered, author_profiles or {})
+    ordered = [with_canonical_names(a, sections, tags, authors) for a in ordered]
+    order = section_order(config, sections)
+    by_section = _group(ordered, lambda a: [a.section.slug])
+    by_tag = _group(ordered, lambda a: [t.slug for t in a.tags])
+    by_author = _group(ordered, lambda a: [author.slug for author in a.authors])
+    archive = build_archive(config, ordered)
+
+    def pages(title: str, items: list[Article], url: str) -> tuple[ListingPage, ...]:
+        return paginate(title, items, config.per_page, url, config.base_path)
+
     return Site(
         config=config,
         articles=tuple(ordered),
-        sections=tuple(section_order),
-        section_pages=section_pages,
+        sections=tuple(order),
+        section_pages={s.slug: pages(s.title, by_section[s.slug], s.url) for s in order},
         latest=tuple(ordered[: config.home_latest]),
-        home_blocks=blocks,
+        home_blocks=tuple(
+            SectionBlock(s, tuple(by_section[s.slug][: config.home_per_section])) for s in order
+        ),
         feed_url=href(config.base_path, "/feed.xml"),
+        json_feed_url=href(config.base_path, "/feed.json"),
+        build_time=build_time,
+        tags=tuple(sorted(tags.values(), key=lambda t: (t.name.casefold(), t.slug))),
+        tag_counts={slug: len(items) for slug, items in by_tag.items()},
+        tag_pages={t.slug: pages(t.name, by_tag[t.slug], t.url) for t in tags.values()},
+        authors=tuple(sorted(authors.values(), key=lambda a: (a.name.casefold(), a.slug))),
+        author_pages={a.slug: pages(a.name, by_author[a.slug], a.url) for a in authors.values()},
+        years=archive.years,
+        months=archive.months,
+        period_pages={
+            url: pages(archive.periods[url].title, items, url)
+            for url, items in archive.articles.items()
+        },
+        related=related_articles(ordered),
+        corrections=_corrections(ordered),
+        corrections_url=href(config.base_path, "/corrections/"),
+        corrections_feed_url=href(config.base_path, "/corrections/feed.xml"),
     )
+
+
+def _group(
+    articles: list[Article], keys: Callable[[Article], list[str]]
+) -> dict[str, list[Article]]:
+    """Return the articles (keeping their order) under each of their keys."""
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        for key in keys(article):
+            groups[key].append(article)
+    return groups
+
+
+def _corrections(articles: list[Article]) -> tuple[CorrectionEntry, ...]:
+    """Every correction of every article, newest first."""
+    entries = [CorrectionEntry(a, c) for a in articles for c in a.corrections]
+    entries.sort(key=lambda e: (-e.correction.date.timestamp(), e.article.source_path))
+    return tuple(entries)
 
 
 def output_key(path: str) -> str:
@@ -109,28 +165,3 @@ def _is_source_file(origin: str) -> bool:
 
 def _newest_first(article: Article) -> tuple[float, str, str]:
     return (-article.date.timestamp(), article.headline, article.source_path)
-
-
-def _canonical_sections(config: SiteConfig, articles: list[Article]) -> dict[str, Section]:
-    """One Section per slug, titled from config or the most used spelling."""
-    configured = {make_slug(entry.name): entry.title for entry in config.sections}
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    examples: dict[str, Section] = {}
-    for article in articles:
-        spellings[article.section.slug][article.section.title] += 1
-        examples.setdefault(article.section.slug, article.section)
-    sections: dict[str, Section] = {}
-    for slug, example in examples.items():
-        counts = spellings[slug]
-        title = configured.get(slug) or min(counts, key=lambda name: (-counts[name], name))
-        sections[slug] = replace(example, title=title)
-    return sections
-
-
-def _section_order(config: SiteConfig, sections: dict[str, Section]) -> list[Section]:
-    order = [make_slug(entry.name) for entry in config.sections]
-    first = [sections[slug] for slug in order if slug in sections]
-    rest = sorted(
-        (s for slug, s in sections.items() if slug not in order), key=lambda s: s.title.casefold()
-    )
-    return first + rest

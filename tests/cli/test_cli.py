@@ -143,7 +143,7 @@ def test_build_good_site_prints_one_summary_line(tmp_path: Path) -> None:
 
     out = site / "public"
     files = [p for p in out.rglob("*") if p.is_file() and p.name != MARKER]
-    pages = [p for p in files if p.suffix in (".html", ".xml")]
+    pages = [p for p in files if p.suffix in (".html", ".xml", ".json", ".txt")]
     assert match["articles"] == "13"
     assert match["warnings"] == "0"
     assert match["drafts"] == "1"

@@ -7,6 +7,8 @@ or slug functions, so that a bug there cannot hide itself.
 
 from __future__ import annotations
 
+import json
+
 import math
 import re
 import shutil
@@ -615,8 +617,14 @@ def test_script_headline_is_escaped_everywhere(out: Path) -> None:
     offenders = []
     for path in html_files(out):
         root = parse_html(path)
-        if [s for s in root.xpath("//script") if "alert" in text_of(s)]:
-            offenders.append(f"{path.relative_to(out)}: <script> element")
+        for script in root.xpath("//script"):
+            # Only JSON-LD data blocks may exist; the headline inside must stay JSON text.
+            if script.get("type") != "application/ld+json":
+                offenders.append(f"{path.relative_to(out)}: executable <script> element")
+            elif "alert" in text_of(script):
+                data = json.loads(text_of(script))
+                if data.get("headline") != SCRIPT_HEADLINE:
+                    offenders.append(f"{path.relative_to(out)}: JSON-LD headline changed")
         if root.xpath("//main//b"):
             offenders.append(f"{path.relative_to(out)}: <b> element from the summary")
         if b"<script>alert" in path.read_bytes():

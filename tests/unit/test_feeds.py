@@ -10,7 +10,14 @@ import feedparser
 from lxml import etree
 from unit_helpers import BERLIN, make_article, make_config
 
-from newsgen.feeds import NAMESPACES, absolutise_links, render_feeds, rss_feed, xml_text
+from newsgen.feeds import (
+    NAMESPACES,
+    Channel,
+    absolutise_links,
+    article_feed,
+    render_feeds,
+    xml_text,
+)
 from newsgen.models import Image
 from newsgen.site import build_site
 
@@ -28,15 +35,14 @@ def make_site(articles, **config_changes):
 
 def feed_of(articles, **config_changes):
     site = make_site(articles, **config_changes)
-    return rss_feed(
-        site,
+    channel = Channel(
         site.config.title,
         site.config.base_url,
         site.config.description,
-        site.articles,
         site.feed_url,
-        "newsgen test",
+        "site feed",
     )
+    return article_feed(site, channel, site.articles, "newsgen test").data
 
 
 def parse(data: bytes):
@@ -270,7 +276,7 @@ def test_render_feeds_site_and_sections():
     ]
     outputs = render_feeds(make_site(articles), "newsgen test")
     by_path = {o.path: o for o in outputs}
-    assert set(by_path) == {"feed.xml", "local/feed.xml", "world/feed.xml"}
+    assert set(by_path) == {"feed.xml", "local/feed.xml", "world/feed.xml", "corrections/feed.xml"}
     local = parse(by_path["local/feed.xml"].data)
     assert [i.findtext("title") for i in local.findall("channel/item")] == ["L2", "L"]
     channel = local.find("channel")
@@ -285,7 +291,7 @@ def test_render_feeds_under_base_path():
     article = make_article("W", DAY, config=config)
     site = build_site(config, [article])
     outputs = {o.path: o for o in render_feeds(site, "g")}
-    assert set(outputs) == {"feed.xml", "world/feed.xml"}
+    assert set(outputs) == {"feed.xml", "world/feed.xml", "corrections/feed.xml"}
     root = parse(outputs["world/feed.xml"].data)
     assert (
         root.find("channel/atom:link", NS).get("href") == "https://example.com/news/world/feed.xml"

@@ -463,12 +463,17 @@ def test_byline_empty_item_is_an_error_on_its_line():
 
 def test_tags_list():
     article, _ = load(text(H, D, "tags: [Russia, Syria]"))
-    assert article is not None and article.tags == ("Russia", "Syria")
+    assert article is not None
+    assert [(t.name, t.slug, t.url) for t in article.tags] == [
+        ("Russia", "russia", "/tags/russia/"),
+        ("Syria", "syria", "/tags/syria/"),
+    ]
 
 
 def test_tags_duplicates_removed_first_spelling_kept():
     article, _ = load(text(H, D, "tags: [Russia, Syria, russia, Russia, Kremlin]"))
-    assert article is not None and article.tags == ("Russia", "Syria", "Kremlin")
+    assert article is not None
+    assert [str(tag) for tag in article.tags] == ["Russia", "Syria", "Kremlin"]
 
 
 def test_tags_must_be_a_list():

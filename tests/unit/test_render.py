@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from collections import Counter
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -124,7 +126,9 @@ def test_headline_with_script_is_escaped_in_article_page():
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
     doc = parse(html)
-    assert doc.findall(".//h:script", NS) == []
+    scripts = doc.findall(".//h:script", NS)
+    assert [s.get("type") for s in scripts] == ["application/ld+json"]  # data, never code
+    assert json.loads(scripts[0].text)["headline"] == headline
     assert doc.find(".//h:b", NS) is None
     h1 = doc.find(".//h:h1", NS)
     assert "".join(h1.itertext()) == headline
@@ -158,6 +162,14 @@ def test_render_pages_writes_every_page():
         "world/index.html",
         "world/page/1/index.html",
         "local/index.html",
+        "tags/index.html",
+        "authors/index.html",
+        "archive/index.html",
+        "2024/index.html",
+        "2024/page/1/index.html",
+        "2024/12/index.html",
+        "2024/12/page/1/index.html",
+        "corrections/index.html",
     }
 
 

@@ -27,7 +27,7 @@ def test_init_creates_config_and_sample_article(tmp_path):
         created[1].read_text(), path="news/welcome-to-your-newsgen-archive.md", config=config
     )
     assert not problems.has_errors()
-    assert article is not None and article.tags == ("newsgen",)
+    assert article is not None and [tag.name for tag in article.tags] == ["newsgen"]
 
 
 @pytest.mark.parametrize(

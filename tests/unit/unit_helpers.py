@@ -20,7 +20,7 @@ from newsgen.discover import SourceFile
 from newsgen.errors import Problem, Problems
 from newsgen.loader import LoadContext, load_article
 from newsgen.markdown import make_markdown
-from newsgen.models import Article, Section, SectionConfig, SiteConfig
+from newsgen.models import Article, Author, Section, SectionConfig, SiteConfig, Tag
 from newsgen.urls import absolute, article_path, href, make_slug, output_file
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -131,7 +131,23 @@ def make_article(
         permalink=absolute(config.base_url, url),
         output_path=output_file(site_path),
     )
+    if "tags" in changes:  # tests may give tag names; articles hold Tag objects
+        changes["tags"] = tuple(_tag(tag, config) for tag in changes["tags"])
+    if "bylines" in changes and "authors" not in changes:
+        changes["authors"] = tuple(_author(name, config) for name in changes["bylines"])
     return replace(article, **changes)
+
+
+def _tag(tag: Any, config: SiteConfig) -> Tag:
+    if isinstance(tag, Tag):
+        return tag
+    url = href(config.base_path, f"/tags/{make_slug(tag)}/")
+    return Tag(tag, make_slug(tag), url, url + "feed.xml")
+
+
+def _author(name: str, config: SiteConfig) -> Author:
+    slug = make_slug(name)
+    return Author(name, slug, href(config.base_path, f"/authors/{slug}/"))
 
 
 def sections_config(*entries: tuple[str, str]) -> tuple[SectionConfig, ...]:

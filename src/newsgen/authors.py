@@ -1,0 +1,102 @@
+"""``authors.yaml``: optional profiles (bio, photo, links) for byline names.
+
+```yaml
+Lena Brandt:
+  bio: Europe correspondent, based in Vienna.
+  photo: /images/authors/lena-brandt.jpg
+  links:
+    - name: Mastodon
+      url: https://social.example/@lena
+```
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import Problems
+from .fields import MISSING, FieldReader, describe
+from .frontmatter import FrontMatterError, load_yaml_mapping
+from .links import url_scheme
+from .models import Author, Link, SiteConfig
+from .urls import absolute, href, make_slug
+
+AUTHORS_FILE = "authors.yaml"
+PROFILE_KEYS = ("bio", "photo", "links")
+LINK_KEYS = ("name", "url")
+MAX_BYTES = 4 * 1024 * 1024
+
+
+def load_author_profiles(
+    site_root: Path, config: SiteConfig, static_files: frozenset[str], problems: Problems
+) -> dict[str, Author]:
+    """Return the profiles of ``SITE_ROOT/authors.yaml`` by author slug ({} without the file)."""
+    path = site_root / AUTHORS_FILE
+    if not path.is_file():
+        return {}
+    try:
+        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        loaded = load_yaml_mapping(text, 1, what=AUTHORS_FILE, max_bytes=MAX_BYTES)
+    except FrontMatterError as error:
+        problems.error(AUTHORS_FILE, error.line, None, error.message)
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        problems.error(AUTHORS_FILE, 1, None, f"cannot be read: {error}")
+        return {}
+    reader = FieldReader(loaded, AUTHORS_FILE, problems)
+    profiles: dict[str, Author] = {}
+    for name, entry in loaded.data.items():
+        author = _profile(reader, str(name), entry, config, static_files)
+        if author is not None:
+            profiles[author.slug] = author
+    return profiles
+
+
+def _profile(
+    reader: FieldReader, name: str, entry: object, config: SiteConfig, static_files: frozenset[str]
+) -> Author | None:
+    slug = make_slug(name)
+    if not slug:
+        reader.error(name, "has no letters or digits to make a URL from")
+        return None
+    if entry is None:
+        entry = {}
+    if not isinstance(entry, dict):
+        reader.error(
+            name, f"must be a mapping with {', '.join(PROFILE_KEYS)}, not {describe(entry)}"
+        )
+        return None
+    for key in map(str, entry):
+        if key not in PROFILE_KEYS:
+            reader.error(f"{name}.{key}", f"unknown key; use {', '.join(PROFILE_KEYS)}")
+    bio = reader.text(f"{name}.bio", entry.get("bio")) or ""
+    photo = _photo(reader, f"{name}.photo", entry.get("photo"), config, static_files)
+    links = []
+    for path, item in reader.mapping_list(f"{name}.links", entry.get("links"), LINK_KEYS):
+        link_name = reader.text(f"{path}.name", item.get("name", MISSING), required=True)
+        url = reader.text(f"{path}.url", item.get("url", MISSING), required=True)
+        if link_name and url and url_scheme(url) in ("http", "https", "mailto"):
+            links.append(Link(link_name, url))
+        elif link_name and url:
+            reader.error(f"{path}.url", f"'{url}' must be an http(s) or mailto URL")
+    url = href(config.base_path, f"/authors/{slug}/")
+    return Author(name=name, slug=slug, url=url, bio=bio, photo=photo, links=tuple(links))
+
+
+def _photo(
+    reader: FieldReader, field: str, value: object, config: SiteConfig, static_files: frozenset[str]
+) -> str:
+    photo = reader.text(field, value) or ""
+    if not photo or url_scheme(photo) in ("http", "https"):
+        return photo
+    if not photo.startswith("/") or photo.lstrip("/") not in static_files:
+        reader.error(
+            field, f"'{photo}' must be a file in static/ (like /images/a.jpg) or an http(s) URL"
+        )
+        return ""
+    return href(config.base_path, photo)
+
+
+def photo_absolute(config: SiteConfig, author: Author) -> str:
+    """Return the absolute URL of an author's photo, or ""."""
+    return absolute(config.base_url, author.photo) if author.photo else ""

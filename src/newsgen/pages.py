@@ -1,0 +1,98 @@
+"""Every HTML page a Site has: which template renders it, with what, and where it goes.
+
+No I/O and no rendering: render.py turns these jobs into files. ``lastmod``
+is set for the pages listed in the sitemap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .models import Article, ListingPage, Site
+from .urls import output_file
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """One page to render."""
+
+    template: str
+    """Template name (``article.html``)."""
+    output_path: str
+    """File relative to the output directory."""
+    source: str
+    """What the page is made from, for messages (``content/world/a.md``, ``tag Syria``)."""
+    context: Mapping[str, Any]
+    """The template's variables: models, never raw dicts."""
+    lastmod: datetime | None = None
+    """When the page's content last changed; None keeps it out of the sitemap."""
+
+
+def page_jobs(site: Site) -> Iterator[PageJob]:
+    """Yield every page of ``site``, in a stable order."""
+    newest = _newest(site.articles)
+    yield PageJob("home.html", "index.html", "home page", {"site": site}, newest)
+    yield PageJob("404.html", "404.html", "404 page", {"site": site})
+    yield from _article_pages(site)
+    for section in site.sections:
+        yield from _listing(
+            site, "section.html", "section", section, site.section_pages[section.slug]
+        )
+    yield PageJob("tags.html", output_file("/tags/"), "tags index", {"site": site}, newest)
+    for tag in site.tags:
+        yield from _listing(site, "tag.html", "tag", tag, site.tag_pages[tag.slug])
+    yield PageJob("authors.html", output_file("/authors/"), "authors index", {"site": site}, newest)
+    for author in site.authors:
+        yield from _listing(site, "author.html", "author", author, site.author_pages[author.slug])
+    yield PageJob("archive.html", output_file("/archive/"), "archive", {"site": site}, newest)
+    for year in site.years:
+        for period in (year, *site.months.get(year.year, ())):
+            yield from _listing(
+                site, "period.html", "period", period, site.period_pages[period.url]
+            )
+    latest_correction = site.corrections[0].correction.date if site.corrections else None
+    yield PageJob(
+        "corrections.html",
+        output_file("/corrections/"),
+        "corrections page",
+        {"site": site},
+        latest_correction,
+    )
+
+
+def _article_pages(site: Site) -> Iterator[PageJob]:
+    base = site.config.base_path.rstrip("/")
+    for article in site.articles:
+        related = site.related.get(article.source_path, ())
+        context = {"site": site, "article": article, "related": related}
+        yield PageJob(
+            "article.html", article.output_path, article.source_path, context, article.modified
+        )
+        for alias in article.aliases:
+            yield PageJob(
+                "redirect.html",
+                output_file(alias),
+                article.source_path,
+                {"site": site, "article": article, "alias": base + alias},
+            )
+
+
+def _listing(
+    site: Site, template: str, name: str, subject: Any, pages: Sequence[ListingPage]
+) -> Iterator[PageJob]:
+    title = getattr(subject, "title", None) or getattr(subject, "name", "")
+    for page in pages:
+        yield PageJob(
+            template,
+            page.output_path,
+            f"{name} {title}",
+            {"site": site, name: subject, "page": page},
+            _newest(page.items),
+        )
+
+
+def _newest(articles: Sequence[Article]) -> datetime | None:
+    return max((a.modified for a in articles), default=None)

@@ -1,0 +1,278 @@
+"""Sitemaps and robots.txt: ``/sitemap.xml``, ``/news-sitemap.xml`` and ``/robots.txt``.
+
+``/sitemap.xml`` follows the sitemaps.org 0.9 protocol and lists every page
+that has a ``lastmod``. One sitemap may hold at most 50,000 URLs and 50 MB
+(52,428,800 bytes) uncompressed; past either limit ``/sitemap.xml`` becomes a
+sitemap index of ``/sitemaps/sitemap-N.xml`` files. newsgen's URLs are short
+(slugs are at most 80 characters), so an entry takes a few hundred bytes and
+50,000 of them stay far below 50 MB; each child is cut by its size as well as
+its count all the same, so the limit holds even for a very long ``base_url``.
+
+``/news-sitemap.xml`` is a Google News sitemap of the articles of the last two
+days before the build time. Built with ElementTree like the feeds, so every
+value is escaped by the serializer after the characters XML 1.0 forbids are
+removed. The output depends only on the input: no clock is read here.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from urllib.parse import quote
+from xml.sax.saxutils import escape
+
+from .feeds import xml_text
+from .models import Article, Output, Site, SiteConfig
+from .urls import absolute, href
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+ET.register_namespace("news", NEWS_NS)
+
+MAX_URLS = 50_000
+"""Most URLs one sitemap may list (sitemaps.org)."""
+MAX_BYTES = 50 * 1024 * 1024
+"""Largest size of one uncompressed sitemap in bytes (sitemaps.org: 50 MB, 52,428,800 bytes)."""
+NEWS_MAX_URLS = 1_000
+"""Most URLs a Google News sitemap may list."""
+NEWS_WINDOW = timedelta(days=2)
+"""How far back from the build time the news sitemap reaches."""
+
+SITEMAP_PATH = "sitemap.xml"
+NEWS_SITEMAP_PATH = "news-sitemap.xml"
+ROBOTS_PATH = "robots.txt"
+CHILD_PATH = "sitemaps/sitemap-{number}.xml"
+
+# Bytes of one serialized <url> entry beyond its loc: the lastmod (25 characters)
+# and the indented tags (57), rounded up; and room for the XML declaration and <urlset>.
+_ENTRY_OVERHEAD = 96
+_DOCUMENT_OVERHEAD = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    """One URL of the sitemap."""
+
+    loc: str
+    """Absolute URL of the page."""
+    lastmod: datetime
+    """When the page's content last changed."""
+
+
+def render_sitemaps(
+    site: Site,
+    pages: Sequence[Output],
+    max_urls: int = MAX_URLS,
+    max_bytes: int = MAX_BYTES,
+) -> list[Output]:
+    """Return ``/sitemap.xml`` (with its child sitemaps when it is an index),
+    ``/news-sitemap.xml`` and ``/robots.txt``.
+
+    ``pages`` are the site's HTML outputs; those whose ``lastmod`` is None are
+    left out. ``max_urls`` and ``max_bytes`` bound each sitemap file (lowered by tests).
+    """
+    entries = sitemap_entries(site.config, pages)
+    return [
+        *sitemap_files(site.config, entries, max_urls, max_bytes),
+        Output(NEWS_SITEMAP_PATH, news_sitemap(site), "news sitemap"),
+        Output(ROBOTS_PATH, robots_txt(site.config), "robots.txt"),
+    ]
+
+
+def sitemap_entries(config: SiteConfig, pages: Sequence[Output]) -> list[SitemapEntry]:
+    """Return an entry for every page with a ``lastmod``, sorted by URL."""
+    entries = [
+        SitemapEntry(page_url(config, page.path), _aware(page.lastmod, config.timezone))
+        for page in pages
+        if page.lastmod is not None
+    ]
+    return sorted(entries, key=lambda entry: entry.loc)
+
+
+def page_url(config: SiteConfig, output_path: str) -> str:
+    """Return the absolute URL an output file is served at.
+
+    ``world/x/index.html`` is ``{base_url}world/x/`` and ``index.html`` the site root.
+    """
+    if output_path == "index.html":
+        output_path = ""
+    elif output_path.endswith("/index.html"):
+        output_path = output_path[: -len("index.html")]
+    return absolute(config.base_url, href(config.base_path, "/" + quote(output_path)))
+
+
+def sitemap_files(
+    config: SiteConfig,
+    entries: Sequence[SitemapEntry],
+    max_urls: int = MAX_URLS,
+    max_bytes: int = MAX_BYTES,
+) -> list[Output]:
+    """Return ``/sitemap.xml`` listing ``entries``, or, when they do not fit one file,
+    a sitemap index there and the child sitemaps ``/sitemaps/sitemap-N.xml``.
+    """
+    chunks = split_entries(entries, max_urls, max_bytes)
+    if len(chunks) <= 1:
+        return [Output(SITEMAP_PATH, urlset(entries), "sitemap")]
+    children = [
+        Output(CHILD_PATH.format(number=number), urlset(chunk), "sitemap")
+        for number, chunk in enumerate(chunks, start=1)
+    ]
+    index = sitemap_index(
+        [
+            (page_url(config, child.path), max(entry.lastmod for entry in chunk))
+            for child, chunk in zip(children, chunks, strict=True)
+        ]
+    )
+    return [Output(SITEMAP_PATH, index, "sitemap"), *children]
+
+
+def split_entries(
+    entries: Sequence[SitemapEntry], max_urls: int, max_bytes: int
+) -> list[list[SitemapEntry]]:
+    """Return ``entries`` cut in order into runs of at most ``max_urls`` entries whose
+    sitemap stays within ``max_bytes`` (an entry too big alone still gets its own run).
+    """
+    chunks: list[list[SitemapEntry]] = []
+    size = 0
+    for entry in entries:
+        entry_size = _entry_size(entry)
+        if not chunks or len(chunks[-1]) >= max_urls or size + entry_size > max_bytes:
+            chunks.append([])
+            size = _DOCUMENT_OVERHEAD
+        chunks[-1].append(entry)
+        size += entry_size
+    return chunks
+
+
+def urlset(entries: Sequence[SitemapEntry]) -> bytes:
+    """Return a sitemaps.org ``<urlset>`` document listing ``entries`` in order."""
+    root = ET.Element(_sm("urlset"))
+    for entry in entries:
+        url = _sub(root, _sm("url"))
+        _sub(url, _sm("loc"), entry.loc)
+        _sub(url, _sm("lastmod"), w3c_datetime(entry.lastmod))
+    return _serialize(root)
+
+
+def sitemap_index(children: Sequence[tuple[str, datetime]]) -> bytes:
+    """Return a ``<sitemapindex>`` document of ``(absolute URL, newest lastmod)`` pairs."""
+    root = ET.Element(_sm("sitemapindex"))
+    for loc, lastmod in children:
+        sitemap = _sub(root, _sm("sitemap"))
+        _sub(sitemap, _sm("loc"), loc)
+        _sub(sitemap, _sm("lastmod"), w3c_datetime(lastmod))
+    return _serialize(root)
+
+
+def news_articles(site: Site) -> list[Article]:
+    """Return the articles for the news sitemap: published within the two days up to
+    the build time (none when it is unknown), newest first, at most 1,000.
+    """
+    if site.build_time is None:
+        return []
+    end = _aware(site.build_time, site.config.timezone)
+    start = end - NEWS_WINDOW
+    recent = sorted(
+        (article for article in site.articles if start <= article.date <= end),
+        key=lambda article: article.permalink,
+    )
+    recent.sort(key=lambda article: article.date, reverse=True)
+    return recent[:NEWS_MAX_URLS]
+
+
+def news_sitemap(site: Site) -> bytes:
+    """Return the Google News sitemap of ``news_articles(site)``."""
+    config = site.config
+    name = config.publisher_name or config.title
+    language = news_language(config.language)
+    root = ET.Element(_sm("urlset"))
+    for article in news_articles(site):
+        url = _sub(root, _sm("url"))
+        _sub(url, _sm("loc"), article.permalink)
+        news = _sub(url, _news("news"))
+        publication = _sub(news, _news("publication"))
+        _sub(publication, _news("name"), name)
+        _sub(publication, _news("language"), language)
+        _sub(news, _news("publication_date"), w3c_datetime(article.date))
+        _sub(news, _news("title"), article.headline)
+    return _serialize(root)
+
+
+def news_language(language: str) -> str:
+    """Return the language code Google News wants for a BCP 47 tag.
+
+    The primary subtag lowercased (``en-GB`` -> ``en``), except Chinese, which is
+    ``zh-cn`` (Simplified: ``zh-CN``, ``zh-SG``, ``zh-Hans…``) or ``zh-tw``
+    (Traditional: ``zh-TW``, ``zh-HK``, ``zh-MO``, ``zh-Hant…``) where the tag says which.
+    """
+    subtags = language.strip().lower().replace("_", "-").split("-")
+    primary, rest = subtags[0], subtags[1:]
+    if primary == "zh":
+        if "hant" in rest:
+            return "zh-tw"
+        if "hans" in rest:
+            return "zh-cn"
+        if any(region in rest for region in ("tw", "hk", "mo")):
+            return "zh-tw"
+        if any(region in rest for region in ("cn", "sg")):
+            return "zh-cn"
+    return primary
+
+
+def robots_txt(config: SiteConfig) -> bytes:
+    """Return ``/robots.txt``: everything allowed, and where both sitemaps are."""
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        "",
+        f"Sitemap: {page_url(config, SITEMAP_PATH)}",
+        f"Sitemap: {page_url(config, NEWS_SITEMAP_PATH)}",
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def w3c_datetime(moment: datetime, zone: tzinfo = UTC) -> str:
+    """Return ``moment`` as a W3C datetime to the second, in its own UTC offset
+    (``2024-12-16T15:00:00+03:00``); also valid RFC 3339.
+
+    A naive ``moment`` is taken to be in ``zone``. An offset with seconds (local
+    mean time of old dates), which the format cannot carry, becomes UTC.
+    """
+    moment = _aware(moment, zone)
+    offset = moment.utcoffset() or timedelta(0)
+    if offset.seconds % 60 or offset.microseconds:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="seconds")
+
+
+def _aware(moment: datetime, zone: tzinfo) -> datetime:
+    return moment.replace(tzinfo=zone) if moment.utcoffset() is None else moment
+
+
+def _entry_size(entry: SitemapEntry) -> int:
+    return len(escape(xml_text(entry.loc)).encode("utf-8")) + _ENTRY_OVERHEAD
+
+
+def _sm(name: str) -> str:
+    return f"{{{SITEMAP_NS}}}{name}"
+
+
+def _news(name: str) -> str:
+    return f"{{{NEWS_NS}}}{name}"
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    if text is not None:
+        element.text = xml_text(text)
+    return element
+
+
+def _serialize(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return (
+        ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=SITEMAP_NS)
+        + b"\n"
+    )
