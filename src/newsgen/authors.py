@@ -47,7 +47,13 @@ def load_author_profiles(
     profiles: dict[str, Author] = {}
     for name, entry in loaded.data.items():
         author = _profile(reader, str(name), entry, config, static_files)
-        if author is not None:
+        if author is not None and author.slug in profiles:
+            reader.error(
+                str(name),
+                f"names the same author page as '{profiles[author.slug].name}'; "
+                "keep one profile per author",
+            )
+        elif author is not None:
             profiles[author.slug] = author
     return profiles
 

@@ -32,17 +32,17 @@ def read_tags(reader: FieldReader, config: SiteConfig) -> list[Tag]:
 
 def read_authors(reader: FieldReader, config: SiteConfig) -> tuple[list[str], list[Author]]:
     """Return the byline names as written and as authors with their page URLs."""
-    names = reader.text_list("byline", reader.get("byline"), allow_single=True)
+    names: list[str] = []
     authors: list[Author] = []
-    for index, name in enumerate(names):
+    written = reader.text_list("byline", reader.get("byline"), allow_single=True)
+    for index, name in enumerate(written):
         slug = make_slug(name)
         field = "byline" if isinstance(reader.get("byline"), str) else f"byline[{index}]"
         if not slug:
             reader.error(field, f"'{name}' has no letters or digits to make a URL from")
-            continue
-        authors.append(
-            Author(name=name, slug=slug, url=href(config.base_path, f"/authors/{slug}/"))
-        )
+        elif slug not in {author.slug for author in authors}:  # one name, twice: kept once
+            names.append(name)
+            authors.append(Author(name, slug, href(config.base_path, f"/authors/{slug}/")))
     return names, authors
 
 
@@ -52,6 +52,8 @@ def read_id(reader: FieldReader) -> str | None:
     if value is MISSING or value is None:
         return None
     text = reader.text("id", value)
+    if text is None:
+        return None
     try:
         return str(uuid.UUID(str(text)))
     except ValueError:
@@ -93,7 +95,9 @@ def read_aliases(reader: FieldReader) -> list[str]:
             reader.error(field, f"'{alias}' must be a plain path like old/section/story/")
             continue
         path = "/" + "/".join(parts)
-        aliases.append(path if "." in parts[-1] else path + "/")
+        path = path if "." in parts[-1] else path + "/"
+        if path not in aliases:
+            aliases.append(path)
     return aliases
 
 

@@ -28,9 +28,8 @@ class FieldReader:
 
     def line(self, field: str) -> int:
         """Return the file line of ``field``, or line 1 for a missing field."""
-        line = self.loaded.line_of(field)
-        top = field.split(".")[0].split("[")[0]
-        return line if top in self.loaded.lines else 1
+        found = self.loaded.find_line(field)
+        return 1 if found is None else found
 
     def error(self, field: str, message: str) -> None:
         """Record an error about ``field``."""

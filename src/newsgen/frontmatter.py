@@ -73,12 +73,17 @@ class LoadedMapping:
 
     def line_of(self, path: str) -> int:
         """Return the line of ``path``, or of its nearest parent, or ``first_line``."""
+        found = self.find_line(path)
+        return self.first_line if found is None else found
+
+    def find_line(self, path: str) -> int | None:
+        """Return the line of ``path`` or of its nearest recorded parent, or None."""
         while path:
             if path in self.lines:
                 return self.lines[path]
             cut = max(path.rfind("."), path.rfind("["))
             path = path[:cut] if cut > 0 else ""
-        return self.first_line
+        return None
 
 
 def normalise_text(text: str) -> str:
@@ -138,7 +143,8 @@ def load_yaml_mapping(
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        if error.context_mark and "end of stream" in str(error.problem):
+        at_end = mark is not None and mark.index >= len(text.rstrip())
+        if error.context_mark and (at_end or "end of stream" in str(error.problem)):
             mark = error.context_mark  # an unclosed quote or bracket: blame where it opened
         line = first_line + mark.line if mark else first_line
         raise FrontMatterError(line, f"{what} is not valid YAML: {error.problem}") from None

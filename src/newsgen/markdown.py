@@ -76,7 +76,7 @@ def _mark_article_links(tokens: list[Token], folder: str) -> list[tuple[int, str
     for block in tokens:
         if block.type != "inline" or not block.children:
             continue
-        for child in block.children:
+        for child, line in _with_lines(block):
             href = child.attrGet("href") if child.type == "link_open" else None
             if not isinstance(href, str) or url_scheme(href) or href.startswith(("/", "#")):
                 continue
@@ -85,7 +85,7 @@ def _mark_article_links(tokens: list[Token], folder: str) -> list[tuple[int, str
             if not path.lower().endswith(".md"):
                 continue
             target = posixpath.normpath(posixpath.join(folder, path))
-            found.append((block.map[0] if block.map else 0, target))
+            found.append((line, target))
             child.attrSet("href", REF_SCHEME + quote(target) + (f"#{fragment}" if fragment else ""))
     return found
 
@@ -112,7 +112,7 @@ def _remove_unsafe_links(tokens: list[Token]) -> list[tuple[int, str]]:
         if block.type != "inline" or not block.children:
             continue
         unlinking = False
-        for child in block.children:
+        for child, line in _with_lines(block):
             if unlinking and child.type == "link_close":  # links do not nest
                 _make_text(child, "")
                 unlinking = False
@@ -120,13 +120,24 @@ def _remove_unsafe_links(tokens: list[Token]) -> list[tuple[int, str]]:
             url = child.attrGet(attribute) if attribute else None
             if not isinstance(url, str) or is_safe_url(url):
                 continue
-            removed.append((block.map[0] if block.map else 0, url))
+            removed.append((line, url))
             if child.type == "link_open":
                 unlinking = True
                 _make_text(child, "")
             else:
                 _make_text(child, child.content)
     return removed
+
+
+def _with_lines(block: Token) -> list[tuple[Token, int]]:
+    """Return the inline children of ``block`` with the 0-based body line each is on."""
+    line = block.map[0] if block.map else 0
+    placed = []
+    for child in block.children or []:
+        placed.append((child, line))
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+    return placed
 
 
 def _make_text(token: Token, content: str) -> None:

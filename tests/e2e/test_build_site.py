@@ -8,7 +8,6 @@ or slug functions, so that a bug there cannot hide itself.
 from __future__ import annotations
 
 import json
-
 import math
 import re
 import shutil
