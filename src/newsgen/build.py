@@ -23,7 +23,7 @@ from .loader import LoadContext, load_article
 from .markdown import make_markdown
 from .models import Article, Output, Site, SiteConfig
 from .render import make_environment, render_pages
-from .site import build_site, find_collisions
+from .site import Claim, build_site, find_collisions
 from .sitemaps import render_sitemaps
 from .write import Copy, check_output_dir, recover_interrupted_swap, write_site
 
@@ -243,5 +243,6 @@ def _template_dirs(root: Path, theme: Path) -> list[Path]:
 
 
 def _check_outputs(outputs: list[Output], copies: list[Copy], problems: Problems) -> None:
-    claims = [(c.path, c.origin) for c in copies] + [(o.path, o.source) for o in outputs]
+    claims = [Claim(c.path, c.origin) for c in copies]
+    claims += [Claim(o.path, o.source, o.line, o.field) for o in outputs]
     find_collisions(claims, problems)

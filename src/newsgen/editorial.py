@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import posixpath
 import uuid
+from datetime import datetime
 
 from .fields import MISSING, FieldReader, describe
 from .links import url_scheme
-from .models import Author, Correction, SiteConfig, Tag
+from .models import Alias, Author, Correction, SiteConfig, Tag
 from .urls import href, make_slug
 
 CORRECTION_KEYS = ("date", "text")
@@ -63,20 +64,27 @@ def read_id(reader: FieldReader) -> str | None:
         return None
 
 
-def read_corrections(reader: FieldReader, config: SiteConfig) -> list[Correction]:
-    """Return the article's corrections, oldest first."""
+def read_corrections(
+    reader: FieldReader, config: SiteConfig, published: datetime | None = None
+) -> list[Correction]:
+    """Return the article's corrections, oldest first; none may predate ``published``."""
     corrections: list[Correction] = []
     for path, item in reader.mapping_list(
         "corrections", reader.get("corrections"), CORRECTION_KEYS
     ):
         moment = reader.moment(f"{path}.date", item.get("date"), config.timezone, required=True)
         text = reader.text(f"{path}.text", item.get("text", MISSING), required=True)
-        if moment and text:
+        if moment and published and moment < published:
+            reader.error(
+                f"{path}.date",
+                f"{moment.isoformat()} is earlier than the article's date {published.isoformat()}",
+            )
+        elif moment and text:
             corrections.append(Correction(date=moment, text=text))
     return sorted(corrections, key=lambda correction: correction.date)
 
 
-def read_aliases(reader: FieldReader) -> list[str]:
+def read_aliases(reader: FieldReader) -> list[Alias]:
     """Return the article's old site paths (``/world/old-slug/``) that should redirect to it.
 
     ``old/path`` and ``/old/path/`` both mean the folder ``/old/path/``; a
@@ -84,7 +92,7 @@ def read_aliases(reader: FieldReader) -> list[str]:
     are removed with a warning; ``..``, backslashes, queries and fragments
     are errors.
     """
-    aliases: list[str] = []
+    aliases: list[Alias] = []
     for index, alias in enumerate(reader.text_list("aliases", reader.get("aliases"))):
         field = f"aliases[{index}]"
         if url_scheme(alias) or alias.startswith("//"):
@@ -96,8 +104,8 @@ def read_aliases(reader: FieldReader) -> list[str]:
             continue
         path = "/" + "/".join(parts)
         path = path if "." in parts[-1] else path + "/"
-        if path not in aliases:
-            aliases.append(path)
+        if path not in {alias.path for alias in aliases}:
+            aliases.append(Alias(path, reader.line(field), field))
     return aliases
 
 

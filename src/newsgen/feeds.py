@@ -22,6 +22,11 @@ from .links import strip_forbidden
 from .models import Article, CorrectionEntry, Output, Site
 from .urls import absolute
 
+MAX_ITEM_TAGS = 100
+"""Tags listed as categories of one feed item. An article has a feed per tag, so
+without a limit an article with thousands of tags would fill every one of those
+feeds with all of them: output growing with the square of the tag count."""
+
 NAMESPACES = {
     "atom": "http://www.w3.org/2005/Atom",
     "content": "http://purl.org/rss/1.0/modules/content/",
@@ -180,7 +185,8 @@ def _item(channel: ET.Element, article: Article) -> None:
     _sub(item, _ns("content", "encoded"), absolutise_links(article.body_html, article.permalink))
     for name in article.bylines:
         _sub(item, _ns("dc", "creator"), name)
-    for category in (article.section.title, *(tag.name for tag in article.tags)):
+    tags = article.tags[:MAX_ITEM_TAGS]
+    for category in (article.section.title, *(tag.name for tag in tags)):
         _sub(item, "category", category)
     image = article.lead_image
     if image:

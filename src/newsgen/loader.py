@@ -134,7 +134,7 @@ def _build_article(
     extra = _extra(reader)
     summary_text = reader.text("summary", reader.get("summary"))
     article_id, aliases = read_id(reader), read_aliases(reader)
-    corrections = read_corrections(reader, config)
+    corrections = read_corrections(reader, config, published)
     rendered = render_markdown(context.markdown, body, article_folder(source.content_relative))
     if not body.strip():
         reader.warning("headline", "the article has no body text")

@@ -165,6 +165,21 @@ class Correction:
 
 
 @dataclass(frozen=True, slots=True)
+class Alias:
+    """An old site path of an article, where a redirect page is written. Prints as the path."""
+
+    path: str
+    """The old path, relative to the site root (``/world/old-slug/`` or ``/2019/a.html``)."""
+    line: int
+    """File line of the entry in front matter ``aliases``."""
+    field: str
+    """The front matter field (``aliases[0]``), for messages."""
+
+    def __str__(self) -> str:
+        return self.path
+
+
+@dataclass(frozen=True, slots=True)
 class LinkRef:
     """A link in an article body to another article's source file."""
 
@@ -234,8 +249,8 @@ class Article:
     """The byline names as authors, with their pages (same order as ``bylines``)."""
     corrections: tuple[Correction, ...] = ()
     """Corrections, oldest first."""
-    aliases: tuple[str, ...] = ()
-    """Old site paths that redirect here (``/world/old-slug/``)."""
+    aliases: tuple[Alias, ...] = ()
+    """Old site paths that redirect here (``/world/old-slug/``); each prints as its path."""
     link_refs: tuple[LinkRef, ...] = ()
     """Links in the body to other articles' source files, resolved by the build."""
 
@@ -400,3 +415,7 @@ class Output:
     """What it was made from, for error messages (``content/world/a.md``, ``feed``)."""
     lastmod: datetime | None = None
     """For pages listed in the sitemap: when their content last changed."""
+    line: int = 1
+    """The line of ``source`` that made this file, for messages (an alias's line)."""
+    field: str | None = None
+    """The front matter field that made this file (``aliases[1]``), or None."""

@@ -29,6 +29,10 @@ class PageJob:
     """The template's variables: models, never raw dicts."""
     lastmod: datetime | None = None
     """When the page's content last changed; None keeps it out of the sitemap."""
+    line: int = 1
+    """The line of ``source`` that asked for the page (an alias's line)."""
+    field: str | None = None
+    """The front matter field that asked for the page (``aliases[0]``), or None."""
 
 
 def page_jobs(site: Site) -> Iterator[PageJob]:
@@ -74,9 +78,11 @@ def _article_pages(site: Site) -> Iterator[PageJob]:
         for alias in article.aliases:
             yield PageJob(
                 "redirect.html",
-                output_file(alias),
+                output_file(alias.path),
                 article.source_path,
-                {"site": site, "article": article, "alias": base + alias},
+                {"site": site, "article": article, "alias": base + alias.path},
+                line=alias.line,
+                field=alias.field,
             )
 
 

@@ -53,7 +53,10 @@ def render_pages(site: Site, env: jinja2.Environment, problems: Problems) -> lis
     for job in page_jobs(site):
         html = render_template(env, job.template, dict(job.context), job.source, problems)
         if html is not None:
-            outputs.append(Output(job.output_path, html.encode("utf-8"), job.source, job.lastmod))
+            data = html.encode("utf-8")
+            outputs.append(
+                Output(job.output_path, data, job.source, job.lastmod, job.line, job.field)
+            )
     return outputs
 
 

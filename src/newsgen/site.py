@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from .archive import build_archive
@@ -112,55 +113,75 @@ def output_key(path: str) -> str:
     return unicodedata.normalize("NFC", path).casefold()
 
 
-def find_collisions(outputs: Iterable[tuple[str, str]], problems: Problems) -> None:
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A source's claim on an output path, with where in the source it comes from."""
+
+    path: str
+    """The output file, relative to the output directory."""
+    origin: str
+    """A source file (``content/a.md``, ``static/x.css``) or a generated page (``site feed``)."""
+    line: int = 1
+    """The line in ``origin`` that made the claim."""
+    field: str | None = None
+    """The front matter field that made the claim (``aliases[0]``), or None."""
+
+
+def find_collisions(claims: Iterable[Claim], problems: Problems) -> None:
     """Record an error for each output path claimed twice, or needed as file and folder.
 
-    ``outputs`` yields ``(output_path, origin)`` pairs; an origin is a source
-    file (``content/a.md``, ``static/x.css``) or a generated page (``site
-    feed``). Each error is reported on a source file where there is one,
-    since that is what an editor can change.
+    Each error is reported where an editor can fix it: on the claim made by a
+    front matter field (an alias) rather than on a page, and on a source
+    file rather than on a generated page.
     """
-    claimed: dict[str, tuple[str, str]] = {}
-    for path, origin in outputs:
-        key = output_key(path)
+    claimed: dict[str, Claim] = {}
+    for claim in claims:
+        key = output_key(claim.path)
         if key in claimed:
-            other_path, other_origin = claimed[key]
-            how = "" if other_path == path else f" ({other_path} differs only in case or accents)"
-            reporter, other = _reporter(origin, other_origin)
-            problems.error(
-                reporter,
-                1,
-                None,
-                f"writes {path}, which {other} also writes{how}; "
-                "rename one of them or give the article a different 'slug:'",
+            other = claimed[key]
+            how = (
+                ""
+                if other.path == claim.path
+                else f" ({other.path} differs only in case or accents)"
+            )
+            _report(
+                problems, claim, other, f"writes {claim.path}, which {{other}} also writes{how}"
             )
         else:
-            claimed[key] = (path, origin)
-    for key, (path, origin) in claimed.items():
+            claimed[key] = claim
+    for key, claim in claimed.items():
         folder = key.rpartition("/")[0]
         while folder:
             if folder in claimed:
-                file_path, file_origin = claimed[folder]
-                reporter, other = _reporter(file_origin, origin)
-                problems.error(
-                    reporter,
-                    1,
-                    None,
-                    f"{file_path} is a file, but {other} needs a folder of that name for {path}",
-                )
+                file_claim = claimed[folder]
+                message = f"{file_claim.path} is a file, but {{other}} needs a folder of that name"
+                _report(problems, file_claim, claim, message + f" for {claim.path}")
                 break
             folder = folder.rpartition("/")[0]
 
 
-def _reporter(first: str, second: str) -> tuple[str, str]:
-    """Return ``(origin to report on, the other)``, preferring a file an editor can change."""
-    if _is_source_file(first) or not _is_source_file(second):
-        return first, second
-    return second, first
+def _report(problems: Problems, first: Claim, second: Claim, message: str) -> None:
+    """Record ``message`` on the claim an editor can change, naming the other."""
+    reporter, other = (
+        (first, second) if _fixability(first) >= _fixability(second) else (second, first)
+    )
+    fix = (
+        "; remove or change that alias"
+        if reporter.field
+        else "; rename one of them or give the article a different 'slug:'"
+    )
+    if reporter.origin == other.origin:
+        fix = "; this file claims the same path twice"
+    problems.error(
+        reporter.origin, reporter.line, reporter.field, message.format(other=other.origin) + fix
+    )
 
 
-def _is_source_file(origin: str) -> bool:
-    return origin.startswith(("content/", "static/", "templates/"))
+def _fixability(claim: Claim) -> int:
+    """2 for a front matter field, 1 for a source file, 0 for a generated page."""
+    if claim.field:
+        return 2
+    return 1 if claim.origin.startswith(("content/", "static/", "templates/")) else 0
 
 
 def _newest_first(article: Article) -> tuple[float, str, str]:

@@ -259,7 +259,7 @@ def test_correction_not_a_mapping_is_an_error():
 def test_alias_normalisation(alias, path):
     article, problems = loaded(f'aliases: ["{alias}"]')
     assert list(problems) == []
-    assert article.aliases == (path,)
+    assert tuple(str(alias) for alias in article.aliases) == (path,)
 
 
 @pytest.mark.parametrize(
@@ -272,7 +272,7 @@ def test_alias_with_scheme_or_host_is_warned_and_dropped(alias):
     [warning] = problems.warnings
     assert (warning.path, warning.line, warning.field) == (PATH, 6, "aliases[1]")
     assert "is not a path on this site" in warning.message
-    assert article.aliases == ("/kept/",)
+    assert tuple(str(alias) for alias in article.aliases) == ("/kept/",)
 
 
 @pytest.mark.parametrize(
@@ -288,14 +288,14 @@ def test_bad_alias_is_an_error_with_its_line(alias):
 
 def test_aliases_keep_their_order():
     article, _ = loaded("aliases: [b/old, a/old, /z.html]")
-    assert article.aliases == ("/b/old/", "/a/old/", "/z.html")
+    assert tuple(str(alias) for alias in article.aliases) == ("/b/old/", "/a/old/", "/z.html")
 
 
 def test_same_alias_twice_is_kept_once():
     # Like tags, a repeated alias is one alias: otherwise the article's two redirect
     # pages collide with each other and the build reports the file against itself.
     article, _ = loaded("aliases: [old/a, /old/a/, old/b]")
-    assert article.aliases == ("/old/a/", "/old/b/")
+    assert tuple(str(alias) for alias in article.aliases) == ("/old/a/", "/old/b/")
 
 
 def test_aliases_not_a_list_is_an_error():

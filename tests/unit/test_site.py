@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from unit_helpers import BERLIN, make_article, make_config, sections_config
 
 from newsgen.errors import Problems
-from newsgen.site import build_site, find_collisions, output_key
+from newsgen.site import Claim, build_site, find_collisions, output_key
 
 DAY = datetime(2024, 12, 16, 10, 0, tzinfo=BERLIN)
 
@@ -17,7 +17,7 @@ def site_of(articles, **config_changes):
     """Build the Site and run the build's collision check over the article pages."""
     problems = Problems()
     site = build_site(make_config(**config_changes), articles)
-    find_collisions(((a.output_path, a.source_path) for a in site.articles), problems)
+    find_collisions((Claim(a.output_path, a.source_path) for a in site.articles), problems)
     return site, problems
 
 
@@ -192,16 +192,14 @@ def test_paths_differing_in_unicode_form_collide():
 
 def test_find_collisions_direct():
     problems = Problems()
-    find_collisions(
-        [
-            ("static/Logo.png", "static/Logo.png"),
-            ("world/index.html", "section World"),
-            ("static/logo.png", "content/world/a.md"),
-            ("feed.xml", "site feed"),
-            ("feed.xml", "static/feed.xml"),
-        ],
-        problems,
-    )
+    pairs = [
+        ("static/Logo.png", "static/Logo.png"),
+        ("world/index.html", "section World"),
+        ("static/logo.png", "content/world/a.md"),
+        ("feed.xml", "site feed"),
+        ("feed.xml", "static/feed.xml"),
+    ]
+    find_collisions([Claim(*pair) for pair in pairs], problems)
     assert [(p.path, p.line) for p in problems.errors] == [
         ("content/world/a.md", 1),
         ("static/feed.xml", 1),
@@ -212,7 +210,7 @@ def test_find_collisions_direct():
 
 def test_three_claims_give_two_errors():
     problems = Problems()
-    find_collisions([("x", "a"), ("x", "b"), ("X", "c")], problems)
+    find_collisions([Claim(*pair) for pair in [("x", "a"), ("x", "b"), ("X", "c")]], problems)
     assert [p.path for p in problems.errors] == ["b", "c"]
 
 

@@ -20,7 +20,7 @@ from newsgen.discover import SourceFile
 from newsgen.errors import Problem, Problems
 from newsgen.loader import LoadContext, load_article
 from newsgen.markdown import make_markdown
-from newsgen.models import Article, Author, Section, SectionConfig, SiteConfig, Tag
+from newsgen.models import Alias, Article, Author, Section, SectionConfig, SiteConfig, Tag
 from newsgen.urls import absolute, article_path, href, make_slug, output_file
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -131,6 +131,11 @@ def make_article(
         permalink=absolute(config.base_url, url),
         output_path=output_file(site_path),
     )
+    if "aliases" in changes:  # tests may give paths; articles hold Alias objects
+        changes["aliases"] = tuple(
+            alias if isinstance(alias, Alias) else Alias(alias, 1, f"aliases[{index}]")
+            for index, alias in enumerate(changes["aliases"])
+        )
     if "tags" in changes:  # tests may give tag names; articles hold Tag objects
         changes["tags"] = tuple(_tag(tag, config) for tag in changes["tags"])
     if "bylines" in changes and "authors" not in changes:
