@@ -69,6 +69,8 @@ class BuildReport:
     """Problems that did not fail the build."""
     future_skipped: int = 0
     """Articles dated after the build time left out (0 with ``--future``)."""
+    unchanged: int = 0
+    """Files whose bytes the previous output already had (kept, not rewritten)."""
 
 
 def default_theme() -> Path:
@@ -118,11 +120,12 @@ def build(options: BuildOptions) -> BuildReport:
     _check_outputs(outputs, copies, problems)
     if problems.has_errors():
         raise BuildFailed(problems)
-    files = write_site(options.output_dir, outputs, copies)
+    written = write_site(options.output_dir, outputs, copies)
     return BuildReport(
         articles=len(published),
         pages=len(outputs),
-        files=files,
+        files=written.files,
+        unchanged=written.unchanged,
         drafts_skipped=0 if options.drafts else sum(a.draft for a in loaded),
         seconds=time.perf_counter() - started,
         warnings=tuple(problems.warnings),

@@ -196,8 +196,10 @@ def summary_line(report: BuildReport) -> str:
     parts = [
         f"Built {_count(report.articles, 'article')}",
         f"{_count(report.pages, 'page')} written ({_count(report.files, 'file')} in all)",
-        _count(len(report.warnings), "warning"),
     ]
+    if report.unchanged:
+        parts.append(f"{report.unchanged} unchanged")
+    parts.append(_count(len(report.warnings), "warning"))
     if report.drafts_skipped:
         parts.append(f"{_count(report.drafts_skipped, 'draft')} left out")
     if report.future_skipped:

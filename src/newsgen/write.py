@@ -8,6 +8,7 @@ never replaces a non-empty directory that lacks it.
 
 from __future__ import annotations
 
+import filecmp
 import os
 import re
 import shutil
@@ -73,10 +74,23 @@ def check_output_dir(output: Path, site_root: Path) -> None:
         )
 
 
-def write_site(output: Path, outputs: Iterable[Output], copies: Iterable[Copy]) -> int:
-    """Write ``outputs`` and ``copies`` as the new contents of ``output``; return the file count.
+@dataclass(frozen=True, slots=True)
+class WriteReport:
+    """What write_site() did."""
 
-    The previous contents stay in place until the new tree is complete.
+    files: int
+    """Files in the new output, the marker not counted."""
+    unchanged: int
+    """Files whose bytes were already in the previous output: hard-linked, not rewritten."""
+
+
+def write_site(output: Path, outputs: Iterable[Output], copies: Iterable[Copy]) -> WriteReport:
+    """Write ``outputs`` and ``copies`` as the new contents of ``output``.
+
+    The previous contents stay in place until the new tree is complete. A
+    file whose bytes equal the previous output's is hard-linked from it, not
+    rewritten: its mtime stays, so that ``rsync`` deploys send only what
+    changed, and the swap costs little for a large archive.
     """
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -84,17 +98,20 @@ def write_site(output: Path, outputs: Iterable[Output], copies: Iterable[Copy]) 
     _remove_leftovers(parent, output.name)
     staging = parent / f"{STAGING_PREFIX}{output.name}-{os.getpid()}"
     staging.mkdir()
+    previous = output if (output / MARKER).is_file() else None
     try:
-        count = _fill(staging, outputs, copies)
+        report = _fill(staging, outputs, copies, previous)
         _swap_in(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return count
+    return report
 
 
-def _fill(staging: Path, outputs: Iterable[Output], copies: Iterable[Copy]) -> int:
-    count = 0
+def _fill(
+    staging: Path, outputs: Iterable[Output], copies: Iterable[Copy], previous: Path | None
+) -> WriteReport:
+    count = unchanged = 0
     made: set[Path] = set()
 
     def target(path: str) -> Path:
@@ -105,13 +122,43 @@ def _fill(staging: Path, outputs: Iterable[Output], copies: Iterable[Copy]) -> i
         return destination
 
     for copy in copies:
-        shutil.copyfile(copy.source, target(copy.path))
+        destination = target(copy.path)
+        if previous and _same_file(previous / copy.path, copy.source):
+            os.link(previous / copy.path, destination)
+            unchanged += 1
+        else:
+            shutil.copyfile(copy.source, destination)
         count += 1
     for output in outputs:
-        target(output.path).write_bytes(output.data)
+        destination = target(output.path)
+        if previous and _same_bytes(previous / output.path, output.data):
+            os.link(previous / output.path, destination)
+            unchanged += 1
+        else:
+            destination.write_bytes(output.data)
         count += 1
     (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-    return count
+    return WriteReport(count, unchanged)
+
+
+def _same_bytes(old: Path, data: bytes) -> bool:
+    """True when ``old`` is a regular file (not a link) holding exactly ``data``."""
+    try:
+        if old.is_symlink() or old.stat().st_size != len(data):
+            return False
+        return old.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _same_file(old: Path, source: Path) -> bool:
+    """True when ``old`` is a regular file (not a link) with the same bytes as ``source``."""
+    try:
+        if old.is_symlink() or old.stat().st_size != source.stat().st_size:
+            return False
+        return filecmp.cmp(old, source, shallow=False)
+    except OSError:
+        return False
 
 
 def _swap_in(staging: Path, output: Path) -> None:

@@ -38,7 +38,8 @@ NEWSGEN = _find_newsgen()
 MARKER = ".newsgen-output"
 SUMMARY = re.compile(
     r"^Built (?P<articles>\d+) articles?, (?P<pages>\d+) pages? written "
-    r"\((?P<files>\d+) files? in all\), (?P<warnings>\d+) warnings?"
+    r"\((?P<files>\d+) files? in all\), (?:(?P<unchanged>\d+) unchanged, )?"
+    r"(?P<warnings>\d+) warnings?"
     r"(?:, (?P<drafts>\d+) drafts? left out)? in \d+\.\d+ s$"
 )
 PROBLEM = re.compile(

@@ -45,7 +45,7 @@ def outputs(**files: str) -> list[Output]:
 def test_write_creates_output_with_marker(tmp_path):
     out = tmp_path / "public"
     count = write_site(out, outputs(index_html="<p>home</p>", world__index_html="w"), [])
-    assert count == 2
+    assert (count.files, count.unchanged) == (2, 0)
     assert snapshot(out) == {
         MARKER: MARKER_TEXT.encode(),
         "index_html": b"<p>home</p>",
@@ -59,7 +59,7 @@ def test_write_copies_files(tmp_path):
     source.write_bytes(b"\x89PNG data")
     out = tmp_path / "public"
     count = write_site(out, [], [Copy(source, "images/logo.png", "static/images/logo.png")])
-    assert count == 1
+    assert (count.files, count.unchanged) == (1, 0)
     assert (out / "images" / "logo.png").read_bytes() == b"\x89PNG data"
 
 
@@ -274,3 +274,32 @@ def test_check_refuses_a_symlink(tmp_path):
 
 def test_output_error_exit_code_is_1():
     assert OutputError("x").exit_code == 1
+
+
+def test_unchanged_files_are_hard_linked_and_keep_their_mtime(tmp_path):
+    out = tmp_path / "public"
+    source = tmp_path / "logo.png"
+    source.write_bytes(b"PNG")
+    logo = Copy(source, "images/logo.png", "static/images/logo.png")
+    write_site(out, outputs(same="kept", edited="v1"), [logo])
+    before = {name: (out / name).stat() for name in ("same", "edited", "images/logo.png")}
+    report = write_site(out, outputs(same="kept", edited="v2"), [logo])
+    assert (report.files, report.unchanged) == (3, 2)
+    after = {name: (out / name).stat() for name in ("same", "edited", "images/logo.png")}
+    for name in ("same", "images/logo.png"):
+        assert after[name].st_ino == before[name].st_ino  # the very same file, not a copy
+        assert after[name].st_mtime_ns == before[name].st_mtime_ns
+    assert (out / "edited").read_text() == "v2"
+    assert after["edited"].st_ino != before["edited"].st_ino
+
+
+def test_a_symlink_in_the_old_output_is_never_linked_into_the_new(tmp_path):
+    out = tmp_path / "public"
+    write_site(out, outputs(page="old"), [])
+    outside = tmp_path / "outside.txt"
+    outside.write_text("same")
+    (out / "page").unlink()
+    (out / "page").symlink_to(outside)
+    write_site(out, outputs(page="same"), [])
+    assert not (out / "page").is_symlink()
+    assert (out / "page").read_text() == "same"
