@@ -13,15 +13,15 @@ import jinja2
 
 from . import __version__
 from .authors import load_author_profiles
+from .cache import open_cache
 from .config import load_config
 from .crossrefs import resolve_article_links
-from .discover import ContentTree, discover_content, file_problem, is_ignored_name
+from .discover import discover_content, file_problem, is_ignored_name
 from .errors import BuildFailed, NewsgenError, Problem, Problems
 from .feeds import render_feeds
 from .jsonfeed import render_json_feed
-from .loader import LoadContext, load_article
-from .markdown import make_markdown
-from .models import Article, Output, Site, SiteConfig
+from .loading import LoadSettings, default_jobs, load_articles
+from .models import Article, Output, Site
 from .render import make_environment, render_pages
 from .site import Claim, build_site, find_collisions
 from .sitemaps import render_sitemaps
@@ -44,6 +44,10 @@ class BuildOptions:
     """Build articles dated after the build time too."""
     now: datetime | None = None
     """The build time (default: the clock); decides scheduled articles and the news sitemap."""
+    jobs: int | None = None
+    """Processes to parse articles in (default: every core this process may use)."""
+    cache: bool = True
+    """Use and update the article cache in ``SOURCE/.newsgen/``."""
 
     @property
     def output_dir(self) -> Path:
@@ -71,6 +75,8 @@ class BuildReport:
     """Articles dated after the build time left out (0 with ``--future``)."""
     unchanged: int = 0
     """Files whose bytes the previous output already had (kept, not rewritten)."""
+    cache_hits: int = 0
+    """Articles taken from the cache instead of being parsed and rendered."""
 
 
 def default_theme() -> Path:
@@ -103,11 +109,17 @@ def build(options: BuildOptions) -> BuildReport:
     tree = discover_content(root, problems)
     theme = default_theme()
     copies = static_copies(root, theme, problems)
-    loaded = load_articles(tree, config, root, copies, problems)
+    settings = LoadSettings(
+        config, root / "content", frozenset(copy.path for copy in copies), tree.assets
+    )
+    cache = open_cache(root, options.cache)
+    try:
+        loaded = load_articles(tree, settings, cache, options.jobs or default_jobs(), problems)
+    finally:
+        cache.close()
     published = [a for a in loaded if _is_published(a, now, options)]
     published = resolve_article_links(published, loaded, problems)
-    static_files = frozenset(copy.path for copy in copies)
-    profiles = load_author_profiles(root, config, static_files, problems)
+    profiles = load_author_profiles(root, config, settings.static_files, problems)
     site = build_site(config, published, now, profiles)
     outputs = render_outputs(site, make_environment(_template_dirs(root, theme), config), problems)
     if any(copy.path == ROBOTS for copy in copies):  # the site's own robots.txt wins
@@ -126,6 +138,7 @@ def build(options: BuildOptions) -> BuildReport:
         pages=len(outputs),
         files=written.files,
         unchanged=written.unchanged,
+        cache_hits=cache.hits,
         drafts_skipped=0 if options.drafts else sum(a.draft for a in loaded),
         seconds=time.perf_counter() - started,
         warnings=tuple(problems.warnings),
@@ -151,48 +164,6 @@ def render_outputs(site: Site, env: jinja2.Environment, problems: Problems) -> l
 def _is_published(article: Article, now: datetime, options: BuildOptions) -> bool:
     """Drafts need ``--drafts``; articles dated after the build time need ``--future``."""
     return (options.drafts or not article.draft) and (options.future or article.date <= now)
-
-
-def load_articles(
-    tree: ContentTree, config: SiteConfig, root: Path, copies: list[Copy], problems: Problems
-) -> list[Article]:
-    """Read and validate every article of ``tree``; problems go to ``problems``."""
-    context = LoadContext(
-        config=config,
-        markdown=make_markdown(config.unsafe_html),
-        content_root=root / "content",
-        static_files=frozenset(copy.path for copy in copies),
-        content_assets=tree.assets,
-    )
-    articles = []
-    for source in tree.articles:
-        text = read_text(source.path, source.shown, problems)
-        if text is not None:
-            article = load_article(source, text, context, problems)
-            if article is not None:
-                articles.append(article)
-    return articles
-
-
-def read_text(path: Path, shown: str, problems: Problems) -> str | None:
-    """Return the UTF-8 text of ``path``, or None after recording why it cannot be read."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        problems.error(shown, 1, None, f"cannot be read: {error.strerror or error}")
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        problems.error(
-            shown,
-            line,
-            None,
-            f"is not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start}; "
-            "save the file as UTF-8",
-        )
-        return None
 
 
 def static_copies(root: Path, theme: Path, problems: Problems) -> list[Copy]:

@@ -84,6 +84,12 @@ def make_parser() -> argparse.ArgumentParser:
     _add_site_options(build)
     build.add_argument("--base-url", metavar="URL", help="replace base_url from newsgen.yaml")
     build.add_argument("--quiet", action="store_true", help="print errors only")
+    build.add_argument(
+        "--jobs", type=_positive, metavar="N", help="processes to use (default: all cores)"
+    )
+    build.add_argument(
+        "--no-cache", dest="cache", action="store_false", help="neither read nor update the cache"
+    )
     build.set_defaults(run=run_build)
 
     serve = commands.add_parser("serve", help="build, then serve the site for preview")
@@ -134,7 +140,14 @@ def run_build(args: argparse.Namespace) -> int:
     from .build import BuildOptions, build
 
     options = BuildOptions(
-        args.source, args.output, args.base_url, args.drafts, args.future, build_time()
+        args.source,
+        args.output,
+        args.base_url,
+        args.drafts,
+        args.future,
+        build_time(),
+        jobs=args.jobs,
+        cache=args.cache,
     )
     report = build(options)
     if not args.quiet:
@@ -199,12 +212,25 @@ def summary_line(report: BuildReport) -> str:
     ]
     if report.unchanged:
         parts.append(f"{report.unchanged} unchanged")
+    if report.cache_hits:
+        parts.append(f"{_count(report.cache_hits, 'cache hit')}")
     parts.append(_count(len(report.warnings), "warning"))
     if report.drafts_skipped:
         parts.append(f"{_count(report.drafts_skipped, 'draft')} left out")
     if report.future_skipped:
         parts.append(f"{_count(report.future_skipped, 'future article')} left out")
     return ", ".join(parts) + f" in {report.seconds:.2f} s"
+
+
+def _positive(text: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
 
 
 def _count(number: int, noun: str) -> str:

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from unit_helpers import article_text
 
-from newsgen.build import BuildOptions, build, default_theme, read_text, static_copies
+from newsgen.build import BuildOptions, build, default_theme, static_copies
 from newsgen.errors import BuildFailed, Problems
+from newsgen.loading import decode
 from newsgen.write import MARKER, OutputError
 
 
@@ -18,29 +19,19 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-# --- read_text ----------------------------------------------------------------------------
+# --- decode -------------------------------------------------------------------------------
 
 
-def test_read_text_utf8(tmp_path):
-    path = tmp_path / "a.md"
-    path.write_text("Café\n", encoding="utf-8")
-    assert read_text(path, "content/a.md", Problems()) == "Café\n"
+def test_decode_utf8():
+    assert decode("Café\n".encode(), "content/a.md", Problems()) == "Café\n"
 
 
-def test_read_text_not_utf8_names_line(tmp_path):
-    path = tmp_path / "a.md"
-    path.write_bytes(b"---\nheadline: Caf\xe9\n---\n")
+def test_decode_not_utf8_names_line_and_offset():
     problems = Problems()
-    assert read_text(path, "content/a.md", problems) is None
+    assert decode(b"---\nheadline: Caf\xe9\n---\n", "content/a.md", problems) is None
     [problem] = problems.errors
     assert (problem.path, problem.line) == ("content/a.md", 2)
-    assert "is not UTF-8: byte 0xe9" in problem.message
-
-
-def test_read_text_missing_file(tmp_path):
-    problems = Problems()
-    assert read_text(tmp_path / "gone.md", "content/gone.md", problems) is None
-    assert "cannot be read" in problems.errors[0].message
+    assert "is not UTF-8: byte 0xe9 at offset 17" in problem.message
 
 
 # --- theme and static files ---------------------------------------------------------------

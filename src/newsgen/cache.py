@@ -1,0 +1,125 @@
+"""A persistent cache of loaded articles in ``.newsgen/cache.sqlite`` beside the content.
+
+An entry maps a key — a hash of the article file's bytes, its path, newsgen's
+version and everything else loading depends on (the config, the static and
+content files that images may name) — to the pickled result of loading it:
+the Article (or None) and the problems found. A cached article costs no YAML
+parse and no Markdown render. SQLite commits in transactions, so a build that
+is interrupted leaves the cache as it was; a damaged cache file is replaced.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import hashlib
+import pickle
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from types import MappingProxyType
+
+CACHE_DIR = ".newsgen"
+CACHE_FILE = "cache.sqlite"
+_SCHEMA = "CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
+_BATCH = 500
+
+def read_only(data: dict[object, object]) -> MappingProxyType[object, object]:
+    """Return a read-only view of ``data`` (how Article.extra is unpickled)."""
+    return MappingProxyType(data)
+
+
+# Article.extra is a read-only mapping view, which pickle cannot name; pickle it
+# as the dict it wraps, rebuilt by read_only().
+copyreg.pickle(MappingProxyType, lambda view: (read_only, (dict(view),)))
+
+
+def fingerprint(*parts: object) -> str:
+    """Return a short hash of ``parts`` (their reprs), for cache keys."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(repr(part).encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def entry_key(context_fingerprint: str, relative_path: str, data: bytes) -> str:
+    """Return the cache key of one article file's bytes in a given load context."""
+    digest = hashlib.sha256(context_fingerprint.encode())
+    digest.update(relative_path.encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+class ArticleCache:
+    """Read and write cached article loads; a disabled cache finds nothing and keeps nothing."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.hits = 0
+        self._db = _open(path) if path is not None else None
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, object]:
+        """Return the cached values of those ``keys`` that are in the cache."""
+        if self._db is None or not keys:
+            return {}
+        found: dict[str, object] = {}
+        for start in range(0, len(keys), _BATCH):
+            batch = keys[start : start + _BATCH]
+            marks = ",".join("?" * len(batch))
+            query = f"SELECT key, value FROM articles WHERE key IN ({marks})"
+            for key, value in self._db.execute(query, batch):
+                try:
+                    found[key] = pickle.loads(value)
+                except Exception:  # written by another newsgen: load the article again
+                    continue
+        self.hits += len(found)
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, object]], keep: Iterable[str]) -> None:
+        """Store ``items`` and forget entries whose key is not in ``keep``, in one transaction."""
+        if self._db is None:
+            return
+        rows = [
+            (key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) for key, value in items
+        ]
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?)", rows)
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM keep")
+            self._db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keep))
+            self._db.execute("DELETE FROM articles WHERE key NOT IN (SELECT key FROM keep)")
+
+    def close(self) -> None:
+        """Close the database."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def open_cache(site_root: Path, enabled: bool) -> ArticleCache:
+    """Return the site's cache (``SITE_ROOT/.newsgen/cache.sqlite``), or a disabled one."""
+    if not enabled:
+        return ArticleCache(None)
+    folder = site_root / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError:  # a read-only site still builds, just without a cache
+        return ArticleCache(None)
+    return ArticleCache(folder / CACHE_FILE)
+
+
+def _open(path: Path) -> sqlite3.Connection | None:
+    """Open (or create) the cache database; a damaged file is deleted and made anew."""
+    for _attempt in range(2):
+        try:
+            db = sqlite3.connect(path, isolation_level="DEFERRED")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(_SCHEMA)
+            return db
+        except sqlite3.DatabaseError:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        except OSError:
+            return None
+    return None

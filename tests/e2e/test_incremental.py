@@ -1,0 +1,143 @@
+"""A build that uses the cache writes exactly what a cold build of the same input writes.
+
+Each step edits the site (body, headline, tags, date, delete, rename, template,
+config), rebuilds with the cache, and compares the output byte for byte with a
+cold build (no cache) of the same input into another folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from newsgen import loading
+from newsgen.build import BuildOptions, build, default_theme
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "newsroom"
+NOW = datetime(2025, 6, 15, 10, 0, tzinfo=UTC)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def first_article(site: Path) -> Path:
+    return sorted((site / "content").rglob("*.md"))[0]
+
+
+def replace_line(path: Path, start: str, new: str) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    index = next(i for i, line in enumerate(lines) if line.startswith(start))
+    lines[index] = new
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def edit_body(site: Path) -> None:
+    path = first_article(site)
+    path.write_text(path.read_text(encoding="utf-8") + "\nA new closing paragraph.\n")
+
+
+def edit_headline(site: Path) -> None:
+    replace_line(first_article(site), "headline:", 'headline: "A headline rewritten by the desk"')
+
+
+def edit_tags(site: Path) -> None:
+    path = first_article(site)
+    _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    fields = yaml.safe_load(front)
+    fields["tags"] = ["Brand New Tag", *fields.get("tags", [])[1:]]
+    path.write_text(f"---\n{yaml.safe_dump(fields, allow_unicode=True)}---\n{body}")
+
+
+def edit_date(site: Path) -> None:
+    replace_line(first_article(site), "date:", "date: 2021-03-04T05:06:07Z")
+
+
+def delete_article(site: Path) -> None:
+    sorted((site / "content").rglob("*.md"))[1].unlink()
+
+
+def rename_article(site: Path) -> None:
+    path = sorted((site / "content").rglob("*.md"))[2]
+    path.rename(path.with_name("renamed-" + path.name))
+
+
+def edit_template(site: Path) -> None:
+    (site / "templates").mkdir(exist_ok=True)
+    original = (default_theme() / "templates" / "article.html").read_text(encoding="utf-8")
+    (site / "templates" / "article.html").write_text(original + "{# edited #}\n<!-- v2 -->\n")
+
+
+def edit_config(site: Path) -> None:
+    config = site / "newsgen.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text("\n".join(
+        "title: A Renamed Gazette" if line.startswith("title:") else line
+        for line in text.split("\n")
+    ))  # fmt: skip
+
+
+EDITS: list[Callable[[Path], None]] = [
+    edit_body, edit_headline, edit_tags, edit_date, delete_article, rename_article,
+    edit_template, edit_config,
+]  # fmt: skip
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+
+
+def test_every_edit_gives_the_output_of_a_cold_build(site: Path, tmp_path: Path) -> None:
+    warm = tmp_path / "warm"
+    first = build(BuildOptions(site, warm, now=NOW))
+    assert first.cache_hits == 0
+    for number, edit in enumerate(EDITS):
+        edit(site)
+        report = build(BuildOptions(site, warm, now=NOW))
+        cold = tmp_path / f"cold-{number}"
+        build(BuildOptions(site, cold, now=NOW, cache=False))
+        assert tree(warm) == tree(cold), f"after {edit.__name__}"
+        if edit.__name__ in ("edit_body", "edit_headline", "edit_date"):
+            assert report.cache_hits == report.articles - 1 + _drafts_and_future(site, report)
+
+
+def _drafts_and_future(site: Path, report: object) -> int:
+    """Drafts and future articles are loaded (and cached) too, then left out."""
+    return getattr(report, "drafts_skipped", 0) + getattr(report, "future_skipped", 0)
+
+
+def test_a_rebuild_without_changes_takes_every_article_from_the_cache(site: Path, tmp_path: Path):
+    build(BuildOptions(site, tmp_path / "out", now=NOW))
+    again = build(BuildOptions(site, tmp_path / "out", now=NOW))
+    loaded = again.articles + again.drafts_skipped + again.future_skipped
+    assert again.cache_hits == loaded
+    assert again.unchanged == again.files
+
+
+def test_parallel_loading_gives_the_same_output(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(BuildOptions(site, tmp_path / "serial", now=NOW, jobs=1, cache=False))
+    monkeypatch.setattr(loading, "PARALLEL_THRESHOLD", 1)
+    build(BuildOptions(site, tmp_path / "parallel", now=NOW, jobs=2, cache=False))
+    assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+
+
+def test_problems_are_reported_again_from_the_cache(site: Path, tmp_path: Path) -> None:
+    path = first_article(site)
+    path.write_text(path.read_text(encoding="utf-8") + "\n[bad](javascript:alert(1))\n")
+    first = build(BuildOptions(site, tmp_path / "out", now=NOW))
+    second = build(BuildOptions(site, tmp_path / "out", now=NOW))
+    assert second.cache_hits > 0
+    assert [str(p) for p in first.warnings] == [str(p) for p in second.warnings]
+    assert any("javascript:" in str(p) for p in second.warnings)
