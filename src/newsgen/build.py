@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -12,20 +12,21 @@ from pathlib import Path
 import jinja2
 
 from . import __version__
-from .authors import load_author_profiles
+from .authors import AUTHORS_FILE, load_author_profiles
 from .cache import open_cache
-from .config import load_config
+from .config import CONFIG_FILE, load_config
 from .crossrefs import resolve_article_links
 from .discover import discover_content, file_problem, is_ignored_name
 from .errors import BuildFailed, NewsgenError, Problem, Problems
 from .feeds import render_feeds
 from .jsonfeed import render_json_feed
-from .loading import LoadSettings, default_jobs, load_articles
-from .models import Article, Output, Site
+from .loading import LoadSettings, default_jobs, load_articles, read_sources
+from .models import Article, Output, Site, SiteConfig
 from .render import make_environment, render_pages
 from .site import Claim, build_site, find_collisions
 from .sitemaps import render_sitemaps
-from .write import Copy, check_output_dir, recover_interrupted_swap, write_site
+from .state import LastBuild, folder_files, inputs_fingerprint, still_valid, valid_until
+from .write import Copy, check_output_dir, marker_identity, recover_interrupted_swap, write_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,19 +113,62 @@ def build(options: BuildOptions) -> BuildReport:
     settings = LoadSettings(
         config, root / "content", frozenset(copy.path for copy in copies), tree.assets
     )
+    sources = read_sources(tree, settings, problems)
+    inputs = inputs_fingerprint(
+        ((item.source.content_relative, item.digest) for item in sources),
+        [
+            (CONFIG_FILE, root / CONFIG_FILE),
+            (AUTHORS_FILE, root / AUTHORS_FILE),
+            *folder_files(*_template_dirs(root, theme)),
+        ],
+        [(copy.path, copy.source) for copy in copies]
+        + [(f"content/{asset}", root / "content" / asset) for asset in tree.assets],
+        [options.drafts, options.future, options.base_url],
+    )
     cache = open_cache(root, options.cache)
     try:
-        loaded = load_articles(tree, settings, cache, options.jobs or default_jobs(), problems)
+        last = cache.last_build(str(options.output_dir.resolve()))
+        if not problems.has_errors() and still_valid(
+            last, inputs, now, marker_identity(options.output_dir)
+        ):
+            assert isinstance(last, LastBuild) and isinstance(last.report, BuildReport)
+            return replace(
+                last.report,
+                unchanged=last.report.files,
+                cache_hits=len(sources),
+                seconds=time.perf_counter() - started,
+            )
+        loaded = load_articles(sources, settings, cache, options.jobs or default_jobs(), problems)
+        report = _render_and_write(options, theme, config, now, loaded, copies, problems)
+        report = replace(report, cache_hits=cache.hits, seconds=time.perf_counter() - started)
+        expiry, marker = valid_until(loaded, now), marker_identity(options.output_dir)
+        last = LastBuild(inputs, expiry, report, marker)
+        cache.put_last_build(str(options.output_dir.resolve()), last)
+        return report
     finally:
         cache.close()
+
+
+def _render_and_write(
+    options: BuildOptions,
+    theme: Path,
+    config: SiteConfig,
+    now: datetime,
+    loaded: list[Article],
+    copies: list[Copy],
+    problems: Problems,
+) -> BuildReport:
+    """Build the Site from the loaded articles, render every output and write them."""
+    root = options.source
     published = [a for a in loaded if _is_published(a, now, options)]
     published = resolve_article_links(published, loaded, problems)
-    profiles = load_author_profiles(root, config, settings.static_files, problems)
+    static_files = frozenset(copy.path for copy in copies)
+    profiles = load_author_profiles(root, config, static_files, problems)
     site = build_site(config, published, now, profiles)
     outputs = render_outputs(site, make_environment(_template_dirs(root, theme), config), problems)
     if any(copy.path == ROBOTS for copy in copies):  # the site's own robots.txt wins
         outputs = [output for output in outputs if output.path != ROBOTS]
-    copies += [
+    copies = copies + [
         Copy(asset.source, asset.output_path, article.source_path)
         for article in published
         for asset in article.assets
@@ -138,9 +182,8 @@ def build(options: BuildOptions) -> BuildReport:
         pages=len(outputs),
         files=written.files,
         unchanged=written.unchanged,
-        cache_hits=cache.hits,
         drafts_skipped=0 if options.drafts else sum(a.draft for a in loaded),
-        seconds=time.perf_counter() - started,
+        seconds=0.0,
         warnings=tuple(problems.warnings),
         future_skipped=0 if options.future else sum(a.date > now for a in loaded),
     )

@@ -20,8 +20,12 @@ from types import MappingProxyType
 
 CACHE_DIR = ".newsgen"
 CACHE_FILE = "cache.sqlite"
-_SCHEMA = "CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS builds (output TEXT PRIMARY KEY, value BLOB NOT NULL)"
+)
 _BATCH = 500
+
 
 def read_only(data: dict[object, object]) -> MappingProxyType[object, object]:
     """Return a read-only view of ``data`` (how Article.extra is unpickled)."""
@@ -42,11 +46,11 @@ def fingerprint(*parts: object) -> str:
     return digest.hexdigest()
 
 
-def entry_key(context_fingerprint: str, relative_path: str, data: bytes) -> str:
-    """Return the cache key of one article file's bytes in a given load context."""
+def entry_key(context_fingerprint: str, relative_path: str, content_digest: str) -> str:
+    """Return the cache key of one article file (by the hash of its bytes) in a load context."""
     digest = hashlib.sha256(context_fingerprint.encode())
     digest.update(relative_path.encode("utf-8", "surrogatepass") + b"\0")
-    digest.update(data)
+    digest.update(content_digest.encode())
     return digest.hexdigest()
 
 
@@ -89,6 +93,24 @@ class ArticleCache:
             self._db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keep))
             self._db.execute("DELETE FROM articles WHERE key NOT IN (SELECT key FROM keep)")
 
+    def last_build(self, output: str) -> object | None:
+        """Return what put_last_build() stored for the output folder ``output``, or None."""
+        if self._db is None:
+            return None
+        row = self._db.execute("SELECT value FROM builds WHERE output = ?", (output,)).fetchone()
+        try:
+            return pickle.loads(row[0]) if row else None
+        except Exception:
+            return None
+
+    def put_last_build(self, output: str, value: object) -> None:
+        """Remember ``value`` (the last build's inputs and report) for ``output``."""
+        if self._db is None:
+            return
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO builds VALUES (?, ?)", (output, data))
+
     def close(self) -> None:
         """Close the database."""
         if self._db is not None:
@@ -115,7 +137,7 @@ def _open(path: Path) -> sqlite3.Connection | None:
             db = sqlite3.connect(path, isolation_level="DEFERRED")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.execute(_SCHEMA)
+            db.executescript(_SCHEMA)
             return db
         except sqlite3.DatabaseError:
             for suffix in ("", "-wal", "-shm"):

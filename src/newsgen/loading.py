@@ -7,6 +7,7 @@ a process pool when there are enough of them to repay starting it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -67,18 +68,43 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+@dataclass(frozen=True, slots=True)
+class SourceBytes:
+    """An article file read from disk, with its cache key."""
+
+    source: SourceFile
+    data: bytes
+    digest: str
+    """Hash of the bytes alone."""
+    key: str
+    """Hash of the bytes, the path and everything loading depends on."""
+
+
+def read_sources(
+    tree: ContentTree, settings: LoadSettings, problems: Problems
+) -> list[SourceBytes]:
+    """Read every article file of ``tree``; an unreadable one is a problem and left out."""
+    prints = settings.fingerprint()
+    read = []
+    for source in tree.articles:
+        data = _read(source, problems)
+        if data is not None:
+            digest = hashlib.sha256(data).hexdigest()
+            key = entry_key(prints, source.content_relative, digest)
+            read.append(SourceBytes(source, data, digest, key))
+    return read
+
+
 def load_articles(
-    tree: ContentTree,
+    sources: Sequence[SourceBytes],
     settings: LoadSettings,
     cache: ArticleCache,
     jobs: int,
     problems: Problems,
 ) -> list[Article]:
-    """Return the valid articles of ``tree`` in path order; every problem goes to ``problems``."""
-    prints = settings.fingerprint()
-    files = [(source, _read(source, problems)) for source in tree.articles]
-    readable = [(source, data) for source, data in files if data is not None]
-    keys = [entry_key(prints, source.content_relative, data) for source, data in readable]
+    """Return the valid articles of ``sources`` in order; every problem goes to ``problems``."""
+    keys = [item.key for item in sources]
+    readable = [(item.source, item.data) for item in sources]
     cached = cache.get_many(keys)
     missing = [(key, item) for key, item in zip(keys, readable, strict=True) if key not in cached]
     fresh = _load_all([item for _, item in missing], settings, jobs)

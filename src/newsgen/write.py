@@ -109,7 +109,10 @@ def write_site(output: Path, outputs: Iterable[Output], copies: Iterable[Copy]) 
 
 
 def _fill(
-    staging: Path, outputs: Iterable[Output], copies: Iterable[Copy], previous: Path | None
+    staging: Path,
+    outputs: Iterable[Output],
+    copies: Iterable[Copy],
+    previous: Path | None,
 ) -> WriteReport:
     count = unchanged = 0
     made: set[Path] = set()
@@ -139,6 +142,18 @@ def _fill(
         count += 1
     (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     return WriteReport(count, unchanged)
+
+
+def marker_identity(output: Path) -> tuple[int, int] | None:
+    """Return ``(inode, mtime in ns)`` of ``output``'s marker file, or None without one.
+
+    Every build writes a new marker, so this tells one build's output from another's.
+    """
+    try:
+        info = (output / MARKER).stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns
 
 
 def _same_bytes(old: Path, data: bytes) -> bool:

@@ -74,7 +74,9 @@ def rename_article(site: Path) -> None:
 def edit_template(site: Path) -> None:
     (site / "templates").mkdir(exist_ok=True)
     original = (default_theme() / "templates" / "article.html").read_text(encoding="utf-8")
-    (site / "templates" / "article.html").write_text(original + "{# edited #}\n<!-- v2 -->\n")
+    edited = original.replace("{% block content %}", "{% block content %}<!-- v2 -->", 1)
+    assert edited != original
+    (site / "templates" / "article.html").write_text(edited)
 
 
 def edit_config(site: Path) -> None:
@@ -141,3 +143,51 @@ def test_problems_are_reported_again_from_the_cache(site: Path, tmp_path: Path) 
     assert second.cache_hits > 0
     assert [str(p) for p in first.warnings] == [str(p) for p in second.warnings]
     assert any("javascript:" in str(p) for p in second.warnings)
+
+
+# --- the no-change path ---------------------------------------------------------------------
+
+
+def test_an_unchanged_site_is_not_built_again(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build(BuildOptions(site, out, now=NOW))
+    marker = (out / ".newsgen-output").stat()
+    again = build(BuildOptions(site, out, now=NOW))
+    assert (again.articles, again.pages, again.files) == (first.articles, first.pages, first.files)
+    assert again.unchanged == again.files
+    assert [str(p) for p in again.warnings] == [str(p) for p in first.warnings]
+    assert (out / ".newsgen-output").stat().st_ino == marker.st_ino  # nothing was swapped
+
+
+def test_a_damaged_output_is_built_again(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(BuildOptions(site, out, now=NOW))
+    expected = tree(out)
+    shutil.rmtree(out)
+    build(BuildOptions(site, out, now=NOW))
+    assert tree(out) == expected
+
+
+def test_a_scheduled_article_appears_when_its_time_comes(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (site / "content" / "world" / "scheduled.md").write_text(
+        "---\nheadline: Scheduled story\ndate: 2025-06-20T08:00:00Z\n---\nIt is time.\n"
+    )
+    before = build(BuildOptions(site, out, now=NOW))
+    assert before.future_skipped == 2  # the fixture's own future article, and this one
+    later = datetime(2025, 6, 21, tzinfo=UTC)
+    after = build(BuildOptions(site, out, now=later))
+    assert after.articles == before.articles + 1
+    assert b"Scheduled story" in (out / "feed.xml").read_bytes()
+
+
+def test_a_changed_static_file_or_template_is_built_again(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(BuildOptions(site, out, now=NOW))
+    logo = next((site / "static").rglob("*.png"))
+    logo.write_bytes(logo.read_bytes() + b"\0")
+    build(BuildOptions(site, out, now=NOW))
+    assert (out / logo.relative_to(site / "static")).read_bytes() == logo.read_bytes()
+    edit_template(site)
+    build(BuildOptions(site, out, now=NOW))
+    assert any(b"<!-- v2 -->" in p.read_bytes() for p in out.rglob("index.html"))

@@ -59,8 +59,8 @@ def test_a_disabled_cache_finds_and_keeps_nothing(tmp_path):
 
 def test_keys_change_with_bytes_path_and_context():
     context = fingerprint("0.1.0", "config")
-    key = entry_key(context, "world/a.md", b"text")
-    assert key != entry_key(context, "world/a.md", b"text!")
-    assert key != entry_key(context, "world/b.md", b"text")
-    assert key != entry_key(fingerprint("0.1.0", "other config"), "world/a.md", b"text")
-    assert key == entry_key(fingerprint("0.1.0", "config"), "world/a.md", b"text")
+    key = entry_key(context, "world/a.md", "digest-1")
+    assert key != entry_key(context, "world/a.md", "digest-2")
+    assert key != entry_key(context, "world/b.md", "digest-1")
+    assert key != entry_key(fingerprint("0.1.0", "other config"), "world/a.md", "digest-1")
+    assert key == entry_key(fingerprint("0.1.0", "config"), "world/a.md", "digest-1")
