@@ -69,7 +69,8 @@ def render_feeds(site: Site, generator: str) -> list[Output]:
     site_channel = channel(
         name, config.base_path, config.description or name, site.feed_url, "site feed"
     )
-    outputs = [article_feed(site, site_channel, site.articles, generator)]
+    items_made: dict[str, ET.Element] = {}  # an article's item, shared by all its feeds
+    outputs = [article_feed(site, site_channel, site.articles, generator, items_made)]
     for section in site.sections:
         about = f"The latest from {section.title} at {name}"
         spec = channel(
@@ -80,22 +81,37 @@ def render_feeds(site: Site, generator: str) -> list[Output]:
             f"feed of section {section.title}",
         )
         items = [a for page in site.section_pages[section.slug] for a in page.items]
-        outputs.append(article_feed(site, spec, items, generator))
+        outputs.append(article_feed(site, spec, items, generator, items_made))
     for tag in site.tags:
         about = f"Articles tagged {tag.name} at {name}"
         spec = channel(
             f"{tag.name} – {name}", tag.url, about, tag.feed_url, f"feed of tag {tag.name}"
         )
         items = [a for page in site.tag_pages[tag.slug] for a in page.items]
-        outputs.append(article_feed(site, spec, items, generator))
+        outputs.append(article_feed(site, spec, items, generator, items_made))
     outputs.append(corrections_feed(site, generator))
     return outputs
 
 
 def article_feed(
-    site: Site, channel: Channel, articles: Sequence[Article], generator: str
+    site: Site,
+    channel: Channel,
+    articles: Sequence[Article],
+    generator: str,
+    items_made: dict[str, ET.Element] | None = None,
 ) -> Output:
-    """Return the RSS 2.0 feed of the newest ``feed_items`` of ``articles``."""
+    """Return the RSS 2.0 feed of the newest ``feed_items`` of ``articles``.
+
+    ``items_made`` keeps each article's ``<item>`` for the other feeds it is in:
+    an article is in the site feed, its section's and each of its tags'.
+    """
+    made = {} if items_made is None else items_made
+
+    def add(parent: ET.Element, article: Article) -> None:
+        if article.source_path not in made:
+            made[article.source_path] = article_item(article)
+        parent.append(made[article.source_path])
+
     items = sorted(articles, key=lambda a: a.date, reverse=True)[: site.config.feed_items]
     newest = max((a.modified for a in items), default=None)
     document = _document(
@@ -103,7 +119,7 @@ def article_feed(
         channel,
         generator,
         newest,
-        lambda parent: [_item(parent, article) for article in items],
+        lambda parent: [add(parent, article) for article in items],
     )
     return Output(_output_path(site, channel.feed_url), document, channel.source)
 
@@ -174,8 +190,9 @@ def _correction_item(channel: ET.Element, entry: CorrectionEntry) -> None:
     _sub(item, "description", correction.text)
 
 
-def _item(channel: ET.Element, article: Article) -> None:
-    item = _sub(channel, "item")
+def article_item(article: Article) -> ET.Element:
+    """Return the RSS ``<item>`` of ``article``."""
+    item = ET.Element("item")
     _sub(item, "title", article.headline)
     _sub(item, "link", article.permalink)
     permanent = "false" if article.id else "true"
@@ -203,6 +220,7 @@ def _item(channel: ET.Element, article: Article) -> None:
             _sub(media, _ns("media", "description"), image.caption)
         if image.credit:
             _sub(media, _ns("media", "credit"), image.credit)
+    return item
 
 
 def absolutise_links(html: str, page_url: str) -> str:
