@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.newsgen-installed
 SOURCES := pyproject.toml $(shell find src templates static -type f 2>/dev/null)
 
-.PHONY: build test serve clean lint venv java
+.PHONY: build test serve clean lint venv java bench bench-large bench-anchors
 
 # The example archive is built as of 21 November 2025, 10:00 UTC, so that every
 # feature shows the same way whenever it is built: the news sitemap holds the
@@ -19,14 +19,24 @@ build: $(STAMP)
 	SOURCE_DATE_EPOCH=$(EXAMPLE_BUILD_TIME) $(BIN)/newsgen build --source . --output public
 
 test: $(STAMP) java
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)
 	$(BIN)/newsgen serve --source . --output public
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
+
+# Benchmarks (see benchmarks/README.md): figures go to benchmarks/results.md.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py --sizes 1000,10000
+
+bench-large: $(STAMP)
+	$(BIN)/python benchmarks/run.py --sizes 1000,10000,100000
+
+bench-anchors: $(STAMP)
+	$(BIN)/python benchmarks/anchors.py
 
 venv: $(STAMP)
 
@@ -50,5 +60,5 @@ java:
 		apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null; }
 
 clean:
-	rm -rf $(VENV) public .newsgen .pytest_cache .ruff_cache build dist
+	rm -rf $(VENV) public .newsgen .pytest_cache .ruff_cache build dist benchmarks/.venv-anchors
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
