@@ -25,8 +25,15 @@ from .models import Article, Output, Site, SiteConfig
 from .render import make_environment, render_pages
 from .site import Claim, build_site, find_collisions
 from .sitemaps import render_sitemaps
-from .state import LastBuild, folder_files, inputs_fingerprint, still_valid, valid_until
-from .write import Copy, check_output_dir, marker_identity, recover_interrupted_swap, write_site
+from .state import (
+    LastBuild,
+    folder_files,
+    inputs_fingerprint,
+    output_manifest,
+    still_valid,
+    valid_until,
+)
+from .write import Copy, check_output_dir, recover_interrupted_swap, write_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +136,7 @@ def build(options: BuildOptions) -> BuildReport:
     try:
         last = cache.last_build(str(options.output_dir.resolve()))
         if not problems.has_errors() and still_valid(
-            last, inputs, now, marker_identity(options.output_dir)
+            last, inputs, now, output_manifest(options.output_dir)
         ):
             assert isinstance(last, LastBuild) and isinstance(last.report, BuildReport)
             return replace(
@@ -141,8 +148,8 @@ def build(options: BuildOptions) -> BuildReport:
         loaded = load_articles(sources, settings, cache, options.jobs or default_jobs(), problems)
         report = _render_and_write(options, theme, config, now, loaded, copies, problems)
         report = replace(report, cache_hits=cache.hits, seconds=time.perf_counter() - started)
-        expiry, marker = valid_until(loaded, now), marker_identity(options.output_dir)
-        last = LastBuild(inputs, expiry, report, marker)
+        expiry, manifest = valid_until(loaded, now), output_manifest(options.output_dir)
+        last = LastBuild(inputs, expiry, report, manifest)
         cache.put_last_build(str(options.output_dir.resolve()), last)
         return report
     finally:

@@ -5,7 +5,7 @@ template, static file and image beside an article, the config, ``authors.yaml``
 and the options — and how long its output stays right: until the next
 scheduled article falls due or an article leaves the news sitemap's two-day
 window. A later build with the same fingerprint before that moment, into an
-output folder whose marker carries the fingerprint, has nothing to do.
+output folder nobody has touched since, has nothing to do.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ class LastBuild:
     """When the output stops being right although no input changed (None: never)."""
     report: object
     """The BuildReport of that build."""
-    marker: tuple[int, int] | None
-    """Identity of the marker file that build wrote into the output folder."""
+    manifest: str | None
+    """output_manifest() of the output folder as that build left it."""
 
 
 def inputs_fingerprint(
@@ -102,13 +102,36 @@ def valid_until(articles: Iterable[Article], now: datetime) -> datetime | None:
     return min(moments, default=None)
 
 
-def still_valid(last: object, inputs: str, now: datetime, marker: tuple[int, int] | None) -> bool:
+def output_manifest(output: Path) -> str | None:
+    """Return a hash of every entry below ``output``: its path, kind and inode.
+
+    Any file or link added, removed or replaced (a new inode) changes it; it
+    reads directories only, no file. None when ``output`` is not a directory.
+    """
+    if not output.is_dir() or output.is_symlink():
+        return None
+    digest = hashlib.sha256()
+    pending = [output]
+    while pending:
+        folder = pending.pop()
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+        for entry in entries:
+            kind = "l" if entry.is_symlink() else "d" if entry.is_dir() else "f"
+            line = f"{entry.path}\0{kind}{entry.inode()}\0"
+            digest.update(line.encode("utf-8", "surrogateescape"))
+            if kind == "d":
+                pending.append(Path(entry.path))
+    return digest.hexdigest()
+
+
+def still_valid(last: object, inputs: str, now: datetime, manifest: str | None) -> bool:
     """True when ``last`` (a LastBuild) was built from ``inputs``, is still right at
-    ``now``, and its output is still in place (the same ``marker`` file)."""
+    ``now``, and its output folder is as it left it (the same ``manifest``)."""
     return (
         isinstance(last, LastBuild)
         and last.inputs == inputs
         and (last.valid_until is None or now < last.valid_until)
-        and marker is not None
-        and last.marker == marker
+        and manifest is not None
+        and last.manifest == manifest
     )

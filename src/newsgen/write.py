@@ -144,18 +144,6 @@ def _fill(
     return WriteReport(count, unchanged)
 
 
-def marker_identity(output: Path) -> tuple[int, int] | None:
-    """Return ``(inode, mtime in ns)`` of ``output``'s marker file, or None without one.
-
-    Every build writes a new marker, so this tells one build's output from another's.
-    """
-    try:
-        info = (output / MARKER).stat()
-    except OSError:
-        return None
-    return info.st_ino, info.st_mtime_ns
-
-
 def _same_bytes(old: Path, data: bytes) -> bool:
     """True when ``old`` is a regular file (not a link) holding exactly ``data``."""
     try:
