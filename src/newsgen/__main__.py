@@ -1,7 +1,5 @@
 """Allow ``python -m newsgen``."""
 
-import sys
+from .cli import console
 
-from .cli import main
-
-sys.exit(main())
+console()
