@@ -24,6 +24,7 @@ import feedparser
 import html5lib
 import pytest
 import yaml
+from e2e_helpers import file_for, snapshot
 
 from newsgen.build import BuildOptions, BuildReport, build, default_theme
 from newsgen.errors import BuildFailed
@@ -191,19 +192,6 @@ def copy_fixture(destination: Path) -> Path:
 
 def run_build(source: Path, output: Path, drafts: bool = False) -> BuildReport:
     return build(BuildOptions(source=source, output=output, drafts=drafts))
-
-
-def snapshot(directory: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(directory).as_posix(): p.read_bytes()
-        for p in sorted(directory.rglob("*"))
-        if p.is_file()
-    }
-
-
-def file_for(out: Path, url: str) -> Path:
-    relative = url.lstrip("/")
-    return out / (relative + "index.html" if relative == "" or relative.endswith("/") else relative)
 
 
 def parse_html(path: Path) -> Any:

@@ -33,6 +33,7 @@ import feedparser
 import html5lib
 import pytest
 import yaml
+from e2e_helpers import file_for, snapshot
 from lxml import etree
 
 from newsgen.build import BuildOptions, BuildReport, build
@@ -317,19 +318,6 @@ def newsgen_cli(*args: str | Path, epoch: str = BUILD_EPOCH) -> subprocess.Compl
     return subprocess.run(
         [NEWSGEN, *map(str, args)], capture_output=True, text=True, timeout=60, env=env
     )
-
-
-def snapshot(directory: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(directory).as_posix(): p.read_bytes()
-        for p in sorted(directory.rglob("*"))
-        if p.is_file()
-    }
-
-
-def file_for(out: Path, url: str) -> Path:
-    relative = url.lstrip("/")
-    return out / (relative + "index.html" if relative == "" or relative.endswith("/") else relative)
 
 
 def url_for(out: Path, path: Path) -> str:

@@ -6,7 +6,7 @@ Profiles are written as ``yaml(*lines)``: line ``i`` (0-based) is file line ``i 
 from __future__ import annotations
 
 import pytest
-from unit_helpers import make_config
+from unit_helpers import make_config, one_error
 
 from newsgen.authors import load_author_profiles, photo_absolute
 from newsgen.errors import Problems
@@ -29,12 +29,6 @@ def profiles_of(tmp_path, *lines, config=None, static=STATIC, raw=None):
     problems = Problems()
     profiles = load_author_profiles(tmp_path, config or make_config(), static, problems)
     return profiles, problems
-
-
-def one_error(problems, field):
-    errors = [p for p in problems.errors if p.field == field]
-    assert len(errors) == 1, [str(p) for p in problems]
-    return errors[0]
 
 
 # --- valid profiles -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from unit_helpers import BERLIN, load, make_article, make_config
+from unit_helpers import BERLIN, article_with, load, make_article, make_config, one_error
 
 from newsgen.errors import Problems
 from newsgen.models import Correction
@@ -23,14 +23,8 @@ UUID = "3F2504E0-4F89-11D3-9A0C-0305E82C3301"
 
 def text(*lines: str, body: str = BODY) -> str:
     """Return an article whose front matter is ``lines`` (line 2 onwards)."""
-    return "---\n" + "\n".join(lines) + "\n---\n" + body
+    return article_with(*lines, body=body)
 
-
-def one_error(problems, field):
-    """Return the single error about ``field``, checking there is exactly one."""
-    errors = [p for p in problems.errors if p.field == field]
-    assert len(errors) == 1, [str(p) for p in problems]
-    return errors[0]
 
 
 def loaded(*lines: str, **kw):

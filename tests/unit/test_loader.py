@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from unit_helpers import BERLIN, load, make_config
+from unit_helpers import BERLIN, article_with, load, make_config, one_error
 
 from newsgen.errors import Problems, Severity
 from newsgen.urls import make_slug
@@ -23,14 +23,8 @@ BODY = "First paragraph of the story.\n\nSecond paragraph.\n"
 
 def text(*lines: str, body: str = BODY) -> str:
     """Return an article whose front matter is ``lines`` (line 2 onwards)."""
-    return "---\n" + "\n".join(lines) + "\n---\n" + body
+    return article_with(*lines, body=body)
 
-
-def one_error(problems, field):
-    """Return the single error about ``field``, checking there is exactly one."""
-    errors = [p for p in problems.errors if p.field == field]
-    assert len(errors) == 1, [str(p) for p in problems]
-    return errors[0]
 
 
 # --- a valid article ---------------------------------------------------------------------

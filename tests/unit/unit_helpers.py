@@ -158,3 +158,15 @@ def _author(name: str, config: SiteConfig) -> Author:
 def sections_config(*entries: tuple[str, str]) -> tuple[SectionConfig, ...]:
     """Return SectionConfig entries from ``(name, title)`` pairs."""
     return tuple(SectionConfig(name, title) for name, title in entries)
+
+
+def article_with(*lines: str, body: str = "First paragraph of the story.\n") -> str:
+    """Return an article whose front matter is ``lines`` (file line 2 onwards)."""
+    return "---\n" + "\n".join(lines) + "\n---\n" + body
+
+
+def one_error(problems: Any, field: str) -> Any:
+    """Return the single error about ``field``, checking there is exactly one."""
+    errors = [p for p in problems.errors if p.field == field]
+    assert len(errors) == 1, [str(p) for p in problems]
+    return errors[0]
