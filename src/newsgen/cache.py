@@ -22,7 +22,8 @@ CACHE_DIR = ".newsgen"
 CACHE_FILE = "cache.sqlite"
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS builds (output TEXT PRIMARY KEY, value BLOB NOT NULL)"
+    "CREATE TABLE IF NOT EXISTS builds (output TEXT PRIMARY KEY, value BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS page_keys (output TEXT PRIMARY KEY, value BLOB NOT NULL)"
 )
 _BATCH = 500
 
@@ -110,6 +111,26 @@ class ArticleCache:
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         with self._db:
             self._db.execute("INSERT OR REPLACE INTO builds VALUES (?, ?)", (output, data))
+
+    def page_keys(self, output: str) -> dict[str, tuple[str, int]]:
+        """Return what put_page_keys() stored for ``output``: path -> (inputs key, inode)."""
+        if self._db is None:
+            return {}
+        query = "SELECT value FROM page_keys WHERE output = ?"
+        row = self._db.execute(query, (output,)).fetchone()
+        try:
+            value = pickle.loads(row[0]) if row else {}
+        except Exception:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def put_page_keys(self, output: str, keys: dict[str, tuple[str, int]]) -> None:
+        """Remember, for each file of ``output``, the key of its inputs and its inode."""
+        if self._db is None:
+            return
+        data = pickle.dumps(keys, protocol=pickle.HIGHEST_PROTOCOL)
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO page_keys VALUES (?, ?)", (output, data))
 
     def close(self) -> None:
         """Close the database."""

@@ -419,3 +419,17 @@ class Output:
     """The line of ``source`` that made this file, for messages (an alias's line)."""
     field: str | None = None
     """The front matter field that made this file (``aliases[1]``), or None."""
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A file of the built site whose bytes the current output folder already holds.
+
+    The page was not rendered again: nothing it is made from changed since
+    the build that wrote ``path``. The writer links that file into the new
+    output.
+    """
+
+    path: str
+    """Where it is, relative to the output directory, ``/``-separated."""
+
