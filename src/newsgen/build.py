@@ -4,27 +4,25 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
-import jinja2
-
 from . import __version__
 from .authors import AUTHORS_FILE, load_author_profiles
-from .cache import open_cache
+from .cache import ArticleCache, open_cache
 from .config import CONFIG_FILE, load_config
 from .crossrefs import resolve_article_links
+from .depends import InputKeys, base_key
 from .discover import discover_content, file_problem, is_ignored_name
 from .errors import BuildFailed, NewsgenError, Problem, Problems
-from .feeds import render_feeds
-from .jsonfeed import render_json_feed
 from .loading import LoadSettings, default_jobs, load_articles, read_sources
-from .models import Article, Output, Site, SiteConfig
-from .render import make_environment, render_pages
+from .models import Article, SiteConfig
+from .outputs import PlannedFile, fresh_or_kept, plan_outputs
+from .render import make_environment
 from .site import Claim, build_site, find_collisions
-from .sitemaps import render_sitemaps
 from .state import (
     LastBuild,
     folder_files,
@@ -146,7 +144,10 @@ def build(options: BuildOptions) -> BuildReport:
                 seconds=time.perf_counter() - started,
             )
         loaded = load_articles(sources, settings, cache, options.jobs or default_jobs(), problems)
-        report = _render_and_write(options, theme, config, now, loaded, copies, problems)
+        digests = {item.source.shown: item.digest for item in sources}
+        report = _render_and_write(
+            options, theme, config, now, loaded, _Inputs(copies, digests, cache), problems
+        )
         report = replace(report, cache_hits=cache.hits, seconds=time.perf_counter() - started)
         expiry, manifest = valid_until(loaded, now), output_manifest(options.output_dir)
         last = LastBuild(inputs, expiry, report, manifest)
@@ -162,31 +163,42 @@ def _render_and_write(
     config: SiteConfig,
     now: datetime,
     loaded: list[Article],
-    copies: list[Copy],
+    inputs: _Inputs,
     problems: Problems,
 ) -> BuildReport:
-    """Build the Site from the loaded articles, render every output and write them."""
-    root = options.source
+    """Build the Site from the loaded articles, render the outputs whose inputs changed
+    since the last build (all of them without a cache) and write the site."""
+    root, copies = options.source, inputs.copies
     published = [a for a in loaded if _is_published(a, now, options)]
     published = resolve_article_links(published, loaded, problems)
     static_files = frozenset(copy.path for copy in copies)
     profiles = load_author_profiles(root, config, static_files, problems)
     site = build_site(config, published, now, profiles)
-    outputs = render_outputs(site, make_environment(_template_dirs(root, theme), config), problems)
+    template_dirs = _template_dirs(root, theme)
+    env = make_environment(template_dirs, config)
+    generator = f"newsgen {__version__}"
+    options_shown = (options.drafts, options.future)
+    base = base_key(__version__, generator, config, options_shown, _template_bytes(template_dirs))
+    keys = InputKeys(site, base, inputs.digests, env)
+    planned = plan_outputs(site, env, keys, generator, problems)
     if any(copy.path == ROBOTS for copy in copies):  # the site's own robots.txt wins
-        outputs = [output for output in outputs if output.path != ROBOTS]
+        planned = [item for item in planned if item.path != ROBOTS]
     copies = copies + [
         Copy(asset.source, asset.output_path, article.source_path)
         for article in published
         for asset in article.assets
     ]
-    _check_outputs(outputs, copies, problems)
+    _check_outputs(planned, copies, problems)
     if problems.has_errors():
         raise BuildFailed(problems)
-    written = write_site(options.output_dir, outputs, copies)
+    output = str(options.output_dir.resolve())
+    previous = inputs.cache.page_keys(output)
+    fresh = fresh_or_kept(planned, previous, options.output_dir, problems)
+    written = write_site(options.output_dir, fresh, copies)
+    inputs.cache.put_page_keys(output, _page_keys(planned, written.inodes))
     return BuildReport(
         articles=len(published),
-        pages=len(outputs),
+        pages=len(planned),
         files=written.files,
         unchanged=written.unchanged,
         drafts_skipped=0 if options.drafts else sum(a.draft for a in loaded),
@@ -199,16 +211,34 @@ def _render_and_write(
 ROBOTS = "robots.txt"
 
 
-def render_outputs(site: Site, env: jinja2.Environment, problems: Problems) -> list[Output]:
-    """Return every generated file of ``site``: pages, feeds, sitemaps, robots.txt."""
-    generator = f"newsgen {__version__}"
-    pages = render_pages(site, env, problems)
-    return (
-        pages
-        + render_feeds(site, generator)
-        + [render_json_feed(site, generator)]
-        + render_sitemaps(site, pages)
-    )
+@dataclass(frozen=True, slots=True)
+class _Inputs:
+    """What the render stage needs of the read stage besides the articles."""
+
+    copies: list[Copy]
+    digests: dict[str, str]
+    """Hash of each article file's bytes, by its path from the site root."""
+    cache: ArticleCache
+
+
+def _template_bytes(template_dirs: list[Path]) -> list[tuple[str, bytes]]:
+    """Return every template file by name with its bytes, for the base key."""
+    found = []
+    for name, path in sorted(folder_files(*template_dirs)):
+        try:
+            found.append((name, path.read_bytes()))
+        except OSError:
+            found.append((name, b"\0missing"))
+    return found
+
+
+def _page_keys(planned: list[PlannedFile], inodes: Mapping[str, int]) -> dict[str, tuple[str, int]]:
+    """Return what to remember of each keyed file written: its key and its inode."""
+    return {
+        item.path: (item.key, inodes[item.path])
+        for item in planned
+        if item.key is not None and item.path in inodes
+    }
 
 
 def _is_published(article: Article, now: datetime, options: BuildOptions) -> bool:
@@ -266,7 +296,7 @@ def _template_dirs(root: Path, theme: Path) -> list[Path]:
     return [*dirs, theme / "templates"]
 
 
-def _check_outputs(outputs: list[Output], copies: list[Copy], problems: Problems) -> None:
+def _check_outputs(outputs: list[PlannedFile], copies: list[Copy], problems: Problems) -> None:
     claims = [Claim(c.path, c.origin) for c in copies]
     claims += [Claim(o.path, o.source, o.line, o.field) for o in outputs]
     find_collisions(claims, problems)

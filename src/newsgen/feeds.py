@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from html import escape as xml_escape
 from html import unescape as html_unescape
+from typing import Any
 from urllib.parse import urljoin
 
 from .links import strip_forbidden
@@ -58,70 +59,106 @@ class Channel:
     """What the feed is made from, for messages (``feed of tag Syria``)."""
 
 
-def render_feeds(site: Site, generator: str) -> list[Output]:
-    """Return every RSS feed: the site's, each section's, each tag's, and the corrections feed."""
+@dataclass(frozen=True, slots=True)
+class FeedPlan:
+    """One article feed to write: its channel and its items, newest first."""
+
+    path: str
+    """Where it goes, relative to the output directory."""
+    channel: Channel
+    """Title, links and description."""
+    items: tuple[Article, ...]
+    """The articles it lists (at most ``feed_items``), newest first."""
+
+
+def feed_plans(site: Site) -> list[FeedPlan]:
+    """Return the article feeds of ``site``: the site's, each section's and each tag's."""
     config = site.config
     name = config.title
 
-    def channel(title: str, url: str, about: str, feed_url: str, source: str) -> Channel:
-        return Channel(title, absolute(config.base_url, url), about, feed_url, source)
+    def plan(title: str, url: str, about: str, feed_url: str, source: str, items: Any) -> FeedPlan:
+        channel = Channel(title, absolute(config.base_url, url), about, feed_url, source)
+        return FeedPlan(_output_path(site, feed_url), channel, newest_items(site, items))
 
-    site_channel = channel(
-        name, config.base_path, config.description or name, site.feed_url, "site feed"
-    )
-    items_made: dict[str, ET.Element] = {}  # an article's item, shared by all its feeds
-    outputs = [article_feed(site, site_channel, site.articles, generator, items_made)]
+    plans = [
+        plan(
+            name,
+            config.base_path,
+            config.description or name,
+            site.feed_url,
+            "site feed",
+            site.articles,
+        )
+    ]
     for section in site.sections:
-        about = f"The latest from {section.title} at {name}"
-        spec = channel(
-            f"{section.title} – {name}",
-            section.url,
-            about,
-            section.feed_url,
-            f"feed of section {section.title}",
+        plans.append(
+            plan(
+                f"{section.title} – {name}",
+                section.url,
+                f"The latest from {section.title} at {name}",
+                section.feed_url,
+                f"feed of section {section.title}",
+                [a for page in site.section_pages[section.slug] for a in page.items],
+            )
         )
-        items = [a for page in site.section_pages[section.slug] for a in page.items]
-        outputs.append(article_feed(site, spec, items, generator, items_made))
     for tag in site.tags:
-        about = f"Articles tagged {tag.name} at {name}"
-        spec = channel(
-            f"{tag.name} – {name}", tag.url, about, tag.feed_url, f"feed of tag {tag.name}"
+        plans.append(
+            plan(
+                f"{tag.name} – {name}",
+                tag.url,
+                f"Articles tagged {tag.name} at {name}",
+                tag.feed_url,
+                f"feed of tag {tag.name}",
+                [a for page in site.tag_pages[tag.slug] for a in page.items],
+            )
         )
-        items = [a for page in site.tag_pages[tag.slug] for a in page.items]
-        outputs.append(article_feed(site, spec, items, generator, items_made))
+    return plans
+
+
+def newest_items(site: Site, articles: Sequence[Article]) -> tuple[Article, ...]:
+    """Return the newest ``feed_items`` of ``articles``, newest first."""
+    return tuple(sorted(articles, key=lambda a: a.date, reverse=True)[: site.config.feed_items])
+
+
+class FeedRenderer:
+    """Renders article feeds, making each article's ``<item>`` once for all its feeds
+    (an article is in the site feed, its section's and each of its tags')."""
+
+    def __init__(self, site: Site, generator: str) -> None:
+        self.site = site
+        self.generator = generator
+        self._items: dict[str, ET.Element] = {}
+
+    def render(self, plan: FeedPlan) -> bytes:
+        """Return the RSS document of ``plan``."""
+
+        def add(parent: ET.Element) -> None:
+            for article in plan.items:
+                if article.source_path not in self._items:
+                    self._items[article.source_path] = article_item(article)
+                parent.append(self._items[article.source_path])
+
+        newest = max((a.modified for a in plan.items), default=None)
+        return _document(self.site, plan.channel, self.generator, newest, add)
+
+
+def render_feeds(site: Site, generator: str) -> list[Output]:
+    """Return every RSS feed of ``site``: the site's, each section's, each tag's and
+    the corrections feed."""
+    renderer = FeedRenderer(site, generator)
+    outputs = [
+        Output(plan.path, renderer.render(plan), plan.channel.source) for plan in feed_plans(site)
+    ]
     outputs.append(corrections_feed(site, generator))
     return outputs
 
 
 def article_feed(
-    site: Site,
-    channel: Channel,
-    articles: Sequence[Article],
-    generator: str,
-    items_made: dict[str, ET.Element] | None = None,
+    site: Site, channel: Channel, articles: Sequence[Article], generator: str
 ) -> Output:
-    """Return the RSS 2.0 feed of the newest ``feed_items`` of ``articles``.
-
-    ``items_made`` keeps each article's ``<item>`` for the other feeds it is in:
-    an article is in the site feed, its section's and each of its tags'.
-    """
-    made = {} if items_made is None else items_made
-
-    def add(parent: ET.Element, article: Article) -> None:
-        if article.source_path not in made:
-            made[article.source_path] = article_item(article)
-        parent.append(made[article.source_path])
-
-    items = sorted(articles, key=lambda a: a.date, reverse=True)[: site.config.feed_items]
-    newest = max((a.modified for a in items), default=None)
-    document = _document(
-        site,
-        channel,
-        generator,
-        newest,
-        lambda parent: [add(parent, article) for article in items],
-    )
-    return Output(_output_path(site, channel.feed_url), document, channel.source)
+    """Return the RSS feed of ``channel`` listing the newest ``feed_items`` of ``articles``."""
+    plan = FeedPlan(_output_path(site, channel.feed_url), channel, newest_items(site, articles))
+    return Output(plan.path, FeedRenderer(site, generator).render(plan), channel.source)
 
 
 def corrections_feed(site: Site, generator: str) -> Output:

@@ -47,7 +47,10 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
         )
     yield PageJob("tags.html", output_file("/tags/"), "tags index", {"site": site}, newest)
     for tag in site.tags:
-        yield from _listing(site, "tag.html", "tag", tag, site.tag_pages[tag.slug])
+        count = site.tag_counts.get(tag.slug, 0)
+        yield from _listing(
+            site, "tag.html", "tag", tag, site.tag_pages[tag.slug], {"count": count}
+        )
     yield PageJob("authors.html", output_file("/authors/"), "authors index", {"site": site}, newest)
     for author in site.authors:
         yield from _listing(site, "author.html", "author", author, site.author_pages[author.slug])
@@ -87,7 +90,12 @@ def _article_pages(site: Site) -> Iterator[PageJob]:
 
 
 def _listing(
-    site: Site, template: str, name: str, subject: Any, pages: Sequence[ListingPage]
+    site: Site,
+    template: str,
+    name: str,
+    subject: Any,
+    pages: Sequence[ListingPage],
+    extra: Mapping[str, Any] | None = None,
 ) -> Iterator[PageJob]:
     title = getattr(subject, "title", None) or getattr(subject, "name", "")
     for page in pages:
@@ -95,7 +103,7 @@ def _listing(
             template,
             page.output_path,
             f"{name} {title}",
-            {"site": site, name: subject, "page": page},
+            {"site": site, name: subject, "page": page, **(extra or {})},
             _newest(page.items),
         )
 

@@ -17,9 +17,11 @@ removed. The output depends only on the input: no clock is read here.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import partial
+from typing import Protocol
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
@@ -61,9 +63,18 @@ class SitemapEntry:
     """When the page's content last changed."""
 
 
+class Listed(Protocol):
+    """A page that may go in the sitemap: an Output, or a planned one."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def lastmod(self) -> datetime | None: ...
+
+
 def render_sitemaps(
     site: Site,
-    pages: Sequence[Output],
+    pages: Sequence[Listed],
     max_urls: int = MAX_URLS,
     max_bytes: int = MAX_BYTES,
 ) -> list[Output]:
@@ -81,7 +92,7 @@ def render_sitemaps(
     ]
 
 
-def sitemap_entries(config: SiteConfig, pages: Sequence[Output]) -> list[SitemapEntry]:
+def sitemap_entries(config: SiteConfig, pages: Sequence[Listed]) -> list[SitemapEntry]:
     """Return an entry for every page with a ``lastmod``, sorted by URL."""
     entries = [
         SitemapEntry(page_url(config, page.path), _aware(page.lastmod, config.timezone))
@@ -112,20 +123,43 @@ def sitemap_files(
     """Return ``/sitemap.xml`` listing ``entries``, or, when they do not fit one file,
     a sitemap index there and the child sitemaps ``/sitemaps/sitemap-N.xml``.
     """
+    return [
+        Output(part.path, part.render(), "sitemap")
+        for part in sitemap_parts(config, entries, max_urls, max_bytes)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapPart:
+    """One sitemap file to write, not yet serialized."""
+
+    path: str
+    """Where it goes, relative to the output directory."""
+    shows: tuple[object, ...]
+    """What it lists: entries, or for an index its children's URLs and dates."""
+    render: Callable[[], bytes]
+    """Returns its bytes."""
+
+
+def sitemap_parts(
+    config: SiteConfig,
+    entries: Sequence[SitemapEntry],
+    max_urls: int = MAX_URLS,
+    max_bytes: int = MAX_BYTES,
+) -> list[SitemapPart]:
+    """Return the sitemap files for ``entries`` (see sitemap_files), each rendered on demand."""
     chunks = split_entries(entries, max_urls, max_bytes)
     if len(chunks) <= 1:
-        return [Output(SITEMAP_PATH, urlset(entries), "sitemap")]
+        return [SitemapPart(SITEMAP_PATH, tuple(entries), partial(urlset, entries))]
     children = [
-        Output(CHILD_PATH.format(number=number), urlset(chunk), "sitemap")
+        SitemapPart(CHILD_PATH.format(number=number), tuple(chunk), partial(urlset, chunk))
         for number, chunk in enumerate(chunks, start=1)
     ]
-    index = sitemap_index(
-        [
-            (page_url(config, child.path), max(entry.lastmod for entry in chunk))
-            for child, chunk in zip(children, chunks, strict=True)
-        ]
+    listed = tuple(
+        (page_url(config, child.path), max(entry.lastmod for entry in chunk))
+        for child, chunk in zip(children, chunks, strict=True)
     )
-    return [Output(SITEMAP_PATH, index, "sitemap"), *children]
+    return [SitemapPart(SITEMAP_PATH, listed, partial(sitemap_index, listed)), *children]
 
 
 def split_entries(

@@ -1,0 +1,152 @@
+"""What each output of a build is made from, as a key: equal keys, equal bytes.
+
+A key hashes newsgen's version, the build options, every template and the
+config (the *base* key, shared by every output), and then what that output
+shows: for a page, its template's variables, with each Article standing in
+as the article's own key and ``site`` standing in as those of its parts the
+template names (``site.sections``, ``site.tag_counts``: found in the
+template's text and in the templates it extends, includes or imports).
+
+An article's key hashes its file's bytes and path and what the site gave it
+after loading: the site-wide Section, Tags and Authors (names chosen across
+all articles, author profiles) and, when it links to other articles, its
+body with those links resolved.
+
+A rebuild renders only the outputs whose key differs from the last build's.
+Templates are expected to read the site through the ``site`` variable by
+name (``site.latest``); a template that hands ``site`` on under another name
+(``{% set s = site %}``) would hide what it reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from .models import Article, Site, SiteConfig
+
+_SITE_PART = re.compile(r"\bsite\.(\w+)")
+_USES = re.compile(r"""{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
+_PLAIN = (str, int, float, bool, type(None), datetime, date)
+
+
+class InputKeys:
+    """Keys of the outputs of one build of one site."""
+
+    def __init__(
+        self, site: Site, base: str, digests: Mapping[str, str], env: jinja2.Environment
+    ) -> None:
+        self.site = site
+        self.base = base
+        self._digests = digests
+        self._env = env
+        self._articles: dict[str, str] = {}
+        self._site_parts: dict[str, str] = {}
+        self._template_parts = cache(self._parts_of_template)
+
+    def article(self, article: Article) -> str:
+        """Return the key of ``article``: its file's bytes and path and what the site gave it."""
+        known = self._articles.get(article.source_path)
+        if known is not None:
+            return known
+        digest = hashlib.sha256(self._digests.get(article.source_path, "?").encode())
+        parts: list[str] = [article.source_path]
+        _walk((article.section, article.tags, article.authors, article.draft), parts, self)
+        if article.source_path not in self._digests:  # not loaded from a file: all of it
+            parts.append(repr(article))
+        elif article.link_refs:  # its links to other articles were resolved into the body
+            parts.append(
+                hashlib.sha256(article.body_html.encode("utf-8", "surrogatepass")).hexdigest()
+            )
+        digest.update("\0".join(parts).encode("utf-8", "surrogatepass"))
+        key = self._articles[article.source_path] = digest.hexdigest()
+        return key
+
+    def of(self, template: str | None, *values: Any) -> str:
+        """Return the key of an output made with ``template`` (None: no template) from
+        ``values``; a ``Site`` among them counts by the parts ``template`` names."""
+        parts: list[str] = [self.base, template or ""]
+        for value in values:
+            if isinstance(value, Site):
+                for name in self._template_parts(template) if template else ():
+                    parts.append(f"site.{name}={self._site_part(name)}")
+            else:
+                _walk(value, parts, self)
+        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _site_part(self, name: str) -> str:
+        known = self._site_parts.get(name)
+        if known is None:
+            parts: list[str] = []
+            value = getattr(self.site, name, None)
+            if not isinstance(value, SiteConfig):  # the config is in the base key
+                _walk(value, parts, self)
+            known = self._site_parts[name] = hashlib.sha256(
+                "\0".join(parts).encode("utf-8", "surrogatepass")
+            ).hexdigest()
+        return known
+
+    def _parts_of_template(self, name: str) -> tuple[str, ...]:
+        """Return the ``site.NAME`` parts read by template ``name`` and those it uses."""
+        seen: set[str] = set()
+        found: set[str] = set()
+        pending = [name]
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            try:
+                source = self._env.loader.get_source(self._env, current)[0]  # type: ignore[union-attr]
+            except jinja2.TemplateNotFound:
+                continue
+            found.update(_SITE_PART.findall(source))
+            pending.extend(_USES.findall(source))
+        return tuple(sorted(found))
+
+
+def _walk(value: Any, parts: list[str], keys: InputKeys) -> None:
+    """Append a description of ``value`` to ``parts``, articles by their keys."""
+    if isinstance(value, _PLAIN):
+        parts.append(repr(value))
+    elif isinstance(value, Article):
+        parts.append("A" + keys.article(value))
+    elif isinstance(value, (tuple, list)):
+        parts.append(f"[{len(value)}")
+        for item in value:
+            _walk(item, parts, keys)
+    elif isinstance(value, Mapping):
+        parts.append(f"{{{len(value)}")
+        for name, item in value.items():
+            parts.append(repr(name))
+            _walk(item, parts, keys)
+    elif isinstance(value, Site):
+        parts.append("site")
+    elif is_dataclass(value):
+        parts.append(type(value).__name__)
+        for name in _field_names(type(value)):
+            _walk(getattr(value, name), parts, keys)
+    else:
+        parts.append(repr(value))
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(spec.name for spec in fields(kind))
+
+
+def base_key(*parts: object) -> str:
+    """Return the key every output shares: a hash of ``parts`` (version, options, config,
+    template bytes)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "replace"))
+        digest.update(b"\0")
+    return digest.hexdigest()

@@ -1,0 +1,137 @@
+"""Every file a build generates, planned before anything is rendered.
+
+A PlannedFile knows where it goes, what it is made from (its key, see
+depends.py) and how to render itself. Planning all of them first lets the
+build check collisions without rendering, render only the files whose key
+changed since the last build, and hand the writer one file at a time, so
+that the whole site never sits in memory.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+import jinja2
+
+from .depends import InputKeys
+from .errors import BuildFailed, Problems
+from .feeds import FeedRenderer, corrections_feed, feed_plans
+from .jsonfeed import feed_articles, render_json_feed
+from .models import Kept, Output, Site
+from .pages import PageJob, page_jobs
+from .render import render_template
+from .sitemaps import (
+    NEWS_SITEMAP_PATH,
+    ROBOTS_PATH,
+    news_sitemap,
+    robots_txt,
+    sitemap_entries,
+    sitemap_parts,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedFile:
+    """One generated file of the site, not rendered yet."""
+
+    path: str
+    """Where it goes, relative to the output directory."""
+    source: str
+    """What it is made from, for messages (``content/world/a.md``, ``feed of tag Syria``)."""
+    key: str | None
+    """The key of its inputs (depends.py); None: rendered in every build."""
+    render: Callable[[], bytes | None]
+    """Returns its bytes, or None after recording a problem."""
+    lastmod: datetime | None = None
+    """For pages listed in the sitemap: when their content last changed."""
+    line: int = 1
+    """The line of ``source`` that asked for the file (an alias's line)."""
+    field: str | None = None
+    """The front matter field that asked for the file (``aliases[0]``), or None."""
+
+
+def plan_outputs(
+    site: Site, env: jinja2.Environment, keys: InputKeys, generator: str, problems: Problems
+) -> list[PlannedFile]:
+    """Return every generated file of ``site``: pages, feeds, sitemaps, robots.txt."""
+    pages = [_page(job, env, keys, problems) for job in page_jobs(site)]
+    feeds = FeedRenderer(site, generator)
+    planned = pages + [
+        PlannedFile(
+            plan.path, plan.channel.source, keys.of(None, plan), partial(feeds.render, plan)
+        )
+        for plan in feed_plans(site)
+    ]
+    corrections = corrections_feed(site, generator)  # small: always rendered
+
+    def json_feed() -> bytes:
+        return render_json_feed(site, generator).data
+
+    planned += [
+        PlannedFile(corrections.path, corrections.source, None, lambda: corrections.data),
+        PlannedFile(
+            "feed.json", "json feed", keys.of(None, "json", feed_articles(site)), json_feed
+        ),
+    ]
+    for part in sitemap_parts(site.config, sitemap_entries(site.config, pages)):
+        planned.append(PlannedFile(part.path, "sitemap", keys.of(None, part.shows), part.render))
+    planned += [
+        PlannedFile(NEWS_SITEMAP_PATH, "news sitemap", None, partial(news_sitemap, site)),
+        PlannedFile(ROBOTS_PATH, "robots.txt", None, partial(robots_txt, site.config)),
+    ]
+    return planned
+
+
+def _page(
+    job: PageJob, env: jinja2.Environment, keys: InputKeys, problems: Problems
+) -> PlannedFile:
+    context = dict(job.context)
+
+    def render() -> bytes | None:
+        html = render_template(env, job.template, context, job.source, problems)
+        return None if html is None else html.encode("utf-8")
+
+    key = keys.of(job.template, job.output_path, *context.values())
+    return PlannedFile(job.output_path, job.source, key, render, job.lastmod, job.line, job.field)
+
+
+def fresh_or_kept(
+    planned: Iterable[PlannedFile],
+    previous: Mapping[str, tuple[str, int]],
+    output: Path,
+    problems: Problems,
+) -> Iterator[Output | Kept]:
+    """Yield each planned file rendered, or as Kept when the last build into ``output``
+    wrote it from the same inputs and it is still there (same inode).
+
+    After the last file, raises BuildFailed when a render recorded an error,
+    so that the writer discards what it wrote.
+    """
+    for item in planned:
+        if item.key is not None and _still_there(output, item.path, item.key, previous):
+            yield Kept(item.path)
+            continue
+        data = item.render()
+        if data is not None:
+            yield Output(item.path, data, item.source, item.lastmod, item.line, item.field)
+    if problems.has_errors():
+        raise BuildFailed(problems)
+
+
+def _still_there(
+    output: Path, path: str, key: str, previous: Mapping[str, tuple[str, int]]
+) -> bool:
+    recorded = previous.get(path)
+    if recorded is None or recorded[0] != key:
+        return False
+    try:
+        info = os.lstat(os.path.join(output, path))
+    except OSError:
+        return False
+    return info.st_ino == recorded[1] and stat.S_ISREG(info.st_mode)
