@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import resources
@@ -54,6 +54,8 @@ class BuildOptions:
     """Processes to parse articles in (default: every core this process may use)."""
     cache: bool = True
     """Use and update the article cache in ``SOURCE/.newsgen/``."""
+    progress: Callable[[str, int, int], None] | None = None
+    """Told ``(stage, done, total)`` as the build goes (the CLI's progress bar)."""
 
     @property
     def output_dir(self) -> Path:
@@ -193,7 +195,7 @@ def _render_and_write(
         raise BuildFailed(problems)
     output = str(options.output_dir.resolve())
     previous = inputs.cache.page_keys(output)
-    fresh = fresh_or_kept(planned, previous, options.output_dir, problems)
+    fresh = fresh_or_kept(planned, previous, options.output_dir, problems, options.progress)
     written = write_site(options.output_dir, fresh, copies)
     inputs.cache.put_page_keys(output, _page_keys(planned, written.inodes))
     return BuildReport(

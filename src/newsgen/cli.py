@@ -13,6 +13,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -158,6 +159,7 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
 def run_build(args: argparse.Namespace) -> int:
     """``newsgen build``: build once, print warnings and one summary line."""
     from .build import BuildOptions, build
+    from .progress import ProgressBar
 
     options = BuildOptions(
         args.source,
@@ -169,7 +171,12 @@ def run_build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         cache=args.cache,
     )
-    report = build(options)
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
+    try:
+        report = build(replace(options, progress=bar))
+    finally:
+        if bar is not None:
+            bar.clear()
     if not args.quiet:
         report_problems(report.warnings)
         print(summary_line(report))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -102,18 +102,22 @@ def _page(
 
 
 def fresh_or_kept(
-    planned: Iterable[PlannedFile],
+    planned: Sequence[PlannedFile],
     previous: Mapping[str, tuple[str, int]],
     output: Path,
     problems: Problems,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Iterator[Output | Kept]:
     """Yield each planned file rendered, or as Kept when the last build into ``output``
     wrote it from the same inputs and it is still there (same inode).
 
     After the last file, raises BuildFailed when a render recorded an error,
-    so that the writer discards what it wrote.
+    so that the writer discards what it wrote. ``progress`` is told how many are done.
     """
-    for item in planned:
+    total = len(planned)
+    for done, item in enumerate(planned, start=1):
+        if progress is not None:
+            progress("writing", done, total)
         if item.key is not None and _still_there(output, item.path, item.key, previous):
             yield Kept(item.path)
             continue
