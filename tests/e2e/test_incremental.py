@@ -88,9 +88,32 @@ def edit_config(site: Path) -> None:
     ))  # fmt: skip
 
 
+def edit_linked_article(site: Path) -> None:
+    """The article another one links to moves (its date is in its URL)."""
+    replace_line(
+        site / "content" / "world" / "election-night-results.md",
+        "date:",
+        "date: 2022-05-06T07:00:00Z",
+    )
+
+
+def add_article(site: Path) -> None:
+    (site / "content" / "world" / "late-arrival.md").write_text(
+        "---\nheadline: A late arrival\ndate: 2025-06-14T09:00:00Z\nbyline: New Reporter\n"
+        "tags: [Climate]\n---\nJust in.\n",
+        encoding="utf-8",
+    )
+
+
+def edit_author_profile(site: Path) -> None:
+    profiles = site / "authors.yaml"
+    text = profiles.read_text(encoding="utf-8") if profiles.exists() else ""
+    profiles.write_text(text + "\nNew Reporter:\n  bio: Joined the desk this week.\n")
+
+
 EDITS: list[Callable[[Path], None]] = [
     edit_body, edit_headline, edit_tags, edit_date, delete_article, rename_article,
-    edit_template, edit_config,
+    edit_linked_article, add_article, edit_author_profile, edit_template, edit_config,
 ]  # fmt: skip
 
 
@@ -111,6 +134,45 @@ def test_every_edit_gives_the_output_of_a_cold_build(site: Path, tmp_path: Path)
         assert tree(warm) == tree(cold), f"after {edit.__name__}"
         if edit.__name__ in ("edit_body", "edit_headline", "edit_date"):
             assert report.cache_hits == report.articles - 1 + _drafts_and_future(site, report)
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def rewritten(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    """Files new or with a new inode (written, not linked from the previous output)."""
+    return {path for path, inode in after.items() if before.get(path) != inode}
+
+
+def test_a_body_edit_rewrites_only_its_page_and_the_feeds_that_carry_it(
+    site: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(BuildOptions(site, out, now=NOW))
+    before = inodes(out)
+    edit_body(site)
+    report = build(BuildOptions(site, out, now=NOW))
+    changed = rewritten(before, inodes(out)) - {".newsgen-output"}
+    article_pages = {p for p in changed if p.endswith("index.html")}
+    assert len(article_pages) == 1, changed
+    assert all(p.endswith(("feed.xml", "feed.json")) for p in changed - article_pages), changed
+    assert report.unchanged == report.files - len(changed)
+
+
+def test_adding_an_article_leaves_full_archive_pages_alone(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(BuildOptions(site, out, now=NOW))
+    before = inodes(out)
+    add_article(site)
+    build(BuildOptions(site, out, now=NOW))
+    changed = rewritten(before, inodes(out))
+    assert "world/2025/06/14/a-late-arrival/index.html" in changed
+    untouched = [p for p in before if p.startswith(("sport/", "culture/")) and p in inodes(out)]
+    assert untouched and not changed.intersection(untouched)
+    assert not any(p.startswith("2019/") for p in changed), changed
 
 
 def _drafts_and_future(site: Path, report: object) -> int:

@@ -158,7 +158,7 @@ def test_context_keys_per_template():
         "redirect.html": {"site", "article", "alias"},
         "section.html": {"site", "section", "page"},
         "tags.html": {"site"},
-        "tag.html": {"site", "tag", "page"},
+        "tag.html": {"site", "tag", "page", "count"},
         "authors.html": {"site"},
         "author.html": {"site", "author", "page"},
         "archive.html": {"site"},
