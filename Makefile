@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.newsgen-installed
 SOURCES := pyproject.toml $(shell find src templates static -type f 2>/dev/null)
 
-.PHONY: build test serve clean lint venv java bench bench-large bench-anchors
+.PHONY: build test serve clean lint venv java browser bench bench-large bench-anchors bench-preview
 
 # The example archive is built as of 21 November 2025, 10:00 UTC, so that every
 # feature shows the same way whenever it is built: the news sitemap holds the
@@ -18,7 +18,7 @@ EXAMPLE_BUILD_TIME ?= 1763719200
 build: $(STAMP)
 	SOURCE_DATE_EPOCH=$(EXAMPLE_BUILD_TIME) $(BIN)/newsgen build --source . --output public
 
-test: $(STAMP) java
+test: $(STAMP) java browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
 
@@ -37,6 +37,9 @@ bench-large: $(STAMP)
 
 bench-anchors: $(STAMP)
 	$(BIN)/python benchmarks/anchors.py
+
+bench-preview: $(STAMP) browser
+	$(BIN)/python benchmarks/preview.py
 
 venv: $(STAMP)
 
@@ -58,6 +61,13 @@ java:
 	@command -v java >/dev/null 2>&1 || { \
 		echo "Installing Java for the Nu HTML Checker (apt-get install default-jre-headless)"; \
 		apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null; }
+
+# The live-preview tests drive a real headless Chromium through chromedriver;
+# install both from Debian's packages when the machine has none.
+browser:
+	@{ command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } || { \
+		echo "Installing Chromium for the live-preview tests (apt-get install chromium chromium-driver)"; \
+		apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 clean:
 	rm -rf $(VENV) public .newsgen .pytest_cache .ruff_cache build dist benchmarks/.venv-anchors

@@ -85,6 +85,8 @@ class BuildReport:
     """Files whose bytes the previous output already had (kept, not rewritten)."""
     cache_hits: int = 0
     """Articles taken from the cache instead of being parsed and rendered."""
+    article_urls: Mapping[str, str] = field(default_factory=dict)
+    """The URL path of each published article by its source file (``content/world/a.md``)."""
 
 
 def default_theme() -> Path:
@@ -207,6 +209,7 @@ def _render_and_write(
         seconds=0.0,
         warnings=tuple(problems.warnings),
         future_skipped=0 if options.future else sum(a.date > now for a in loaded),
+        article_urls={a.source_path: a.url for a in published},
     )
 
 

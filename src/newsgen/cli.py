@@ -117,6 +117,11 @@ def make_parser() -> argparse.ArgumentParser:
     _add_site_options(serve)
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument(
+        "--no-drafts",
+        action="store_true",
+        help="preview the public view: leave out drafts and articles dated after now",
+    )
     serve.set_defaults(run=run_serve)
 
     init = commands.add_parser("init", help="create a new site, ready to build")
@@ -188,7 +193,9 @@ def run_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
     output = args.output or args.source / ".newsgen" / "preview"
-    return serve(args.source, output, args.host, args.port, args.drafts)
+    drafts = args.drafts or not args.no_drafts  # previews show drafts unless told not to
+    future = args.future or not args.no_drafts
+    return serve(args.source, output, args.host, args.port, (drafts, future), summary_line)
 
 
 def run_init(args: argparse.Namespace) -> int:

@@ -30,11 +30,15 @@ from typing import Any
 
 import jinja2
 
-from .models import Article, Site, SiteConfig
+from .feeds import FeedPlan
+from .models import Article, CorrectionEntry, ListingPage, SectionBlock, Site, SiteConfig
 
 _SITE_PART = re.compile(r"\bsite\.(\w+)")
 _USES = re.compile(r"""{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
 _PLAIN = (str, int, float, bool, type(None), datetime, date)
+_PLAIN_TYPES = frozenset(_PLAIN)
+_HOLDING_ARTICLES = frozenset({ListingPage, SectionBlock, CorrectionEntry, FeedPlan})
+"""Dataclasses that hold Articles, described field by field (the others by their repr)."""
 
 
 class InputKeys:
@@ -50,6 +54,9 @@ class InputKeys:
         self._articles: dict[str, str] = {}
         self._site_parts: dict[str, str] = {}
         self._template_parts = cache(self._parts_of_template)
+        self.described: dict[int, tuple[object, str]] = {}
+        """Descriptions of dataclass objects (Tags, pages) by id(), each kept with its
+        object so that the id cannot be reused: many pages show the same ones."""
 
     def article(self, article: Article) -> str:
         """Return the key of ``article``: its file's bytes and path and what the site gave it."""
@@ -80,6 +87,20 @@ class InputKeys:
             else:
                 _walk(value, parts, self)
         return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def describe(self, value: Any) -> str:
+        """Return the description of dataclass object ``value`` (computed once per object)."""
+        known = self.described.get(id(value))
+        if known is None:
+            if type(value) in _HOLDING_ARTICLES:
+                inner: list[str] = [type(value).__name__]
+                for name in _field_names(type(value)):
+                    _walk(getattr(value, name), inner, self)
+                text = "\0".join(inner)
+            else:  # Tags, Sections, page links: their repr shows every field
+                text = repr(value)
+            known = self.described[id(value)] = (value, text)
+        return known[1]
 
     def _site_part(self, name: str) -> str:
         known = self._site_parts.get(name)
@@ -114,25 +135,29 @@ class InputKeys:
 
 def _walk(value: Any, parts: list[str], keys: InputKeys) -> None:
     """Append a description of ``value`` to ``parts``, articles by their keys."""
-    if isinstance(value, _PLAIN):
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
         parts.append(repr(value))
-    elif isinstance(value, Article):
-        parts.append("A" + keys.article(value))
-    elif isinstance(value, (tuple, list)):
+    elif kind is Article:
+        parts.append(keys.article(value))
+    elif kind is tuple or kind is list:
         parts.append(f"[{len(value)}")
         for item in value:
-            _walk(item, parts, keys)
+            if type(item) is Article:
+                parts.append(keys.article(item))
+            else:
+                _walk(item, parts, keys)
+    elif kind is Site:
+        parts.append("site")
     elif isinstance(value, Mapping):
         parts.append(f"{{{len(value)}")
         for name, item in value.items():
             parts.append(repr(name))
             _walk(item, parts, keys)
-    elif isinstance(value, Site):
-        parts.append("site")
     elif is_dataclass(value):
-        parts.append(type(value).__name__)
-        for name in _field_names(type(value)):
-            _walk(getattr(value, name), parts, keys)
+        parts.append(keys.describe(value))
+    elif isinstance(value, _PLAIN):  # subclasses (a str enum)
+        parts.append(repr(value))
     else:
         parts.append(repr(value))
 

@@ -80,7 +80,8 @@ def plan_outputs(
         ),
     ]
     for part in sitemap_parts(site.config, sitemap_entries(site.config, pages)):
-        planned.append(PlannedFile(part.path, "sitemap", keys.of(None, part.shows), part.render))
+        shows = "\n".join(map(repr, part.shows))  # entries: URLs and dates
+        planned.append(PlannedFile(part.path, "sitemap", keys.of(None, shows), part.render))
     planned += [
         PlannedFile(NEWS_SITEMAP_PATH, "news sitemap", None, partial(news_sitemap, site)),
         PlannedFile(ROBOTS_PATH, "robots.txt", None, partial(robots_txt, site.config)),

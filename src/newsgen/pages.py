@@ -74,7 +74,8 @@ def _article_pages(site: Site) -> Iterator[PageJob]:
     base = site.config.base_path.rstrip("/")
     for article in site.articles:
         related = site.related.get(article.source_path, ())
-        context = {"site": site, "article": article, "related": related}
+        scheduled = site.build_time is not None and article.date > site.build_time
+        context = {"site": site, "article": article, "related": related, "scheduled": scheduled}
         yield PageJob(
             "article.html", article.output_path, article.source_path, context, article.modified
         )

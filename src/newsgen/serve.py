@@ -12,12 +12,19 @@ import http.server
 import ipaddress
 import posixpath
 import sys
+import threading
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .build import BuildOptions, build
+from .build import BuildOptions, BuildReport
 from .errors import UsageError
+from .livereload import EVENTS_PATH, RELOAD_SCRIPT, SCRIPT_PATH, ReloadHub, inject_script
+from .preview import Previewer
+from .watch import Debouncer, start_watching
+
+KEEPALIVE_SECONDS = 15.0
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -70,11 +77,17 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
     server_version = "newsgen-preview"
 
     def __init__(
-        self, *args: object, root: Path, allowed_hosts: frozenset[str], any_ip: bool = False
+        self,
+        *args: object,
+        root: Path,
+        allowed_hosts: frozenset[str],
+        any_ip: bool = False,
+        hub: ReloadHub | None = None,
     ) -> None:
         self.root = root
         self.allowed_hosts = allowed_hosts
         self.any_ip = any_ip
+        self.hub = hub
         super().__init__(*args)  # type: ignore[arg-type]
 
     def do_GET(self) -> None:
@@ -94,6 +107,8 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         if not self._host_allowed():
             self._send_plain(400, "Bad Request: unknown Host header", send_body)
             return
+        if self.hub is not None and self._answer_live_reload(send_body):
+            return
         target = resolve_request_path(self.root, self.path)
         if target is not None and target.is_dir():
             path = urlsplit(self.path).path
@@ -105,6 +120,43 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             self._send_not_found(send_body)
             return
         self._send_file(200, target, send_body)
+
+    def _answer_live_reload(self, send_body: bool) -> bool:
+        """Answer the live-reload script and event stream; False for other paths."""
+        path = urlsplit(self.path).path
+        if path == SCRIPT_PATH:
+            self._send_bytes(
+                200, "text/javascript; charset=utf-8", RELOAD_SCRIPT.encode(), send_body
+            )
+            return True
+        if path == EVENTS_PATH:
+            self._stream_events(send_body)
+            return True
+        return False
+
+    def _stream_events(self, send_body: bool) -> None:
+        """Send the latest build's state, then each new one, until the page goes away."""
+        assert self.hub is not None
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        if not send_body:
+            return
+        state = self.hub.state
+        try:
+            self.wfile.write(state.event())
+            self.wfile.flush()
+            while not self.hub.closed:
+                following = self.hub.next_state(state.number, timeout=KEEPALIVE_SECONDS)
+                if following is None:
+                    self.wfile.write(b": keep-alive\n\n")
+                else:
+                    state = following
+                    self.wfile.write(state.event())
+                self.wfile.flush()
+        except OSError:  # the page was closed or reloaded
+            return
 
     def _host_allowed(self) -> bool:
         return host_allowed(self.headers.get("Host") or "", self.allowed_hosts, self.any_ip)
@@ -120,6 +172,9 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         page = self.root / "404.html"
         if page.is_file():
             self._send_file(404, page, send_body)
+        elif self.hub is not None:  # no good build yet: a page that can show the problems
+            body = b"<!doctype html><title>Not Found</title><body><h1>Not Found</h1></body>"
+            self._send_bytes(404, CONTENT_TYPES[".html"], self._with_script(body), send_body)
         else:
             self._send_plain(404, "Not Found", send_body)
 
@@ -130,8 +185,17 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         except OSError:
             self._send_plain(404, "Not Found", send_body)
             return
+        kind = content_type(path)
+        if kind == CONTENT_TYPES[".html"]:
+            body = self._with_script(body)
+        self._send_bytes(status, kind, body, send_body)
+
+    def _with_script(self, body: bytes) -> bytes:
+        return body if self.hub is None else inject_script(body, self.hub.state.number)
+
+    def _send_bytes(self, status: int, kind: str, body: bytes, send_body: bool) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", content_type(path))
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-cache")
         self.send_header("X-Content-Type-Options", "nosniff")
@@ -184,33 +248,56 @@ def host_allowed(header: str, allowed: frozenset[str], bound_to_all: bool) -> bo
     return port in ports
 
 
-def serve(source: Path, output: Path, host: str, port: int, drafts: bool) -> int:
-    """Build ``source`` into ``output`` for ``http://host:port/`` and serve it until Ctrl-C.
+def serve(
+    source: Path,
+    output: Path,
+    host: str,
+    port: int,
+    drafts: tuple[bool, bool],
+    describe: Callable[[BuildReport], str],
+) -> int:
+    """Build ``source`` into ``output`` for ``http://host:port/``, serve it, and rebuild
+    on every save until Ctrl-C; open pages reload by themselves.
 
-    Returns the exit code. Raises BuildFailed when the build fails and
-    UsageError when the port cannot be bound.
+    ``drafts`` is (include drafts, include articles dated after the build time).
+    ``describe`` makes the summary line of a build. Returns the exit code;
+    raises UsageError when the port cannot be bound.
     """
     if not _is_loopback(host):
         print(f"warning: serving on {host}: other machines can reach this preview", file=sys.stderr)
     url = f"http://{_url_host(host)}:{port}/"
-    report = build(BuildOptions(source, output, url, drafts))
-    print(f"Built {report.articles} articles in {report.seconds:.2f} s", file=sys.stderr)
+    hub = ReloadHub()
+    previewer = Previewer(BuildOptions(source, output, url, *drafts), hub, describe)
+    previewer.rebuild()
     handler = partial(
         PreviewHandler,
         root=output,
         allowed_hosts=allowed_hosts(host, port),
         any_ip=host in ("0.0.0.0", "::"),
+        hub=hub,
     )
     try:
         server = http.server.ThreadingHTTPServer((host, port), handler)
     except OSError as error:
         raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
-    print(f"Serving {output} at {url} (Ctrl-C to stop)", file=sys.stderr)
-    with server:
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            print("Stopped.", file=sys.stderr)
+    server.daemon_threads = True
+    server.block_on_close = False  # event streams end with the hub
+    debouncer = Debouncer()
+    stop_watching = start_watching(source, debouncer)
+    rebuilder = threading.Thread(target=previewer.run, args=(debouncer,), name="rebuild")
+    rebuilder.start()
+    print(f"Serving {output} at {url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        hub.close()  # ends the pages' event streams
+        stop_watching()
+        debouncer.close()
+        rebuilder.join()  # a rebuild under way finishes: its staging folder is removed
+        server.server_close()
+        print("Stopped.", file=sys.stderr)
     return 0
 
 

@@ -154,7 +154,7 @@ def test_context_keys_per_template():
     assert keys == {
         "home.html": {"site"},
         "404.html": {"site"},
-        "article.html": {"site", "article", "related"},
+        "article.html": {"site", "article", "related", "scheduled"},
         "redirect.html": {"site", "article", "alias"},
         "section.html": {"site", "section", "page"},
         "tags.html": {"site"},

@@ -1,0 +1,121 @@
+"""A running ``newsgen serve`` and a headless Chromium driving it, for the browser tests.
+
+Not a test module; the tests and benchmarks/preview.py import it. Chromium and
+chromedriver come from Debian's packages (``make test`` installs them).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def newsgen_command() -> str:
+    """Return the installed ``newsgen`` command beside the running Python."""
+    beside = Path(sys.executable).with_name("newsgen")
+    return str(beside) if beside.exists() else "newsgen"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Preview:
+    """A ``newsgen serve`` process on a free port, with its terminal output in a file."""
+
+    def __init__(self, site: Path, log: Path, extra: tuple[str, ...] = ()) -> None:
+        self.site = site
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env.pop("SOURCE_DATE_EPOCH", None)
+        with log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [
+                    newsgen_command(),
+                    "serve",
+                    "--source",
+                    str(site),
+                    "--port",
+                    str(self.port),
+                    *extra,
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+                preexec_fn=_default_ctrl_c,  # a shell may have started us ignoring SIGINT
+            )
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        """Wait until the server answers; raise with its output when it does not."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"newsgen serve exited: {self.output()}")
+            try:
+                urllib.request.urlopen(self.url + "/__newsgen/reload.js", timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"newsgen serve did not start: {self.output()}")
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> int:
+        """Stop it as Ctrl-C does and return its exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                return self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+                raise
+        return self.process.returncode
+
+
+def _default_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@contextmanager
+def running_preview(site: Path, log: Path, *extra: str) -> Iterator[Preview]:
+    preview = Preview(site, log, extra)
+    try:
+        preview.wait_ready()
+        yield preview
+    finally:
+        preview.stop()
+
+
+@contextmanager
+def chromium() -> Iterator[webdriver.Chrome]:
+    """Yield a headless Chromium driven by chromedriver."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    try:
+        yield driver
+    finally:
+        driver.quit()
