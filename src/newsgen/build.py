@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import resources
@@ -110,8 +112,14 @@ def build(options: BuildOptions) -> BuildReport:
     OutputError when the output directory is unsafe to replace.
     """
     started = time.perf_counter()
+    check_output_dir(options.output_dir, options.source)
+    with output_lock(options.output_dir):
+        return _build(options, started)
+
+
+def _build(options: BuildOptions, started: float) -> BuildReport:
+    """Build while holding the output folder's lock (see build())."""
     root = options.source
-    check_output_dir(options.output_dir, root)
     recover_interrupted_swap(options.output_dir)
     config = load_config(root, options.base_url)
     now = options.now or datetime.now(UTC)
@@ -244,6 +252,26 @@ def _page_keys(planned: list[PlannedFile], inodes: Mapping[str, int]) -> dict[st
         for item in planned
         if item.key is not None and item.path in inodes
     }
+
+
+@contextmanager
+def output_lock(output: Path) -> Iterator[None]:
+    """Hold an exclusive lock on building into ``output`` (two builds wait for each other).
+
+    The lock is a file beside the output, ``.newsgen-lock-NAME``; the lock itself
+    (flock) goes with the process, so a killed build never leaves it held.
+    """
+    output.parent.mkdir(parents=True, exist_ok=True)
+    path = output.parent / f"{LOCK_PREFIX}{output.name}"
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+LOCK_PREFIX = ".newsgen-lock-"
 
 
 def _is_published(article: Article, now: datetime, options: BuildOptions) -> bool:

@@ -14,6 +14,7 @@ straight away.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -98,6 +99,16 @@ def inject_script(html: bytes, build: int) -> bytes:
     if index < 0:
         return html + tag
     return html[:index] + tag + html[index:]
+
+
+_INJECTED = re.compile(
+    rb'<script src="' + re.escape(SCRIPT_PATH.encode()) + rb'" data-build="\d+"></script>'
+)
+
+
+def remove_script(html: bytes) -> bytes:
+    """Return ``html`` as served without the reload script: the page's own bytes."""
+    return _INJECTED.sub(b"", html)
 
 
 RELOAD_SCRIPT = """\

@@ -36,19 +36,24 @@ class Previewer:
         self._urls: Mapping[str, str] = {}
         self._lock = threading.Lock()
 
-    def rebuild(self, changed: int = 0) -> BuildState:
-        """Build once; tell the terminal and open pages how it went; return the new state."""
+    def rebuild(self, changed: int = 0, *, first: bool = False) -> BuildState:
+        """Build once; tell the terminal and open pages how it went; return the new state.
+
+        Problems in the content are shown and the previous preview kept; on the
+        ``first`` build other errors (an unsafe output folder) are raised.
+        """
         with self._lock:
             try:
                 report = build(self.options)
             except BuildFailed as failure:
                 lines = [str(problem) for problem in failure.problems]
-                self._say(
-                    *lines, f"Rebuild failed: {len(lines)} problems; serving the last good build."
-                )
+                count = f"{len(lines)} problem{'s' if len(lines) != 1 else ''}"
+                self._say(*lines, f"Build failed: {count}; the preview shows the last good build.")
                 return self.hub.failed(lines)
             except NewsgenError as error:
-                self._say(f"Rebuild failed: {error}")
+                if first:
+                    raise
+                self._say(f"Build failed: {error}")
                 return self.hub.failed([f"newsgen: {error}"])
             moved = moved_pages(self._urls, report.article_urls)
             self._urls = report.article_urls

@@ -268,7 +268,7 @@ def serve(
     url = f"http://{_url_host(host)}:{port}/"
     hub = ReloadHub()
     previewer = Previewer(BuildOptions(source, output, url, *drafts), hub, describe)
-    previewer.rebuild()
+    previewer.rebuild(first=True)
     handler = partial(
         PreviewHandler,
         root=output,
