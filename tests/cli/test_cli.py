@@ -522,7 +522,7 @@ def test_serve_keeps_running_on_a_bad_site_and_builds_once_it_is_fixed(tmp_path:
     article = site / "content" / "culture" / "critics-clash.md"
     good = article.read_text(encoding="utf-8")
     article.write_text(good.replace("date: ", "date: not a date # ", 1), encoding="utf-8")
-    with serving(site) as (base, preview, process):
+    with serving(site) as (base, _, process):
         status, content_type, body = fetch(base)
         assert status == 404  # nothing was ever built
         assert content_type.startswith("text/html")

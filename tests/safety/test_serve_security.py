@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.livereload import remove_script
 from newsgen.build import BuildOptions, build
+from newsgen.livereload import remove_script
 
 NEWSGEN = str(Path(sys.executable).parent / "newsgen")
 REPO_ROOT = Path(__file__).resolve().parents[2]
