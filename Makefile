@@ -60,5 +60,5 @@ java:
 		apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null; }
 
 clean:
-	rm -rf $(VENV) public .newsgen .pytest_cache .ruff_cache build dist benchmarks/.venv-anchors
+	rm -rf $(VENV) public .newsgen-spare-public .newsgen .pytest_cache .ruff_cache build dist benchmarks/.venv-anchors
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
