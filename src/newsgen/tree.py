@@ -15,6 +15,7 @@ import errno
 import os
 import shutil
 import stat
+import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,10 +95,13 @@ class Tree:
     def finish(self) -> None:
         """Remove what the new site lacks: files not placed, then folders left empty.
 
-        An entry is removed only if it still is the one scan() found. Raises OSError.
+        An entry is removed only if it still is the one scan() found, and is
+        not a placed file reached by another spelling of its name (where the
+        file system ignores case). Raises OSError.
         """
+        names = {inode: path for path, inode in self.placed.items()}
         for path, inode in self.found.items():
-            _remove_if_same(self.full(path), inode)
+            self._remove_extra(path, inode, names)
         self.found.clear()
         extra = [folder for folder in self.folders if folder not in self.ready]
         for folder in sorted(extra, key=lambda folder: folder.count("/"), reverse=True):
@@ -149,6 +153,20 @@ class Tree:
                     raise
         self.ready.add(folder)
 
+    def _remove_extra(self, path: str, inode: int, placed: dict[int, str]) -> None:
+        """Unlink ``path``, found by scan() with ``inode`` and not placed, with the
+        precautions of finish(); ``placed`` names each placed inode's path."""
+        try:
+            status = os.lstat(self.full(path))
+        except FileNotFoundError:
+            return
+        if status.st_ino != inode or stat.S_ISDIR(status.st_mode):
+            return  # changed since scan(): not what was found there
+        twin = placed.get(status.st_ino)
+        if twin is not None and _folded(twin) == _folded(path):
+            return  # "Logo.png" found, "logo.png" placed: one file where case is ignored
+        os.unlink(self.full(path))
+
     def _forget_below(self, path: str) -> None:
         """Forget ``path`` and everything scan() found below it (it was removed)."""
         below = path + "/"
@@ -179,11 +197,6 @@ def _new_copy(target: str, source: Path) -> int:
         return os.fstat(file.fileno()).st_ino
 
 
-def _remove_if_same(name: str, inode: int) -> None:
-    """Unlink ``name`` if it still is the entry with ``inode`` (not a folder)."""
-    try:
-        status = os.lstat(name)
-    except FileNotFoundError:
-        return
-    if status.st_ino == inode and not stat.S_ISDIR(status.st_mode):
-        os.unlink(name)
+def _folded(path: str) -> str:
+    """Return ``path`` as a file system that ignores case and normalisation compares it."""
+    return unicodedata.normalize("NFC", path).casefold()

@@ -77,6 +77,15 @@ def test_finish_leaves_an_entry_that_changed_since_the_scan(folder, tmp_path):
     assert (folder / "top").read_text() == "someone else's, made after the scan"
 
 
+def test_an_extra_name_for_a_placed_file_is_removed(folder):
+    # Someone hard-linked a page under a second name; the new site has only the first.
+    os.link(folder / "top", folder / "a" / "second-name")
+    tree = Tree.scan(folder, skip=(".skip-me",))
+    tree.link("top", folder / "top", os.stat(folder / "top").st_ino)
+    tree.finish()
+    assert files(folder) == {".skip-me": b"reserved", "top": b"top"}
+
+
 def test_a_file_where_a_folder_was_and_a_folder_where_a_file_was(folder):
     tree = Tree.scan(folder, skip=(".skip-me",))
     tree.write("a", b"a file now")
