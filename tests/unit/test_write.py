@@ -511,6 +511,8 @@ def test_stray_entries_in_the_spare_are_not_published(tmp_path):
     (spare / "world" / "2024" / "stray-folder" / "deep").mkdir(parents=True)
     (spare / "world" / "2024" / "stray-folder" / "deep" / "f").write_text("x")
     (spare / "linked").symlink_to(outside, target_is_directory=True)
+    (spare / "a").unlink()
+    (spare / "a").write_text("replaced by someone")
     (spare / "world" / "2024" / "12" / "16" / "story" / "index_html").unlink()
     (spare / "world" / "2024" / "12" / "16" / "story" / "index_html").symlink_to(
         outside / "keep.txt"
@@ -521,6 +523,31 @@ def test_stray_entries_in_the_spare_are_not_published(tmp_path):
     assert not (out / DEEP).is_symlink()
     assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]
     assert (outside / "keep.txt").read_text() == "not newsgen's"
+
+
+def test_a_swap_cut_short_leaves_a_clean_spare_that_is_checked_file_by_file(
+    tmp_path, monkeypatch
+):
+    # Interrupted after the spare was complete and marked clean, before the exchange:
+    # the output is the old site; the spare holds a site that the next build does not
+    # trust (it links or writes every file again where the inodes differ).
+    out = built_twice(tmp_path)
+    before = snapshot(out)
+
+    def interrupted(first: Path, second: Path) -> bool:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(newsgen.write, "exchange_directories", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_site(out, [*outputs(index="v3", a="changed"), *kept(DEEP)], [])
+    monkeypatch.undo()
+    assert snapshot(out) == before
+    spare = spare_path(out)
+    assert not (spare / DIRTY).exists()
+    assert (spare / "a").read_bytes() == b"changed"
+    write_site(out, [*outputs(index="v4"), *kept("a", DEEP)], [])
+    assert snapshot(out) == {MARKER: MARKER_TEXT.encode(), "a": b"a", "index": b"v4", DEEP: b"s"}
+    assert leftovers(tmp_path) == []
 
 
 def test_a_spare_folder_replaced_by_a_link_is_not_followed(tmp_path):
