@@ -250,7 +250,8 @@ _NOT_PLAIN = re.compile(r"(^|/)\.{0,2}(/|$)")  # an empty, "." or ".." part
 
 def _checked(path: str) -> str:
     """Return ``path`` if it is a plain relative path (no ``.``, ``..`` or empty part)."""
-    if _NOT_PLAIN.search(path) or path in (MARKER, DIRTY):
+    suspect = not path or path[0] in "./" or path[-1] == "/" or "/." in path or "//" in path
+    if suspect and (_NOT_PLAIN.search(path) or path in (MARKER, DIRTY)):
         raise OutputError(f"cannot write {path!r}: not a plain path inside the output folder")
     return path
 
