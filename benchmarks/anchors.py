@@ -251,7 +251,7 @@ def make_tools(
             n,
             n / "public",
             [str(newsgen), "build", "--source", str(n), "--output", str(n / "public"), *extra],
-            (n / "public", n / ".newsgen"),
+            (n / "public", n / ".newsgen-spare-public", n / ".newsgen"),
         ),
         Tool(
             "Hugo",

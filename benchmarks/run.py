@@ -107,8 +107,8 @@ class Bench:
 
 
 def reset_site(site: Path, output: Path) -> None:
-    """Remove the output folder, the cache folder and any staging leftovers."""
-    for path in (output, site / ".newsgen"):
+    """Remove the output folder, its spare tree, the cache folder and any staging leftovers."""
+    for path in (output, output.parent / f".newsgen-spare-{output.name}", site / ".newsgen"):
         if path.exists():
             shutil.rmtree(path)
     for leftover in output.parent.glob(f".newsgen-staging-{output.name}-*"):

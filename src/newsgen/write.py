@@ -1,9 +1,14 @@
 """Write a built site so that a failed or interrupted build loses nothing.
 
-Everything is written into a fresh staging directory beside the output
-directory; only when all of it is written is the old output swapped out and
-the new one in. The output directory carries a marker file, and newsgen
-never replaces a non-empty directory that lacks it.
+The new site is made in a folder beside the output directory and swapped in
+only when all of it is written. That folder is the spare tree
+``.newsgen-spare-NAME``: the site as it was before the last swap, kept
+instead of deleted, and brought up to date in place. Folders rarely change
+between builds, and unchanged files are hard links shared with the live
+site, so a build that changes a few files changes little else. When there
+is no spare, or it cannot be trusted, a fresh staging directory is filled
+instead. The output directory carries a marker file, and newsgen never
+replaces a non-empty directory that lacks it.
 """
 
 from __future__ import annotations
@@ -12,18 +17,26 @@ import filecmp
 import os
 import re
 import shutil
+import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import NewsgenError
-from .models import Output
+from .models import Kept, Output
 from .swap import exchange_directories
+from .tree import Tree
 
 MARKER = ".newsgen-output"
 MARKER_TEXT = "This directory is written by newsgen; each build replaces it whole.\n"
 STAGING_PREFIX = ".newsgen-staging-"
 RETIRED_PREFIX = ".newsgen-retired-"
+SPARE_PREFIX = ".newsgen-spare-"
+DIRTY = ".newsgen-dirty"
+DIRTY_TEXT = "newsgen is updating this spare tree; a build that finds this file deletes the tree.\n"
+_OWN_PREFIXES = (STAGING_PREFIX, RETIRED_PREFIX, SPARE_PREFIX)
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NO_BLOCK = getattr(os, "O_NONBLOCK", 0)  # opening a FIFO found in the output must not hang
 
 
 class OutputError(NewsgenError):
@@ -46,12 +59,18 @@ def check_output_dir(output: Path, site_root: Path) -> None:
     """Raise OutputError when writing to ``output`` could destroy someone's files.
 
     Refused: the site root itself, a folder inside ``content/``, a folder
-    holding ``content/``, ``templates/`` or ``static/``, and an existing
-    non-empty folder that newsgen did not make.
+    holding ``content/``, ``templates/`` or ``static/``, an existing
+    non-empty folder that newsgen did not make, and the folders newsgen
+    keeps beside an output (its spare tree, staging and retired folders).
     """
     if output.is_symlink():
         raise OutputError(f"output {output} is a symbolic link; give the real folder instead")
     output, root = output.resolve(), site_root.resolve()
+    if output.name.startswith(_OWN_PREFIXES):
+        raise OutputError(
+            f"output {output} is a folder newsgen keeps beside an output for itself; "
+            "choose another"
+        )
     if output == root or output in root.parents:
         raise OutputError(
             f"output {output} would replace the site itself; use e.g. {root / 'public'}"
@@ -81,112 +100,243 @@ class WriteReport:
     files: int
     """Files in the new output, the marker not counted."""
     unchanged: int
-    """Files whose bytes were already in the previous output: hard-linked, not rewritten."""
+    """Files whose bytes were already in the previous output: hard-linked, not rewritten
+    (every Kept file, and outputs and copies found byte-identical)."""
+    inodes: dict[str, int] = field(default_factory=dict)
+    """Every file of the new output (the marker not counted), by path relative to
+    the output directory: its inode in the new output."""
 
 
-def write_site(output: Path, outputs: Iterable[Output], copies: Iterable[Copy]) -> WriteReport:
-    """Write ``outputs`` and ``copies`` as the new contents of ``output``.
+def spare_path(output: Path) -> Path:
+    """Return where the spare tree of ``output`` lies: ``.newsgen-spare-NAME`` beside it."""
+    return output.parent / f"{SPARE_PREFIX}{output.name}"
 
-    The previous contents stay in place until the new tree is complete. A
-    file whose bytes equal the previous output's is hard-linked from it, not
-    rewritten: its mtime stays, so that ``rsync`` deploys send only what
-    changed, and the swap costs little for a large archive.
+
+def write_site(
+    output: Path, outputs: Iterable[Output | Kept], copies: Iterable[Copy]
+) -> WriteReport:
+    """Make ``outputs`` and ``copies`` the new contents of ``output``; return a WriteReport.
+
+    ``outputs`` is consumed one item at a time (it may be a generator). A
+    Kept item is a file the current output already holds: it is hard-linked
+    from there. So is an Output or Copy whose bytes equal the current
+    output's file, so its mtime stays and ``rsync`` deploys send only what
+    changed; every other file is written anew, never into an existing file.
+    The live output is not touched until the new tree is complete, and then
+    swapped with it in one step; the old tree becomes the spare. Raises
+    OutputError for a Kept file the output lacks or an unusable path, and
+    OSError when the file system fails; the output is unchanged then.
     """
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
     recover_interrupted_swap(output)
     _remove_leftovers(parent, output.name)
-    staging = parent / f"{STAGING_PREFIX}{output.name}-{os.getpid()}"
-    staging.mkdir()
-    previous = output if (output / MARKER).is_file() else None
+    previous = output if _made_by_newsgen(output) else None
+    spare = spare_path(output)
+    staging = None
+    tree = _open_spare(spare)
+    if tree is None:
+        staging = parent / f"{STAGING_PREFIX}{output.name}-{os.getpid()}"
+        tree = _new_staging(staging)
     try:
-        report = _fill(staging, outputs, copies, previous)
-        _swap_in(staging, output)
+        report = _fill(tree, outputs, copies, previous)
+        if staging is None:
+            (spare / DIRTY).unlink()  # complete now
+        _swap_in(tree.root, output, spare)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise  # a spare stays marked dirty: the next build deletes it
     return report
 
 
+def _open_spare(spare: Path) -> Tree | None:
+    """Return the spare tree ready to be filled, marked dirty, or None.
+
+    A spare that is dirty (an interrupted build was changing it), not made
+    by newsgen (no marker), a symbolic link or unreadable is deleted.
+    """
+    if not os.path.lexists(spare):
+        return None
+    if _made_by_newsgen(spare) and not os.path.lexists(spare / DIRTY):
+        try:
+            if (spare / MARKER).read_text(encoding="utf-8") == MARKER_TEXT:
+                tree = Tree.scan(spare, skip=(MARKER, DIRTY))
+                (spare / DIRTY).write_text(DIRTY_TEXT, encoding="utf-8")
+                return tree
+        except (OSError, UnicodeDecodeError):
+            pass  # unreadable: deleted below like any spare that cannot be trusted
+    _discard(spare)
+    return None
+
+
+def _discard(spare: Path) -> None:
+    """Delete a spare that cannot be used, its marker first: cut short, it is no spare."""
+    if spare.is_symlink() or not spare.is_dir():
+        spare.unlink()
+        return
+    if _is_file(spare / MARKER):
+        (spare / MARKER).unlink()
+    shutil.rmtree(spare, ignore_errors=True)
+
+
+def _new_staging(staging: Path) -> Tree:
+    """Create an empty staging directory with the marker; return it as a Tree."""
+    staging.mkdir()
+    (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    return Tree(staging)
+
+
 def _fill(
-    staging: Path,
-    outputs: Iterable[Output],
+    tree: Tree,
+    outputs: Iterable[Output | Kept],
     copies: Iterable[Copy],
     previous: Path | None,
 ) -> WriteReport:
-    count = unchanged = 0
-    made: set[Path] = set()
-
-    def target(path: str) -> Path:
-        destination = staging / path
-        if destination.parent not in made:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            made.add(destination.parent)
-        return destination
-
+    """Make ``tree`` hold exactly the new site; return what was done."""
+    files = unchanged = 0
+    # The previous output's folder name ending in a separator, or "" when there is none.
+    before = os.path.join(previous, "") if previous else ""
     for copy in copies:
-        destination = target(copy.path)
-        if previous and _same_file(previous / copy.path, copy.source):
-            os.link(previous / copy.path, destination)
+        unchanged += _place_copy(tree, copy, before)
+        files += 1
+    for item in outputs:
+        if isinstance(item, Kept):
+            _place_kept(tree, item, before)
             unchanged += 1
         else:
-            shutil.copyfile(copy.source, destination)
-        count += 1
-    for output in outputs:
-        destination = target(output.path)
-        if previous and _same_bytes(previous / output.path, output.data):
-            os.link(previous / output.path, destination)
-            unchanged += 1
-        else:
-            destination.write_bytes(output.data)
-        count += 1
-    (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-    return WriteReport(count, unchanged)
+            unchanged += _place_output(tree, item, before)
+        files += 1
+    tree.finish()
+    return WriteReport(files, unchanged, tree.placed)
 
 
-def _same_bytes(old: Path, data: bytes) -> bool:
-    """True when ``old`` is a regular file (not a link) holding exactly ``data``."""
+def _place_kept(tree: Tree, kept: Kept, before: str) -> None:
+    """Link the previous output's file at ``kept.path`` into ``tree``."""
+    path = _checked(kept.path)
+    status = _regular(before + path) if before else None
+    if status is None:
+        raise OutputError(
+            f"{path} should be kept from the last build, but the output folder has no such "
+            "file (was it changed during the build?); build again"
+        )
+    tree.link(path, before + path, status.st_ino)
+
+
+def _place_output(tree: Tree, output: Output, before: str) -> bool:
+    """Put ``output`` into ``tree``; True when the previous output had its bytes."""
+    path = _checked(output.path)
+    inode = _holds(before + path, output.data) if before else None
+    if inode is not None:
+        tree.link(path, before + path, inode)
+        return True
+    tree.write(path, output.data)
+    return False
+
+
+def _place_copy(tree: Tree, copy: Copy, before: str) -> bool:
+    """Put ``copy`` into ``tree``; True when the previous output had its bytes."""
+    path = _checked(copy.path)
+    status = _regular(before + path) if before else None
+    if status and _same_file(before + path, status, copy.source):
+        tree.link(path, before + path, status.st_ino)
+        return True
+    tree.copy(path, copy.source)
+    return False
+
+
+_NOT_PLAIN = re.compile(r"(^|/)\.{0,2}(/|$)")  # an empty, "." or ".." part
+
+
+def _checked(path: str) -> str:
+    """Return ``path`` if it is a plain relative path (no ``.``, ``..`` or empty part)."""
+    suspect = not path or path[0] in "./" or path[-1] == "/" or "/." in path or "//" in path
+    if suspect and (_NOT_PLAIN.search(path) or path in (MARKER, DIRTY)):
+        raise OutputError(f"cannot write {path!r}: not a plain path inside the output folder")
+    return path
+
+
+def _regular(name: str | Path) -> os.stat_result | None:
+    """Return the status of ``name`` if it is a regular file (not a link), else None."""
     try:
-        if old.is_symlink() or old.stat().st_size != len(data):
-            return False
-        return old.read_bytes() == data
+        status = os.lstat(name)
+    except OSError:
+        return None
+    return status if stat.S_ISREG(status.st_mode) else None
+
+
+def _is_file(name: Path) -> bool:
+    return _regular(name) is not None
+
+
+def _made_by_newsgen(folder: Path) -> bool:
+    """True when ``folder`` is a real folder (not a link) holding the marker file."""
+    try:
+        return stat.S_ISDIR(os.lstat(folder).st_mode) and _is_file(folder / MARKER)
     except OSError:
         return False
 
 
-def _same_file(old: Path, source: Path) -> bool:
-    """True when ``old`` is a regular file (not a link) with the same bytes as ``source``."""
+def _holds(old: str, data: bytes) -> int | None:
+    """Return the inode of ``old`` if it is a regular file (not a link) holding exactly
+    ``data``, else None."""
     try:
-        if old.is_symlink() or old.stat().st_size != source.stat().st_size:
+        descriptor = os.open(old, os.O_RDONLY | _NO_FOLLOW | _NO_BLOCK)
+    except OSError:
+        return None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode) or status.st_size != len(data):
+            return None
+        with open(descriptor, "rb", closefd=False) as file:
+            return status.st_ino if file.read() == data else None
+    finally:
+        os.close(descriptor)
+
+
+def _same_file(old: str, status: os.stat_result, source: Path) -> bool:
+    """True when ``old`` (a regular file with ``status``) has the same bytes as ``source``."""
+    try:
+        if status.st_size != source.stat().st_size:
             return False
         return filecmp.cmp(old, source, shallow=False)
     except OSError:
         return False
 
 
-def _swap_in(staging: Path, output: Path) -> None:
-    """Make ``staging`` the output; the previous output is deleted afterwards.
+def _swap_in(tree: Path, output: Path, spare: Path) -> None:
+    """Make ``tree`` the output; the previous output becomes the spare (or is deleted).
 
     With an atomic exchange the output path always names a complete site.
     Without one, there is an instant between two renames where it names
     nothing; an interrupted build then leaves the old site as a retired tree,
-    which the next build puts back (see _remove_leftovers).
+    which the next build puts back (see recover_interrupted_swap).
     """
     if not output.exists():
-        staging.rename(output)
+        tree.rename(output)
         return
-    if exchange_directories(staging, output):
-        shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old site
+    if exchange_directories(tree, output):
+        _keep_as_spare(tree, spare)  # ``tree`` now names the old site
         return
     retired = output.parent / f"{RETIRED_PREFIX}{output.name}-{os.getpid()}"
     try:
         output.rename(retired)
-        staging.rename(output)
+        tree.rename(output)
     except BaseException:  # Ctrl-C may land between the renames: put the old site back
         if retired.exists() and not output.exists():
             retired.rename(output)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    _keep_as_spare(retired, spare)
+
+
+def _keep_as_spare(old: Path, spare: Path) -> None:
+    """Keep ``old``, the site just replaced, as the spare tree; delete it when it is
+    not newsgen's (an empty folder the output was) or the spare's place is taken."""
+    if _made_by_newsgen(old) and (old == spare or not os.path.lexists(spare)):
+        if old != spare:
+            old.rename(spare)
+        return
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def recover_interrupted_swap(output: Path) -> bool:
@@ -209,7 +359,8 @@ def recover_interrupted_swap(output: Path) -> bool:
 def _remove_leftovers(parent: Path, name: str) -> None:
     """Delete the staging and retired trees that interrupted builds of ``name`` left.
 
-    Those of other outputs in the same folder are left alone.
+    Those of other outputs in the same folder are left alone, and so is the
+    spare tree, which is no leftover.
     """
     for prefix in (STAGING_PREFIX, RETIRED_PREFIX):
         for leftover in _leftovers(parent, prefix, name):

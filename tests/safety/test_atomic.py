@@ -7,6 +7,10 @@ folder must hold, byte for byte, either the old site (A) or the complete new
 one (B) -- never a mix, never nothing -- and the next normal build must give
 exactly B and leave no staging or retired folder behind.
 
+Most builds fill the spare tree (the site before last, kept beside the
+output) instead of a fresh staging folder; the kills land in both kinds of
+build. A spare, when present, must be a folder with newsgen's marker.
+
 The fallback swap (two renames, for systems without RENAME_EXCHANGE) is
 tested in-process and with a real process that dies between the two renames.
 """
@@ -32,7 +36,15 @@ import pytest
 
 import newsgen.write
 from newsgen.build import BuildOptions, build
-from newsgen.write import MARKER, RETIRED_PREFIX, STAGING_PREFIX
+from newsgen.write import (
+    DIRTY,
+    MARKER,
+    MARKER_TEXT,
+    RETIRED_PREFIX,
+    SPARE_PREFIX,
+    STAGING_PREFIX,
+    spare_path,
+)
 
 NEWSGEN = str(Path(sys.executable).parent / "newsgen")
 
@@ -72,10 +84,25 @@ def digest(directory: Path) -> Digest:
 
 
 def leftovers(parent: Path) -> list[str]:
-    """Names of staging and retired folders (or files) in ``parent``."""
+    """Names of staging and retired folders (or files) in ``parent``; the spare is no leftover."""
     return sorted(
         p.name for p in parent.iterdir() if p.name.startswith((STAGING_PREFIX, RETIRED_PREFIX))
     )
+
+
+def assert_spares_ok(parent: Path) -> None:
+    """Every spare tree in ``parent`` is a real folder holding newsgen's marker."""
+    for spare in parent.glob(f"{SPARE_PREFIX}*"):
+        assert spare.is_dir() and not spare.is_symlink(), f"{spare.name} is not a folder"
+        marker = spare / MARKER
+        assert marker.is_file() and not marker.is_symlink(), f"{spare.name} has no marker"
+        assert marker.read_text() == MARKER_TEXT
+
+
+def is_writing(public: Path) -> bool:
+    """True while a build fills a staging folder or brings the spare tree up to date."""
+    staging = any(n.startswith(STAGING_PREFIX) for n in leftovers(public.parent))
+    return staging or (spare_path(public) / DIRTY).exists()
 
 
 def describe(actual: Digest | None, a: Digest, b: Digest) -> str:
@@ -187,17 +214,22 @@ class BigSite:
     outcomes: list[KillOutcome] = field(default_factory=list)
     resets: int = 0
 
-    def reset_to_a(self) -> None:
-        """Put version A back as the output, with nothing beside it.
+    def reset_to_a(self, keep_spare: bool = True) -> None:
+        """Put version A back as the output, with no leftovers beside it.
 
-        Old trees are moved aside into a trash folder (not beside the output)
-        rather than deleted, which keeps each trial fast.
+        The spare tree that earlier trials left stays (so that most builds
+        update it) unless ``keep_spare`` is False. Old trees are moved aside
+        into a trash folder (not beside the output) rather than deleted,
+        which keeps each trial fast.
         """
         self.resets += 1
         bin_ = self.trash / str(self.resets)
         bin_.mkdir(parents=True)
         for name in leftovers(self.public.parent):
             (self.public.parent / name).rename(bin_ / name)
+        spare = spare_path(self.public)
+        if not keep_spare and spare.exists():
+            spare.rename(bin_ / spare.name)
         if self.public.exists():
             self.public.rename(bin_ / self.public.name)
         # Hard links make this fast; newsgen never writes into old output files
@@ -210,10 +242,11 @@ class KillOutcome:
     signal_name: str
     delay: float
     running_at_signal: bool
-    staging_at_signal: bool
+    staging_at_signal: bool  # writing: a staging folder or the spare tree was being filled
     returncode: int
     result: str  # "A", "B", "missing" or "mix"
     leftovers: list[str]
+    spare_at_start: bool = False
 
 
 @pytest.fixture(scope="module")
@@ -238,6 +271,7 @@ def big_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BigSite]:
     b = digest(public)
     assert a != b
     assert leftovers(base) == []
+    assert (spare_path(public) / MARKER).is_file(), "the replaced site A was not kept as spare"
     site = BigSite(root, public, a_tree, a, b, b_seconds, trash=tmp_path_factory.mktemp("trash"))
     site.reset_to_a()
     yield site
@@ -256,15 +290,23 @@ def classify(site: BigSite) -> tuple[str, Digest | None]:
 
 
 def kill_build(
-    site: BigSite, signum: signal.Signals, delay: float, after_staging: bool = False
+    site: BigSite,
+    signum: signal.Signals,
+    delay: float,
+    after_staging: bool = False,
+    keep_spare: bool = True,
 ) -> KillOutcome:
     """Start a build of B over A and send ``signum`` after ``delay`` seconds.
 
-    With ``after_staging`` the delay counts from the moment the staging folder
-    appears (the build has started writing).
+    With ``after_staging`` the delay counts from the moment the build starts
+    writing (a staging folder appears, or the spare tree is marked dirty).
+    Without ``keep_spare`` the build finds no spare tree and fills a staging
+    folder.
     """
-    site.reset_to_a()
+    site.reset_to_a(keep_spare)
     parent = site.public.parent
+    spare = spare_path(site.public)
+    spare_at_start = spare.is_dir() and not (spare / DIRTY).exists()
     process = subprocess.Popen(
         [NEWSGEN, "build", "--source", str(site.root), "--output", str(site.public), "--quiet"],
         stdout=subprocess.DEVNULL,
@@ -276,13 +318,13 @@ def kill_build(
         start = time.monotonic()
         if after_staging:
             deadline = start + 30
-            while not any(n.startswith(STAGING_PREFIX) for n in leftovers(parent)):
+            while not is_writing(site.public):
                 if process.poll() is not None or time.monotonic() > deadline:
                     break
                 time.sleep(0.002)
             start = time.monotonic()
         time.sleep(max(0.0, start + delay - time.monotonic()))
-        staging = any(n.startswith(STAGING_PREFIX) for n in leftovers(parent))
+        staging = is_writing(site.public)
         running = process.poll() is None
         process.send_signal(signum)
         _, stderr = process.communicate(timeout=30)
@@ -292,9 +334,17 @@ def kill_build(
             process.wait()
     result, snapshot = classify(site)
     outcome = KillOutcome(
-        signum.name, delay, running, staging, process.returncode, result, leftovers(parent)
+        signum.name,
+        delay,
+        running,
+        staging,
+        process.returncode,
+        result,
+        leftovers(parent),
+        spare_at_start,
     )
     site.outcomes.append(outcome)
+    assert_spares_ok(parent)
     assert result in ("A", "B"), (
         f"after {signum.name} at {delay:.2f}s the output is neither the old nor the new site: "
         f"{describe(snapshot, site.a, site.b)}; stderr: {stderr[-500:]}"
@@ -309,6 +359,8 @@ def assert_next_build_gives_b(site: BigSite) -> None:
     snapshot = digest(site.public)
     assert snapshot == site.b, describe(snapshot, site.a, site.b)
     assert leftovers(site.public.parent) == []
+    assert_spares_ok(site.public.parent)
+    assert not (spare_path(site.public) / DIRTY).exists()
 
 
 def kill_delays(site: BigSite, count: int, first: float) -> list[float]:
@@ -336,8 +388,26 @@ def test_sigkill_leaves_old_or_new_site(big_site: BigSite, point: int) -> None:
 
 @pytest.mark.parametrize("offset", [0.0, 0.15])
 def test_sigkill_while_writing_leaves_old_site(big_site: BigSite, offset: float) -> None:
-    """Kill while the staging folder is being filled: the old site must be intact."""
+    """Kill while the spare tree is being updated: the old site must be intact."""
     kill_build(big_site, signal.SIGKILL, offset, after_staging=True)
+    assert_next_build_gives_b(big_site)
+
+
+NO_SPARE_KILL_POINTS = 3
+
+
+@pytest.mark.parametrize("point", range(NO_SPARE_KILL_POINTS))
+def test_sigkill_without_spare_leaves_old_or_new_site(big_site: BigSite, point: int) -> None:
+    """The same for builds that find no spare tree and fill a fresh staging folder."""
+    delay = kill_delays(big_site, NO_SPARE_KILL_POINTS, 0.3)[point]
+    kill_build(big_site, signal.SIGKILL, delay, keep_spare=False)
+    assert_next_build_gives_b(big_site)
+
+
+def test_sigkill_while_writing_staging_leaves_old_site(big_site: BigSite) -> None:
+    # At once: filling a fresh staging folder can take well under 50 ms.
+    outcome = kill_build(big_site, signal.SIGKILL, 0.0, after_staging=True, keep_spare=False)
+    assert not outcome.spare_at_start
     assert_next_build_gives_b(big_site)
 
 
@@ -396,6 +466,8 @@ def test_some_kills_landed_mid_build(big_site: BigSite) -> None:
     summary = "\n".join(map(str, outcomes))
     assert len(mid_build) >= 4, summary
     assert len(while_writing) >= 2, summary
+    assert any(o.spare_at_start for o in while_writing), summary
+    assert any(not o.spare_at_start for o in while_writing), summary
     # And some let the build finish, so both outcomes were seen.
     assert any(o.result == "B" for o in outcomes), summary
     assert digest(big_site.a_tree) == big_site.a
@@ -454,17 +526,33 @@ def test_fallback_swap_builds_and_rebuilds(
     build(BuildOptions(root, public))
     assert calls, "the fallback path was not taken"
     assert digest(public) == b
+    assert digest(spare_path(public)) == a  # the replaced site, kept as the spare
     build(BuildOptions(root, public))
     assert digest(public) == b
     assert leftovers(public.parent) == []
-
-
-def test_fallback_crash_between_renames_is_repaired_by_next_build(
-    ab: tuple[Path, Path, Digest, Digest],
-) -> None:
-    """A real process dies (os._exit) between ``output -> retired`` and ``staging -> output``."""
-    root, public, a, b = ab
+    small_site(root, "A")  # now the spare is updated and swapped in by two renames
     build(BuildOptions(root, public))
+    assert digest(public) == a
+    assert digest(spare_path(public)) == b
+    assert leftovers(public.parent) == []
+
+
+@pytest.mark.parametrize("with_spare", [False, True])
+def test_fallback_crash_between_renames_is_repaired_by_next_build(
+    ab: tuple[Path, Path, Digest, Digest], with_spare: bool
+) -> None:
+    """A real process dies (os._exit) between ``output -> retired`` and ``staging -> output``
+    (or ``spare -> output``)."""
+    root, public, a, b = ab
+    if with_spare:  # the crashing build updates the spare (holding A) into B
+        small_site(root, "B")
+        build(BuildOptions(root, public))
+        small_site(root, "A")
+        build(BuildOptions(root, public))
+        assert digest(spare_path(public)) == b
+    else:
+        build(BuildOptions(root, public))
+        assert not spare_path(public).exists()
     small_site(root, "B")
     script = textwrap.dedent(
         f"""
@@ -496,6 +584,7 @@ def test_fallback_crash_between_renames_is_repaired_by_next_build(
     build(BuildOptions(root, public))
     assert digest(public) == b
     assert leftovers(public.parent) == []
+    assert_spares_ok(public.parent)
 
 
 def test_next_build_restores_retired_site_before_replacing_it(
@@ -588,17 +677,23 @@ def test_fallback_ctrl_c_right_after_first_rename_keeps_old_site(
     assert digest(public) == a
 
 
+@pytest.mark.parametrize("with_spare", [False, True])
 def test_fallback_failure_of_second_rename_puts_old_site_back(
-    ab: tuple[Path, Path, Digest, Digest], monkeypatch: pytest.MonkeyPatch
+    ab: tuple[Path, Path, Digest, Digest], monkeypatch: pytest.MonkeyPatch, with_spare: bool
 ) -> None:
     root, public, a, _ = ab
+    if with_spare:
+        small_site(root, "B")
+        build(BuildOptions(root, public))
+        small_site(root, "A")
     build(BuildOptions(root, public))
+    assert spare_path(public).exists() == with_spare
     small_site(root, "B")
     monkeypatch.setattr(newsgen.write, "exchange_directories", lambda first, second: False)
     real_rename = Path.rename
 
     def rename(self: Path, target: str | os.PathLike[str]) -> Path:
-        if self.name.startswith(STAGING_PREFIX) and Path(target) == public:
+        if self.name.startswith((STAGING_PREFIX, SPARE_PREFIX)) and Path(target) == public:
             raise OSError(28, "No space left on device")
         return real_rename(self, target)
 
@@ -608,6 +703,7 @@ def test_fallback_failure_of_second_rename_puts_old_site_back(
     monkeypatch.undo()
     assert digest(public) == a
     assert leftovers(public.parent) == []
+    assert_spares_ok(public.parent)
 
 
 # --------------------------------------------------------------------------
@@ -700,6 +796,7 @@ def test_half_written_leftovers_do_not_trip_the_next_build(
     assert digest(public) == b
     assert (public / MARKER).is_file()
     assert leftovers(parent) == [other.name]
+    assert_spares_ok(parent)
     assert (other / "keep.txt").read_text() == "another output's business"
 
 

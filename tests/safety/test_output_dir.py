@@ -19,7 +19,15 @@ import pytest
 import newsgen.write
 from newsgen.build import BuildOptions, build
 from newsgen.errors import BuildFailed
-from newsgen.write import MARKER, RETIRED_PREFIX, STAGING_PREFIX, OutputError, check_output_dir
+from newsgen.write import (
+    MARKER,
+    RETIRED_PREFIX,
+    SPARE_PREFIX,
+    STAGING_PREFIX,
+    OutputError,
+    check_output_dir,
+    spare_path,
+)
 
 NEWSGEN = str(Path(sys.executable).parent / "newsgen")
 
@@ -106,6 +114,7 @@ def assert_refused(result: subprocess.CompletedProcess[str]) -> None:
 
 
 def no_leftovers(*folders: Path) -> None:
+    """No staging or retired folder is left; a spare tree may be, as a folder with the marker."""
     for folder in folders:
         if folder.is_dir():
             names = [
@@ -114,6 +123,15 @@ def no_leftovers(*folders: Path) -> None:
                 if p.name.startswith((STAGING_PREFIX, RETIRED_PREFIX))
             ]
             assert names == [], f"leftovers in {folder}: {names}"
+            for spare in folder.glob(f"{SPARE_PREFIX}*"):
+                assert spare.is_dir() and not spare.is_symlink(), spare
+                assert (spare / MARKER).is_file(), f"{spare} has no marker"
+
+
+def edit_story(site: Path, body: str) -> None:
+    """Change one article, so that the next build writes (a no-change build writes nothing)."""
+    text = article("Story", "2024-03-05T10:00:00+00:00", body)
+    write_files(site, {"content/world/story.md": text})
 
 
 @pytest.fixture
@@ -416,6 +434,40 @@ def test_fallback_rebuild_never_follows_symlinks_out(
     assert state(outside) == before
     assert not (out / "linked-dir").exists()
     no_leftovers(tmp_path)
+
+
+def test_links_planted_in_the_spare_tree_are_not_followed(tmp_path: Path, site: Path) -> None:
+    """The replaced site is kept beside the output as the spare tree, links and all, and the
+    next build updates it in place: that must remove the links, not write through them."""
+    out = tmp_path / "public"
+    assert newsgen_cli("build", "--source", site, "--output", out).returncode == 0
+    outside, before = outside_folder(tmp_path)
+    plant_links(out, outside)
+    edit_story(site, "Edited once.")
+    assert newsgen_cli("build", "--source", site, "--output", out).returncode == 0
+    spare = spare_path(out)
+    assert (spare / "linked-dir").is_symlink()  # the old output, as it was
+    edit_story(site, "Edited twice.")
+    result = newsgen_cli("build", "--source", site, "--output", out)
+    assert result.returncode == 0, result.stderr
+    assert state(outside) == before
+    for tree in (out, spare):
+        assert not (tree / "linked-dir").exists()
+        assert not (tree / "css").is_symlink()
+    assert "Edited twice." in (out / "world/2024/03/05/story/index.html").read_text()
+    no_leftovers(tmp_path)
+
+
+def test_spare_tree_as_output_is_refused(tmp_path: Path, site: Path) -> None:
+    out = tmp_path / "public"
+    assert newsgen_cli("build", "--source", site, "--output", out).returncode == 0
+    edit_story(site, "Edited.")
+    assert newsgen_cli("build", "--source", site, "--output", out).returncode == 0
+    assert spare_path(out).is_dir()
+    before = state(tmp_path)
+    for name in (spare_path(out).name, f"{STAGING_PREFIX}public-1", f"{RETIRED_PREFIX}public-1"):
+        assert_refused(newsgen_cli("build", "--source", site, "--output", tmp_path / name))
+    assert state(tmp_path) == before
 
 
 def test_leftovers_that_are_symlinks_are_not_followed(tmp_path: Path, site: Path) -> None:

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import os
+import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from newsgen.models import Output
+import newsgen.write
+from newsgen.models import Kept, Output
 from newsgen.write import (
+    DIRTY,
     MARKER,
     MARKER_TEXT,
     RETIRED_PREFIX,
+    SPARE_PREFIX,
     STAGING_PREFIX,
     Copy,
     OutputError,
     check_output_dir,
+    spare_path,
     write_site,
 )
 
@@ -30,6 +36,11 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def leftovers(parent: Path) -> list[str]:
+    """Staging and retired folders beside the output; the spare tree is no leftover, but
+    when there is one it must be a real folder with the marker."""
+    for spare in parent.glob(f"{SPARE_PREFIX}*"):
+        assert spare.is_dir() and not spare.is_symlink()
+        assert (spare / MARKER).read_text() == MARKER_TEXT
     return sorted(
         p.name for p in parent.iterdir() if p.name.startswith((STAGING_PREFIX, RETIRED_PREFIX))
     )
@@ -303,3 +314,386 @@ def test_a_symlink_in_the_old_output_is_never_linked_into_the_new(tmp_path):
     write_site(out, outputs(page="same"), [])
     assert not (out / "page").is_symlink()
     assert (out / "page").read_text() == "same"
+
+
+# --- the spare tree and Kept files ----------------------------------------------------------
+
+
+def kept(*paths: str) -> list[Kept]:
+    return [Kept(path) for path in paths]
+
+
+def inode(path: Path) -> int:
+    return os.stat(path).st_ino
+
+
+def folder_inodes(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_ino
+        for p in folder.rglob("*")
+        if p.is_dir() and not p.is_symlink()
+    }
+
+
+DEEP = "world/2024/12/16/story/index_html"
+
+
+def built_twice(tmp_path: Path) -> Path:
+    """An output built twice (so that it has a spare tree); returns the output."""
+    out = tmp_path / "public"
+    write_site(out, outputs(index="v1", world__2024__12__16__story__index_html="s", a="a"), [])
+    write_site(out, outputs(index="v2", world__2024__12__16__story__index_html="s", a="a"), [])
+    return out
+
+
+def test_first_build_has_no_spare_second_keeps_the_old_site_as_spare(tmp_path):
+    out = tmp_path / "public"
+    write_site(out, outputs(index="v1", gone="x"), [])
+    assert not spare_path(out).exists()
+    first = snapshot(out)
+    write_site(out, outputs(index="v2"), [])
+    assert spare_path(out) == tmp_path / f"{SPARE_PREFIX}public"
+    assert snapshot(spare_path(out)) == first
+    assert snapshot(out) == {MARKER: MARKER_TEXT.encode(), "index": b"v2"}
+    assert leftovers(tmp_path) == []
+
+
+def test_kept_files_are_linked_from_the_output_with_their_mtime(tmp_path):
+    out = built_twice(tmp_path)
+    before = {name: (out / name).stat() for name in ("a", DEEP)}
+    report = write_site(out, [*kept("a", DEEP), *outputs(index="v3")], [])
+    assert (report.files, report.unchanged) == (3, 2)
+    for name, old in before.items():
+        new = (out / name).stat()
+        assert (new.st_ino, new.st_mtime_ns) == (old.st_ino, old.st_mtime_ns)
+    assert snapshot(out)[DEEP] == b"s"
+
+
+def test_kept_files_are_linked_into_a_fresh_staging_tree_too(tmp_path):
+    out = tmp_path / "public"
+    write_site(out, outputs(a="a", b__c="c"), [])
+    old = {name: inode(out / name) for name in ("a", "b/c")}
+    write_site(out, kept("a", "b/c"), [])
+    assert {name: inode(out / name) for name in ("a", "b/c")} == old
+
+
+def test_a_changed_file_gets_a_new_inode_and_the_old_file_is_untouched(tmp_path):
+    # After two builds the spare's "a" is a hard link to the live "a": updating the
+    # spare must never write into it, or the live site would change before the swap.
+    out = built_twice(tmp_path)
+    live = out / "a"
+    assert inode(spare_path(out) / "a") == inode(live)
+    witness = tmp_path / "witness"
+    os.link(live, witness)
+    old_inode = inode(live)
+    seen_during_write: list[bytes] = []
+
+    def items() -> Iterator[Output | Kept]:
+        yield Output("a", b"a changed", "test")
+        seen_during_write.append(live.read_bytes())  # the live site, mid-build
+        yield from kept("index", DEEP)
+
+    write_site(out, items(), [])
+    assert seen_during_write == [b"a"]
+    assert (out / "a").read_bytes() == b"a changed"
+    assert inode(out / "a") != old_inode
+    assert witness.read_bytes() == b"a"
+    assert inode(witness) == old_inode
+    assert (spare_path(out) / "a").read_bytes() == b"a"  # the old site, whole, as spare
+
+
+def test_a_changed_copy_gets_a_new_inode_and_the_old_file_is_untouched(tmp_path):
+    out = tmp_path / "public"
+    source = tmp_path / "logo.png"
+    source.write_bytes(b"PNG 1")
+    logo = Copy(source, "images/logo.png", "static/images/logo.png")
+    write_site(out, [], [logo])
+    write_site(out, outputs(x="x"), [logo])
+    witness = tmp_path / "witness"
+    os.link(out / "images/logo.png", witness)
+    source.write_bytes(b"PNG 2, changed")
+    report = write_site(out, [], [logo])
+    assert (report.files, report.unchanged) == (1, 0)
+    assert (out / "images/logo.png").read_bytes() == b"PNG 2, changed"
+    assert witness.read_bytes() == b"PNG 1"
+    assert inode(out / "images/logo.png") != inode(witness)
+
+
+def test_identical_outputs_are_linked_from_the_output_into_the_spare(tmp_path):
+    out = built_twice(tmp_path)
+    old = inode(out / DEEP)
+    same = outputs(index="v3", a="a", world__2024__12__16__story__index_html="s")
+    report = write_site(out, same, [])
+    assert (report.files, report.unchanged) == (3, 2)
+    assert inode(out / DEEP) == old
+
+
+def test_removed_files_and_their_folders_disappear(tmp_path):
+    out = built_twice(tmp_path)
+    write_site(out, outputs(index="v3", world__other="o"), [])
+    assert snapshot(out) == {MARKER: MARKER_TEXT.encode(), "index": b"v3", "world/other": b"o"}
+    assert sorted(folder_inodes(out)) == ["world"]
+    write_site(out, outputs(index="v4"), [])  # and again, from the spare
+    assert snapshot(out) == {MARKER: MARKER_TEXT.encode(), "index": b"v4"}
+    assert folder_inodes(out) == {}
+
+
+def test_the_spare_is_reused_without_making_folders(tmp_path):
+    out = built_twice(tmp_path)
+    spare = spare_path(out)
+    spare_folders = folder_inodes(spare)
+    assert spare_folders.keys() == folder_inodes(out).keys()
+    write_site(out, [*kept("a", DEEP), *outputs(index="v3")], [])
+    assert folder_inodes(out) == spare_folders  # the very same folders: none made anew
+    assert (out / "world/2024/12/16/story").stat().st_ino == spare_folders["world/2024/12/16/story"]
+
+
+def test_folders_become_files_and_files_folders(tmp_path):
+    out = built_twice(tmp_path)  # the spare has world/2024/... and a file "a"
+    report = write_site(out, outputs(world="now a file", a__b="now in a folder"), [])
+    assert report.files == 2
+    assert snapshot(out) == {
+        MARKER: MARKER_TEXT.encode(),
+        "world": b"now a file",
+        "a/b": b"now in a folder",
+    }
+    write_site(out, outputs(world__x="a folder again", a="a file again"), [])
+    assert snapshot(out) == {
+        MARKER: MARKER_TEXT.encode(),
+        "world/x": b"a folder again",
+        "a": b"a file again",
+    }
+
+
+def test_a_dirty_spare_is_discarded(tmp_path):
+    out = built_twice(tmp_path)
+    spare = spare_path(out)
+    (spare / DIRTY).write_text("an interrupted build was here")
+    (spare / "half-written").write_text("<html><body>trunc")
+    held = os.open(spare / "world", os.O_RDONLY)  # keeps its inode number from being reused
+    try:
+        write_site(out, [*kept("a", DEEP), *outputs(index="v3")], [])
+        assert os.fstat(held).st_nlink == 0  # the dirty spare's folder was deleted
+        assert inode(out / "world") != os.fstat(held).st_ino  # and not used
+    finally:
+        os.close(held)
+    assert snapshot(out) == {
+        MARKER: MARKER_TEXT.encode(),
+        "a": b"a",
+        "index": b"v3",
+        DEEP: b"s",
+    }
+    assert not (spare / DIRTY).exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_a_failed_build_leaves_the_spare_dirty_and_the_next_discards_it(tmp_path):
+    out = built_twice(tmp_path)
+    before = snapshot(out)
+    broken = Copy(tmp_path / "no-such-file.png", "images/x.png", "static/images/x.png")
+    with pytest.raises(FileNotFoundError):
+        write_site(out, outputs(index="v3"), [broken])
+    assert snapshot(out) == before
+    assert (spare_path(out) / DIRTY).is_file()
+    assert leftovers(tmp_path) == []
+    write_site(out, outputs(index="v3"), [])
+    assert snapshot(out) == {MARKER: MARKER_TEXT.encode(), "index": b"v3"}
+    assert not (spare_path(out) / DIRTY).exists()
+
+
+def test_stray_entries_in_the_spare_are_not_published(tmp_path):
+    out = built_twice(tmp_path)
+    spare = spare_path(out)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("not newsgen's")
+    (spare / "stray.txt").write_text("someone put this here")
+    (spare / "world" / "2024" / "stray-folder" / "deep").mkdir(parents=True)
+    (spare / "world" / "2024" / "stray-folder" / "deep" / "f").write_text("x")
+    (spare / "linked").symlink_to(outside, target_is_directory=True)
+    (spare / "a").unlink()
+    (spare / "a").write_text("replaced by someone")
+    (spare / "world" / "2024" / "12" / "16" / "story" / "index_html").unlink()
+    (spare / "world" / "2024" / "12" / "16" / "story" / "index_html").symlink_to(
+        outside / "keep.txt"
+    )
+    write_site(out, [*kept("a", DEEP), *outputs(index="v3")], [])
+    assert snapshot(out) == {MARKER: MARKER_TEXT.encode(), "a": b"a", "index": b"v3", DEEP: b"s"}
+    assert not (out / "linked").is_symlink()
+    assert not (out / DEEP).is_symlink()
+    assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]
+    assert (outside / "keep.txt").read_text() == "not newsgen's"
+
+
+def test_a_swap_cut_short_leaves_a_clean_spare_that_is_checked_file_by_file(
+    tmp_path, monkeypatch
+):
+    # Interrupted after the spare was complete and marked clean, before the exchange:
+    # the output is the old site; the spare holds a site that the next build does not
+    # trust (it links or writes every file again where the inodes differ).
+    out = built_twice(tmp_path)
+    before = snapshot(out)
+
+    def interrupted(first: Path, second: Path) -> bool:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(newsgen.write, "exchange_directories", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_site(out, [*outputs(index="v3", a="changed"), *kept(DEEP)], [])
+    monkeypatch.undo()
+    assert snapshot(out) == before
+    spare = spare_path(out)
+    assert not (spare / DIRTY).exists()
+    assert (spare / "a").read_bytes() == b"changed"
+    write_site(out, [*outputs(index="v4"), *kept("a", DEEP)], [])
+    assert snapshot(out) == {MARKER: MARKER_TEXT.encode(), "a": b"a", "index": b"v4", DEEP: b"s"}
+    assert leftovers(tmp_path) == []
+
+
+def test_a_spare_folder_replaced_by_a_link_is_not_followed(tmp_path):
+    out = built_twice(tmp_path)
+    spare = spare_path(out)
+    outside = tmp_path / "outside"
+    (outside / "2024" / "12" / "16" / "story").mkdir(parents=True)
+    (outside / "2024" / "12" / "16" / "story" / "index_html").write_text("theirs")
+    os.rename(spare / "world", tmp_path / "old-world")
+    (spare / "world").symlink_to(outside, target_is_directory=True)
+    write_site(out, [*kept("a", DEEP), *outputs(index="v3")], [])
+    assert snapshot(out)[DEEP] == b"s"
+    assert not (out / "world").is_symlink()
+    assert (outside / "2024" / "12" / "16" / "story" / "index_html").read_text() == "theirs"
+
+
+@pytest.mark.parametrize("how", ["link", "no-marker", "file", "wrong-marker"])
+def test_a_spare_that_newsgen_did_not_make_is_not_used(tmp_path, how):
+    out = built_twice(tmp_path)
+    spare = spare_path(out)
+    other = tmp_path / "someone-elses"
+    other.mkdir()
+    (other / MARKER).write_text(MARKER_TEXT)
+    (other / "keep.txt").write_text("precious")
+    if how == "link":
+        os.rename(spare, tmp_path / "moved")
+        spare.symlink_to(other, target_is_directory=True)
+    elif how == "no-marker":
+        (spare / MARKER).unlink()
+    elif how == "wrong-marker":
+        (spare / MARKER).write_text("planted\n")
+    else:
+        os.rename(spare, tmp_path / "moved")
+        spare.write_text("a file")
+    write_site(out, [*kept("a", DEEP), *outputs(index="v3")], [])
+    assert snapshot(out) == {MARKER: MARKER_TEXT.encode(), "a": b"a", "index": b"v3", DEEP: b"s"}
+    assert sorted(p.name for p in other.iterdir()) == [MARKER, "keep.txt"]
+    assert leftovers(tmp_path) == []  # and the spare now is the replaced site
+
+
+def test_outputs_are_consumed_one_at_a_time(tmp_path):
+    out = built_twice(tmp_path)
+    written: list[str] = []
+
+    def items() -> Iterator[Output | Kept]:
+        for n in range(20):
+            if written:  # the item before this one is in the new tree already
+                assert any(tmp_path.glob(f".newsgen-*/{written[-1]}")), written[-1]
+            path = f"pages/{n}/index_html"
+            written.append(path)
+            yield Output(path, f"page {n}".encode(), "test")
+
+    report = write_site(out, items(), [])
+    assert report.files == 20
+    assert (out / "pages/19/index_html").read_text() == "page 19"
+
+
+def test_outputs_are_not_held_in_memory(tmp_path):
+    out = tmp_path / "public"
+    size, count = 200_000, 60
+
+    def items() -> Iterator[Output]:
+        for n in range(count):
+            yield Output(f"p{n}", bytes([n]) * size, "test")
+
+    write_site(out, items(), [])
+    tracemalloc.start()
+    try:
+        write_site(out, items(), [])  # over the spare: every file compared, then linked
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * size, peak  # a few items at a time, never all (12 MB)
+
+
+def test_report_inodes_are_those_of_the_new_output(tmp_path):
+    out = built_twice(tmp_path)
+    source = tmp_path / "logo.png"
+    source.write_bytes(b"PNG")
+    copies = [Copy(source, "images/logo.png", "static/images/logo.png")]
+    report = write_site(out, [*kept("a", DEEP), *outputs(index="v3", new__page="n")], copies)
+    files = {p for p in snapshot(out) if p != MARKER}
+    assert set(report.inodes) == files
+    assert report.inodes == {path: inode(out / path) for path in files}
+    assert report.files == len(files)
+
+
+def test_a_kept_file_the_output_lacks_is_an_error(tmp_path):
+    out = built_twice(tmp_path)
+    before = snapshot(out)
+    with pytest.raises(OutputError, match="no-such-page"):
+        write_site(out, kept("no-such-page"), [])
+    assert snapshot(out) == before
+    with pytest.raises(OutputError, match="kept"):
+        write_site(tmp_path / "fresh", kept("a"), [])
+    assert not (tmp_path / "fresh").exists()
+
+
+def test_a_kept_file_that_became_a_link_is_an_error(tmp_path):
+    out = built_twice(tmp_path)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret")
+    (out / "a").unlink()
+    (out / "a").symlink_to(outside)
+    with pytest.raises(OutputError):
+        write_site(out, kept("a"), [])
+    assert (out / "a").is_symlink()
+
+
+@pytest.mark.parametrize("path", ["../escape", "a/../../b", "/abs", "a//b", "./a", "", MARKER])
+def test_paths_that_leave_the_output_are_refused(tmp_path, path):
+    out = tmp_path / "public"
+    with pytest.raises(OutputError):
+        write_site(out, [Output(path, b"x", "test")], [])
+    assert not out.exists()
+    assert not (tmp_path / "escape").exists()
+
+
+def test_fallback_swap_keeps_the_old_site_as_spare(tmp_path, monkeypatch):
+    monkeypatch.setattr(newsgen.write, "exchange_directories", lambda first, second: False)
+    out = tmp_path / "public"
+    write_site(out, outputs(a="1", b__c="c"), [])
+    first = snapshot(out)
+    write_site(out, outputs(a="2", b__c="c"), [])
+    assert snapshot(spare_path(out)) == first
+    spare_folder = inode(spare_path(out) / "b")
+    write_site(out, [*outputs(a="3"), *kept("b/c")], [])  # from the spare, by two renames
+    assert snapshot(out) == {MARKER: MARKER_TEXT.encode(), "a": b"3", "b/c": b"c"}
+    assert inode(out / "b") == spare_folder
+    assert snapshot(spare_path(out))["a"] == b"2"
+    assert leftovers(tmp_path) == []
+
+
+def test_the_spare_of_another_output_is_left_alone(tmp_path):
+    other = tmp_path / f"{SPARE_PREFIX}public-preview"
+    other.mkdir()
+    (other / MARKER).write_text(MARKER_TEXT)
+    (other / "index.html").write_text("preview")
+    built_twice(tmp_path)
+    write_site(tmp_path / "public", outputs(x="x"), [])
+    assert snapshot(other) == {MARKER: MARKER_TEXT.encode(), "index.html": b"preview"}
+
+
+@pytest.mark.parametrize("prefix", [SPARE_PREFIX, STAGING_PREFIX, RETIRED_PREFIX])
+def test_check_refuses_newsgen_s_own_folders_beside_an_output(tmp_path, prefix):
+    root = site_root(tmp_path)
+    built_twice(tmp_path)
+    with pytest.raises(OutputError, match="keeps beside an output"):
+        check_output_dir(tmp_path / f"{prefix}public", root)
