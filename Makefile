@@ -70,5 +70,5 @@ browser:
 		apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 clean:
-	rm -rf $(VENV) public .newsgen-spare-public .newsgen-lock-public .newsgen .pytest_cache .ruff_cache build dist benchmarks/.venv-anchors
+	rm -rf $(VENV) public .newsgen-spare-public .newsgen .pytest_cache .ruff_cache build dist benchmarks/.venv-anchors
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

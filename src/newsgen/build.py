@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .authors import AUTHORS_FILE, load_author_profiles
-from .cache import ArticleCache, open_cache
+from .cache import CACHE_DIR, ArticleCache, open_cache
 from .config import CONFIG_FILE, load_config
 from .crossrefs import resolve_article_links
 from .depends import InputKeys, base_key
@@ -113,7 +113,7 @@ def build(options: BuildOptions) -> BuildReport:
     """
     started = time.perf_counter()
     check_output_dir(options.output_dir, options.source)
-    with output_lock(options.output_dir):
+    with build_lock(options.source):
         return _build(options, started)
 
 
@@ -255,23 +255,27 @@ def _page_keys(planned: list[PlannedFile], inodes: Mapping[str, int]) -> dict[st
 
 
 @contextmanager
-def output_lock(output: Path) -> Iterator[None]:
-    """Hold an exclusive lock on building into ``output`` (two builds wait for each other).
+def build_lock(site_root: Path) -> Iterator[None]:
+    """Hold the site's build lock: builds of one site (a preview's rebuild and a
+    manual build) take turns, so that neither links files the other is replacing.
 
-    The lock is a file beside the output, ``.newsgen-lock-NAME``; the lock itself
-    (flock) goes with the process, so a killed build never leaves it held.
+    The lock is ``SITE_ROOT/.newsgen/build.lock`` (flock: it goes with the
+    process, so a killed build never leaves it held). A site whose ``.newsgen``
+    folder cannot be made (read-only) builds without it.
     """
-    output.parent.mkdir(parents=True, exist_ok=True)
-    path = output.parent / f"{LOCK_PREFIX}{output.name}"
-    with open(path, "a+b") as handle:
+    folder = site_root / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        handle = open(folder / "build.lock", "a+b")  # noqa: SIM115 (closed below)
+    except OSError:
+        yield
+        return
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-LOCK_PREFIX = ".newsgen-lock-"
 
 
 def _is_published(article: Article, now: datetime, options: BuildOptions) -> bool:
