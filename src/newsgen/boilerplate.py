@@ -81,6 +81,13 @@ _RULES = [
         r"(?:read|see) (?:more|also|next)\W*",
         r"more (?:stories|news|from\b[^.!?]{0,60}):?",
     ),
+    *_rules(
+        "copyright notice",
+        Effect.LINE,
+        r"(?:copyright\s*)?©.{0,120}",
+        r".{0,120}\ball rights reserved\.?",
+        r"copyright \d{4}(?:\s*[-–]\s*\d{4})?,?\s+(?:by\s+)?[A-Z][^.]{0,60}\.?",
+    ),
     *_rules("related link", Effect.LINE, r"(?:read|see) (?:more|also|next): .{1,150}"),
     *_rules(
         "navigation",

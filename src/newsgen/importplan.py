@@ -165,9 +165,12 @@ def _published(parsed: ImportedArticle, options: ImportOptions) -> datetime | da
     found = parsed.published
     if found is not None and (found.moment or found.day):
         return found.moment or found.day  # type: ignore[return-value]
-    mentioned = list(dict.fromkeys(d.text for d in parsed.dates))
+    updated = parsed.updated
+    mentioned = list(dict.fromkeys(d.text for d in parsed.dates if d is not updated))
     listed = ", ".join(mentioned[:6]) + (", …" if len(mentioned) > 6 else "")
     hint = f" (it mentions {listed} in passing)" if mentioned else ""
+    if updated is not None:
+        hint += f" (line {updated.line} gives only the time of an update, {updated.text})"
     raise ImportFailed(
         1,
         "no publication date found: no date line ('Dec. 16, 2024'), 'Published:' line "

@@ -47,6 +47,10 @@ _TIME = (
     r"(?P<half>[ap])?\.?(?:m\.?)?(?:\s+(?P<zone>[A-Z]{2,5}))?)?"
 )
 _DATE_ONLY = re.compile(rf"^{_WEEKDAY}(?P<date>.+?){_TIME}$", re.IGNORECASE)
+_TIME_FIRST = re.compile(
+    r"^(?:\d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?)(?:\s+[A-Z]{2,5})?\s*,?\s+",
+    re.IGNORECASE,
+)
 UTC_NAMES = ("GMT", "UTC", "Z")
 """Time zone names whose offset is certain; a time in any other zone (ET, CET) is not kept."""
 
@@ -85,6 +89,10 @@ def date_alone(text: str, line: int) -> MentionedDate | None:
     whole = DATE_PATTERN.fullmatch(text.strip())
     if whole is not None:
         return _from_match(whole, line)
+    time_first = _TIME_FIRST.match(text.strip())
+    if time_first:  # "3:15 PM EDT, June 12, 2024": the day only, the zone being unsure
+        found = date_alone(text.strip()[time_first.end() :], line)
+        return MentionedDate(line, found.text, found.day) if found else None
     match = _DATE_ONLY.match(text.strip())
     if match is None or (match["hour"] and not (match["minute"] or match["half"])):
         return None

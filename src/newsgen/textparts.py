@@ -47,6 +47,10 @@ _UPDATED = re.compile(r"^(?:last\s+)?updated(?:\s+on)?\s*:?\s*(?P<date>.+)$", re
 _READING_TIME = re.compile(r"^\d+\s*(?:-\s*)?min(?:ute)?s?\s+read$", re.IGNORECASE)
 _META_SEPARATOR = re.compile(r"\s+[|·•—–]\s+")
 _NAME_SEPARATOR = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*")
+_NAME = re.compile(_PART)
+_CAPITALS_THEN_AGENCY = re.compile(
+    r"(?P<name>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+)+)\s+(?:The\s+)?[A-Z][a-z][\w ]*"
+)
 _TAGS = re.compile(r"^(?:tags|tagged|tagged with|topics|keywords)\s*:\s*(?P<tags>.+)$", re.I)
 _MARKER = re.compile(
     r"\s*\((?:(?:source|via)(?:\s*[:,–—-]\s*(?P<detail>[^()]*))?|(?P<url>https?://[^\s()]+))\)",
@@ -180,12 +184,21 @@ def _meta_part(part: str, line: int) -> MetaLine | None:
 
 def _names(text: str) -> tuple[str, ...]:
     """Return the person names in ``Jane Doe, John Roe and Ann Poe``, or () when any
-    part does not look like a name (``By the time the troops left``)."""
-    names = tuple(name.strip() for name in _NAME_SEPARATOR.split(text.strip()) if name.strip())
-    name_pattern = re.compile(rf"{_PART}")
-    if names and all(len(n.split()) <= 5 and name_pattern.fullmatch(n) for n in names):
+    part does not look like a name (``By the time the troops left``).
+
+    An agency after names in capitals is left out: ``JOSH BOAK Associated Press``
+    is ``JOSH BOAK``.
+    """
+    parts = [name.strip() for name in _NAME_SEPARATOR.split(text.strip()) if name.strip()]
+    names = tuple(_without_affiliation(name) for name in parts)
+    if names and all(len(n.split()) <= 5 and _NAME.fullmatch(n) for n in names):
         return names
     return ()
+
+
+def _without_affiliation(name: str) -> str:
+    match = _CAPITALS_THEN_AGENCY.fullmatch(name)
+    return match["name"] if match else name
 
 
 def tags(text: str) -> tuple[str, ...] | None:

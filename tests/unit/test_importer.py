@@ -560,3 +560,10 @@ def test_planned_articles_always_load(lines: list[str]) -> None:
     site = Site(Path("/site"), CONFIG, context)
     checked_article = checked(planned, site)  # raises ImportFailed if the loader objects
     assert not [p for p in validate(checked_article, context) if p.severity.value == "error"]
+
+
+def test_update_time_alone_is_not_taken_for_the_date() -> None:
+    text = "Business\n\nFed holds rates\n\nUpdated 3:15 PM EDT, June 12, 2024\n\nIt did.\n"
+    with pytest.raises(ImportFailed) as failed:
+        plan_article(parse_plain_text(text, SECTIONS), ImportOptions(), CONFIG, ID)
+    assert "(line 5 gives only the time of an update, June 12, 2024)" in failed.value.message

@@ -378,3 +378,38 @@ def test_header_lines_used_and_dropped() -> None:
         (8, "dropped", 'another date (line 4 gives the date): "Jan. 13, 2025"'),
     ]
     assert [b.text for b in parsed.blocks] == ["The barrier held."]
+
+
+AP_STORY = """\
+Business
+
+Fed holds rates steady, signals two cuts later this year
+
+By JOSH BOAK and CHRISTOPHER RUGABER Associated Press
+Updated 3:15 PM EDT, June 12, 2024
+
+WASHINGTON (AP) — The Federal Reserve left its key interest rate unchanged Wednesday.
+
+Jerome Powell speaks during a news conference in Washington. (AP Photo/Susan Walsh)
+
+Advertisement
+
+“We want to see more good data,” Powell said at a news conference.
+
+Copyright 2024 The Associated Press. All Rights Reserved.
+"""
+
+
+def test_associated_press_story() -> None:
+    parsed = parse_plain_text(AP_STORY, ("business",))
+    assert (parsed.section_label, parsed.summary) == ("Business", None)
+    assert parsed.bylines == ("JOSH BOAK", "CHRISTOPHER RUGABER")  # the agency left out
+    assert parsed.agency == "AP"
+    assert parsed.published is None  # an update time is not the publication date
+    assert parsed.updated is not None and parsed.updated.day == date(2024, 6, 12)
+    assert [(p.credit, p.line) for p in parsed.photos] == [("AP Photo/Susan Walsh", 10)]
+    assert [b.line for b in parsed.blocks] == [8, 14]
+    assert [(n.line, n.text) for n in parsed.notes] == [
+        (12, 'navigation: "Advertisement"'),
+        (16, 'copyright notice: "Copyright 2024 The Associated Press. All Rights Reserved."'),
+    ]
