@@ -88,11 +88,18 @@ _RULES = [
         r".{0,120}\ball rights reserved\.?",
         r"copyright \d{4}(?:\s*[-–]\s*\d{4})?,?\s+(?:by\s+)?[A-Z][^.]{0,60}\.?",
     ),
+    *_rules(
+        "relative time",
+        Effect.LINE,
+        r"(?:published|posted|updated)?\s*\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?)"
+        r"\s+ago",
+    ),
     *_rules("related link", Effect.LINE, r"(?:read|see) (?:more|also|next): .{1,150}"),
     *_rules(
         "navigation",
         Effect.LINE,
         r"skip to (?:main )?content",
+        r"(?:menu|search|save|home|sign in|log in|subscribe|open navigation|close)",
         r"advertisement",
         r"continue reading\W*",
         r"(?:sign up|subscribe) (?:for|to) (?:our|the) newsletter.*",

@@ -207,6 +207,9 @@ def test_source_markers() -> None:
         ("Related", "related links", Effect.RELATED),
         ("Read more: Eastmere festival returns", "related link", Effect.LINE),
         ("Skip to content", "navigation", Effect.LINE),
+        ("Menu", "navigation", Effect.LINE),
+        ("Published 3 hours ago", "relative time", Effect.LINE),
+        ("© 2025 Eastmere Courier", "copyright notice", Effect.LINE),
     ],
 )
 def test_boilerplate(text: str, reason: str, effect: Effect) -> None:
