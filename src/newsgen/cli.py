@@ -1,4 +1,4 @@
-"""The ``newsgen`` command: build, serve, init, new.
+"""The ``newsgen`` command: build, serve, init, new, import.
 
 Turns every NewsgenError into a message and an exit code: 0 success,
 1 content, config or output errors, 2 usage errors. Commands import their
@@ -141,7 +141,45 @@ def make_parser() -> argparse.ArgumentParser:
         help="the site root (default: current directory)",
     )
     new.set_defaults(run=run_new)
+    _add_import_parser(commands)
     return parser
+
+
+def _add_import_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "import",
+        help="turn plain-text articles (wire copy, scraped pages) into article files",
+        description="Turn plain-text articles into article files under content/SECTION/. "
+        "Prints each file written, and every line it dropped or could not place.",
+    )
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="plain-text files")
+    parser.add_argument("--section", help="the section (default: the text's section line)")
+    parser.add_argument("--date", help="ISO 8601 date or datetime (default: the text's date)")
+    parser.add_argument(
+        "--byline",
+        action="append",
+        default=[],
+        help="author name (repeatable; default: the text's byline or the agency of its dateline)",
+    )
+    parser.add_argument(
+        "--image",
+        action="append",
+        default=[],
+        metavar="SRC",
+        help="image for the next photo caption: /images/NAME.jpg (in static/) or an http(s) URL "
+        "(repeatable; one FILE only)",
+    )
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site root (default: current directory)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the Markdown instead of writing files"
+    )
+    parser.set_defaults(run=run_import)
 
 
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
@@ -215,6 +253,44 @@ def run_new(args: argparse.Namespace) -> int:
 
     path = new_article(args.source, args.headline, args.section, args.date, args.byline)
     print(path)
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """``newsgen import FILE...``: write an article per file; 1 when any could not be imported."""
+    from .importer import ImportFailed, ImportOptions, import_file, open_site, parse_date_option
+    from .urls import make_slug
+
+    if args.image and len(args.files) > 1:
+        raise UsageError("--image gives the photos of one file; import that file on its own")
+    if args.section is not None and not make_slug(args.section):
+        raise UsageError(f"--section '{args.section}' needs letters or digits")
+    options = ImportOptions(
+        args.section, parse_date_option(args.date), tuple(args.byline), tuple(args.image)
+    )
+    site = open_site(args.source)
+    failed = 0
+    for file in args.files:
+        try:
+            planned = import_file(site, file, options, args.dry_run)
+        except ImportFailed as error:
+            where = f"{file}:{error.line}" if error.line else str(file)
+            print(f"{where}: error: {error.message}", file=sys.stderr)
+            failed += 1
+            continue
+        for note in planned.notes:
+            print(f"{file}:{note.line}: {note.kind}: {note.text}", file=sys.stderr)
+        if args.dry_run:
+            print(f"{file}: would write {planned.path}", file=sys.stderr)
+            print(planned.markdown, end="")
+        else:
+            print(args.source / planned.path)
+    if failed:
+        print(
+            f"newsgen: {failed} of {_count(len(args.files), 'file')} could not be imported",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     return EXIT_OK
 
 
