@@ -37,7 +37,7 @@ _SITE_PART = re.compile(r"\bsite\.(\w+)")
 _USES = re.compile(r"""{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
 _PLAIN = (str, int, float, bool, type(None), datetime, date)
 _PLAIN_TYPES = frozenset(_PLAIN)
-_HOLDING_ARTICLES = frozenset({ListingPage, SectionBlock, CorrectionEntry, FeedPlan})
+_HOLDING_ARTICLES = frozenset({SectionBlock, CorrectionEntry, FeedPlan})
 """Dataclasses that hold Articles, described field by field (the others by their repr)."""
 
 
@@ -91,7 +91,13 @@ class InputKeys:
     def describe(self, value: Any) -> str:
         """Return the description of dataclass object ``value`` (computed once per object)."""
         known = self.described.get(id(value))
-        if known is None:
+        if known is None and type(value) is ListingPage:
+            # links and output_path follow from url, number and total (paginate.py)
+            inner = [value.title, repr(value.number), repr(value.total), value.url]
+            inner += [repr(value.newer_url), repr(value.older_url)]
+            inner += [self.article(item) for item in value.items]
+            known = self.described[id(value)] = (value, "\0".join(inner))
+        elif known is None:
             if type(value) in _HOLDING_ARTICLES:
                 inner: list[str] = [type(value).__name__]
                 for name in _field_names(type(value)):
