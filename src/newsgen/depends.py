@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import fields, is_dataclass
+from dataclasses import fields
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -64,8 +64,13 @@ class InputKeys:
         if known is not None:
             return known
         digest = hashlib.sha256(self._digests.get(article.source_path, "?").encode())
-        parts: list[str] = [article.source_path]
-        _walk((article.section, article.tags, article.authors, article.draft), parts, self)
+        parts: list[str] = [
+            article.source_path,
+            repr(article.draft),
+            self.describe(article.section),
+        ]
+        parts += [self.describe(tag) for tag in article.tags]
+        parts += [self.describe(author) for author in article.authors]
         if article.source_path not in self._digests:  # not loaded from a file: all of it
             parts.append(repr(article))
         elif article.link_refs:  # its links to other articles were resolved into the body
@@ -155,13 +160,13 @@ def _walk(value: Any, parts: list[str], keys: InputKeys) -> None:
                 _walk(item, parts, keys)
     elif kind is Site:
         parts.append("site")
+    elif hasattr(kind, "__dataclass_fields__"):
+        parts.append(keys.describe(value))
     elif isinstance(value, Mapping):
         parts.append(f"{{{len(value)}")
         for name, item in value.items():
             parts.append(repr(name))
             _walk(item, parts, keys)
-    elif is_dataclass(value):
-        parts.append(keys.describe(value))
     elif isinstance(value, _PLAIN):  # subclasses (a str enum)
         parts.append(repr(value))
     else:
