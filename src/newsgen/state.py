@@ -124,9 +124,8 @@ def output_manifest(output: Path) -> str | None:
 
     It does not notice changes deeper down that leave every top-level
     folder's own mtime alone: a page edited, replaced or removed inside
-    ``world/2024/`` while ``world/`` keeps its entries. A deliberate edit deep
-    in the output is undone only by the next build that has something to do
-    (or by removing the output folder, or ``--no-cache``).
+    ``world/2024/`` while ``world/`` keeps its entries: a rebuild with no
+    input changed leaves such an edit in place.
     """
     try:
         own = os.lstat(output)
