@@ -236,6 +236,8 @@ def _load_all(
     items: Sequence[tuple[SourceFile, bytes]], settings: LoadSettings, jobs: int
 ) -> list[_Loaded]:
     """Load ``items``, in a process pool when there are many and several cores."""
+    if not items:  # everything came from the cache: no parser to make
+        return []
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
         context = settings.context()
         return [load_bytes(source, data, context) for source, data in items]
