@@ -133,7 +133,7 @@ class _Found:
                 subfolders.append(_Folder(entry.path, inner, relative + "/", linked=False))
             elif entry.is_symlink() and _is_dir(entry):
                 subfolders.append(_Folder(entry.path, "", relative + "/", linked=True))
-            elif entry.is_file(follow_symlinks=False) and not entry.is_symlink():
+            elif entry.is_file(follow_symlinks=False):
                 self._add(base / name, relative)
             else:  # a link to a file, a broken link, a pipe, socket or device
                 problem = file_problem(base / name, self.root, "content/")
