@@ -6,11 +6,21 @@ content files that images may name) — to the pickled result of loading it:
 the Article (or None) and the problems found. A cached article costs no YAML
 parse and no Markdown render. SQLite commits in transactions, so a build that
 is interrupted leaves the cache as it was; a damaged cache file is replaced.
+
+It also remembers the hash of each article file's bytes together with the
+file's ``stat`` (size, mtime, inode, ctime), so that an unchanged file need
+not be read again to know its hash.
+
+The models are pickled as their class and field values and rebuilt by
+calling the class (much faster than dataclasses' generic ``__setstate__``);
+cache_format() names that layout, and loading folds it into every key, so
+that entries pickled by a newsgen whose models differ are never used.
 """
 
 from __future__ import annotations
 
 import copyreg
+import dataclasses
 import hashlib
 import pickle
 import sqlite3
@@ -18,14 +28,20 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import MappingProxyType
 
+from . import errors, models
+from .collector import collector_paused
+
 CACHE_DIR = ".newsgen"
 CACHE_FILE = "cache.sqlite"
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS builds (output TEXT PRIMARY KEY, value BLOB NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS page_keys (output TEXT PRIMARY KEY, value BLOB NOT NULL)"
+    "CREATE TABLE IF NOT EXISTS page_keys (output TEXT PRIMARY KEY, value BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS file_digests"
+    " (path TEXT PRIMARY KEY, stat TEXT NOT NULL, digest TEXT NOT NULL)"
 )
-_BATCH = 500
+_FORMAT = 2
+"""How values are pickled; bump it when that changes in a way cache_format() cannot see."""
 
 
 def read_only(data: dict[object, object]) -> MappingProxyType[object, object]:
@@ -36,6 +52,37 @@ def read_only(data: dict[object, object]) -> MappingProxyType[object, object]:
 # Article.extra is a read-only mapping view, which pickle cannot name; pickle it
 # as the dict it wraps, rebuilt by read_only().
 copyreg.pickle(MappingProxyType, lambda view: (read_only, (dict(view),)))
+
+
+def _pickled_classes() -> list[type]:
+    """The dataclasses that cached values hold: the models and Problem."""
+    found = [errors.Problem]
+    found += [
+        value
+        for value in vars(models).values()
+        if isinstance(value, type) and dataclasses.is_dataclass(value)
+    ]
+    return found
+
+
+def _register_by_fields(cls: type) -> tuple[str, ...]:
+    """Pickle instances of ``cls`` as ``cls(*field values)``; return the field names."""
+    names = tuple(field.name for field in dataclasses.fields(cls))
+
+    def reduce(value: object) -> tuple[type, tuple[object, ...]]:
+        return type(value), tuple([getattr(value, name) for name in names])
+
+    copyreg.pickle(cls, reduce)
+    return names
+
+
+_LAYOUT = tuple((cls.__qualname__, _register_by_fields(cls)) for cls in _pickled_classes())
+
+
+def cache_format() -> str:
+    """Return a name for how values are pickled: the format number and every
+    pickled class with its fields, in order (so a changed model changes it)."""
+    return fingerprint(_FORMAT, _LAYOUT)
 
 
 def fingerprint(*parts: object) -> str:
@@ -64,15 +111,23 @@ class ArticleCache:
         self._db = _open(path) if path is not None else None
 
     def get_many(self, keys: Sequence[str]) -> dict[str, object]:
-        """Return the cached values of those ``keys`` that are in the cache."""
+        """Return the cached values of those ``keys`` that are in the cache.
+
+        One query joins the keys (put in a temporary table) with the entries;
+        an entry that cannot be unpickled counts as missing.
+        """
         if self._db is None or not keys:
             return {}
+        with self._db:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM wanted")
+            self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((k,) for k in keys))
+            query = "SELECT key, value FROM wanted JOIN articles USING (key)"
+            rows = self._db.execute(query).fetchall()
+            self._db.execute("DELETE FROM wanted")
         found: dict[str, object] = {}
-        for start in range(0, len(keys), _BATCH):
-            batch = keys[start : start + _BATCH]
-            marks = ",".join("?" * len(batch))
-            query = f"SELECT key, value FROM articles WHERE key IN ({marks})"
-            for key, value in self._db.execute(query, batch):
+        with collector_paused():
+            for key, value in rows:
                 try:
                     found[key] = pickle.loads(value)
                 except Exception:  # written by another newsgen: load the article again
@@ -93,6 +148,23 @@ class ArticleCache:
             self._db.execute("DELETE FROM keep")
             self._db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keep))
             self._db.execute("DELETE FROM articles WHERE key NOT IN (SELECT key FROM keep)")
+
+    def file_digests(self) -> dict[str, tuple[str, str]]:
+        """Return what put_file_digests() recorded: path -> (stat key, hash of the bytes)."""
+        if self._db is None:
+            return {}
+        rows = self._db.execute("SELECT path, stat, digest FROM file_digests")
+        return {path: (stat, digest) for path, stat, digest in rows}
+
+    def put_file_digests(self, rows: Sequence[tuple[str, str, str]], forget: Iterable[str]) -> None:
+        """Record ``(path, stat key, digest)`` rows and drop the rows of the paths
+        in ``forget``, in one transaction (none when there is nothing to do)."""
+        forgotten = [(path,) for path in forget]
+        if self._db is None or not (rows or forgotten):
+            return
+        with self._db:
+            self._db.executemany("DELETE FROM file_digests WHERE path = ?", forgotten)
+            self._db.executemany("INSERT OR REPLACE INTO file_digests VALUES (?, ?, ?)", rows)
 
     def last_build(self, output: str) -> object | None:
         """Return what put_last_build() stored for the output folder ``output``, or None."""

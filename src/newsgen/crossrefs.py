@@ -16,7 +16,7 @@ from html import escape
 from urllib.parse import unquote
 
 from .errors import Problems
-from .markdown import REF_SCHEME
+from .links import REF_SCHEME
 from .models import Article
 
 _MARK = re.compile(r'href="' + re.escape(REF_SCHEME) + r'([^"#]*)(#[^"]*)?"')

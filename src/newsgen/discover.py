@@ -53,48 +53,113 @@ def discover_content(site_root: Path, problems: Problems) -> ContentTree:
     """Walk ``SITE_ROOT/content`` and return its article and asset files.
 
     Hidden and temporary files are skipped. A symlink that leads outside
-    ``content/`` is reported as an error and skipped. A missing ``content/``
-    is an error.
+    ``content/`` is reported as an error and skipped, as is anything that is
+    not a regular file. A missing ``content/`` is an error.
+
+    The walk reads each folder once with ``os.scandir`` and trusts the entry
+    type it reports: a plain file or folder below a folder known to lie inside
+    ``content/`` lies inside it too. Only symbolic links and special files
+    take the slower checks of file_problem().
     """
     content = site_root / "content"
     if not content.is_dir():
         problems.error("content", 1, None, f"no content/ folder in {site_root}; articles go there")
         return ContentTree((), frozenset())
     root = content.resolve()
-    articles: list[SourceFile] = []
-    assets: set[str] = set()
-    visited: set[Path] = set()
-    for directory, dirnames, filenames in os.walk(content, followlinks=True):
-        dirnames[:] = sorted(d for d in dirnames if not is_ignored_name(d))
-        here = Path(directory)
-        resolved = here.resolve()
-        if resolved in visited:  # a link back to a folder already walked
-            dirnames[:] = []
+    found = _Found(root, problems)
+    pending = [_Folder(str(content), str(root), "", linked=False)]
+    visited: set[str] = set()
+    while pending:
+        folder = pending.pop()
+        real = os.path.realpath(folder.path) if folder.linked else folder.real
+        if real in visited:  # a link back to a folder already walked
             continue
-        visited.add(resolved)
-        if not _inside(resolved, root):
+        visited.add(real)
+        if folder.linked and not _inside_real(real, str(root)):
             problems.error(
-                _shown(site_root, here),
+                "content/" + folder.relative.rstrip("/"),
                 1,
                 None,
                 "is a link to a folder outside content/; copy the files in instead",
             )
-            dirnames[:] = []
             continue
-        for name in sorted(filenames):
+        pending.extend(reversed(found.scan(folder, real)))
+    found.articles.sort(key=lambda source: source.content_relative)
+    return ContentTree(tuple(found.articles), frozenset(found.assets))
+
+
+@dataclass(frozen=True, slots=True)
+class _Folder:
+    """A folder to walk."""
+
+    path: str
+    """The folder as reached from ``content/`` (through any links)."""
+    real: str
+    """Its resolved path, when reached without a link (else resolved when walked)."""
+    relative: str
+    """Its path relative to ``content/``, ending in ``/`` (empty for ``content/`` itself)."""
+    linked: bool
+    """True when reached through a symbolic link."""
+
+
+class _Found:
+    """The articles and assets found so far, and the problems of the walk."""
+
+    def __init__(self, root: Path, problems: Problems) -> None:
+        self.root = root
+        self.problems = problems
+        self.articles: list[SourceFile] = []
+        self.assets: set[str] = set()
+
+    def scan(self, folder: _Folder, real: str) -> list[_Folder]:
+        """Record the files of ``folder`` (resolved: ``real``); return its subfolders, sorted.
+
+        A folder that cannot be listed is skipped, as ``os.walk`` does.
+        """
+        try:
+            with os.scandir(folder.path) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError:
+            return []
+        base = Path(folder.path)
+        subfolders = []
+        for entry in entries:
+            name = entry.name
             if is_ignored_name(name):
                 continue
-            path = here / name
-            relative = path.relative_to(content).as_posix()
-            problem = file_problem(path, root, "content/")
-            if problem:
-                problems.error(_shown(site_root, path), 1, None, problem)
-            elif name.endswith(ARTICLE_SUFFIX):
-                articles.append(SourceFile(path, _shown(site_root, path), relative))
-            else:
-                assets.add(relative)
-    articles.sort(key=lambda source: source.content_relative)
-    return ContentTree(tuple(articles), frozenset(assets))
+            relative = folder.relative + name
+            if entry.is_dir(follow_symlinks=False):
+                inner = os.path.join(real, name)
+                subfolders.append(_Folder(entry.path, inner, relative + "/", linked=False))
+            elif entry.is_symlink() and _is_dir(entry):
+                subfolders.append(_Folder(entry.path, "", relative + "/", linked=True))
+            elif entry.is_file(follow_symlinks=False):
+                self._add(base / name, relative)
+            else:  # a link to a file, a broken link, a pipe, socket or device
+                problem = file_problem(base / name, self.root, "content/")
+                if problem:
+                    self.problems.error("content/" + relative, 1, None, problem)
+                else:
+                    self._add(base / name, relative)
+        return subfolders
+
+    def _add(self, path: Path, relative: str) -> None:
+        if relative.endswith(ARTICLE_SUFFIX):
+            self.articles.append(SourceFile(path, "content/" + relative, relative))
+        else:
+            self.assets.add(relative)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """True when ``entry`` (a link) leads to a folder; False for broken or looping links."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _inside_real(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/") + "/")
 
 
 def file_problem(path: Path, root: Path, folder: str) -> str | None:
@@ -119,10 +184,3 @@ def file_problem(path: Path, root: Path, folder: str) -> str | None:
 
 def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
-
-
-def _shown(site_root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(site_root).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -13,6 +13,9 @@ import re
 from dataclasses import dataclass
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+REF_SCHEME = "newsgen-ref:"
+"""Marks links to article sources in rendered HTML. Not a safe scheme, so no
+article can write one itself: such a link would have been removed."""
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 # Browsers drop ASCII tabs and newlines anywhere in a URL and C0 controls and
 # spaces at its ends, so "java\tscript:" is still javascript.

@@ -1,31 +1,41 @@
 """Load every article of a content tree: from the cache where possible, in parallel otherwise.
 
-The parent process reads each file's bytes (cheap I/O) and looks its key up
-in the cache; only the misses are parsed and rendered, in chunks spread over
-a process pool when there are enough of them to repay starting it.
+The parent process finds each file's hash and looks its key up in the cache;
+only the misses are parsed and rendered, in chunks spread over a process pool
+when there are enough of them to repay starting it.
+
+A file's hash is taken from the cache when its ``stat`` (size, mtime, inode,
+ctime) is the one recorded with that hash; such a file is read only if its
+article has to be loaded again. Like git, newsgen does not record the stat
+of a "racy" file, one changed within RACY_SECONDS of being hashed: a second
+change in the same clock tick would leave the stat as it was, so such a
+file is hashed again by the next build.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from multiprocessing import get_context
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .cache import ArticleCache, entry_key, fingerprint
+from .cache import ArticleCache, cache_format, entry_key, fingerprint
 from .discover import ContentTree, SourceFile
 from .errors import Problem, Problems
-from .loader import LoadContext, load_article
-from .markdown import make_markdown
 from .models import Article, SiteConfig
+
+if TYPE_CHECKING:  # parsing modules are imported when an article is parsed, not before
+    from .loader import LoadContext
 
 PARALLEL_THRESHOLD = 200
 """Fewer articles to parse than this are parsed in the parent: a pool costs ~0.1 s to start."""
 CHUNKS_PER_WORKER = 8
+RACY_SECONDS = 2
+"""A file changed this close to the moment it was hashed is hashed again by the next build."""
 
 _Loaded = tuple[Article | None, list[Problem]]
 
@@ -41,6 +51,9 @@ class LoadSettings:
 
     def context(self) -> LoadContext:
         """Return the LoadContext (with its Markdown parser) for these settings."""
+        from .loader import LoadContext
+        from .markdown import make_markdown
+
         return LoadContext(
             config=self.config,
             markdown=make_markdown(self.config.unsafe_html),
@@ -53,6 +66,7 @@ class LoadSettings:
         """Return the hash that, with a file's bytes and path, keys its cache entry."""
         return fingerprint(
             __version__,
+            cache_format(),
             self.config,
             str(self.content_root),
             sorted(self.static_files),
@@ -70,29 +84,63 @@ def default_jobs() -> int:
 
 @dataclass(frozen=True, slots=True)
 class SourceBytes:
-    """An article file read from disk, with its cache key."""
+    """An article file on disk, with the hash of its bytes and its cache key."""
 
     source: SourceFile
-    data: bytes
     digest: str
     """Hash of the bytes alone."""
     key: str
     """Hash of the bytes, the path and everything loading depends on."""
+    held: bytes | None = field(default=None, repr=False)
+    """The bytes, when read_sources() read them; None when the hash came from the cache."""
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes: those read_sources() read, else read now. Raises OSError."""
+        return self.held if self.held is not None else self.source.path.read_bytes()
 
 
 def read_sources(
-    tree: ContentTree, settings: LoadSettings, problems: Problems
+    tree: ContentTree,
+    settings: LoadSettings,
+    problems: Problems,
+    cache: ArticleCache | None = None,
 ) -> list[SourceBytes]:
-    """Read every article file of ``tree``; an unreadable one is a problem and left out."""
+    """Return every article file of ``tree`` with its hash and cache key; an
+    unreadable file is a problem and left out.
+
+    With a ``cache``, a file whose stat matches the one recorded there keeps
+    its recorded hash and is not read; every other file is read and hashed,
+    and its stat and hash are recorded unless it is racy. That takes one read
+    of the cache and at most one write. Without a cache every file is read.
+    """
     prints = settings.fingerprint()
-    read = []
+    known = cache.file_digests() if cache is not None else {}
+    started = time.time_ns()
+    found: list[SourceBytes] = []
+    recorded: list[tuple[str, str, str]] = []
+    stale: list[str] = []
     for source in tree.articles:
-        data = _read(source, problems)
-        if data is not None:
-            digest = hashlib.sha256(data).hexdigest()
-            key = entry_key(prints, source.content_relative, digest)
-            read.append(SourceBytes(source, data, digest, key))
-    return read
+        path = source.content_relative
+        row = known.get(path)
+        digest = _recorded_digest(source, row) if row is not None else None
+        if digest is not None:
+            found.append(SourceBytes(source, digest, entry_key(prints, path, digest)))
+            continue
+        if row is not None:
+            stale.append(path)
+        read = _read(source, problems)
+        if read is None:
+            continue
+        data, stat = read
+        digest = hashlib.sha256(data).hexdigest()
+        found.append(SourceBytes(source, digest, entry_key(prints, path, digest), data))
+        if not _racy(stat, started):
+            recorded.append((path, _stat_key(stat), digest))
+    if cache is not None:
+        present = {source.content_relative for source in tree.articles}
+        cache.put_file_digests(recorded, stale + [path for path in known if path not in present])
+    return found
 
 
 def load_articles(
@@ -102,17 +150,26 @@ def load_articles(
     jobs: int,
     problems: Problems,
 ) -> list[Article]:
-    """Return the valid articles of ``sources`` in order; every problem goes to ``problems``."""
+    """Return the valid articles of ``sources`` in order; every problem goes to ``problems``.
+
+    Articles missing from the cache are read (unless read_sources() already
+    read them), parsed and stored in it. A file that cannot be read now is a
+    problem and left out; one whose bytes no longer have the hash read_sources()
+    found (it changed meanwhile) is loaded from its new bytes but not cached
+    under the old hash.
+    """
     keys = [item.key for item in sources]
-    readable = [(item.source, item.data) for item in sources]
     cached = cache.get_many(keys)
-    missing = [(key, item) for key, item in zip(keys, readable, strict=True) if key not in cached]
-    fresh = _load_all([item for _, item in missing], settings, jobs)
-    cache.put_many(zip((key for key, _ in missing), fresh, strict=True), keep=keys)
+    missing = _read_missing([item for item in sources if item.key not in cached], problems)
+    fresh = _load_all([(item.source, data) for item, data, _ in missing], settings, jobs)
     results = dict(cached)
-    results.update(zip((key for key, _ in missing), fresh, strict=True))
+    results.update(zip((item.key for item, _, _ in missing), fresh, strict=True))
+    storable = [item.key for item, _, same in missing if same]
+    cache.put_many(((key, results[key]) for key in storable), keep=keys)
     articles = []
     for key in keys:
+        if key not in results:  # could not be read
+            continue
         article, found = results[key]  # type: ignore[misc]
         problems.extend(found)
         if article is not None:
@@ -120,21 +177,73 @@ def load_articles(
     return articles
 
 
-def _read(source: SourceFile, problems: Problems) -> bytes | None:
+def _recorded_digest(source: SourceFile, row: tuple[str, str]) -> str | None:
+    """Return the recorded hash of ``source`` when its stat is still the recorded one."""
     try:
-        return source.path.read_bytes()
-    except OSError as error:
-        problems.error(source.shown, 1, None, f"cannot be read: {error.strerror or error}")
+        stat = os.stat(source.path)
+    except OSError:  # read_sources tries to read it and reports why it cannot
         return None
+    recorded_stat, digest = row
+    return digest if _stat_key(stat) == recorded_stat else None
+
+
+def _stat_key(stat: os.stat_result) -> str:
+    """The parts of a stat that change whenever a file's bytes do."""
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}:{stat.st_ctime_ns}"
+
+
+def _racy(stat: os.stat_result, hashed_at: int) -> bool:
+    """True when the file changed within RACY_SECONDS of ``hashed_at`` (ns since 1970)."""
+    changed = max(stat.st_mtime_ns, stat.st_ctime_ns)
+    return changed + RACY_SECONDS * 1_000_000_000 > hashed_at
+
+
+def _read(source: SourceFile, problems: Problems) -> tuple[bytes, os.stat_result] | None:
+    """Return the bytes of ``source`` and its stat before reading, or None after
+    recording why it cannot be read."""
+    try:
+        with open(source.path, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            return handle.read(), stat
+    except OSError as error:
+        _unreadable(source, error, problems)
+        return None
+
+
+def _read_missing(
+    items: Sequence[SourceBytes], problems: Problems
+) -> list[tuple[SourceBytes, bytes, bool]]:
+    """Return ``(item, bytes, bytes still have the item's hash)`` for each readable item."""
+    read = []
+    for item in items:
+        if item.held is not None:
+            read.append((item, item.held, True))
+            continue
+        try:
+            data = item.data
+        except OSError as error:
+            _unreadable(item.source, error, problems)
+            continue
+        read.append((item, data, hashlib.sha256(data).hexdigest() == item.digest))
+    return read
+
+
+def _unreadable(source: SourceFile, error: OSError, problems: Problems) -> None:
+    problems.error(source.shown, 1, None, f"cannot be read: {error.strerror or error}")
 
 
 def _load_all(
     items: Sequence[tuple[SourceFile, bytes]], settings: LoadSettings, jobs: int
 ) -> list[_Loaded]:
     """Load ``items``, in a process pool when there are many and several cores."""
+    if not items:  # everything came from the cache: no parser to make
+        return []
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
         context = settings.context()
         return [load_bytes(source, data, context) for source, data in items]
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     size = max(1, len(items) // (jobs * CHUNKS_PER_WORKER))
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
     with ProcessPoolExecutor(
@@ -148,6 +257,8 @@ def _load_all(
 
 def load_bytes(source: SourceFile, data: bytes, context: LoadContext) -> _Loaded:
     """Decode and load one article file; return the Article (or None) and its problems."""
+    from .loader import load_article
+
     problems = Problems()
     text = decode(data, source.shown, problems)
     article = load_article(source, text, context, problems) if text is not None else None

@@ -14,7 +14,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .links import is_safe_url, url_scheme
+from .links import REF_SCHEME, is_safe_url, url_scheme
 
 SUMMARY_LENGTH = 300
 
@@ -49,11 +49,6 @@ def make_markdown(unsafe_html: bool = False) -> MarkdownIt:
     # the ones with unsafe schemes and says so (markdown-it alone drops some silently).
     md.validateLink = lambda url: True
     return md
-
-
-REF_SCHEME = "newsgen-ref:"
-"""Marks links to article sources in rendered HTML. Not a safe scheme, so no
-article can write one itself: such a link would have been removed."""
 
 
 def render_markdown(md: MarkdownIt, body: str, folder: str = "") -> RenderedBody:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from .models import Article
 
@@ -36,7 +36,13 @@ class _Index:
 
 
 def related_articles(articles: list[Article], limit: int = LIMIT) -> dict[str, tuple[Article, ...]]:
-    """Return up to ``limit`` related articles for each article, by its ``source_path``."""
+    """Return up to ``limit`` related articles for each article, by its ``source_path``.
+
+    Candidates are the articles nearest in time in each of its tags (scored by
+    the number of tags shared) and in its section (scored 0 unless they share
+    a tag); the best ``limit`` by (most shared tags, same section, nearest in
+    time, earliest in ``articles``) are related.
+    """
     times = [article.date.timestamp() for article in articles]
     sections = [article.section.slug for article in articles]
     by_tag: dict[str, _Index] = defaultdict(_Index)
@@ -47,18 +53,50 @@ def related_articles(articles: list[Article], limit: int = LIMIT) -> dict[str, t
         by_section[sections[i]].add(times[i], i)
     related: dict[str, tuple[Article, ...]] = {}
     for i, article in enumerate(articles):
-        shared: dict[int, int] = defaultdict(int)
+        when = times[i]
+        near: list[int] = []
         for tag in article.tags:
-            for j in by_tag[tag.slug].nearest(times[i], WINDOW):
-                shared[j] += 1
-        for j in by_section[sections[i]].nearest(times[i], limit + 1):
-            shared.setdefault(j, 0)
+            near += by_tag[tag.slug].nearest(when, WINDOW)
+        shared = Counter(near)
+        for j in by_section[sections[i]].nearest(when, limit + 1):
+            if j not in shared:
+                shared[j] = 0
         shared.pop(i, None)
-        when, section = times[i], sections[i]
-        best = heapq.nsmallest(
-            limit,
-            shared,
-            key=lambda j: (-shared[j], sections[j] != section, abs(times[j] - when), j),
-        )
+        best = _best(shared, limit, i, times, sections)
         related[article.source_path] = tuple(articles[j] for j in best)
     return related
+
+
+def _best(
+    shared: dict[int, int], limit: int, i: int, times: list[float], sections: list[str]
+) -> list[int]:
+    """Return the ``limit`` best candidates for article ``i``, best first.
+
+    The order is by (most ``shared`` tags, same section as ``i``, nearest in
+    time, lowest index). Most candidates tie on the tag count that decides
+    the last places, so only those are ranked further, and the same-section
+    ones among them first: building a full sort key for each of the ~90
+    candidates of an article would cost more than everything else.
+    """
+    when, section = times[i], sections[i]
+
+    def by_time(j: int) -> tuple[float, int]:
+        return abs(times[j] - when), j
+
+    counts = sorted(shared.values(), reverse=True)
+    cutoff = counts[limit - 1] if len(counts) > limit else -1
+    above, same, other = [], [], []
+    for j, count in shared.items():
+        if count > cutoff:
+            above.append(j)
+        elif count == cutoff:
+            (same if sections[j] == section else other).append(j)
+    above.sort(key=lambda j: (-shared[j], sections[j] != section, *by_time(j)))
+    wanted = limit - len(above)
+    if wanted <= 0:
+        return above[:limit]
+    if len(same) >= wanted:
+        return above + heapq.nsmallest(wanted, same, key=by_time)
+    return (
+        above + sorted(same, key=by_time) + heapq.nsmallest(wanted - len(same), other, key=by_time)
+    )

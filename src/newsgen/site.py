@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .archive import build_archive
+from .collector import collector_paused
 from .errors import Problems
 from .models import (
     Article,
@@ -42,10 +43,20 @@ def build_site(
     author_profiles: Mapping[str, Author] | None = None,
 ) -> Site:
     """Return the Site for ``articles`` (already filtered for drafts and future ones)."""
+    with collector_paused():
+        return _build_site(config, articles, build_time, author_profiles or {})
+
+
+def _build_site(
+    config: SiteConfig,
+    articles: Iterable[Article],
+    build_time: datetime | None,
+    author_profiles: Mapping[str, Author],
+) -> Site:
     ordered = sorted(articles, key=_newest_first)
     sections = canonical_sections(config, ordered)
     tags = canonical_tags(ordered)
-    authors = canonical_authors(ordered, author_profiles or {})
+    authors = canonical_authors(ordered, author_profiles)
     ordered = [with_canonical_names(a, sections, tags, authors) for a in ordered]
     order = section_order(config, sections)
     by_section = _group(ordered, lambda a: [a.section.slug])

@@ -21,9 +21,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import partial
+from html import escape
 from typing import Protocol
 from urllib.parse import quote
-from xml.sax.saxutils import escape
 
 from .feeds import xml_text
 from .models import Article, Output, Site, SiteConfig
@@ -286,7 +286,9 @@ def _aware(moment: datetime, zone: tzinfo) -> datetime:
 
 
 def _entry_size(entry: SitemapEntry) -> int:
-    return len(escape(xml_text(entry.loc)).encode("utf-8")) + _ENTRY_OVERHEAD
+    # html.escape without quotes escapes exactly what XML text needs (&, <, >);
+    # xml.sax.saxutils would do the same but imports urllib.request and ssl.
+    return len(escape(xml_text(entry.loc), quote=False).encode("utf-8")) + _ENTRY_OVERHEAD
 
 
 def _sm(name: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -103,26 +104,45 @@ def valid_until(articles: Iterable[Article], now: datetime) -> datetime | None:
 
 
 def output_manifest(output: Path) -> str | None:
-    """Return a hash of every entry below ``output``: its path, kind and inode.
+    """Return a fingerprint of the output folder as a build left it, or None when
+    ``output`` is missing, not a directory, or a symbolic link.
 
-    Any file or link added, removed or replaced (a new inode) changes it; it
-    reads directories only, no file. None when ``output`` is not a directory.
+    It costs one ``stat`` of the folder, one listing of its top level and one
+    ``lstat`` per top-level entry, however many pages lie below. It hashes the
+    folder's own device and inode, and each top-level entry's name, kind,
+    inode and modification time; the marker file ``.newsgen-output`` is one of
+    those entries. So it changes when:
+
+    - the output folder is removed, replaced (by a copy, a restore, a move,
+      newsgen's own swap of a staged tree) or emptied;
+    - the marker is removed, replaced or touched;
+    - a top-level entry is added, removed, renamed or replaced (``index.html``,
+      ``feed.xml``, a section folder such as ``world/``);
+    - a top-level file is written in place (its mtime), or an entry is added
+      to, removed from or renamed within a top-level folder (the folder's mtime:
+      ``rm -r public/world/2024``).
+
+    It does not notice changes deeper down that leave every top-level
+    folder's own mtime alone: a page edited, replaced or removed inside
+    ``world/2024/`` while ``world/`` keeps its entries: a rebuild with no
+    input changed leaves such an edit in place.
     """
-    if not output.is_dir() or output.is_symlink():
-        return None
-    digest = hashlib.sha256()
-    pending = [output]
-    while pending:
-        folder = pending.pop()
-        with os.scandir(folder) as scan:
+    try:
+        own = os.lstat(output)
+        if not stat.S_ISDIR(own.st_mode):
+            return None
+        with os.scandir(output) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
+        lines = [f"{own.st_dev}:{own.st_ino}"]
         for entry in entries:
-            kind = "l" if entry.is_symlink() else "d" if entry.is_dir() else "f"
-            line = f"{entry.path}\0{kind}{entry.inode()}\0"
-            digest.update(line.encode("utf-8", "surrogateescape"))
-            if kind == "d":
-                pending.append(Path(entry.path))
-    return digest.hexdigest()
+            info = entry.stat(follow_symlinks=False)
+            lines.append(
+                f"{entry.name}\0{stat.S_IFMT(info.st_mode)}:{info.st_ino}:{info.st_mtime_ns}"
+            )
+    except OSError:  # removed or replaced while we looked: no fingerprint, no match
+        return None
+    joined = "\n".join(lines).encode("utf-8", "surrogateescape")
+    return hashlib.sha256(joined).hexdigest()
 
 
 def still_valid(last: object, inputs: str, now: datetime, manifest: str | None) -> bool:

@@ -75,10 +75,14 @@ def with_canonical_names(
     tags: Mapping[str, Tag],
     authors: Mapping[str, Author],
 ) -> Article:
-    """Return ``article`` pointing at the site-wide Section, Tags and Authors."""
-    return replace(
-        article,
-        section=sections[article.section.slug],
-        tags=tuple(tags[tag.slug] for tag in article.tags),
-        authors=tuple(authors[author.slug] for author in article.authors),
-    )
+    """Return ``article`` pointing at the site-wide Section, Tags and Authors.
+
+    That is ``article`` itself when it already holds equal ones (most
+    articles do), which saves copying it.
+    """
+    section = sections[article.section.slug]
+    site_tags = tuple(tags[tag.slug] for tag in article.tags)
+    site_authors = tuple(authors[author.slug] for author in article.authors)
+    if section == article.section and site_tags == article.tags and site_authors == article.authors:
+        return article
+    return replace(article, section=section, tags=site_tags, authors=site_authors)

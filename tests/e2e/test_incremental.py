@@ -230,6 +230,24 @@ def test_a_damaged_output_is_built_again(site: Path, tmp_path: Path) -> None:
     assert tree(out) == expected
 
 
+@pytest.mark.parametrize("damage", ["remove the feed", "empty a section folder"])
+def test_a_changed_top_level_of_the_output_is_built_again(
+    site: Path, tmp_path: Path, damage: str
+) -> None:
+    out = tmp_path / "out"
+    build(BuildOptions(site, out, now=NOW))
+    expected = tree(out)
+    if damage == "remove the feed":
+        (out / "feed.xml").unlink()
+    else:
+        section = next(p for p in sorted(out.iterdir()) if (p / "index.html").is_file())
+        for entry in list(section.iterdir()):
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    again = build(BuildOptions(site, out, now=NOW))
+    assert again.unchanged < again.files  # not the no-change path: files were written
+    assert tree(out) == expected
+
+
 def test_a_scheduled_article_appears_when_its_time_comes(site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     (site / "content" / "world" / "scheduled.md").write_text(

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import pickle
+from dataclasses import replace
+from datetime import datetime
 from types import MappingProxyType
 
+from unit_helpers import BERLIN, load
+
+from newsgen import cache as cache_module
 from newsgen.cache import CACHE_DIR, CACHE_FILE, ArticleCache, entry_key, fingerprint, open_cache
+from newsgen.models import Correction
 
 
 def test_values_round_trip_and_hits_are_counted(tmp_path):
@@ -64,3 +71,56 @@ def test_keys_change_with_bytes_path_and_context():
     assert key != entry_key(context, "world/b.md", "digest-1")
     assert key != entry_key(fingerprint("0.1.0", "other config"), "world/a.md", "digest-1")
     assert key == entry_key(fingerprint("0.1.0", "config"), "world/a.md", "digest-1")
+
+
+def test_many_keys_are_found_in_one_query(tmp_path):
+    cache = ArticleCache(tmp_path / "c.sqlite")
+    keys = [f"k{n}" for n in range(1234)]
+    cache.put_many(((key, key.upper()) for key in keys[::2]), keep=keys)
+    found = cache.get_many([*keys, *keys[:10]])  # a key asked twice is found once
+    assert found == {key: key.upper() for key in keys[::2]}
+    assert cache.hits == 617
+    assert cache.get_many(["k0"]) == {"k0": "K0"}  # the previous keys do not linger
+
+
+def test_loaded_articles_and_their_problems_round_trip():
+    text = "---\nheadline: Story\ndate: 2024-12-16T10:00:00+01:00\ntags: [A, B]\n"
+    text += "sources: [{name: S, url: 'https://s.example/'}]\nextra: {x: 1}\n---\n"
+    text += "Body [bad](javascript:x).\n"
+    article, problems = load(text)
+    assert article is not None and list(problems)
+    article = replace(
+        article, corrections=(Correction(datetime(2024, 12, 17, tzinfo=BERLIN), "Fixed."),)
+    )
+    value = (article, list(problems))
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    assert b"_dataclass_setstate" not in data  # pickled as the class and its field values
+    again = pickle.loads(data)
+    assert again == value
+    assert isinstance(again[0].extra, MappingProxyType)
+
+
+def test_the_cache_format_names_every_model_field(monkeypatch):
+    """A field added to Article (without a version bump) changes every cache key."""
+    before = cache_module.cache_format()
+    layout = list(cache_module._LAYOUT)
+    index = next(i for i, (name, _) in enumerate(layout) if name == "Article")
+    fields = (*layout[index][1], "subtitle")
+    layout[index] = ("Article", fields)
+    monkeypatch.setattr(cache_module, "_LAYOUT", tuple(layout))
+    assert cache_module.cache_format() != before
+
+
+def test_file_digests_are_recorded_replaced_and_forgotten(tmp_path):
+    cache = ArticleCache(tmp_path / "c.sqlite")
+    assert cache.file_digests() == {}
+    cache.put_file_digests([("a.md", "1:2:3:4", "da"), ("b.md", "5:6:7:8", "db")], forget=[])
+    cache.put_file_digests([("a.md", "9:9:9:9", "dA")], forget=["b.md", "a.md"])
+    cache.close()
+    assert ArticleCache(tmp_path / "c.sqlite").file_digests() == {"a.md": ("9:9:9:9", "dA")}
+
+
+def test_a_disabled_cache_has_no_file_digests(tmp_path):
+    cache = open_cache(tmp_path, enabled=False)
+    cache.put_file_digests([("a.md", "1:2:3:4", "da")], forget=[])
+    assert cache.file_digests() == {}

@@ -190,6 +190,73 @@ def test_symlink_loop_inside_content_terminates(make_site):
     assert relatives(tree) == ["world/a.md"]
 
 
+@needs_symlinks
+def test_link_to_a_later_folder_is_walked_once_under_the_link(make_site):
+    root = make_site({"content/z/deep/q.md": "x", "content/a/z.md": "x"})
+    (root / "content" / "a" / "linkz").symlink_to(root / "content" / "z", target_is_directory=True)
+    tree, problems = discover(root)
+    assert list(problems) == []
+    assert relatives(tree) == ["a/linkz/deep/q.md", "a/z.md"]
+
+
+@needs_symlinks
+def test_link_out_of_a_linked_folder_is_an_error(make_site, tmp_path):
+    root = make_site({"content/real/a.md": "x"})
+    outside = tmp_path / "secret.md"
+    outside.write_text("x")
+    (root / "content" / "real" / "s.md").symlink_to(outside)
+    (root / "content" / "alias").symlink_to(root / "content" / "real", target_is_directory=True)
+    tree, problems = discover(root)
+    assert relatives(tree) == ["alias/a.md"]
+    assert [p.path for p in problems.errors] == ["content/alias/s.md"]
+
+
+@needs_symlinks
+def test_broken_and_looping_links_are_errors(make_site):
+    root = make_site({"content/world/a.md": "x"})
+    world = root / "content" / "world"
+    (world / "broken.md").symlink_to(world / "missing.md")
+    (world / "loop1.md").symlink_to(world / "loop2.md")
+    (world / "loop2.md").symlink_to(world / "loop1.md")
+    tree, problems = discover(root)
+    assert relatives(tree) == ["world/a.md"]
+    messages = {p.path: p.message for p in problems.errors}
+    assert "broken symbolic link" in messages["content/world/broken.md"]
+    assert "loops back on itself" in messages["content/world/loop1.md"]
+    assert "loops back on itself" in messages["content/world/loop2.md"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_named_pipe_is_an_error(make_site):
+    root = make_site({"content/world/a.md": "x"})
+    os.mkfifo(root / "content" / "world" / "pipe.md")
+    tree, problems = discover(root)
+    assert relatives(tree) == ["world/a.md"]
+    [problem] = problems.errors
+    assert problem.path == "content/world/pipe.md"
+    assert "not a regular file" in problem.message
+
+
+@needs_symlinks
+def test_only_links_and_special_files_take_the_slow_checks(make_site, monkeypatch):
+    """Plain files and folders are trusted from the folder listing: no per-file resolve."""
+    import newsgen.discover as discover_module
+
+    root = make_site({f"content/s{n}/a{m}.md": "x" for n in range(3) for m in range(5)})
+    (root / "content" / "s0" / "l.md").symlink_to(root / "content" / "s1" / "a0.md")
+    checked = []
+    slow = discover_module.file_problem
+
+    def counting(path, base, folder):
+        checked.append(path.name)
+        return slow(path, base, folder)
+
+    monkeypatch.setattr(discover_module, "file_problem", counting)
+    tree, problems = discover(root)
+    assert len(tree.articles) == 16 and list(problems) == []
+    assert checked == ["l.md"]
+
+
 # --- folder_section -----------------------------------------------------------------------
 
 

@@ -232,6 +232,63 @@ def test_matches_brute_force_when_every_tag_fits_its_window():
     assert {k: [a.source_path for a in v] for k, v in related.items()} == brute_force(articles)
 
 
+def full_key_ranking(articles, limit=LIMIT):
+    """The windowed candidates of related_articles, ranked by a full sort key each."""
+    times = [a.date.timestamp() for a in articles]
+    order = sorted(range(len(articles)), key=times.__getitem__)
+
+    result = {}
+    for i, me in enumerate(articles):
+        shared: dict[int, int] = {}
+        for tag in me.tags:
+            members = {j for j, a in enumerate(articles) if tag.slug in {t.slug for t in a.tags}}
+            for j in _nearest(order, members, times, times[i], WINDOW):
+                shared[j] = shared.get(j, 0) + 1
+        members = {j for j, a in enumerate(articles) if a.section.slug == me.section.slug}
+        for j in _nearest(order, members, times, times[i], limit + 1):
+            shared.setdefault(j, 0)
+        shared.pop(i, None)
+        ranked = sorted(
+            shared,
+            key=lambda j: (
+                -shared[j],
+                articles[j].section.slug != me.section.slug,
+                abs(times[j] - times[i]),
+                j,
+            ),
+        )
+        result[me.source_path] = [articles[j].source_path for j in ranked[:limit]]
+    return result
+
+
+def _nearest(order, members, times, when, count):
+    """Up to ``count`` members on each side of ``when`` in time order (ties: first in order)."""
+    ordered = [j for j in order if j in members]
+    middle = next((n for n, j in enumerate(ordered) if times[j] >= when), len(ordered))
+    return ordered[max(0, middle - count) : middle + count]
+
+
+def test_ties_are_broken_as_by_a_full_sort_key():
+    """Equal times, equal tag counts and crowded windows: the cheap selection of the best
+    candidates gives what sorting every candidate by its whole key gives."""
+    rng = random.Random(7)
+    tags = ["a", "b", "c", "d"]
+    for trial in range(60):
+        articles = [
+            art(
+                f"S{trial}-{i}",
+                rng.randint(0, 6),  # many equal times and equal distances
+                section=rng.choice(["World", "Local", "Science"]),
+                tags=rng.sample(tags, rng.randint(0, 3)),
+            )
+            for i in range(rng.randint(0, 40))
+        ]
+        for limit in (1, 3, LIMIT):
+            related = related_articles(articles, limit)
+            found = {k: [a.source_path for a in v] for k, v in related.items()}
+            assert found == full_key_ranking(articles, limit), (trial, limit)
+
+
 # --- scale ----------------------------------------------------------------------------------------
 
 

@@ -1,0 +1,197 @@
+"""newsgen.loading: hashing article files (reusing recorded hashes) and loading them."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from unit_helpers import article_text, make_config
+
+from newsgen import loading
+from newsgen.cache import ArticleCache, open_cache
+from newsgen.discover import discover_content
+from newsgen.errors import Problems
+from newsgen.loading import LoadSettings, load_articles, read_sources
+
+
+def settings_for(root: Path) -> LoadSettings:
+    tree = discover_content(root, Problems())
+    return LoadSettings(make_config(), root / "content", frozenset(), tree.assets)
+
+
+def read(root: Path, cache: ArticleCache | None) -> tuple[dict[str, loading.SourceBytes], Problems]:
+    problems = Problems()
+    tree = discover_content(root, problems)
+    found = read_sources(tree, settings_for(root), problems, cache)
+    return {item.source.content_relative: item for item in found}, problems
+
+
+@pytest.fixture
+def site(make_site) -> Path:
+    return make_site(
+        {
+            "content/world/a.md": article_text("First story"),
+            "content/world/b.md": article_text("Second story"),
+            "content/local/c.md": article_text("Third story"),
+        }
+    )
+
+
+@pytest.fixture
+def not_racy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Treat files written a moment ago as settled, so that their stat is recorded."""
+    monkeypatch.setattr(loading, "RACY_SECONDS", 0)
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- read_sources ---------------------------------------------------------------------------
+
+
+def test_without_a_cache_every_file_is_read(site: Path) -> None:
+    found, problems = read(site, None)
+    assert list(problems) == []
+    assert sorted(found) == ["local/c.md", "world/a.md", "world/b.md"]
+    for name, item in found.items():
+        assert item.held == (site / "content" / name).read_bytes()
+        assert item.digest == sha(site / "content" / name)
+
+
+def test_a_recorded_hash_is_reused_without_reading(site: Path, not_racy: None) -> None:
+    cache = open_cache(site, enabled=True)
+    first, _ = read(site, cache)
+    assert set(cache.file_digests()) == {"local/c.md", "world/a.md", "world/b.md"}
+    again, problems = read(site, cache)
+    assert list(problems) == []
+    for name, item in again.items():
+        assert item.held is None  # not read
+        assert (item.digest, item.key) == (first[name].digest, first[name].key)
+        assert item.data == (site / "content" / name).read_bytes()  # read when asked
+
+
+def test_fresh_files_are_racy_and_hashed_again(site: Path) -> None:
+    """Files changed within RACY_SECONDS of being hashed are not recorded."""
+    cache = open_cache(site, enabled=True)
+    read(site, cache)
+    assert cache.file_digests() == {}
+    again, _ = read(site, cache)
+    assert all(item.held is not None for item in again.values())
+
+
+@pytest.mark.parametrize("change", ["appended", "same size and mtime", "replaced"])
+def test_a_changed_file_is_hashed_again(site: Path, not_racy: None, change: str) -> None:
+    cache = open_cache(site, enabled=True)
+    read(site, cache)
+    path = site / "content" / "world" / "a.md"
+    before = path.stat()
+    if change == "appended":
+        path.write_text(path.read_text() + "More.\n")
+    elif change == "same size and mtime":  # only the ctime tells
+        path.write_bytes(path.read_bytes().replace(b"First", b"Fir5t"))
+        loading.os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    else:  # a new file renamed over the old one: a new inode
+        (path.parent / "new").write_bytes(path.read_bytes().replace(b"First", b"Fir5t"))
+        (path.parent / "new").replace(path)
+    again, _ = read(site, cache)
+    assert again["world/a.md"].held == path.read_bytes()
+    assert again["world/a.md"].digest == sha(path)
+    assert again["world/b.md"].held is None
+    assert cache.file_digests()["world/a.md"][1] == sha(path)
+
+
+def test_a_removed_file_is_forgotten(site: Path, not_racy: None) -> None:
+    cache = open_cache(site, enabled=True)
+    read(site, cache)
+    (site / "content" / "world" / "b.md").unlink()
+    found, problems = read(site, cache)
+    assert sorted(found) == ["local/c.md", "world/a.md"] and list(problems) == []
+    assert set(cache.file_digests()) == {"local/c.md", "world/a.md"}
+
+
+def test_a_disabled_cache_records_nothing(site: Path, not_racy: None) -> None:
+    cache = open_cache(site, enabled=False)
+    found, _ = read(site, cache)
+    assert all(item.held is not None for item in found.values())
+    assert cache.file_digests() == {}
+    assert not (site / ".newsgen").exists()
+
+
+def test_an_unreadable_file_is_a_problem_at_its_path(site: Path, not_racy: None) -> None:
+    cache = open_cache(site, enabled=True)
+    read(site, cache)
+    tree = discover_content(site, Problems())
+    path = site / "content" / "world" / "a.md"
+    path.unlink()
+    path.mkdir()  # discover saw a file; reading it now fails
+    problems = Problems()
+    found = read_sources(tree, settings_for(site), problems, cache)
+    assert "world/a.md" not in {item.source.content_relative for item in found}
+    [problem] = problems.errors
+    assert problem.path == "content/world/a.md"
+    assert "cannot be read" in problem.message
+    assert "world/a.md" not in cache.file_digests()
+
+
+# --- load_articles --------------------------------------------------------------------------
+
+
+def load(root: Path, cache: ArticleCache) -> tuple[list[str], Problems]:
+    problems = Problems()
+    tree = discover_content(root, problems)
+    sources = read_sources(tree, settings_for(root), problems, cache)
+    articles = load_articles(sources, settings_for(root), cache, 1, problems)
+    return [article.headline for article in articles], problems
+
+
+def test_cached_articles_need_no_bytes(site: Path, not_racy: None) -> None:
+    cache = open_cache(site, enabled=True)
+    assert load(site, cache)[0] == ["Third story", "First story", "Second story"]
+    problems = Problems()
+    sources = read_sources(discover_content(site, problems), settings_for(site), problems, cache)
+    for item in sources:
+        item.source.path.unlink()  # a hit never reads the file
+    articles = load_articles(sources, settings_for(site), cache, 1, problems)
+    assert [a.headline for a in articles] == ["Third story", "First story", "Second story"]
+    assert list(problems) == [] and cache.hits == 3
+
+
+def test_a_miss_reads_the_file_then(site: Path, not_racy: None) -> None:
+    cache = open_cache(site, enabled=True)
+    load(site, cache)
+    problems = Problems()
+    changed = LoadSettings(make_config(title="Other"), site / "content", frozenset(), frozenset())
+    sources = read_sources(discover_content(site, problems), changed, problems, cache)
+    assert all(item.held is None for item in sources)  # hashes recorded, keys all new
+    articles = load_articles(sources, changed, cache, 1, problems)
+    assert [a.headline for a in articles] == ["Third story", "First story", "Second story"]
+    assert list(problems) == []
+
+
+def test_a_miss_whose_file_went_away_is_a_problem(site: Path, not_racy: None) -> None:
+    cache = open_cache(site, enabled=True)
+    load(site, cache)
+    problems = Problems()
+    changed = LoadSettings(make_config(title="Other"), site / "content", frozenset(), frozenset())
+    sources = read_sources(discover_content(site, problems), changed, problems, cache)
+    (site / "content" / "world" / "b.md").unlink()
+    articles = load_articles(sources, changed, cache, 1, problems)
+    assert [a.headline for a in articles] == ["Third story", "First story"]
+    [problem] = problems.errors
+    assert problem.path == "content/world/b.md" and "cannot be read" in problem.message
+
+
+def test_a_file_changed_after_hashing_is_loaded_but_not_cached(site: Path, not_racy: None) -> None:
+    cache = open_cache(site, enabled=True)
+    load(site, cache)
+    problems = Problems()
+    changed = LoadSettings(make_config(title="Other"), site / "content", frozenset(), frozenset())
+    sources = read_sources(discover_content(site, problems), changed, problems, cache)
+    path = site / "content" / "world" / "a.md"
+    path.write_text(article_text("Rewritten meanwhile"))
+    articles = load_articles(sources, changed, cache, 1, problems)
+    assert [a.headline for a in articles] == ["Third story", "Rewritten meanwhile", "Second story"]
+    stale_key = next(item.key for item in sources if item.source.path == path)
+    assert cache.get_many([stale_key]) == {}  # the old hash's key holds no new article
