@@ -118,10 +118,21 @@ def build(options: BuildOptions) -> BuildReport:
 
 
 def _build(options: BuildOptions, started: float) -> BuildReport:
-    """Build while holding the output folder's lock (see build())."""
-    root = options.source
+    """Build while holding the site's build lock (see build())."""
     recover_interrupted_swap(options.output_dir)
-    config = load_config(root, options.base_url)
+    config = load_config(options.source, options.base_url)
+    cache = open_cache(options.source, options.cache)
+    try:
+        return _build_with(options, started, config, cache)
+    finally:
+        cache.close()
+
+
+def _build_with(
+    options: BuildOptions, started: float, config: SiteConfig, cache: ArticleCache
+) -> BuildReport:
+    """Read the inputs; return the last report when nothing changed, else build."""
+    root, output = options.source, str(options.output_dir.resolve())
     now = options.now or datetime.now(UTC)
     problems = Problems()
     tree = discover_content(root, problems)
@@ -130,7 +141,7 @@ def _build(options: BuildOptions, started: float) -> BuildReport:
     settings = LoadSettings(
         config, root / "content", frozenset(copy.path for copy in copies), tree.assets
     )
-    sources = read_sources(tree, settings, problems)
+    sources = read_sources(tree, settings, problems, cache)
     inputs = inputs_fingerprint(
         ((item.source.content_relative, item.digest) for item in sources),
         [
@@ -142,31 +153,26 @@ def _build(options: BuildOptions, started: float) -> BuildReport:
         + [(f"content/{asset}", root / "content" / asset) for asset in tree.assets],
         [options.drafts, options.future, options.base_url],
     )
-    cache = open_cache(root, options.cache)
-    try:
-        last = cache.last_build(str(options.output_dir.resolve()))
-        if not problems.has_errors() and still_valid(
-            last, inputs, now, output_manifest(options.output_dir)
-        ):
-            assert isinstance(last, LastBuild) and isinstance(last.report, BuildReport)
-            return replace(
-                last.report,
-                unchanged=last.report.files,
-                cache_hits=len(sources),
-                seconds=time.perf_counter() - started,
-            )
-        loaded = load_articles(sources, settings, cache, options.jobs or default_jobs(), problems)
-        digests = {item.source.shown: item.digest for item in sources}
-        report = _render_and_write(
-            options, theme, config, now, loaded, _Inputs(copies, digests, cache), problems
+    last = cache.last_build(output)
+    if not problems.has_errors() and still_valid(
+        last, inputs, now, output_manifest(options.output_dir)
+    ):
+        assert isinstance(last, LastBuild) and isinstance(last.report, BuildReport)
+        return replace(
+            last.report,
+            unchanged=last.report.files,
+            cache_hits=len(sources),
+            seconds=time.perf_counter() - started,
         )
-        report = replace(report, cache_hits=cache.hits, seconds=time.perf_counter() - started)
-        expiry, manifest = valid_until(loaded, now), output_manifest(options.output_dir)
-        last = LastBuild(inputs, expiry, report, manifest)
-        cache.put_last_build(str(options.output_dir.resolve()), last)
-        return report
-    finally:
-        cache.close()
+    loaded = load_articles(sources, settings, cache, options.jobs or default_jobs(), problems)
+    digests = {item.source.shown: item.digest for item in sources}
+    report = _render_and_write(
+        options, theme, config, now, loaded, _Inputs(copies, digests, cache), problems
+    )
+    report = replace(report, cache_hits=cache.hits, seconds=time.perf_counter() - started)
+    expiry, manifest = valid_until(loaded, now), output_manifest(options.output_dir)
+    cache.put_last_build(output, LastBuild(inputs, expiry, report, manifest))
+    return report
 
 
 def _render_and_write(
