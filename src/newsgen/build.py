@@ -164,7 +164,8 @@ def _build_with(
             cache_hits=len(sources),
             seconds=time.perf_counter() - started,
         )
-    loaded = load_articles(sources, settings, cache, options.jobs or default_jobs(), problems)
+    jobs = options.jobs or default_jobs()
+    loaded = load_articles(sources, settings, cache, jobs, problems, options.progress)
     digests = {item.source.shown: item.digest for item in sources}
     report = _render_and_write(
         options, theme, config, now, loaded, _Inputs(copies, digests, cache), problems

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +38,8 @@ RACY_SECONDS = 2
 """A file changed this close to the moment it was hashed is hashed again by the next build."""
 
 _Loaded = tuple[Article | None, list[Problem]]
+Progress = Callable[[str, int, int], None]
+"""Told ``(stage, done, total)``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +151,7 @@ def load_articles(
     cache: ArticleCache,
     jobs: int,
     problems: Problems,
+    progress: Progress | None = None,
 ) -> list[Article]:
     """Return the valid articles of ``sources`` in order; every problem goes to ``problems``.
 
@@ -156,12 +159,12 @@ def load_articles(
     read them), parsed and stored in it. A file that cannot be read now is a
     problem and left out; one whose bytes no longer have the hash read_sources()
     found (it changed meanwhile) is loaded from its new bytes but not cached
-    under the old hash.
+    under the old hash. ``progress`` is told how many of the parsed ones are done.
     """
     keys = [item.key for item in sources]
     cached = cache.get_many(keys)
     missing = _read_missing([item for item in sources if item.key not in cached], problems)
-    fresh = _load_all([(item.source, data) for item, data, _ in missing], settings, jobs)
+    fresh = _load_all([(item.source, data) for item, data, _ in missing], settings, jobs, progress)
     results = dict(cached)
     results.update(zip((item.key for item, _, _ in missing), fresh, strict=True))
     storable = [item.key for item, _, same in missing if same]
@@ -233,14 +236,22 @@ def _unreadable(source: SourceFile, error: OSError, problems: Problems) -> None:
 
 
 def _load_all(
-    items: Sequence[tuple[SourceFile, bytes]], settings: LoadSettings, jobs: int
+    items: Sequence[tuple[SourceFile, bytes]],
+    settings: LoadSettings,
+    jobs: int,
+    progress: Progress | None = None,
 ) -> list[_Loaded]:
     """Load ``items``, in a process pool when there are many and several cores."""
     if not items:  # everything came from the cache: no parser to make
         return []
+    told = progress or (lambda stage, done, total: None)
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
         context = settings.context()
-        return [load_bytes(source, data, context) for source, data in items]
+        loaded = []
+        for source, data in items:
+            loaded.append(load_bytes(source, data, context))
+            told("parsing", len(loaded), len(items))
+        return loaded
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
@@ -252,7 +263,11 @@ def _load_all(
         initializer=_start_worker,
         initargs=(settings,),
     ) as pool:
-        return [loaded for chunk in pool.map(_load_chunk, chunks) for loaded in chunk]
+        results: list[_Loaded] = []
+        for chunk in pool.map(_load_chunk, chunks):
+            results.extend(chunk)
+            told("parsing", len(results), len(items))
+        return results
 
 
 def load_bytes(source: SourceFile, data: bytes, context: LoadContext) -> _Loaded:

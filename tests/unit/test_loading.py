@@ -195,3 +195,24 @@ def test_a_file_changed_after_hashing_is_loaded_but_not_cached(site: Path, not_r
     assert [a.headline for a in articles] == ["Third story", "Rewritten meanwhile", "Second story"]
     stale_key = next(item.key for item in sources if item.source.path == path)
     assert cache.get_many([stale_key]) == {}  # the old hash's key holds no new article
+
+
+# --- progress -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_loading_reports_progress_of_the_articles_it_parses(
+    site: Path, jobs: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loading, "PARALLEL_THRESHOLD", 1)
+    problems = Problems()
+    tree = discover_content(site, problems)
+    sources = read_sources(tree, settings_for(site), problems, None)
+    told: list[tuple[str, int, int]] = []
+    cache = ArticleCache(None)
+    loaded = load_articles(
+        sources, settings_for(site), cache, jobs, problems, lambda *a: told.append(a)
+    )
+    assert len(loaded) == 3
+    assert told[-1] == ("parsing", 3, 3)
+    assert [done for _, done, _ in told] == sorted(done for _, done, _ in told)
