@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+import jinja2
+
 from . import __version__
 from .authors import AUTHORS_FILE, load_author_profiles
 from .cache import CACHE_DIR, ArticleCache, open_cache
@@ -24,6 +26,7 @@ from .loading import LoadSettings, default_jobs, load_articles, read_sources
 from .models import Article, SiteConfig
 from .outputs import PlannedFile, fresh_or_kept, plan_outputs
 from .render import make_environment
+from .search import INDEX_DIR, SearchIndexer, indexed_templates
 from .site import Claim, build_site, find_collisions
 from .state import (
     LastBuild,
@@ -207,19 +210,21 @@ def _render_and_write(
         for article in published
         for asset in article.assets
     ]
-    _check_outputs(planned, copies, problems)
+    _check_outputs(planned, copies, problems, config.search)
     if problems.has_errors():
         raise BuildFailed(problems)
     output = str(options.output_dir.resolve())
     previous = inputs.cache.page_keys(output)
+    indexer = _search_indexer(options, config, planned, copies, env, previous)
     fresh = fresh_or_kept(planned, previous, options.output_dir, problems, options.progress)
-    written = write_site(options.output_dir, fresh, copies)
-    inputs.cache.put_page_keys(output, _page_keys(planned, written.inodes))
+    written = write_site(options.output_dir, fresh, copies, indexer)
+    index = indexer.recorded() if indexer else {}
+    inputs.cache.put_page_keys(output, {**_page_keys(planned, written.inodes), **index})
     return BuildReport(
         articles=len(published),
         pages=len(planned),
-        files=written.files,
-        unchanged=written.unchanged,
+        files=written.files + len(index),
+        unchanged=written.unchanged + (len(index) if indexer and indexer.reused else 0),
         drafts_skipped=0 if options.drafts else sum(a.draft for a in loaded),
         seconds=0.0,
         warnings=tuple(problems.warnings),
@@ -250,6 +255,31 @@ def _template_bytes(template_dirs: list[Path]) -> list[tuple[str, bytes]]:
         except OSError:
             found.append((name, b"\0missing"))
     return found
+
+
+def _search_indexer(
+    options: BuildOptions,
+    config: SiteConfig,
+    planned: list[PlannedFile],
+    copies: list[Copy],
+    env: jinja2.Environment,
+    previous: Mapping[str, tuple[str, int]],
+) -> SearchIndexer | None:
+    """Return the writer's finish step that puts the search index into the new tree,
+    or None when search is off or no page is indexed (then there is no index).
+
+    The index is made from the pages of the templates that mark what Pagefind
+    indexes, and from HTML files copied from ``static/`` (which may mark some too).
+    Raises SearchError when Pagefind is needed and missing.
+    """
+    if not config.search:
+        return None
+    templates = indexed_templates(env, env.list_templates(extensions=["html"]))
+    pages = [item.path for item in planned if item.template in templates]
+    if not pages:
+        return None
+    pages += [copy.path for copy in copies if copy.path.endswith((".html", ".htm"))]
+    return SearchIndexer(pages, options.output_dir, previous, options.progress)
 
 
 def _page_keys(planned: list[PlannedFile], inodes: Mapping[str, int]) -> dict[str, tuple[str, int]]:
@@ -340,7 +370,19 @@ def _template_dirs(root: Path, theme: Path) -> list[Path]:
     return [*dirs, theme / "templates"]
 
 
-def _check_outputs(outputs: list[PlannedFile], copies: list[Copy], problems: Problems) -> None:
+def _check_outputs(
+    outputs: list[PlannedFile], copies: list[Copy], problems: Problems, search: bool
+) -> None:
     claims = [Claim(c.path, c.origin) for c in copies]
     claims += [Claim(o.path, o.source, o.line, o.field) for o in outputs]
     find_collisions(claims, problems)
+    if search:  # the search index's folder is made whole by Pagefind
+        for claim in claims:
+            if claim.path.casefold().split("/", 1)[0] == INDEX_DIR:
+                problems.error(
+                    claim.origin,
+                    claim.line,
+                    claim.field,
+                    f"would be written to {claim.path}, but {INDEX_DIR}/ holds the search "
+                    "index; move it, or turn search off with 'search: false' in newsgen.yaml",
+                )

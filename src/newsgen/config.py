@@ -46,6 +46,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("sections", list, [], "section titles and order: names or {name, title}"),
     ConfigKey("markdown", dict, {}, "Markdown options: unsafe_html"),
     ConfigKey("publisher", dict, {}, "publisher for structured data: name, logo"),
+    ConfigKey("search", bool, True, "build the search index and the /search/ page"),
 )
 _KEYS_BY_NAME = {key.name: key for key in CONFIG_KEYS}
 _STAND_INS = {"title": "untitled", "base_url": "https://example.invalid/"}
@@ -157,6 +158,7 @@ def _build_config(
         description=values["description"].strip(),
         publisher_name=publisher_name,
         publisher_logo=publisher_logo,
+        search=values["search"],
     )
 
 

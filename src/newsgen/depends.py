@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import fields
 from datetime import date, datetime
 from functools import cache
@@ -127,21 +127,28 @@ class InputKeys:
 
     def _parts_of_template(self, name: str) -> tuple[str, ...]:
         """Return the ``site.NAME`` parts read by template ``name`` and those it uses."""
-        seen: set[str] = set()
         found: set[str] = set()
-        pending = [name]
-        while pending:
-            current = pending.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            try:
-                source = self._env.loader.get_source(self._env, current)[0]  # type: ignore[union-attr]
-            except jinja2.TemplateNotFound:
-                continue
+        for source in template_sources(self._env, name):
             found.update(_SITE_PART.findall(source))
-            pending.extend(_USES.findall(source))
         return tuple(sorted(found))
+
+
+def template_sources(env: jinja2.Environment, name: str) -> Iterator[str]:
+    """Yield the text of template ``name`` and of every template it extends, includes
+    or imports, each once (missing ones are skipped: rendering reports them)."""
+    seen: set[str] = set()
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            source = env.loader.get_source(env, current)[0]  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            continue
+        pending.extend(_USES.findall(source))
+        yield source
 
 
 def _walk(value: Any, parts: list[str], keys: InputKeys) -> None:

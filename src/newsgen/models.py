@@ -55,6 +55,9 @@ class SiteConfig:
     default: the title)."""
     publisher_logo: str = ""
     """Absolute URL of the publisher's logo for structured data, or empty."""
+    search: bool = True
+    """When True (``search:`` in ``newsgen.yaml``), the build indexes the article
+    pages with Pagefind into ``pagefind/`` and renders the ``/search/`` page."""
     home_latest: int = 10
     """How many of the newest articles the home page leads with."""
     home_per_section: int = 5

@@ -54,6 +54,8 @@ class PlannedFile:
     """The line of ``source`` that asked for the file (an alias's line)."""
     field: str | None = None
     """The front matter field that asked for the file (``aliases[0]``), or None."""
+    template: str | None = None
+    """The template that renders a page (``article.html``); None for feeds and sitemaps."""
 
 
 def plan_outputs(
@@ -99,7 +101,9 @@ def _page(
         return None if html is None else html.encode("utf-8")
 
     key = keys.of(job.template, job.output_path, *context.values())
-    return PlannedFile(job.output_path, job.source, key, render, job.lastmod, job.line, job.field)
+    return PlannedFile(
+        job.output_path, job.source, key, render, job.lastmod, job.line, job.field, job.template
+    )
 
 
 def fresh_or_kept(

@@ -14,6 +14,9 @@ from typing import Any
 from .models import Article, ListingPage, Site
 from .urls import output_file
 
+SEARCH_PAGE = output_file("/search/")
+"""Where the search page goes (``search/index.html``), when ``search`` is on."""
+
 
 @dataclass(frozen=True, slots=True)
 class PageJob:
@@ -60,6 +63,8 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
             yield from _listing(
                 site, "period.html", "period", period, site.period_pages[period.url]
             )
+    if site.config.search:
+        yield PageJob("search.html", SEARCH_PAGE, "search page", {"site": site})
     latest_correction = site.corrections[0].correction.date if site.corrections else None
     yield PageJob(
         "corrections.html",

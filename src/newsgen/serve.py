@@ -43,6 +43,15 @@ CONTENT_TYPES = {
     ".ico": "image/x-icon",
     ".woff2": "font/woff2",
     ".pdf": "application/pdf",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".wasm": "application/wasm",
+    # The search index (pagefind/): compressed data the Pagefind scripts fetch and
+    # decode themselves; ``wasm.en.pagefind`` is gzipped WebAssembly.
+    ".pagefind": "application/octet-stream",
+    ".pf_meta": "application/octet-stream",
+    ".pf_index": "application/octet-stream",
+    ".pf_fragment": "application/octet-stream",
+    ".pf_filter": "application/octet-stream",
 }
 
 

@@ -18,7 +18,7 @@ import os
 import re
 import shutil
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,7 +113,10 @@ def spare_path(output: Path) -> Path:
 
 
 def write_site(
-    output: Path, outputs: Iterable[Output | Kept], copies: Iterable[Copy]
+    output: Path,
+    outputs: Iterable[Output | Kept],
+    copies: Iterable[Copy],
+    finish: Callable[[Path], None] | None = None,
 ) -> WriteReport:
     """Make ``outputs`` and ``copies`` the new contents of ``output``; return a WriteReport.
 
@@ -126,6 +129,13 @@ def write_site(
     swapped with it in one step; the old tree becomes the spare. Raises
     OutputError for a Kept file the output lacks or an unusable path, and
     OSError when the file system fails; the output is unchanged then.
+
+    ``finish``, when given, is called with the folder of the complete new
+    tree just before the swap, to add files made from the site itself (the
+    search index). It must only add new files, never write into one the tree
+    holds: they may be hard links to the live site. Whatever it raises fails
+    the write like any other error, and the output stays as it was. Files it
+    adds are not counted in the report.
     """
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -140,6 +150,8 @@ def write_site(
         tree = _new_staging(staging)
     try:
         report = _fill(tree, outputs, copies, previous)
+        if finish is not None:
+            finish(tree.root)
         if staging is None:
             (spare / DIRTY).unlink()  # complete now
         _swap_in(tree.root, output, spare)

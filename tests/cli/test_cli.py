@@ -155,7 +155,11 @@ def test_build_good_site_prints_one_summary_line(tmp_path: Path) -> None:
 
     out = site / "public"
     files = [p for p in out.rglob("*") if p.is_file() and p.name != MARKER]
-    pages = [p for p in files if p.suffix in (".html", ".xml", ".json", ".txt")]
+    index = [p for p in files if p.relative_to(out).parts[0] == "pagefind"]
+    pages = [
+        p for p in files if p.suffix in (".html", ".xml", ".json", ".txt") and p not in index
+    ]
+    assert index, "the search index is part of the output"
     assert match["articles"] == "13"
     assert match["warnings"] == "0"
     assert match["drafts"] == "1"

@@ -15,18 +15,21 @@ from pathlib import Path
 import pytest
 import yaml
 
-from newsgen import loading
+from newsgen import loading, search
 from newsgen.build import BuildOptions, build, default_theme
+from newsgen.search import ENTRY_FILE, reproducible
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "newsroom"
 NOW = datetime(2025, 6, 15, 10, 0, tzinfo=UTC)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
+    """Every file of ``folder`` by path, but those of the search index that Pagefind
+    never writes twice the same (newsgen.search.reproducible)."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and reproducible(p.relative_to(folder).as_posix())
     }
 
 
@@ -156,10 +159,43 @@ def test_a_body_edit_rewrites_only_its_page_and_the_feeds_that_carry_it(
     edit_body(site)
     report = build(BuildOptions(site, out, now=NOW))
     changed = rewritten(before, inodes(out)) - {".newsgen-output"}
-    article_pages = {p for p in changed if p.endswith("index.html")}
+    index = {p for p in changed if p.startswith("pagefind/")}  # an indexed page changed
+    article_pages = {p for p in changed - index if p.endswith("index.html")}
     assert len(article_pages) == 1, changed
-    assert all(p.endswith(("feed.xml", "feed.json")) for p in changed - article_pages), changed
+    assert ENTRY_FILE in index
+    rest = changed - article_pages - index
+    assert all(p.endswith(("feed.xml", "feed.json")) for p in rest), changed
     assert report.unchanged == report.files - len(changed)
+
+
+def test_a_template_edit_that_leaves_article_pages_alone_keeps_the_search_index(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    build(BuildOptions(site, out, now=NOW))
+    before = inodes(out)
+    (site / "templates").mkdir(exist_ok=True)
+    original = (default_theme() / "templates" / "section.html").read_text(encoding="utf-8")
+    edited = original.replace("{% block content %}", "{% block content %}<!-- v2 -->", 1)
+    (site / "templates" / "section.html").write_text(edited)
+    runs: list[Path] = []
+    real_run = search.SearchIndexer._run_pagefind
+    monkeypatch.setattr(
+        search.SearchIndexer,
+        "_run_pagefind",
+        lambda self, tree: runs.append(tree) or real_run(self, tree),
+    )
+    report = build(BuildOptions(site, out, now=NOW))
+    changed = rewritten(before, inodes(out))
+    assert "world/index.html" in changed  # a section page
+    assert runs == []  # no article page changed: Pagefind did not run
+    index = {p: inode for p, inode in inodes(out).items() if p.startswith("pagefind/")}
+    assert index and all(before[p] == inode for p, inode in index.items())
+    assert report.unchanged == report.files - len(changed - {".newsgen-output"})
+    edit_body(site)  # now an article page changes: the index is made again
+    build(BuildOptions(site, out, now=NOW))
+    assert len(runs) == 1
+    assert inodes(out)[ENTRY_FILE] != before[ENTRY_FILE]
 
 
 def test_adding_an_article_leaves_full_archive_pages_alone(site: Path, tmp_path: Path) -> None:

@@ -443,6 +443,29 @@ def test_content_types(server: Server, target: str, expected: str) -> None:
     assert int(response.headers["content-length"]) == len(response.body)
 
 
+INDEX_TYPES = {
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".json": "application/json",
+    ".pagefind": "application/octet-stream",  # gzipped WebAssembly, decoded by pagefind.js
+    ".pf_meta": "application/octet-stream",
+    ".pf_index": "application/octet-stream",
+    ".pf_fragment": "application/octet-stream",
+    ".pf_filter": "application/octet-stream",
+}
+
+
+def test_the_search_index_is_served_whole_with_its_content_types(server: Server) -> None:
+    files = sorted(p for p in (server.output / "pagefind").rglob("*") if p.is_file())
+    assert {p.suffix for p in files} == set(INDEX_TYPES)
+    for path in files:
+        target = "/" + path.relative_to(server.output).as_posix()
+        response = request(server.port, target)
+        assert response.status == 200, target
+        assert response.headers["content-type"].startswith(INDEX_TYPES[path.suffix]), target
+        assert response.body == path.read_bytes(), target  # no reload script added
+
+
 @pytest.mark.parametrize("target", ["/no/such/page/", "/no-such-file.html", "/world/2099/"])
 def test_missing_path_gets_404_with_the_site_404_page(server: Server, target: str) -> None:
     response = request(server.port, target)

@@ -10,6 +10,7 @@ from unit_helpers import article_text
 from newsgen.build import BuildOptions, build, default_theme, static_copies
 from newsgen.errors import BuildFailed, Problems
 from newsgen.loading import decode
+from newsgen.search import SearchError
 from newsgen.write import MARKER, OutputError
 
 
@@ -175,3 +176,80 @@ def test_build_warnings_reported_but_succeed(make_site):
     root = make_site({"content/world/a.md": article_text(body="")})
     report = build(BuildOptions(root))
     assert [w.path for w in report.warnings] == ["content/world/a.md"]
+
+
+# --- search ---------------------------------------------------------------------------------
+
+
+def turn_search_off(root: Path) -> None:
+    config = root / "newsgen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "search: false\n", encoding="utf-8")
+
+
+def test_build_indexes_article_pages_and_renders_the_search_page(make_site):
+    root = make_site({"content/world/talks.md": article_text("Kremlin talks")})
+    report = build(BuildOptions(root))
+    out = root / "public"
+    assert (out / "pagefind" / "pagefind-entry.json").is_file()
+    assert (out / "pagefind" / "pagefind.js").is_file()
+    index = [p for p in (out / "pagefind").rglob("*") if p.is_file()]
+    assert report.files == len([p for p in out.rglob("*") if p.is_file()]) - 1  # no marker
+    assert len(index) < report.files
+    search_page = (out / "search" / "index.html").read_text()
+    assert 'data-search-index="/pagefind/pagefind.js"' in search_page
+    assert 'href="/search/"' in (out / "index.html").read_text()
+
+
+def test_build_with_search_off_has_no_index_page_or_link(make_site):
+    root = make_site({"content/world/talks.md": article_text("Kremlin talks")})
+    turn_search_off(root)
+    build(BuildOptions(root))
+    out = root / "public"
+    assert (out / "index.html").is_file()
+    assert not (out / "pagefind").exists()
+    assert not (out / "search").exists()
+    assert "/search/" not in (out / "index.html").read_text()
+
+
+def test_build_without_articles_has_no_index(make_site):
+    root = make_site({})
+    build(BuildOptions(root))
+    assert not (root / "public" / "pagefind").exists()
+    assert "Nothing has been published yet" in (root / "public/search/index.html").read_text()
+
+
+def test_a_static_file_in_the_index_folder_is_an_error_while_search_is_on(make_site):
+    files = {"content/world/a.md": article_text(), "static/pagefind/pagefind.js": "mine"}
+    root = make_site(files)
+    with pytest.raises(BuildFailed) as caught:
+        build(BuildOptions(root))
+    [problem] = caught.value.problems
+    assert problem.path == "static/pagefind/pagefind.js"
+    assert "pagefind/ holds the search index" in problem.message
+    off = make_site(files)
+    turn_search_off(off)
+    build(BuildOptions(off))
+    assert (off / "public/pagefind/pagefind.js").read_text() == "mine"
+
+
+def test_a_failing_pagefind_fails_the_build_and_keeps_the_old_site(make_site, monkeypatch):
+    root = make_site({"content/world/a.md": article_text("First story")})
+    build(BuildOptions(root))
+    before = snapshot(root / "public")
+    program = root / "failing-pagefind"
+    program.write_text("#!/bin/sh\necho 'Error: broken' >&2\nexit 1\n")
+    program.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
+    (root / "content/world/b.md").write_text(article_text("Second story"))
+    with pytest.raises(SearchError, match="Error: broken"):
+        build(BuildOptions(root))
+    assert snapshot(root / "public") == before
+    assert [p.name for p in root.iterdir() if p.name.startswith(".newsgen-staging")] == []
+
+
+def test_a_missing_pagefind_is_named_before_anything_is_rendered(make_site, monkeypatch):
+    root = make_site({"content/world/a.md": article_text()})
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(root / "no-such-program"))
+    with pytest.raises(SearchError, match="PAGEFIND_BINARY_PATH"):
+        build(BuildOptions(root))
+    assert not (root / "public").exists()

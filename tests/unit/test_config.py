@@ -45,6 +45,19 @@ def test_minimal_config_gets_defaults(make_site):
     assert config.feed_items == 50
     assert config.sections == ()
     assert config.unsafe_html is False
+    assert config.search is True
+
+
+def test_search_can_be_turned_off(make_site):
+    assert config_of(make_site, MINIMAL + "search: false\n").search is False
+    assert config_of(make_site, MINIMAL + "search: true\n").search is True
+    assert config_of(make_site, MINIMAL + "search:\n").search is True  # empty: the default
+
+
+def test_search_must_be_true_or_false(make_site):
+    problem = one(failures(make_site, MINIMAL + "search: 'no'\n"), "search")
+    assert problem.line == 3
+    assert problem.message.startswith("must be true or false")
 
 
 def test_full_config_is_read(make_site):

@@ -417,7 +417,7 @@ def render_without_writing(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
     """
     pages: dict[str, bytes] = {}
 
-    def write_site(output, outputs, copies):
+    def write_site(output, outputs, copies, finish=None):
         for item in outputs:
             pages[item.path] = getattr(item, "data", b"")
         return SimpleNamespace(files=len(pages), unchanged=0, inodes={})

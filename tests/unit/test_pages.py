@@ -10,6 +10,7 @@ The small site used here (per_page 2):
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -98,6 +99,7 @@ EXPECTED = [
     ("period.html", "2024/11/index.html"),
     ("period.html", "2023/index.html"),
     ("period.html", "2023/05/index.html"),
+    ("search.html", "search/index.html"),
     ("corrections.html", "corrections/index.html"),
 ]
 
@@ -129,6 +131,7 @@ def test_every_template_exists_in_the_default_theme():
         "author.html",
         "archive.html",
         "period.html",
+        "search.html",
         "corrections.html",
     }
     assert all((TEMPLATES / name).is_file() for name in templates), sorted(templates)
@@ -163,6 +166,7 @@ def test_context_keys_per_template():
         "author.html": {"site", "author", "page"},
         "archive.html": {"site"},
         "period.html": {"site", "period", "page"},
+        "search.html": {"site"},
         "corrections.html": {"site"},
     }
 
@@ -285,9 +289,18 @@ def test_empty_site_still_has_home_404_and_indexes():
         ("tags.html", "tags/index.html", None),
         ("authors.html", "authors/index.html", None),
         ("archive.html", "archive/index.html", None),
+        ("search.html", "search/index.html", None),
         ("corrections.html", "corrections/index.html", None),
     ]
     assert all(isinstance(j, PageJob) for j in jobs)
+
+
+def test_search_page_only_while_search_is_on():
+    on = jobs_by_path(small_site())
+    assert on["search/index.html"].template == "search.html"
+    assert on["search/index.html"].lastmod is None  # not in the sitemap
+    off = build_site(replace(make_config(), search=False), [])
+    assert "search/index.html" not in jobs_by_path(off)
 
 
 # --- build_site fills the new parts of Site -------------------------------------------------------

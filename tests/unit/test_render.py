@@ -168,6 +168,7 @@ def test_render_pages_writes_every_page():
         "2024/page/1/index.html",
         "2024/12/index.html",
         "2024/12/page/1/index.html",
+        "search/index.html",
         "corrections/index.html",
     }
 

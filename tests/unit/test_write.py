@@ -108,6 +108,48 @@ def test_failed_first_build_leaves_nothing(tmp_path):
     assert leftovers(tmp_path) == []
 
 
+# --- the finish step (the search index) ----------------------------------------------------
+
+
+def test_finish_sees_the_complete_new_tree_before_the_swap(tmp_path):
+    out = tmp_path / "public"
+    write_site(out, outputs(index="v1"), [])
+    seen = {}
+
+    def finish(tree: Path) -> None:
+        seen["tree"] = snapshot(tree)
+        seen["live"] = snapshot(out)
+        (tree / "extra").mkdir()
+        (tree / "extra" / "made").write_text("by finish")
+
+    report = write_site(out, outputs(index="v2", page="p"), [], finish)
+    assert seen["tree"]["index"] == b"v2" and seen["tree"]["page"] == b"p"
+    assert seen["live"]["index"] == b"v1"  # not swapped in yet
+    assert (out / "extra" / "made").read_text() == "by finish"
+    assert report.files == 2  # what finish adds is not counted
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("builds_before", [1, 2])  # a staging tree, then the spare
+def test_a_failing_finish_fails_the_write_and_leaves_the_old_site(tmp_path, builds_before):
+    out = tmp_path / "public"
+    for number in range(builds_before):
+        write_site(out, outputs(index=f"v{number}"), [])
+    before = snapshot(out)
+
+    def finish(tree: Path) -> None:
+        (tree / "half").write_text("half-made index")
+        raise RuntimeError("the indexer failed")
+
+    with pytest.raises(RuntimeError, match="the indexer failed"):
+        write_site(out, outputs(index="v9"), [], finish)
+    assert snapshot(out) == before
+    assert not (out / "half").exists()
+    write_site(out, outputs(index="v10"), [])  # the next build is clean
+    assert snapshot(out) == {MARKER: MARKER_TEXT.encode(), "index": b"v10"}
+    assert leftovers(tmp_path) == []
+
+
 def test_interrupted_swap_is_restored(tmp_path):
     # A retired tree with no output beside it is the last good site, caught between
     # the two renames of a swap: the next build puts it back before doing anything.

@@ -1,0 +1,120 @@
+"""Search, end to end: the fixture site is built with its Pagefind index inside the
+output, only article pages are marked for indexing, and the search page names the
+index under the site's base path."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import html as lxml_html
+
+from newsgen.build import BuildOptions, BuildReport, build
+from newsgen.search import ENTRY_FILE
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "basic"
+
+
+def build_fixture(base: Path, base_url: str | None = None) -> tuple[Path, BuildReport]:
+    source = Path(shutil.copytree(FIXTURE, base / "site"))
+    out = base / "out"
+    return out, build(BuildOptions(source, out, base_url=base_url, cache=False))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildReport]:
+    return build_fixture(tmp_path_factory.mktemp("search"))
+
+
+def page(path: Path) -> Any:
+    return lxml_html.fromstring(path.read_bytes())
+
+
+def pages_where(out: Path, keep: Callable[[str], bool]) -> list[Path]:
+    return [p for p in sorted(out.rglob("*.html")) if keep(p.relative_to(out).as_posix())]
+
+
+def test_the_index_is_inside_the_output_with_its_entry_file(built: tuple[Path, BuildReport]):
+    out, report = built
+    entry = json.loads((out / ENTRY_FILE).read_text(encoding="utf-8"))
+    [language] = entry["languages"].values()
+    assert language["page_count"] == report.articles  # the article pages, nothing else
+    for name in ("pagefind.js", "pagefind-worker.js"):
+        assert (out / "pagefind" / name).is_file()
+    assert list((out / "pagefind" / "fragment").glob("*.pf_fragment"))
+
+
+def test_article_pages_mark_what_is_indexed(built: tuple[Path, BuildReport]):
+    out, report = built
+    articles = [out / url.lstrip("/") / "index.html" for url in report.article_urls.values()]
+    assert len(articles) == report.articles
+    for path in articles:
+        root = page(path)
+        [body] = root.xpath("//*[@data-pagefind-body]")
+        assert body.tag == "article"
+        [title] = body.xpath(".//*[@data-pagefind-meta='title']")
+        assert title.tag == "h1" and title.text_content().strip()
+        [section] = body.xpath(".//*[@data-pagefind-filter='section']")
+        assert section.text_content().strip()
+        [time] = body.xpath(".//time[starts-with(@data-pagefind-filter, 'year:')]")
+        assert time.get("data-pagefind-filter") == "year:" + time.get("datetime")[:4]
+        assert time.get("data-pagefind-meta").startswith("date:")
+        # the kicker is a filter, not words of the article (filters count inside ignore)
+        assert section.xpath("ancestor::*[@data-pagefind-ignore]")
+        assert not root.xpath("//aside[@class='related']//*[@data-pagefind-body]")
+
+
+def test_other_pages_are_not_indexed(built: tuple[Path, BuildReport]):
+    out, report = built
+    articles = {url.lstrip("/") + "index.html" for url in report.article_urls.values()}
+    others = pages_where(out, lambda path: path not in articles)
+    names = {p.relative_to(out).as_posix() for p in others}
+    assert {"index.html", "404.html", "search/index.html", "tags/index.html"} <= names
+    assert "world/index.html" in names and "archive/index.html" in names
+    marked = [p for p in others if b"data-pagefind-body" in p.read_bytes()]
+    assert marked == []
+
+
+def test_every_page_links_to_the_search_page(built: tuple[Path, BuildReport]):
+    out, _ = built
+    for path in pages_where(out, lambda path: not path.startswith("pagefind/")):
+        links = page(path).xpath("//nav[@class='site-nav']//a[@href='/search/']")
+        assert len(links) == 1, path
+    [current] = page(out / "search" / "index.html").xpath("//a[@aria-current='page']")
+    assert current.get("href") == "/search/"
+
+
+def test_the_search_page_offers_the_sites_sections_and_years(built: tuple[Path, BuildReport]):
+    out, _ = built
+    root = page(out / "search" / "index.html")
+    [form] = root.xpath("//form[@role='search']")
+    assert form.get("data-search-index") == "/pagefind/pagefind.js"
+    assert form.get("data-search-base") == "/"
+    sections = [o.get("value") for o in root.xpath("//select[@name='section']/option")]
+    years = [o.get("value") for o in root.xpath("//select[@name='year']/option")]
+    nav = [a.text_content() for a in root.xpath("//nav[@class='site-nav']//li/a")][:-1]
+    assert sections == ["", *nav]  # filter values are the section titles articles carry
+    assert years[0] == "" and years[1:] == sorted(years[1:], reverse=True)
+    indexed_years = {
+        t.get("data-pagefind-filter")[5:]
+        for p in pages_where(out, lambda path: path.count("/") == 5)
+        for t in page(p).xpath("//time[@data-pagefind-filter]")
+    }
+    assert indexed_years == set(years[1:])
+    [script] = root.xpath("//script[@type='module']")
+    assert script.get("src") == "/js/search.js"
+    assert (out / "js" / "search.js").is_file()
+    assert root.xpath("//meta[@name='robots']/@content") == ["noindex"]
+
+
+def test_under_a_base_path_the_index_stays_at_the_output_root(tmp_path: Path):
+    out, _ = build_fixture(tmp_path, base_url="https://gazette.example.com/news/")
+    assert (out / ENTRY_FILE).is_file()
+    [form] = page(out / "search" / "index.html").xpath("//form[@role='search']")
+    assert form.get("data-search-index") == "/news/pagefind/pagefind.js"
+    assert form.get("data-search-base") == "/news/"
+    assert page(out / "index.html").xpath("//a[@href='/news/search/']")
