@@ -61,6 +61,9 @@ class BuildOptions:
     """Use and update the article cache in ``SOURCE/.newsgen/``."""
     progress: Callable[[str, int, int], None] | None = None
     """Told ``(stage, done, total)`` as the build goes (the CLI's progress bar)."""
+    refresh_search: bool = True
+    """Index the site again when an indexed page changed; False keeps the output's
+    index while it has one (the live preview, whose rebuilds must be quick)."""
 
     @property
     def output_dir(self) -> Path:
@@ -279,7 +282,9 @@ def _search_indexer(
     if not pages:
         return None
     pages += [copy.path for copy in copies if copy.path.endswith((".html", ".htm"))]
-    return SearchIndexer(pages, options.output_dir, previous, options.progress)
+    return SearchIndexer(
+        pages, options.output_dir, previous, options.progress, options.refresh_search
+    )
 
 
 def _page_keys(planned: list[PlannedFile], inodes: Mapping[str, int]) -> dict[str, tuple[str, int]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import TextIO
 
 from .build import BuildOptions, BuildReport, build
@@ -55,6 +56,9 @@ class Previewer:
                     raise
                 self._say(f"Build failed: {error}")
                 return self.hub.failed([f"newsgen: {error}"])
+            # Later rebuilds keep the search index of the first: Pagefind takes
+            # seconds to minutes on a large archive, a preview must reload at once.
+            self.options = replace(self.options, refresh_search=False)
             moved = moved_pages(self._urls, report.article_urls)
             self._urls = report.article_urls
             self._say(*(str(p) for p in report.warnings), self._summary(report, changed))

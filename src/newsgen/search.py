@@ -135,13 +135,15 @@ def index_key(tree: Path, pages: Iterable[str], binary: Path) -> str:
 
 
 def reusable_index(
-    previous: Mapping[str, tuple[str, int]], key: str, output: Path
+    previous: Mapping[str, tuple[str, int]], key: str | None, output: Path
 ) -> list[str] | None:
     """Return the files of the index that ``output`` holds, if the last build recorded
-    them in ``previous`` (path -> (key, inode)) with ``key`` and every one is still
-    there, the same file; else None."""
+    them in ``previous`` (path -> (key, inode)) with ``key`` (None: with any key)
+    and every one is still there, the same file; else None."""
     recorded = {path: entry for path, entry in previous.items() if path.startswith(f"{INDEX_DIR}/")}
-    if ENTRY_FILE not in recorded or any(entry[0] != key for entry in recorded.values()):
+    if ENTRY_FILE not in recorded:
+        return None
+    if key is not None and any(entry[0] != key for entry in recorded.values()):
         return None
     for path, (_, inode) in recorded.items():
         try:
@@ -168,11 +170,15 @@ class SearchIndexer:
         output: Path,
         previous: Mapping[str, tuple[str, int]],
         progress: Callable[[str, int, int], None] | None = None,
+        refresh: bool = True,
     ) -> None:
         """Index ``pages`` (paths of the indexed files) for a build into ``output``,
-        whose last build recorded ``previous`` (path -> (key, inode)). Raises
-        SearchError when the Pagefind program is missing."""
+        whose last build recorded ``previous`` (path -> (key, inode)). With
+        ``refresh`` False, the live output's index is kept whatever it was made
+        from, when there is one (the live preview). Raises SearchError when the
+        Pagefind program is missing."""
         self.pages = list(pages)
+        self.refresh = refresh
         self.output = output
         self.previous = previous
         self.progress = progress
@@ -191,6 +197,10 @@ class SearchIndexer:
         _remove(tree / INDEX_DIR)
         self.key = index_key(tree, self.pages, self.binary)
         kept = reusable_index(self.previous, self.key, self.output)
+        if kept is None and not self.refresh:
+            kept = reusable_index(self.previous, None, self.output)
+            if kept is not None:  # stale: remembered under the key it was made with
+                self.key = self.previous[ENTRY_FILE][0]
         if kept is not None:
             linked = _link_files(kept, self.output, tree, self.previous)
             if linked is not None:

@@ -174,6 +174,30 @@ def test_a_changed_article_page_makes_a_new_index(tmp_path):
     assert (tree / ENTRY_FILE).stat().st_ino != (live / ENTRY_FILE).stat().st_ino
 
 
+def test_without_refresh_the_live_index_is_kept_though_a_page_changed(tmp_path, monkeypatch):
+    """The live preview keeps its first index: its rebuilds must not wait for Pagefind."""
+    live, tree = tmp_path / "public", tmp_path / "tree"
+    pages = write_tree(live)
+    first = SearchIndexer(pages, live, {})
+    first(live)
+    link_tree(live, tree, pages)
+    (tree / pages[0]).unlink()
+    (tree / pages[0]).write_text(ARTICLE.format(title="Harbour", section="World", body="Ships"))
+    monkeypatch.setattr(SearchIndexer, "_run_pagefind", lambda self, tree: pytest.fail("ran"))
+    kept = SearchIndexer(pages, live, first.recorded(), refresh=False)
+    kept(tree)
+    assert kept.reused
+    assert kept.key == first.key  # remembered as made from the old pages
+    assert (tree / ENTRY_FILE).stat().st_ino == (live / ENTRY_FILE).stat().st_ino
+
+
+def test_without_refresh_a_missing_index_is_still_made(tmp_path):
+    tree = tmp_path / "tree"
+    indexer = SearchIndexer(write_tree(tree), tmp_path / "public", {}, refresh=False)
+    indexer(tree)
+    assert not indexer.reused and (tree / ENTRY_FILE).is_file()
+
+
 def test_a_failing_pagefind_raises_with_what_it_said(tmp_path, monkeypatch):
     program = fake_pagefind(tmp_path, "echo 'Error: the disk is full' >&2\nexit 3")
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
