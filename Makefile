@@ -23,7 +23,7 @@ test: $(STAMP) java browser
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)
-	$(BIN)/newsgen serve --source . --output public
+	$(BIN)/newsgen serve --source .
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
