@@ -27,7 +27,7 @@ from pathlib import Path
 import corpus
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests" / "browser"))
+sys.path[:0] = [str(HERE.parent / "tests"), str(HERE.parent / "tests" / "browser")]
 
 from browser_helpers import chromium, running_preview  # noqa: E402
 

@@ -148,12 +148,13 @@ def _build_with(
         config, root / "content", frozenset(copy.path for copy in copies), tree.assets
     )
     sources = read_sources(tree, settings, problems, cache)
+    templates = _template_bytes(_template_dirs(root, theme))
     inputs = inputs_fingerprint(
         ((item.source.content_relative, item.digest) for item in sources),
         [
             (CONFIG_FILE, root / CONFIG_FILE),
             (AUTHORS_FILE, root / AUTHORS_FILE),
-            *folder_files(*_template_dirs(root, theme)),
+            *templates,
         ],
         [(copy.path, copy.source) for copy in copies]
         + [(f"content/{asset}", root / "content" / asset) for asset in tree.assets],
@@ -174,7 +175,7 @@ def _build_with(
     loaded = load_articles(sources, settings, cache, jobs, problems, options.progress)
     digests = {item.source.shown: item.digest for item in sources}
     report = _render_and_write(
-        options, theme, config, now, loaded, _Inputs(copies, digests, cache), problems
+        options, theme, config, now, loaded, _Inputs(copies, digests, templates, cache), problems
     )
     report = replace(report, cache_hits=cache.hits, seconds=time.perf_counter() - started)
     expiry, manifest = valid_until(loaded, now), output_manifest(options.output_dir)
@@ -203,7 +204,7 @@ def _render_and_write(
     env = make_environment(template_dirs, config)
     generator = f"newsgen {__version__}"
     options_shown = (options.drafts, options.future)
-    base = base_key(__version__, generator, config, options_shown, _template_bytes(template_dirs))
+    base = base_key(__version__, generator, config, options_shown, inputs.templates)
     keys = InputKeys(site, base, inputs.digests, env)
     planned = plan_outputs(site, env, keys, generator, problems)
     if any(copy.path == ROBOTS for copy in copies):  # the site's own robots.txt wins
@@ -246,11 +247,14 @@ class _Inputs:
     copies: list[Copy]
     digests: dict[str, str]
     """Hash of each article file's bytes, by its path from the site root."""
+    templates: list[tuple[str, bytes]]
+    """Every template file by name, with its bytes (read once per build)."""
     cache: ArticleCache
 
 
 def _template_bytes(template_dirs: list[Path]) -> list[tuple[str, bytes]]:
-    """Return every template file by name with its bytes, for the base key."""
+    """Return every template file by name with its bytes (for the inputs fingerprint
+    and the base key of outputs)."""
     found = []
     for name, path in sorted(folder_files(*template_dirs)):
         try:

@@ -25,7 +25,7 @@ from .feeds import FeedRenderer, corrections_feed, feed_plans
 from .jsonfeed import feed_articles, render_json_feed
 from .models import Kept, Output, Site
 from .pages import PageJob, page_jobs
-from .render import render_template
+from .render import render_page
 from .sitemaps import (
     NEWS_SITEMAP_PATH,
     ROBOTS_PATH,
@@ -94,13 +94,8 @@ def plan_outputs(
 def _page(
     job: PageJob, env: jinja2.Environment, keys: InputKeys, problems: Problems
 ) -> PlannedFile:
-    context = dict(job.context)
-
-    def render() -> bytes | None:
-        html = render_template(env, job.template, context, job.source, problems)
-        return None if html is None else html.encode("utf-8")
-
-    key = keys.of(job.template, job.output_path, *context.values())
+    key = keys.of(job.template, job.output_path, *job.context.values())
+    render = partial(render_page, env, job, problems)
     return PlannedFile(
         job.output_path, job.source, key, render, job.lastmod, job.line, job.field, job.template
     )

@@ -17,7 +17,7 @@ import jinja2
 
 from .errors import Problem, Problems
 from .models import Output, Site, SiteConfig
-from .pages import page_jobs
+from .pages import PageJob, page_jobs
 from .structured import breadcrumbs, json_ld, news_article
 from .urls import absolute, href
 
@@ -44,20 +44,27 @@ def make_environment(template_dirs: Sequence[Path], config: SiteConfig) -> jinja
 
 
 def render_pages(site: Site, env: jinja2.Environment, problems: Problems) -> list[Output]:
-    """Render every HTML page of ``site`` (see pages.page_jobs).
+    """Render every HTML page of ``site`` (see pages.page_jobs), all at once.
 
-    A template error is recorded in ``problems`` (naming the template file
-    and line) and that page is left out.
+    A build plans and renders its pages one by one (outputs.py); this renders
+    them together, for tools and tests. A template error is recorded in
+    ``problems`` (naming the template file and line) and that page is left out.
     """
     outputs: list[Output] = []
     for job in page_jobs(site):
-        html = render_template(env, job.template, dict(job.context), job.source, problems)
-        if html is not None:
-            data = html.encode("utf-8")
+        data = render_page(env, job, problems)
+        if data is not None:
             outputs.append(
                 Output(job.output_path, data, job.source, job.lastmod, job.line, job.field)
             )
     return outputs
+
+
+def render_page(env: jinja2.Environment, job: PageJob, problems: Problems) -> bytes | None:
+    """Return the UTF-8 bytes of the page ``job``; on a template error record it and
+    return None."""
+    html = render_template(env, job.template, dict(job.context), job.source, problems)
+    return None if html is None else html.encode("utf-8")
 
 
 def render_template(

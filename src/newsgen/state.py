@@ -40,25 +40,26 @@ class LastBuild:
 
 def inputs_fingerprint(
     articles: Iterable[tuple[str, str]],
-    read_files: Iterable[tuple[str, Path]],
+    read_files: Iterable[tuple[str, Path | bytes]],
     stat_files: Iterable[tuple[str, Path]],
     options: Sequence[object],
 ) -> str:
     """Return a hash of every input of a build.
 
     ``articles`` are ``(path, hash of bytes)``; ``read_files`` (config,
-    templates: small) count by their bytes and ``stat_files`` (static files,
-    images: possibly large) by size and modification time, each named by a
-    path relative to its folder, so that a copy of a site elsewhere has the
-    same fingerprint; ``options`` are the build options that change output.
+    templates: small; a path, or the bytes already read) count by their bytes
+    and ``stat_files`` (static files, images: possibly large) by size and
+    modification time, each named by a path relative to its folder, so that
+    a copy of a site elsewhere has the same fingerprint; ``options`` are the
+    build options that change output.
     """
     digest = hashlib.sha256(__version__.encode())
     for name, content in articles:
         digest.update(f"{name}\0{content}\0".encode("utf-8", "surrogatepass"))
-    for name, path in sorted(read_files):
+    for name, source in sorted(read_files, key=lambda entry: entry[0]):
         digest.update(_name(name))
         try:
-            digest.update(path.read_bytes())
+            digest.update(source if isinstance(source, bytes) else source.read_bytes())
         except OSError:
             digest.update(b"\0missing")
     for name, path in sorted(stat_files):

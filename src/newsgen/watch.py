@@ -99,12 +99,6 @@ class Debouncer:
             return False
         return now - self._last >= self.quiet or now - self._first >= self.longest
 
-    def take(self) -> set[str]:
-        """Return the pending paths and forget them."""
-        with self._condition:
-            changed, self._changed = self._changed, set()
-            return changed
-
     def wait(self, timeout: float | None = None) -> set[str] | None:
         """Block until a burst is over and return its paths; None on close or timeout."""
         deadline = None if timeout is None else self.clock() + timeout

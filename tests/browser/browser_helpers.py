@@ -11,7 +11,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -21,14 +20,10 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
+from commands import default_ctrl_c, find_newsgen
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-
-
-def newsgen_command() -> str:
-    """Return the installed ``newsgen`` command beside the running Python."""
-    beside = Path(sys.executable).with_name("newsgen")
-    return str(beside) if beside.exists() else "newsgen"
 
 
 def free_port() -> int:
@@ -50,7 +45,7 @@ class Preview:
         with log.open("wb") as out:
             self.process = subprocess.Popen(
                 [
-                    newsgen_command(),
+                    find_newsgen(),
                     "serve",
                     "--source",
                     str(site),
@@ -61,7 +56,7 @@ class Preview:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 env=env,
-                preexec_fn=_default_ctrl_c,  # a shell may have started us ignoring SIGINT
+                preexec_fn=default_ctrl_c,  # a shell may have started us ignoring SIGINT
             )
 
     def wait_ready(self, timeout: float = 120) -> None:
@@ -91,10 +86,6 @@ class Preview:
                 self.process.wait()
                 raise
         return self.process.returncode
-
-
-def _default_ctrl_c() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @contextmanager

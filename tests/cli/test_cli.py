@@ -7,7 +7,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import textwrap
 import time
 import urllib.error
@@ -20,22 +19,14 @@ import html5lib
 import pytest
 
 import newsgen
+from commands import default_ctrl_c, find_newsgen
 from newsgen.livereload import remove_script
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = REPO_ROOT / "tests" / "fixtures" / "sites" / "basic"
 
 
-def _find_newsgen() -> str:
-    beside = Path(sys.executable).parent / "newsgen"
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("newsgen")
-    assert found, "the newsgen command is not installed; run `make venv`"
-    return found
-
-
-NEWSGEN = _find_newsgen()
+NEWSGEN = find_newsgen()
 MARKER = ".newsgen-output"
 SUMMARY = re.compile(
     r"^Built (?P<articles>\d+) articles?, (?P<pages>\d+) pages? written "
@@ -156,9 +147,7 @@ def test_build_good_site_prints_one_summary_line(tmp_path: Path) -> None:
     out = site / "public"
     files = [p for p in out.rglob("*") if p.is_file() and p.name != MARKER]
     index = [p for p in files if p.relative_to(out).parts[0] == "pagefind"]
-    pages = [
-        p for p in files if p.suffix in (".html", ".xml", ".json", ".txt") and p not in index
-    ]
+    pages = [p for p in files if p.suffix in (".html", ".xml", ".json", ".txt") and p not in index]
     assert index, "the search index is part of the output"
     assert match["articles"] == "13"
     assert match["warnings"] == "0"
@@ -455,10 +444,6 @@ def wait_until_serving(process: subprocess.Popen[str], url: str, timeout: float 
     pytest.fail(f"newsgen serve did not answer {url} within {timeout} s")
 
 
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 @contextmanager
 def serving(site: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
     """Run ``newsgen serve`` on a free port; yield its base URL, preview folder and process."""
@@ -471,7 +456,7 @@ def serving(site: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
         text=True,
         # A runner without job control may ignore SIGINT, and the child would inherit
         # that; give it the default disposition so Ctrl-C (SIGINT) reaches newsgen.
-        preexec_fn=_default_sigint,
+        preexec_fn=default_ctrl_c,
     )
     try:
         wait_until_serving(process, base)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from commands import find_newsgen
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "import"
@@ -24,16 +24,7 @@ sections: [world, local, business, science, culture]
 SEED_OPTIONS = ("--date", "2024-12-16", "--image", "/images/idlib-hts-flags.jpg")
 
 
-def _find_newsgen() -> str:
-    beside = Path(sys.executable).parent / "newsgen"
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("newsgen")
-    assert found, "the newsgen command is not installed; run `make venv`"
-    return found
-
-
-NEWSGEN = _find_newsgen()
+NEWSGEN = find_newsgen()
 
 
 def newsgen_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:

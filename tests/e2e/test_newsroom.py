@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ import yaml
 from e2e_helpers import SEARCH_PAGE, file_for, is_search_page_own, snapshot
 from lxml import etree
 
+from commands import find_newsgen
 from newsgen.build import BuildOptions, BuildReport, build
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -66,16 +66,7 @@ CREDIT_CREATORS = {
 }
 
 
-def _find_newsgen() -> str:
-    beside = Path(sys.executable).parent / "newsgen"
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("newsgen")
-    assert found, "the newsgen command is not installed; run `make venv`"
-    return found
-
-
-NEWSGEN = _find_newsgen()
+NEWSGEN = find_newsgen()
 
 
 # --------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from pathlib import Path
 import pytest
 
 import newsgen.write
+from commands import default_ctrl_c
 from newsgen.build import BuildOptions, build
 from newsgen.search import reproducible
 from newsgen.write import (
@@ -64,12 +65,6 @@ Digest = dict[str, str]
 # --------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------
-
-
-def _default_sigint() -> None:
-    # A runner without job control may start us with SIGINT ignored, and a child
-    # would inherit that: give newsgen the default disposition so Ctrl-C reaches it.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def digest(directory: Path) -> Digest:
@@ -317,7 +312,7 @@ def kill_build(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=_default_sigint,
+        preexec_fn=default_ctrl_c,
     )
     try:
         start = time.monotonic()
@@ -746,7 +741,9 @@ def test_deleted_and_renamed_articles_leave_no_stale_pages(tmp_path: Path) -> No
                 "The old headline", when + dt.timedelta(days=2), 1
             ),
             "content/world/picture.md": article(
-                "Story with a picture", when + dt.timedelta(days=3), 1,
+                "Story with a picture",
+                when + dt.timedelta(days=3),
+                1,
                 images='[{src: pic.png, caption: "A picture"}]',
             ),
             "content/world/pic.png": "not really a png",
@@ -813,4 +810,3 @@ def test_failed_build_changes_nothing(ab: tuple[Path, Path, Digest, Digest]) -> 
     assert result.returncode == 1
     assert digest(public) == a
     assert leftovers(public.parent) == []
-

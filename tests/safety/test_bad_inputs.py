@@ -46,7 +46,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +55,7 @@ import html5lib
 import pytest
 import yaml
 
+from commands import find_newsgen
 from newsgen.cli import main as newsgen_main
 from page_checks import is_search_page_own
 
@@ -86,16 +86,7 @@ TOP SECRET outside content.
 OUTSIDE_TEXT = "TOP SECRET outside static\n"
 
 
-def _find_newsgen() -> str:
-    beside = Path(sys.executable).parent / "newsgen"
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("newsgen")
-    assert found, "the newsgen command is not installed; run `make venv`"
-    return found
-
-
-NEWSGEN = _find_newsgen()
+NEWSGEN = find_newsgen()
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from commands import default_ctrl_c
 from newsgen.build import BuildOptions, build
 from newsgen.livereload import remove_script
 
@@ -89,10 +90,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 @dataclass
 class Server:
     port: int
@@ -129,7 +126,7 @@ def serving(site: Path, output: Path, *extra: str) -> Iterator[Server]:
             ],
             stdout=subprocess.DEVNULL,
             stderr=stderr,
-            preexec_fn=_default_sigint,
+            preexec_fn=default_ctrl_c,
         )
     server = Server(port, site, output, process, stderr_path)
     try:
@@ -249,7 +246,7 @@ def test_serve_refuses_an_unsafe_output_and_serves_nothing(tmp_path: Path) -> No
         capture_output=True,
         text=True,
         timeout=30,
-        preexec_fn=_default_sigint,
+        preexec_fn=default_ctrl_c,
     )
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr

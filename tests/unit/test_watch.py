@@ -71,7 +71,7 @@ def test_a_burst_is_due_once_it_has_been_quiet():
     assert not debouncer.due()
     clock.now += 0.02
     assert debouncer.due()
-    assert debouncer.take() == {"a.md", "b.md"}
+    assert debouncer.wait(timeout=0) == {"a.md", "b.md"}
     assert not debouncer.due()
 
 
