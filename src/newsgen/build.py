@@ -17,6 +17,7 @@ import jinja2
 from . import __version__
 from .authors import AUTHORS_FILE, load_author_profiles
 from .cache import CACHE_DIR, ArticleCache, open_cache
+from .collector import collector_reset, keep_from_collector
 from .config import CONFIG_FILE, load_config
 from .crossrefs import resolve_article_links
 from .depends import InputKeys, base_key
@@ -25,6 +26,7 @@ from .errors import BuildFailed, NewsgenError, Problem, Problems
 from .loading import LoadSettings, default_jobs, load_articles, read_sources
 from .models import Article, SiteConfig
 from .outputs import PlannedFile, fresh_or_kept, plan_outputs
+from .related import remembered_related
 from .render import make_environment
 from .search import INDEX_DIR, SearchIndexer, indexed_templates
 from .site import Claim, build_site, find_collisions
@@ -119,7 +121,7 @@ def build(options: BuildOptions) -> BuildReport:
     """
     started = time.perf_counter()
     check_output_dir(options.output_dir, options.source)
-    with build_lock(options.source):
+    with build_lock(options.source), collector_reset():
         return _build(options, started)
 
 
@@ -173,6 +175,7 @@ def _build_with(
         )
     jobs = options.jobs or default_jobs()
     loaded = load_articles(sources, settings, cache, jobs, problems, options.progress)
+    keep_from_collector()
     digests = {item.source.shown: item.digest for item in sources}
     report = _render_and_write(
         options, theme, config, now, loaded, _Inputs(copies, digests, templates, cache), problems
@@ -199,14 +202,16 @@ def _render_and_write(
     published = resolve_article_links(published, loaded, problems)
     static_files = frozenset(copy.path for copy in copies)
     profiles = load_author_profiles(root, config, static_files, problems)
-    site = build_site(config, published, now, profiles)
+    site = build_site(config, published, now, profiles, remembered_related(inputs.cache))
+    keep_from_collector()
     template_dirs = _template_dirs(root, theme)
-    env = make_environment(template_dirs, config)
+    env = make_environment(template_dirs, config, inputs.cache.folder(COMPILED_TEMPLATES))
     generator = f"newsgen {__version__}"
     options_shown = (options.drafts, options.future)
     base = base_key(__version__, generator, config, options_shown, inputs.templates)
     keys = InputKeys(site, base, inputs.digests, env)
     planned = plan_outputs(site, env, keys, generator, problems)
+    keep_from_collector()
     if any(copy.path == ROBOTS for copy in copies):  # the site's own robots.txt wins
         planned = [item for item in planned if item.path != ROBOTS]
     copies = copies + [
@@ -238,6 +243,8 @@ def _render_and_write(
 
 
 ROBOTS = "robots.txt"
+COMPILED_TEMPLATES = "templates"
+"""The folder of compiled templates in ``SITE/.newsgen/`` (see render.make_environment)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,8 @@ CACHE_FILE = "cache.sqlite"
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS builds (output TEXT PRIMARY KEY, value BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS memos"
+    " (name TEXT PRIMARY KEY, signature TEXT NOT NULL, value BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS page_keys (output TEXT PRIMARY KEY, value BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS file_digests"
     " (path TEXT PRIMARY KEY, stat TEXT NOT NULL, digest TEXT NOT NULL)"
@@ -109,29 +111,31 @@ class ArticleCache:
         self.path = path
         self.hits = 0
         self._db = _open(path) if path is not None else None
+        self._present: set[str] | None = None
+        """The keys the articles table holds, once read."""
 
     def get_many(self, keys: Sequence[str]) -> dict[str, object]:
         """Return the cached values of those ``keys`` that are in the cache.
 
-        One query joins the keys (put in a temporary table) with the entries;
-        an entry that cannot be unpickled counts as missing.
+        The cache holds the entries of the last build (put_many() forgets the
+        others), so all rows are read in one pass and those not wanted are
+        skipped; an entry that cannot be unpickled counts as missing.
         """
         if self._db is None or not keys:
             return {}
-        with self._db:
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY)")
-            self._db.execute("DELETE FROM wanted")
-            self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((k,) for k in keys))
-            query = "SELECT key, value FROM wanted JOIN articles USING (key)"
-            rows = self._db.execute(query).fetchall()
-            self._db.execute("DELETE FROM wanted")
+        wanted = set(keys)
+        present: set[str] = set()
         found: dict[str, object] = {}
         with collector_paused():
-            for key, value in rows:
+            for key, value in self._db.execute("SELECT key, value FROM articles"):
+                present.add(key)
+                if key not in wanted:
+                    continue
                 try:
                     found[key] = pickle.loads(value)
                 except Exception:  # written by another newsgen: load the article again
                     continue
+        self._present = present
         self.hits += len(found)
         return found
 
@@ -142,12 +146,16 @@ class ArticleCache:
         rows = [
             (key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) for key, value in items
         ]
+        kept = set(keep)
+        if self._present is None:
+            self._present = {key for (key,) in self._db.execute("SELECT key FROM articles")}
+        stale = [(key,) for key in self._present if key not in kept]
+        if not rows and not stale:
+            return
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?)", rows)
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
-            self._db.execute("DELETE FROM keep")
-            self._db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keep))
-            self._db.execute("DELETE FROM articles WHERE key NOT IN (SELECT key FROM keep)")
+            self._db.executemany("DELETE FROM articles WHERE key = ?", stale)
+        self._present = (self._present - {key for (key,) in stale}) | {key for key, _ in rows}
 
     def file_digests(self) -> dict[str, tuple[str, str]]:
         """Return what put_file_digests() recorded: path -> (stat key, hash of the bytes)."""
@@ -203,6 +211,31 @@ class ArticleCache:
         data = pickle.dumps(keys, protocol=pickle.HIGHEST_PROTOCOL)
         with self._db:
             self._db.execute("INSERT OR REPLACE INTO page_keys VALUES (?, ?)", (output, data))
+
+    def memo(self, name: str) -> tuple[str, object] | None:
+        """Return the signature and value put_memo() last stored under ``name``, or None."""
+        if self._db is None:
+            return None
+        query = "SELECT signature, value FROM memos WHERE name = ?"
+        row = self._db.execute(query, (name,)).fetchone()
+        try:
+            return (row[0], pickle.loads(row[1])) if row else None
+        except Exception:
+            return None
+
+    def put_memo(self, name: str, signature: str, value: object) -> None:
+        """Remember ``value`` under ``name``, with the ``signature`` of what it was made from."""
+        if self._db is None:
+            return
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        with self._db:
+            query = "INSERT OR REPLACE INTO memos VALUES (?, ?, ?)"
+            self._db.execute(query, (name, signature, data))
+
+    def folder(self, name: str) -> Path | None:
+        """Return the path of folder ``name`` beside the cache file (for other caches,
+        such as compiled templates), or None when the cache is disabled."""
+        return self.path.parent / name if self.path is not None and self._db is not None else None
 
     def close(self) -> None:
         """Close the database."""

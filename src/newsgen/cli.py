@@ -32,12 +32,21 @@ def console() -> None:
 
     Once main() has returned the work is done (or cleanly abandoned), so a
     Ctrl-C or SIGTERM that arrives while Python shuts down is ignored rather
-    than turned into a death by signal.
+    than turned into a death by signal. The process then ends without
+    Python's teardown, which would free every object of a large site one
+    by one (a quarter of a second at 10,000 articles) for nothing: every
+    file and the cache are closed by then, and the output streams are
+    flushed here.
     """
     code = main()
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, signal.SIG_IGN)
-    sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (newsgen build | head)
+            code = code or EXIT_FAILED
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,3 +28,24 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def keep_from_collector() -> None:
+    """Move every object alive now out of the collector's sight until collector_reset().
+
+    Called after a stage that leaves many long-lived objects (the loaded
+    articles, the Site, the planned outputs): without it each later burst
+    of allocations makes the collector walk them all again. Reference
+    counting still frees them.
+    """
+    gc.freeze()
+
+
+@contextmanager
+def collector_reset() -> Iterator[None]:
+    """Hand the objects that keep_from_collector() hid back to the collector when the
+    block ends (a live preview builds many times in one process)."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()

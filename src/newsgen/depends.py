@@ -31,7 +31,17 @@ from typing import Any
 import jinja2
 
 from .feeds import FeedPlan
-from .models import Article, CorrectionEntry, ListingPage, SectionBlock, Site, SiteConfig
+from .models import (
+    Article,
+    Author,
+    CorrectionEntry,
+    ListingPage,
+    Section,
+    SectionBlock,
+    Site,
+    SiteConfig,
+    Tag,
+)
 
 _SITE_PART = re.compile(r"\bsite\.(\w+)")
 _USES = re.compile(r"""{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
@@ -57,6 +67,9 @@ class InputKeys:
         self.described: dict[int, tuple[object, str]] = {}
         """Descriptions of dataclass objects (Tags, pages) by id(), each kept with its
         object so that the id cannot be reused: many pages show the same ones."""
+        self._by_value: dict[object, str] = {}
+        """Descriptions of Sections, Tags and Authors by value: articles loaded from
+        the cache hold equal but separate copies of them."""
 
     def article(self, article: Article) -> str:
         """Return the key of ``article``: its file's bytes and path and what the site gave it."""
@@ -64,13 +77,9 @@ class InputKeys:
         if known is not None:
             return known
         digest = hashlib.sha256(self._digests.get(article.source_path, "?").encode())
-        parts: list[str] = [
-            article.source_path,
-            repr(article.draft),
-            self.describe(article.section),
-        ]
-        parts += [self.describe(tag) for tag in article.tags]
-        parts += [self.describe(author) for author in article.authors]
+        parts: list[str] = [article.source_path, repr(article.draft), self._named(article.section)]
+        parts += [self._named(tag) for tag in article.tags]
+        parts += [self._named(author) for author in article.authors]
         if article.source_path not in self._digests:  # not loaded from a file: all of it
             parts.append(repr(article))
         elif article.link_refs:  # its links to other articles were resolved into the body
@@ -112,6 +121,13 @@ class InputKeys:
                 text = repr(value)
             known = self.described[id(value)] = (value, text)
         return known[1]
+
+    def _named(self, value: Section | Tag | Author) -> str:
+        """Return the description of a Section, Tag or Author (its repr, once per value)."""
+        known = self._by_value.get(value)
+        if known is None:
+            known = self._by_value[value] = repr(value)
+        return known
 
     def _site_part(self, name: str) -> str:
         known = self._site_parts.get(name)

@@ -265,6 +265,8 @@ class Article:
     @property
     def modified(self) -> datetime:
         """The latest of ``date``, ``updated`` and every correction's date."""
+        if self.updated is None and not self.corrections:  # most articles
+            return self.date
         moments = [self.date]
         if self.updated:
             moments.append(self.updated)

@@ -115,4 +115,5 @@ def _listing(
 
 
 def _newest(articles: Sequence[Article]) -> datetime | None:
+    """Return the latest ``modified`` of ``articles`` (None for none)."""
     return max((a.modified for a in articles), default=None)

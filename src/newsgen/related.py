@@ -9,13 +9,20 @@ bounded by its tag count, not by the size of the archive.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import heapq
+import pickle
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from typing import Protocol
 
 from .models import Article
 
 LIMIT = 5
 WINDOW = 12
+
+RelatedFinder = Callable[[list[Article]], dict[str, tuple[Article, ...]]]
+"""Newest-first articles -> each article's related articles, by ``source_path``."""
 
 
 class _Index:
@@ -100,3 +107,44 @@ def _best(
     return (
         above + sorted(same, key=by_time) + heapq.nsmallest(wanted - len(same), other, key=by_time)
     )
+
+
+class MemoStore(Protocol):
+    """Where remembered answers are kept between builds (the article cache)."""
+
+    def memo(self, name: str) -> tuple[str, object] | None:
+        """Return the signature and value last stored under ``name``, or None."""
+
+    def put_memo(self, name: str, signature: str, value: object) -> None:
+        """Store ``value`` with its ``signature`` under ``name``."""
+
+
+def remembered_related(store: MemoStore) -> RelatedFinder:
+    """Return a related_articles() that reuses the last build's answer from ``store``
+    when the articles' paths, order, times, sections and tags (all it reads) are
+    the same; otherwise it finds them again and stores the answer."""
+
+    def find(articles: list[Article]) -> dict[str, tuple[Article, ...]]:
+        signature = related_signature(articles)
+        known = store.memo(MEMO_NAME)
+        if known is not None and known[0] == signature and isinstance(known[1], dict):
+            by_path = {article.source_path: article for article in articles}
+            return {path: tuple(by_path[p] for p in paths) for path, paths in known[1].items()}
+        found = related_articles(articles)
+        paths = {path: tuple(a.source_path for a in items) for path, items in found.items()}
+        store.put_memo(MEMO_NAME, signature, paths)
+        return found
+
+    return find
+
+
+MEMO_NAME = f"related-{LIMIT}-{WINDOW}"
+
+
+def related_signature(articles: list[Article]) -> str:
+    """Return a hash of everything related_articles() reads of ``articles``, in order."""
+    shown = [
+        (a.source_path, a.date.timestamp(), a.section.slug, tuple(t.slug for t in a.tags))
+        for a in articles
+    ]
+    return hashlib.sha256(pickle.dumps(shown, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()

@@ -15,6 +15,7 @@ from typing import Any
 
 import jinja2
 
+from . import __version__
 from .errors import Problem, Problems
 from .models import Output, Site, SiteConfig
 from .pages import PageJob, page_jobs
@@ -24,10 +25,18 @@ from .urls import absolute, href
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".json")
 
 
-def make_environment(template_dirs: Sequence[Path], config: SiteConfig) -> jinja2.Environment:
-    """Return the Jinja environment: autoescaping, strict undefined, newsgen's filters."""
+def make_environment(
+    template_dirs: Sequence[Path], config: SiteConfig, compiled: Path | None = None
+) -> jinja2.Environment:
+    """Return the Jinja environment: autoescaping, strict undefined, newsgen's filters.
+
+    ``compiled``, when given, is a folder where compiled templates are kept
+    between builds (Jinja's bytecode cache: an entry is used only while its
+    template's text is unchanged; entries are written atomically).
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        bytecode_cache=_bytecode_cache(compiled) if compiled is not None else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -41,6 +50,17 @@ def make_environment(template_dirs: Sequence[Path], config: SiteConfig) -> jinja
     env.globals["news_article_ld"] = lambda site, article: json_ld(news_article(site, article))
     env.globals["breadcrumbs_ld"] = lambda site, trail: json_ld(breadcrumbs(site, trail))
     return env
+
+
+def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
+    """Return Jinja's bytecode cache in ``folder`` (None when it cannot be made); its
+    files are named after the newsgen and Jinja versions that compiled them."""
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError:
+        return None
+    versions = f"{__version__}-{jinja2.__version__}".replace("%", "")
+    return jinja2.FileSystemBytecodeCache(str(folder), f"{versions}-%s.cache")
 
 
 def render_pages(site: Site, env: jinja2.Environment, problems: Problems) -> list[Output]:

@@ -25,7 +25,7 @@ from .models import (
     SiteConfig,
 )
 from .paginate import paginate
-from .related import related_articles
+from .related import RelatedFinder, related_articles
 from .taxonomy import (
     canonical_authors,
     canonical_sections,
@@ -41,10 +41,15 @@ def build_site(
     articles: Iterable[Article],
     build_time: datetime | None = None,
     author_profiles: Mapping[str, Author] | None = None,
+    related: RelatedFinder = related_articles,
 ) -> Site:
-    """Return the Site for ``articles`` (already filtered for drafts and future ones)."""
+    """Return the Site for ``articles`` (already filtered for drafts and future ones).
+
+    ``related`` finds each article's related articles in the newest-first
+    list (related.py; the build passes one that remembers its last answer).
+    """
     with collector_paused():
-        return _build_site(config, articles, build_time, author_profiles or {})
+        return _build_site(config, articles, build_time, author_profiles or {}, related)
 
 
 def _build_site(
@@ -52,6 +57,7 @@ def _build_site(
     articles: Iterable[Article],
     build_time: datetime | None,
     author_profiles: Mapping[str, Author],
+    related: RelatedFinder,
 ) -> Site:
     ordered = sorted(articles, key=_newest_first)
     sections = canonical_sections(config, ordered)
@@ -90,7 +96,7 @@ def _build_site(
             url: pages(archive.periods[url].title, items, url)
             for url, items in archive.articles.items()
         },
-        related=related_articles(ordered),
+        related=related(ordered),
         corrections=_corrections(ordered),
         corrections_url=href(config.base_path, "/corrections/"),
         corrections_feed_url=href(config.base_path, "/corrections/feed.xml"),

@@ -253,3 +253,14 @@ def test_a_missing_pagefind_is_named_before_anything_is_rendered(make_site, monk
     with pytest.raises(SearchError, match="PAGEFIND_BINARY_PATH"):
         build(BuildOptions(root))
     assert not (root / "public").exists()
+
+
+def test_a_build_hands_every_object_back_to_the_collector(tmp_path):
+    import gc
+
+    from newsgen.collector import collector_reset, keep_from_collector
+
+    with collector_reset():
+        keep_from_collector()
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0

@@ -124,3 +124,32 @@ def test_a_disabled_cache_has_no_file_digests(tmp_path):
     cache = open_cache(tmp_path, enabled=False)
     cache.put_file_digests([("a.md", "1:2:3:4", "da")], forget=[])
     assert cache.file_digests() == {}
+
+
+def test_memos_round_trip_and_are_replaced(tmp_path):
+    cache = open_cache(tmp_path, enabled=True)
+    assert cache.memo("related") is None
+    cache.put_memo("related", "sig1", {"a": ("b",)})
+    cache.put_memo("related", "sig2", {"a": ("c",)})
+    cache.close()
+    assert open_cache(tmp_path, enabled=True).memo("related") == ("sig2", {"a": ("c",)})
+
+
+def test_a_disabled_cache_keeps_no_memos_and_no_folders(tmp_path):
+    cache = open_cache(tmp_path, enabled=False)
+    cache.put_memo("related", "sig", 1)
+    assert cache.memo("related") is None
+    assert cache.folder("templates") is None
+    assert open_cache(tmp_path, enabled=True).folder("templates") == tmp_path / CACHE_DIR / (
+        "templates"
+    )
+
+
+def test_stale_entries_are_forgotten_after_a_read(tmp_path):
+    cache = ArticleCache(tmp_path / "c.sqlite")
+    cache.put_many([("a", 1), ("b", 2), ("c", 3)], keep=["a", "b", "c"])
+    cache.close()
+    cache = ArticleCache(tmp_path / "c.sqlite")
+    assert cache.get_many(["a", "c"]) == {"a": 1, "c": 3}
+    cache.put_many([("d", 4)], keep=["a", "c", "d"])
+    assert cache.get_many(["a", "b", "c", "d"]) == {"a": 1, "c": 3, "d": 4}

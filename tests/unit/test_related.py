@@ -9,7 +9,14 @@ from datetime import datetime, timedelta
 from unit_helpers import BERLIN, make_article, make_config
 
 from newsgen.models import Tag
-from newsgen.related import LIMIT, WINDOW, related_articles
+from newsgen.related import (
+    LIMIT,
+    MEMO_NAME,
+    WINDOW,
+    related_articles,
+    related_signature,
+    remembered_related,
+)
 from newsgen.site import build_site
 
 DAY = datetime(2024, 12, 16, 10, 0, tzinfo=BERLIN)
@@ -324,3 +331,68 @@ def test_twenty_thousand_articles_only_share_tag_or_section():
         for other in chosen:
             assert other.source_path != path
             assert other.section.slug == me.section.slug or mine & {t.slug for t in other.tags}
+
+
+# --- remembered between builds --------------------------------------------------------------------
+
+
+class _Store:
+    """A MemoStore in memory that counts what is stored."""
+
+    def __init__(self):
+        self.kept = {}
+        self.puts = 0
+
+    def memo(self, name):
+        return self.kept.get(name)
+
+    def put_memo(self, name, signature, value):
+        self.puts += 1
+        self.kept[name] = (signature, value)
+
+
+def _corpus():
+    tags = ["a", "b", "c", "d"]
+    rng = random.Random(4)
+    return [
+        art(f"n{i}", hours=i * 3, section=rng.choice(["World", "Sport"]), tags=rng.sample(tags, 2))
+        for i in range(40)
+    ]
+
+
+def test_the_remembered_answer_is_reused_while_nothing_it_reads_changed():
+    store = _Store()
+    articles = _corpus()
+    first = remembered_related(store)(articles)
+    # Loaded again (other objects, other bodies): same answer, from the store.
+    again = [replace(a, body_html=a.body_html + "<p>more</p>") for a in articles]
+    second = remembered_related(store)(again)
+    assert store.puts == 1
+    assert second == related_articles(again)
+    assert {path: [a.source_path for a in items] for path, items in first.items()} == {
+        path: [a.source_path for a in items] for path, items in second.items()
+    }
+    assert all(item in again for items in second.values() for item in items)  # the new objects
+
+
+def test_a_change_to_dates_tags_sections_or_paths_finds_them_again():
+    articles = _corpus()
+    changes = [
+        lambda a: replace(a, date=a.date + timedelta(days=30)),
+        lambda a: replace(a, tags=(Tag("zz", "zz", "/tags/zz/", "/tags/zz/feed.xml"),)),
+        lambda a: replace(a, section=replace(a.section, slug="elsewhere")),
+        lambda a: replace(a, source_path="content/moved.md"),
+    ]
+    for change in changes:
+        store = _Store()
+        remembered_related(store)(articles)
+        changed = [change(articles[0]), *articles[1:]]
+        assert remembered_related(store)(changed) == related_articles(changed)
+        assert store.puts == 2
+
+
+def test_a_stored_value_of_another_shape_is_not_trusted():
+    store = _Store()
+    articles = _corpus()
+    store.kept[MEMO_NAME] = (related_signature(articles), ["not", "a", "dict"])
+    assert remembered_related(store)(articles) == related_articles(articles)

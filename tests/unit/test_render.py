@@ -256,3 +256,19 @@ def test_site_template_overrides_theme(tmp_path):
     (tmp_path / "404.html").write_text("custom {{ site.config.title }}\n")
     outputs = render_pages(site_of([]), env_with(tmp_path), Problems())
     assert page(outputs, "404.html") == "custom Test Gazette\n"
+
+
+def test_compiled_templates_are_kept_between_environments(tmp_path):
+    compiled = tmp_path / "compiled"
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "x.html").write_text("{{ 1 + 1 }} one", encoding="utf-8")
+    config = make_config()
+    first = make_environment([tmp_path / "t"], config, compiled)
+    assert first.get_template("x.html").render() == "2 one"
+    assert len(list(compiled.glob("*.cache"))) == 1
+    (tmp_path / "t" / "x.html").write_text("{{ 2 + 2 }} two", encoding="utf-8")
+    second = make_environment([tmp_path / "t"], config, compiled)
+    assert second.get_template("x.html").render() == "4 two"  # the changed text, not the cache
+    blocked = tmp_path / "file"
+    blocked.write_text("", encoding="utf-8")
+    assert make_environment([tmp_path / "t"], config, blocked).bytecode_cache is None
