@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -122,21 +123,36 @@ def newest_items(site: Site, articles: Sequence[Article]) -> tuple[Article, ...]
 
 class FeedRenderer:
     """Renders article feeds, making each article's ``<item>`` once for all its feeds
-    (an article is in the site feed, its section's and each of its tags')."""
+    (an article is in the site feed, its section's and each of its tags').
 
-    def __init__(self, site: Site, generator: str) -> None:
+    Given the ``plans`` it will render, it forgets an item once the last feed
+    that lists it is rendered, so that the items (each with its article's
+    whole body) of a site's thousands of feeds are never all held at once.
+    """
+
+    def __init__(self, site: Site, generator: str, plans: Sequence[FeedPlan] = ()) -> None:
         self.site = site
         self.generator = generator
         self._items: dict[str, ET.Element] = {}
+        self._uses = Counter(article.source_path for plan in plans for article in plan.items)
+        self._counted = bool(plans)
 
     def render(self, plan: FeedPlan) -> bytes:
         """Return the RSS document of ``plan``."""
 
         def add(parent: ET.Element) -> None:
             for article in plan.items:
-                if article.source_path not in self._items:
-                    self._items[article.source_path] = article_item(article)
-                parent.append(self._items[article.source_path])
+                path = article.source_path
+                item = self._items.get(path)
+                if item is None:
+                    item = article_item(article)
+                    if not self._counted or self._uses[path] > 1:
+                        self._items[path] = item
+                parent.append(item)
+                if self._counted:
+                    self._uses[path] -= 1
+                    if self._uses[path] <= 0:
+                        self._items.pop(path, None)
 
         newest = max((a.modified for a in plan.items), default=None)
         return _document(self.site, plan.channel, self.generator, newest, add)

@@ -55,9 +55,29 @@ class CleanText:
     """1-based line of the first removed character (0 when none was)."""
 
 
+_FORBIDDEN_UTF8 = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # C0 controls but tab, newline and CR; DEL
+    rb"|\xc2[\x80-\x9f]"  # C1 controls
+    rb"|\xef\xb7[\x90-\xaf]"  # U+FDD0 to U+FDEF
+    rb"|\xef\xbf[\xbe\xbf]"  # U+FFFE, U+FFFF
+    rb"|[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]"  # U+1FFFE ... U+10FFFF
+)
+"""FORBIDDEN_CHARACTERS as UTF-8 bytes (surrogates cannot be encoded)."""
+_FORBIDDEN_UTF8_FIRST = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\xc2\xef\xf0-\xf4]")
+"""The bytes a match of _FORBIDDEN_UTF8 starts with: found in ~2 µs in an article
+body, where FORBIDDEN_CHARACTERS takes ~160 µs (its ranges above ASCII are slow)."""
+
+
 def strip_forbidden(text: str) -> str:
     """Return ``text`` without the characters of FORBIDDEN_CHARACTERS."""
-    return FORBIDDEN_CHARACTERS.sub("", text)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return FORBIDDEN_CHARACTERS.sub("", text)
+    for first in _FORBIDDEN_UTF8_FIRST.finditer(data):
+        if _FORBIDDEN_UTF8.match(data, first.start()):
+            return FORBIDDEN_CHARACTERS.sub("", text)
+    return text
 
 
 def remove_forbidden_characters(text: str) -> CleanText:

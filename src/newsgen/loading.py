@@ -94,7 +94,8 @@ class SourceBytes:
     key: str
     """Hash of the bytes, the path and everything loading depends on."""
     held: bytes | None = field(default=None, repr=False)
-    """The bytes, when read_sources() read them; None when the hash came from the cache."""
+    """The bytes, when read_sources() read and kept them (it keeps those of the first
+    PARALLEL_THRESHOLD files it reads); None when the hash came from the cache."""
 
     @property
     def data(self) -> bytes:
@@ -122,6 +123,7 @@ def read_sources(
     found: list[SourceBytes] = []
     recorded: list[tuple[str, str, str]] = []
     stale: list[str] = []
+    reads = 0
     for source in tree.articles:
         path = source.content_relative
         row = known.get(path)
@@ -136,7 +138,9 @@ def read_sources(
             continue
         data, stat = read
         digest = hashlib.sha256(data).hexdigest()
-        found.append(SourceBytes(source, digest, entry_key(prints, path, digest), data))
+        reads += 1  # the bytes of a few files are kept for parsing; many are parsed in
+        held = data if reads <= PARALLEL_THRESHOLD else None  # workers that read them
+        found.append(SourceBytes(source, digest, entry_key(prints, path, digest), held))
         if not _racy(stat, started):
             recorded.append((path, _stat_key(stat), digest))
     if cache is not None:
@@ -163,17 +167,18 @@ def load_articles(
     """
     keys = [item.key for item in sources]
     cached = cache.get_many(keys)
-    missing = _read_missing([item for item in sources if item.key not in cached], problems)
-    fresh = _load_all([(item.source, data) for item, data, _ in missing], settings, jobs, progress)
-    results = dict(cached)
-    results.update(zip((item.key for item, _, _ in missing), fresh, strict=True))
-    storable = [item.key for item, _, same in missing if same]
+    missing = [item for item in sources if item.key not in cached]
+    fresh = _load_all(missing, settings, jobs, progress)
+    results: dict[str, _Loaded] = dict(cached)  # type: ignore[arg-type]
+    storable = []
+    for item, (loaded, same) in zip(missing, fresh, strict=True):
+        results[item.key] = loaded
+        if same:
+            storable.append(item.key)
     cache.put_many(((key, results[key]) for key in storable), keep=keys)
     articles = []
     for key in keys:
-        if key not in results:  # could not be read
-            continue
-        article, found = results[key]  # type: ignore[misc]
+        article, found = results[key]
         problems.extend(found)
         if article is not None:
             articles.append(article)
@@ -213,22 +218,22 @@ def _read(source: SourceFile, problems: Problems) -> tuple[bytes, os.stat_result
         return None
 
 
-def _read_missing(
-    items: Sequence[SourceBytes], problems: Problems
-) -> list[tuple[SourceBytes, bytes, bool]]:
-    """Return ``(item, bytes, bytes still have the item's hash)`` for each readable item."""
-    read = []
-    for item in items:
-        if item.held is not None:
-            read.append((item, item.held, True))
-            continue
-        try:
-            data = item.data
-        except OSError as error:
-            _unreadable(item.source, error, problems)
-            continue
-        read.append((item, data, hashlib.sha256(data).hexdigest() == item.digest))
-    return read
+def load_source(item: SourceBytes, context: LoadContext) -> tuple[_Loaded, bool]:
+    """Read and load one article file; return its load and whether its bytes still have
+    the hash read_sources() found (only then may the load be cached under that hash).
+
+    A file that cannot be read now gives no article and a problem saying why.
+    """
+    if item.held is not None:
+        return load_bytes(item.source, item.held, context), True
+    try:
+        data = item.data
+    except OSError as error:
+        problems = Problems()
+        _unreadable(item.source, error, problems)
+        return (None, list(problems)), False
+    same = hashlib.sha256(data).hexdigest() == item.digest
+    return load_bytes(item.source, data, context), same
 
 
 def _unreadable(source: SourceFile, error: OSError, problems: Problems) -> None:
@@ -236,20 +241,22 @@ def _unreadable(source: SourceFile, error: OSError, problems: Problems) -> None:
 
 
 def _load_all(
-    items: Sequence[tuple[SourceFile, bytes]],
+    items: Sequence[SourceBytes],
     settings: LoadSettings,
     jobs: int,
     progress: Progress | None = None,
-) -> list[_Loaded]:
-    """Load ``items``, in a process pool when there are many and several cores."""
+) -> list[tuple[_Loaded, bool]]:
+    """Load ``items`` (see load_source), in a process pool when there are many and
+    several cores. Workers read their files themselves, so the parent never holds
+    the bytes of the whole archive (which every forked worker would count too)."""
     if not items:  # everything came from the cache: no parser to make
         return []
     told = progress or (lambda stage, done, total: None)
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
         context = settings.context()
         loaded = []
-        for source, data in items:
-            loaded.append(load_bytes(source, data, context))
+        for item in items:
+            loaded.append(load_source(item, context))
             told("parsing", len(loaded), len(items))
         return loaded
     from concurrent.futures import ProcessPoolExecutor
@@ -263,7 +270,7 @@ def _load_all(
         initializer=_start_worker,
         initargs=(settings,),
     ) as pool:
-        results: list[_Loaded] = []
+        results: list[tuple[_Loaded, bool]] = []
         for chunk in pool.map(_load_chunk, chunks):
             results.extend(chunk)
             told("parsing", len(results), len(items))
@@ -305,6 +312,6 @@ def _start_worker(settings: LoadSettings) -> None:
     _worker_context = settings.context()
 
 
-def _load_chunk(chunk: Sequence[tuple[SourceFile, bytes]]) -> list[_Loaded]:
+def _load_chunk(chunk: Sequence[SourceBytes]) -> list[tuple[_Loaded, bool]]:
     assert _worker_context is not None
-    return [load_bytes(source, data, _worker_context) for source, data in chunk]
+    return [load_source(item, _worker_context) for item in chunk]

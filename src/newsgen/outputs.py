@@ -63,12 +63,13 @@ def plan_outputs(
 ) -> list[PlannedFile]:
     """Return every generated file of ``site``: pages, feeds, sitemaps, robots.txt."""
     pages = [_page(job, env, keys, problems) for job in page_jobs(site)]
-    feeds = FeedRenderer(site, generator)
+    plans = feed_plans(site)
+    feeds = FeedRenderer(site, generator, plans)
     planned = pages + [
         PlannedFile(
             plan.path, plan.channel.source, keys.of(None, plan), partial(feeds.render, plan)
         )
-        for plan in feed_plans(site)
+        for plan in plans
     ]
     corrections = corrections_feed(site, generator)  # small: always rendered
 

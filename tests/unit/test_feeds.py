@@ -13,8 +13,10 @@ from unit_helpers import BERLIN, make_article, make_config
 from newsgen.feeds import (
     NAMESPACES,
     Channel,
+    FeedRenderer,
     absolutise_links,
     article_feed,
+    feed_plans,
     render_feeds,
     xml_text,
 )
@@ -339,3 +341,19 @@ def test_absolutise_resolves_protocol_relative_and_fragments_against_the_page():
 def test_absolutise_ignores_text_that_looks_like_an_attribute():
     html = "<p>write href=&quot;/x&quot; in text</p>"
     assert absolutise_links(html, "https://example.com/") == html
+
+
+def test_a_renderer_given_its_plans_forgets_each_item_after_its_last_feed():
+    tags = ["alpha", "beta", "gamma"]
+    articles = [
+        make_article(f"Story {i}", DAY + timedelta(hours=i), tags=tags[: 1 + i % 3])
+        for i in range(12)
+    ]
+    site = make_site(articles, feed_items=5)
+    plans = feed_plans(site)
+    remembering = FeedRenderer(site, "newsgen test")
+    forgetting = FeedRenderer(site, "newsgen test", plans)
+    for plan in plans:
+        assert forgetting.render(plan) == remembering.render(plan)
+    assert forgetting._items == {}  # every item's last feed is rendered
+    assert remembering._items  # without the plans, items are kept to the end

@@ -216,3 +216,19 @@ def test_loading_reports_progress_of_the_articles_it_parses(
     assert len(loaded) == 3
     assert told[-1] == ("parsing", 3, 3)
     assert [done for _, done, _ in told] == sorted(done for _, done, _ in told)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_past_the_threshold_bytes_are_not_kept_and_workers_read_the_files(
+    site: Path, jobs: int, monkeypatch: pytest.MonkeyPatch, not_racy: None
+) -> None:
+    # A large archive: the parent keeps no bytes (a forked worker would count them
+    # too); each file is read by whoever parses it, checked against its hash.
+    monkeypatch.setattr(loading, "PARALLEL_THRESHOLD", 1)
+    found, _ = read(site, None)
+    assert sum(item.held is not None for item in found.values()) == 1
+    cache = open_cache(site, enabled=True)
+    headlines, problems = load(site, cache)
+    assert list(problems) == [] and len(headlines) == 3
+    again, _ = load(site, cache)
+    assert again == headlines and cache.hits == 3

@@ -1,0 +1,20 @@
+"""newsgen.links: the characters no page, feed or sitemap may carry."""
+
+from __future__ import annotations
+
+from newsgen.links import FORBIDDEN_CHARACTERS, strip_forbidden
+
+
+def test_strip_forbidden_agrees_with_the_character_class_on_every_code_point():
+    # The fast path looks for forbidden characters in the UTF-8 bytes; check it
+    # against the plain character class for each code point, alone and among others.
+    for point in range(0x110000):
+        char = chr(point)
+        for text in (char, f"a\u00a0{char}é", char * 2):
+            assert strip_forbidden(text) == FORBIDDEN_CHARACTERS.sub("", text), hex(point)
+
+
+def test_clean_text_is_returned_as_it_is():
+    text = "Curly “quotes”, an em dash — and a non-breaking\u00a0space\n"
+    assert strip_forbidden(text) is text
+    assert strip_forbidden("bell\x07, C1\x85, \ufdd0, \U0001fffe, \ud800") == "bell, C1, , , "
