@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -23,9 +23,11 @@ from .crossrefs import resolve_article_links
 from .depends import InputKeys, base_key
 from .discover import discover_content, file_problem, is_ignored_name
 from .errors import BuildFailed, NewsgenError, Problem, Problems
-from .loading import LoadSettings, default_jobs, load_articles, read_sources
+from .feeds import feed_plans
+from .loading import LoadSettings, SourceBytes, default_jobs, load_articles, read_sources
 from .models import Article, SiteConfig
 from .outputs import PlannedFile, fresh_or_kept, plan_outputs
+from .quick import QuickFound, QuickState, make_quick_state, quick_rebuild
 from .related import remembered_related
 from .render import make_environment
 from .search import INDEX_DIR, SearchIndexer, indexed_templates
@@ -97,6 +99,9 @@ class BuildReport:
     """Articles taken from the cache instead of being parsed and rendered."""
     article_urls: Mapping[str, str] = field(default_factory=dict)
     """The URL path of each published article by its source file (``content/world/a.md``)."""
+    quick: bool = False
+    """True when only article bodies changed and the build rendered just the files
+    that show them (quick.py)."""
 
 
 def default_theme() -> Path:
@@ -151,21 +156,19 @@ def _build_with(
     )
     sources = read_sources(tree, settings, problems, cache)
     templates = _template_bytes(_template_dirs(root, theme))
+    read_files = [(CONFIG_FILE, root / CONFIG_FILE), (AUTHORS_FILE, root / AUTHORS_FILE)]
+    stat_files = [(copy.path, copy.source) for copy in copies]
+    stat_files += [(f"content/{asset}", root / "content" / asset) for asset in tree.assets]
+    shown_options = [options.drafts, options.future, options.base_url]
+    others = inputs_fingerprint((), [*read_files, *templates], stat_files, shown_options)
     inputs = inputs_fingerprint(
         ((item.source.content_relative, item.digest) for item in sources),
-        [
-            (CONFIG_FILE, root / CONFIG_FILE),
-            (AUTHORS_FILE, root / AUTHORS_FILE),
-            *templates,
-        ],
-        [(copy.path, copy.source) for copy in copies]
-        + [(f"content/{asset}", root / "content" / asset) for asset in tree.assets],
-        [options.drafts, options.future, options.base_url],
+        [*read_files, *templates],
+        stat_files,
+        shown_options,
     )
-    last = cache.last_build(output)
-    if not problems.has_errors() and still_valid(
-        last, inputs, now, output_manifest(options.output_dir)
-    ):
+    last, manifest = _complete(cache.last_build(output)), output_manifest(options.output_dir)
+    if not problems.has_errors() and still_valid(last, inputs, now, manifest):
         assert isinstance(last, LastBuild) and isinstance(last.report, BuildReport)
         return replace(
             last.report,
@@ -173,16 +176,91 @@ def _build_with(
             cache_hits=len(sources),
             seconds=time.perf_counter() - started,
         )
+    digests = {item.source.shown: item.digest for item in sources}
+    found = QuickFound(
+        others,
+        inputs,
+        digests,
+        {item.source.shown: item.key for item in sources},
+        base_key(__version__, GENERATOR, config, (options.drafts, options.future), templates),
+        manifest,
+    )
+    state = _quick_state(cache, output)
+    if not problems.has_errors() and state is not None:
+        quick = _quick(options, theme, config, (settings, sources, cache), now, found, last, state)
+        if quick is not None:
+            return replace(quick, seconds=time.perf_counter() - started)
     jobs = options.jobs or default_jobs()
     loaded = load_articles(sources, settings, cache, jobs, problems, options.progress)
     keep_from_collector()
-    digests = {item.source.shown: item.digest for item in sources}
     report = _render_and_write(
-        options, theme, config, now, loaded, _Inputs(copies, digests, templates, cache), problems
+        options, theme, config, now, loaded, _Inputs(copies, digests, templates, cache, found),
+        problems,
     )
     report = replace(report, cache_hits=cache.hits, seconds=time.perf_counter() - started)
     expiry, manifest = valid_until(loaded, now), output_manifest(options.output_dir)
     cache.put_last_build(output, LastBuild(inputs, expiry, report, manifest))
+    return report
+
+
+def _complete(last: object) -> LastBuild | None:
+    """Return ``last`` when it is a LastBuild whose report has every field this newsgen's
+    BuildReport has (one pickled by an older newsgen may lack some), else None."""
+    if not isinstance(last, LastBuild) or not isinstance(last.report, BuildReport):
+        return None
+    report = last.report
+    return last if all(hasattr(report, spec.name) for spec in fields(report)) else None
+
+
+def _quick_state(cache: ArticleCache, output: str) -> QuickState | None:
+    """Return the QuickState the last build left for ``output``, or None."""
+    memo = cache.memo(QUICK_MEMO + output)
+    return memo[1] if memo is not None and isinstance(memo[1], QuickState) else None
+
+
+def _quick(
+    options: BuildOptions,
+    theme: Path,
+    config: SiteConfig,
+    reading: tuple[LoadSettings, list[SourceBytes], ArticleCache],
+    now: datetime,
+    found: QuickFound,
+    last: object,
+    state: QuickState,
+) -> BuildReport | None:
+    """Rebuild quickly (quick.py) when only article bodies changed and the output is as
+    the last build left it; return None to build in full."""
+    settings, sources, cache = reading
+    if (
+        not isinstance(last, LastBuild)
+        or not isinstance(last.report, BuildReport)
+        or found.manifest is None
+        or not (last.manifest == state.manifest == found.manifest)
+        or state.others != found.others
+        or state.behind is None
+        or (last.valid_until is not None and now >= last.valid_until)
+        or (config.search and options.refresh_search)  # the search index would be stale
+    ):
+        return None
+    output = str(options.output_dir.resolve())
+    compiled = cache.folder(COMPILED_TEMPLATES)
+    env = make_environment(_template_dirs(options.source, theme), config, compiled)
+    result = quick_rebuild(state, sources, settings, cache, env, options.output_dir, GENERATOR, now)
+    if result is None:
+        return None
+    page_keys = cache.page_keys(output)
+    for path, inode in result.inodes.items():
+        page_keys[path] = (result.keys[path], inode)
+    cache.put_page_keys(output, page_keys)
+    manifest = output_manifest(options.output_dir)
+    cache.put_memo(QUICK_MEMO + output, "", replace(result.state, manifest=manifest))
+    report = replace(
+        last.report,
+        unchanged=last.report.files - len(result.inodes),
+        cache_hits=len(sources) - result.parsed,
+        quick=True,
+    )
+    cache.put_last_build(output, LastBuild(found.inputs, last.valid_until, report, manifest))
     return report
 
 
@@ -206,11 +284,9 @@ def _render_and_write(
     keep_from_collector()
     template_dirs = _template_dirs(root, theme)
     env = make_environment(template_dirs, config, inputs.cache.folder(COMPILED_TEMPLATES))
-    generator = f"newsgen {__version__}"
-    options_shown = (options.drafts, options.future)
-    base = base_key(__version__, generator, config, options_shown, inputs.templates)
-    keys = InputKeys(site, base, inputs.digests, env)
-    planned = plan_outputs(site, env, keys, generator, problems)
+    keys = InputKeys(site, inputs.found.base, inputs.digests, env)
+    plans = feed_plans(site)
+    planned = plan_outputs(site, env, keys, GENERATOR, problems, plans)
     keep_from_collector()
     if any(copy.path == ROBOTS for copy in copies):  # the site's own robots.txt wins
         planned = [item for item in planned if item.path != ROBOTS]
@@ -226,9 +302,14 @@ def _render_and_write(
     previous = inputs.cache.page_keys(output)
     indexer = _search_indexer(options, config, planned, copies, env, previous)
     fresh = fresh_or_kept(planned, previous, options.output_dir, problems, options.progress)
+    previous_state = _quick_state(inputs.cache, output)
     written = write_site(options.output_dir, fresh, copies, indexer)
     index = indexer.recorded() if indexer else {}
     inputs.cache.put_page_keys(output, {**_page_keys(planned, written.inodes), **index})
+    live = {**written.inodes, **{path: inode for path, (_, inode) in index.items()}}
+    after = (live, output_manifest(options.output_dir))
+    state = make_quick_state(site, env, inputs.found, plans, after, previous_state)
+    inputs.cache.put_memo(QUICK_MEMO + output, "", state)
     return BuildReport(
         articles=len(published),
         pages=len(planned),
@@ -243,6 +324,9 @@ def _render_and_write(
 
 
 ROBOTS = "robots.txt"
+GENERATOR = f"newsgen {__version__}"
+QUICK_MEMO = "quick "
+"""The memo holding the QuickState of an output folder is named this plus its path."""
 COMPILED_TEMPLATES = "templates"
 """The folder of compiled templates in ``SITE/.newsgen/`` (see render.make_environment)."""
 
@@ -257,6 +341,8 @@ class _Inputs:
     templates: list[tuple[str, bytes]]
     """Every template file by name, with its bytes (read once per build)."""
     cache: ArticleCache
+    found: QuickFound
+    """What the build found before loading (for the QuickState it leaves)."""
 
 
 def _template_bytes(template_dirs: list[Path]) -> list[tuple[str, bytes]]:

@@ -42,6 +42,8 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS file_digests"
     " (path TEXT PRIMARY KEY, stat TEXT NOT NULL, digest TEXT NOT NULL)"
 )
+FEW_KEYS = 500
+"""get_many() looks up at most this many keys one by one; more, in one pass over all rows."""
 _FORMAT = 2
 """How values are pickled; bump it when that changes in a way cache_format() cannot see."""
 
@@ -124,18 +126,26 @@ class ArticleCache:
         if self._db is None or not keys:
             return {}
         wanted = set(keys)
-        present: set[str] = set()
+        if len(wanted) <= FEW_KEYS:  # a quick rebuild's few articles: looked up by key
+            marks = ", ".join("?" * len(wanted))
+            query = f"SELECT key, value FROM articles WHERE key IN ({marks})"
+            rows = self._db.execute(query, sorted(wanted))
+        else:
+            present: set[str] = set()
+            rows = self._db.execute("SELECT key, value FROM articles")
         found: dict[str, object] = {}
         with collector_paused():
-            for key, value in self._db.execute("SELECT key, value FROM articles"):
-                present.add(key)
-                if key not in wanted:
-                    continue
+            for key, value in rows:
+                if len(wanted) > FEW_KEYS:
+                    present.add(key)
+                    if key not in wanted:
+                        continue
                 try:
                     found[key] = pickle.loads(value)
                 except Exception:  # written by another newsgen: load the article again
                     continue
-        self._present = present
+        if len(wanted) > FEW_KEYS:
+            self._present = present
         self.hits += len(found)
         return found
 

@@ -10,7 +10,7 @@ No I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from html import escape
 from urllib.parse import unquote
@@ -30,7 +30,7 @@ def resolve_article_links(
     ``everything`` holds all loaded articles, drafts and future ones too, so
     that a link to one of those gets a message saying why it cannot be made.
     """
-    urls = {_content_path(a.source_path): a.url for a in published}
+    urls = article_urls(published)
     held_back = {_content_path(a.source_path) for a in everything} - urls.keys()
     resolved = []
     for article in published:
@@ -47,16 +47,27 @@ def resolve_article_links(
                     None,
                     f"links to content/{ref.target}, which {why}; fix the path or remove the link",
                 )
-        if not article.link_refs:
-            resolved.append(article)
-            continue
-
-        def swap(match: re.Match[str]) -> str:
-            url = urls.get(unquote(match.group(1)), "#")
-            return f'href="{escape(url)}{match.group(2) or ""}"'
-
-        resolved.append(replace(article, body_html=_MARK.sub(swap, article.body_html)))
+        resolved.append(with_links_resolved(article, urls))
     return resolved
+
+
+def article_urls(published: Iterable[Article]) -> dict[str, str]:
+    """Return the URL of each of ``published`` by its path in ``content/`` (``world/a.md``)."""
+    return {_content_path(a.source_path): a.url for a in published}
+
+
+def with_links_resolved(article: Article, urls: Mapping[str, str]) -> Article:
+    """Return ``article`` with each link to an article source swapped for its URL in
+    ``urls`` (article_urls()), or ``#`` when it has none (resolve_article_links()
+    reports those)."""
+    if not article.link_refs:
+        return article
+
+    def swap(match: re.Match[str]) -> str:
+        url = urls.get(unquote(match.group(1)), "#")
+        return f'href="{escape(url)}{match.group(2) or ""}"'
+
+    return replace(article, body_html=_MARK.sub(swap, article.body_html))
 
 
 def _content_path(source_path: str) -> str:

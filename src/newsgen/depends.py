@@ -145,8 +145,13 @@ class InputKeys:
         """Return the ``site.NAME`` parts read by template ``name`` and those it uses."""
         found: set[str] = set()
         for source in template_sources(self._env, name):
-            found.update(_SITE_PART.findall(source))
+            found.update(site_parts(source))
         return tuple(sorted(found))
+
+
+def site_parts(text: str) -> list[str]:
+    """Return the ``site.NAME`` parts that a template's ``text`` reads."""
+    return _SITE_PART.findall(text)
 
 
 def template_sources(env: jinja2.Environment, name: str) -> Iterator[str]:

@@ -21,7 +21,7 @@ import jinja2
 
 from .depends import InputKeys
 from .errors import BuildFailed, Problems
-from .feeds import FeedRenderer, corrections_feed, feed_plans
+from .feeds import FeedPlan, FeedRenderer, corrections_feed, feed_plans
 from .jsonfeed import feed_articles, render_json_feed
 from .models import Kept, Output, Site
 from .pages import PageJob, page_jobs
@@ -59,11 +59,19 @@ class PlannedFile:
 
 
 def plan_outputs(
-    site: Site, env: jinja2.Environment, keys: InputKeys, generator: str, problems: Problems
+    site: Site,
+    env: jinja2.Environment,
+    keys: InputKeys,
+    generator: str,
+    problems: Problems,
+    plans: list[FeedPlan] | None = None,
 ) -> list[PlannedFile]:
-    """Return every generated file of ``site``: pages, feeds, sitemaps, robots.txt."""
+    """Return every generated file of ``site``: pages, feeds, sitemaps, robots.txt.
+
+    ``plans`` are the site's feed_plans() when the caller has them already.
+    """
     pages = [_page(job, env, keys, problems) for job in page_jobs(site)]
-    plans = feed_plans(site)
+    plans = feed_plans(site) if plans is None else plans
     feeds = FeedRenderer(site, generator, plans)
     planned = pages + [
         PlannedFile(

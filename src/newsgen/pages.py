@@ -14,6 +14,7 @@ from typing import Any
 from .models import Article, ListingPage, Site
 from .urls import output_file
 
+ARTICLE_TEMPLATE = "article.html"
 SEARCH_PAGE = output_file("/search/")
 """Where the search page goes (``search/index.html``), when ``search`` is on."""
 
@@ -78,12 +79,7 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
 def _article_pages(site: Site) -> Iterator[PageJob]:
     base = site.config.base_path.rstrip("/")
     for article in site.articles:
-        related = site.related.get(article.source_path, ())
-        scheduled = site.build_time is not None and article.date > site.build_time
-        context = {"site": site, "article": article, "related": related, "scheduled": scheduled}
-        yield PageJob(
-            "article.html", article.output_path, article.source_path, context, article.modified
-        )
+        yield article_page(site, article, site.related.get(article.source_path, ()))
         for alias in article.aliases:
             yield PageJob(
                 "redirect.html",
@@ -93,6 +89,15 @@ def _article_pages(site: Site) -> Iterator[PageJob]:
                 line=alias.line,
                 field=alias.field,
             )
+
+
+def article_page(site: Site, article: Article, related: tuple[Article, ...]) -> PageJob:
+    """Return the job of ``article``'s own page, showing ``related`` beside it."""
+    scheduled = site.build_time is not None and article.date > site.build_time
+    context = {"site": site, "article": article, "related": related, "scheduled": scheduled}
+    return PageJob(
+        ARTICLE_TEMPLATE, article.output_path, article.source_path, context, article.modified
+    )
 
 
 def _listing(

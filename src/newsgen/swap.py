@@ -38,6 +38,11 @@ def _load_renameat2() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
 _renameat2 = _load_renameat2()
 
 
+def can_exchange() -> bool:
+    """True when this system has an atomic exchange (it may still fail for a file system)."""
+    return _renameat2 is not None
+
+
 def exchange_directories(first: Path, second: Path) -> bool:
     """Atomically exchange ``first`` and ``second``; return False when unsupported.
 

@@ -1,0 +1,117 @@
+"""Write a quick rebuild's few files: bring the spare tree up to date on the paths that
+differ, write the new files into it, swap it in.
+
+A full build (write.py) walks the whole spare tree and links every file of
+the site into it. A quick rebuild knows which paths differ between the
+spare and the live output (those the last build changed: QuickState.behind)
+and which files it writes itself, and touches only those: every other file
+of the spare already is the live output's file (the same inode). Like every
+build it never writes into an existing file, marks the spare dirty while it
+works, and swaps it in whole, so an interrupted quick rebuild leaves the old
+site, and a dirty spare that the next (full) build discards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+
+from .models import Output
+from .swap import can_exchange, exchange_directories
+from .write import DIRTY, DIRTY_TEXT, MARKER, MARKER_TEXT, spare_path
+
+
+class QuickWriteUnavailable(Exception):
+    """The spare tree cannot take a quick write (missing, dirty, not newsgen's, or the
+    live output is not as recorded); nothing was changed."""
+
+
+def write_changes(
+    output: Path, outputs: Sequence[Output], behind: Collection[str], live: Mapping[str, int]
+) -> dict[str, int]:
+    """Make the spare tree of ``output`` the new site and swap it in; return the inode
+    of each file of ``outputs`` in the new output.
+
+    ``behind`` are the paths where the spare differs from the live output and
+    ``live`` every file of the live output with its inode. Raises
+    QuickWriteUnavailable before changing anything when the spare or the live
+    output is not as expected, and OSError when writing fails (the output is
+    unchanged; the spare stays marked dirty).
+    """
+    spare = spare_path(output)
+    _check(output, spare, outputs, live)
+    dirty = spare / DIRTY
+    with open(dirty, "x", encoding="utf-8") as marker:
+        marker.write(DIRTY_TEXT)
+    written = {item.path for item in outputs}
+    for path in sorted(set(behind) - written):
+        _sync(spare, output, path, live.get(path))
+    inodes = {}
+    for item in outputs:
+        inodes[item.path] = _replace_file(spare / item.path, item.data)
+    dirty.unlink()
+    if not exchange_directories(spare, output):  # this file system cannot: a full build can
+        dirty.write_text(DIRTY_TEXT, encoding="utf-8")
+        raise QuickWriteUnavailable
+    return inodes
+
+
+def _check(output: Path, spare: Path, outputs: Sequence[Output], live: Mapping[str, int]) -> None:
+    """Raise QuickWriteUnavailable unless the spare and the output are usable as recorded."""
+    try:
+        if (spare / MARKER).read_text(encoding="utf-8") != MARKER_TEXT:
+            raise QuickWriteUnavailable
+        if not stat.S_ISDIR(os.lstat(spare).st_mode) or os.path.lexists(spare / DIRTY):
+            raise QuickWriteUnavailable
+        for item in outputs:  # each file to replace is the recorded one in the live output
+            if os.lstat(output / item.path).st_ino != live.get(item.path):
+                raise QuickWriteUnavailable
+    except (OSError, UnicodeDecodeError) as error:
+        raise QuickWriteUnavailable from error
+    if not can_exchange():
+        raise QuickWriteUnavailable
+
+
+def _sync(spare: Path, output: Path, path: str, inode: int | None) -> None:
+    """Make ``path`` in the spare what it is in the live output: a link to the live file
+    (``inode``), or nothing when the live output has no such file."""
+    target = spare / path
+    _remove(target)
+    if inode is None:
+        _prune(spare, target.parent)
+        return
+    source = output / path
+    if os.lstat(source).st_ino != inode:
+        raise OSError(errno.ESTALE, "the output changed during the build", str(source))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.link(source, target, follow_symlinks=False)
+
+
+def _replace_file(target: Path, data: bytes) -> int:
+    """Replace ``target`` (never writing into it: it may be a link to a live file) with
+    a new file holding ``data``; return its inode."""
+    _remove(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "xb") as file:
+        file.write(data)
+        return os.fstat(file.fileno()).st_ino
+
+
+def _remove(target: Path) -> None:
+    """Remove the file or link at ``target``, if any. Raises OSError for a folder."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(target)
+
+
+def _prune(root: Path, folder: Path) -> None:
+    """Remove ``folder`` and the folders above it (up to ``root``) that are left empty."""
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (or gone): stop
+            return
+        folder = folder.parent

@@ -1,0 +1,211 @@
+"""Quick rebuilds (newsgen.quick): when only article bodies changed, a rebuild renders just
+the article's page and the feeds that carry it, and its output is still, byte for byte,
+the output of a cold build of the same input."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from test_incremental import (
+    NOW,
+    add_article,
+    delete_article,
+    edit_headline,
+    first_article,
+    inodes,
+    rewritten,
+    tree,
+)
+
+from newsgen import quickwrite
+from newsgen.build import BuildOptions, BuildReport, build, default_theme
+from newsgen.write import DIRTY, spare_path
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "newsroom"
+HARBOUR = Path("content/business/harbour-trade-record.md")
+ANALYSIS = Path("content/world/analysis/election-analysis.md")
+"""An article that links to another article's source (its body is resolved by the build)."""
+LATE = Path("content/world/late-arrival.md")
+"""The article test_incremental.add_article() adds."""
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    with open(site / "newsgen.yaml", "a", encoding="utf-8") as config:
+        config.write("search: false\n")
+    return site
+
+
+def add_paragraph(site: Path, path: Path = HARBOUR, words: str = "A closing paragraph.") -> None:
+    file = site / path
+    file.write_text(file.read_text(encoding="utf-8") + f"\n{words}\n", encoding="utf-8")
+
+
+def rebuild(site: Path, out: Path, **options: object) -> BuildReport:
+    return build(BuildOptions(site, out, now=NOW, **options))  # type: ignore[arg-type]
+
+
+def same_as_cold(site: Path, out: Path, tmp_path: Path, name: str) -> None:
+    cold = tmp_path / f"cold-{name}"
+    build(BuildOptions(site, cold, now=NOW, cache=False))
+    assert tree(out) == tree(cold), name
+
+
+def ready(site: Path, out: Path) -> None:
+    """Two full builds: the second leaves a spare tree whose differences are known."""
+    rebuild(site, out)
+    add_paragraph(site, first_article(site).relative_to(site), "Warming up.")
+    rebuild(site, out)
+
+
+def test_body_edits_are_quick_and_every_output_is_the_cold_one(site: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    ready(site, out)
+    steps = [
+        ("body", lambda: add_paragraph(site), True),
+        ("body again", lambda: add_paragraph(site, words="And another."), True),
+        ("headline", lambda: edit_headline(site), False),
+        ("body after a full build", lambda: add_paragraph(site, words="Third."), True),
+        ("linking article's body", lambda: add_paragraph(site, ANALYSIS), True),
+        ("two bodies at once", lambda: [add_paragraph(site), add_paragraph(site, ANALYSIS)], True),
+        ("delete", lambda: delete_article(site), False),
+        ("body after a delete", lambda: add_paragraph(site, words="Fourth."), True),
+        ("new article", lambda: add_article(site), False),
+        ("body of the new article", lambda: add_paragraph(site, LATE), True),
+    ]  # fmt: skip
+    for name, edit, quick in steps:
+        edit()
+        report = rebuild(site, out)
+        assert report.quick is quick, name
+        same_as_cold(site, out, tmp_path, name.replace(" ", "-"))
+
+
+def test_a_quick_rebuild_writes_only_the_page_and_the_feeds_that_show_the_body(
+    site: Path, tmp_path: Path
+):
+    out = tmp_path / "out"
+    ready(site, out)
+    before = inodes(out)
+    add_paragraph(site)
+    report = rebuild(site, out)
+    assert report.quick
+    changed = rewritten(before, inodes(out)) - {".newsgen-output"}
+    assert "business/2022/03/22/harbour-handles-record-trade-volume/index.html" in changed
+    pages = {p for p in changed if p.endswith(".html")}
+    assert len(pages) == 1, changed
+    assert all(p.endswith(("feed.xml", "feed.json")) for p in changed - pages), changed
+    assert report.unchanged == report.files - len(changed)
+    assert report.cache_hits == report.articles + report.drafts_skipped + report.future_skipped - 1
+    assert b"A closing paragraph." in (out / "business" / "feed.xml").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "first paragraph (the summary)",
+        "a front matter field",
+        "a warning in the body",
+        "an image file beside the article",
+    ],
+)
+def test_changes_beyond_the_body_take_a_full_build(site: Path, tmp_path: Path, edit: str):
+    out = tmp_path / "out"
+    ready(site, out)
+    file = site / HARBOUR
+    text = file.read_text(encoding="utf-8")
+    if edit == "first paragraph (the summary)":
+        file.write_text(text.replace("The harbour handled", "The busy harbour handled"))
+    elif edit == "a front matter field":
+        file.write_text(text.replace("tags: [Trade, Europe, Offshore]", "tags: [Trade, Europe]"))
+    elif edit == "a warning in the body":
+        add_paragraph(site, words="[bad](javascript:alert(1))")
+    else:
+        shutil.copy(site / "content" / "business" / "turbine-detail.png", file.parent / "x.png")
+        add_paragraph(site, words="![A crane](x.png)")
+    report = rebuild(site, out)
+    assert not report.quick
+    same_as_cold(site, out, tmp_path, "after")
+
+
+def test_no_quick_rebuild_when_the_search_index_would_go_stale(site: Path, tmp_path: Path):
+    config = site / "newsgen.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("search: false\n", ""))
+    out = tmp_path / "out"
+    ready(site, out)
+    add_paragraph(site)
+    assert not rebuild(site, out).quick
+    # The live preview keeps its index while it runs: there a body edit is quick.
+    add_paragraph(site, words="Previewed.")
+    assert rebuild(site, out, refresh_search=False).quick
+
+
+@pytest.mark.parametrize("damage", ["spare removed", "spare dirty", "output top level touched"])
+def test_an_output_or_spare_not_as_left_takes_a_full_build(
+    site: Path, tmp_path: Path, damage: str
+):
+    out = tmp_path / "out"
+    ready(site, out)
+    if damage == "spare removed":
+        shutil.rmtree(spare_path(out))
+    elif damage == "spare dirty":
+        (spare_path(out) / DIRTY).write_text("interrupted\n")
+    else:
+        (out / "feed.json").unlink()
+    add_paragraph(site)
+    assert not rebuild(site, out).quick
+    same_as_cold(site, out, tmp_path, "after")
+    # A touched output was not as the last build recorded it, so the spare it became
+    # is not known either: one more full build, then quick ones again.
+    add_paragraph(site, words="Later.")
+    assert rebuild(site, out).quick is (damage != "output top level touched")
+    add_paragraph(site, words="Later still.")
+    assert rebuild(site, out).quick
+    same_as_cold(site, out, tmp_path, "later")
+
+
+def test_a_theme_that_shows_bodies_on_other_pages_never_builds_quickly(
+    site: Path, tmp_path: Path
+):
+    (site / "templates").mkdir()
+    section = (default_theme() / "templates" / "section.html").read_text(encoding="utf-8")
+    edited = section.replace(
+        "{% block content %}",
+        "{% block content %}{% for a in page.items %}{{ a.body_html | safe }}{% endfor %}",
+        1,
+    )
+    assert edited != section
+    (site / "templates" / "section.html").write_text(edited, encoding="utf-8")
+    out = tmp_path / "out"
+    ready(site, out)
+    add_paragraph(site)
+    assert not rebuild(site, out).quick
+    same_as_cold(site, out, tmp_path, "after")
+
+
+def test_an_interrupted_quick_write_leaves_the_site_and_the_next_build_mends_it(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    out = tmp_path / "out"
+    ready(site, out)
+    before = tree(out)
+    add_paragraph(site)
+    calls = []
+
+    def fail_on_second(target: Path, data: bytes) -> int:
+        calls.append(target)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl-C halfway through writing
+        return real(target, data)
+
+    real = quickwrite._replace_file
+    monkeypatch.setattr(quickwrite, "_replace_file", fail_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        rebuild(site, out)
+    assert tree(out) == before  # the live site as it was
+    assert (spare_path(out) / DIRTY).exists()
+    monkeypatch.undo()
+    assert not rebuild(site, out).quick  # the dirty spare is discarded, the site built in full
+    same_as_cold(site, out, tmp_path, "after")
