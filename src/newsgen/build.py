@@ -27,7 +27,16 @@ from .feeds import feed_plans
 from .loading import LoadSettings, SourceBytes, default_jobs, load_articles, read_sources
 from .models import Article, SiteConfig
 from .outputs import PlannedFile, fresh_or_kept, plan_outputs
-from .quick import QuickFound, QuickState, make_quick_state, quick_rebuild
+from .quick import (
+    NO_CHANGES,
+    QuickChanges,
+    QuickFound,
+    QuickState,
+    make_quick_state,
+    quick_rebuild,
+    with_changes,
+)
+from .quickwrite import make_spare
 from .related import remembered_related
 from .render import make_environment
 from .search import INDEX_DIR, SearchIndexer, indexed_templates
@@ -68,6 +77,9 @@ class BuildOptions:
     refresh_search: bool = True
     """Index the site again when an indexed page changed; False keeps the output's
     index while it has one (the live preview, whose rebuilds must be quick)."""
+    spare_ready: bool = False
+    """After a build that left no spare tree (a new output folder), make one at once,
+    so that the next rebuild can be quick (the live preview)."""
 
     @property
     def output_dir(self) -> Path:
@@ -185,9 +197,9 @@ def _build_with(
         base_key(__version__, GENERATOR, config, (options.drafts, options.future), templates),
         manifest,
     )
-    state = _quick_state(cache, output)
-    if not problems.has_errors() and state is not None:
-        quick = _quick(options, theme, config, (settings, sources, cache), now, found, last, state)
+    known = _quick_state(cache, output)
+    if not problems.has_errors() and known is not None:
+        quick = _quick(options, theme, config, (settings, sources, cache), now, found, last, known)
         if quick is not None:
             return replace(quick, seconds=time.perf_counter() - started)
     jobs = options.jobs or default_jobs()
@@ -212,10 +224,18 @@ def _complete(last: object) -> LastBuild | None:
     return last if all(hasattr(report, spec.name) for spec in fields(report)) else None
 
 
-def _quick_state(cache: ArticleCache, output: str) -> QuickState | None:
-    """Return the QuickState the last build left for ``output``, or None."""
+def _quick_state(cache: ArticleCache, output: str) -> tuple[QuickState, QuickChanges] | None:
+    """Return the QuickState the last full build left for ``output`` as the quick
+    rebuilds since have changed it, and their changes; None when there is none."""
     memo = cache.memo(QUICK_MEMO + output)
-    return memo[1] if memo is not None and isinstance(memo[1], QuickState) else None
+    if memo is None or not isinstance(memo[1], QuickState):
+        return None
+    changes = cache.memo(QUICK_CHANGES + output)
+    if changes is None:
+        return memo[1], NO_CHANGES
+    if not isinstance(changes[1], QuickChanges):
+        return None
+    return with_changes(memo[1], changes[1]), changes[1]
 
 
 def _quick(
@@ -226,11 +246,12 @@ def _quick(
     now: datetime,
     found: QuickFound,
     last: object,
-    state: QuickState,
+    known: tuple[QuickState, QuickChanges],
 ) -> BuildReport | None:
     """Rebuild quickly (quick.py) when only article bodies changed and the output is as
     the last build left it; return None to build in full."""
     settings, sources, cache = reading
+    state, changes = known
     if (
         not isinstance(last, LastBuild)
         or not isinstance(last.report, BuildReport)
@@ -253,7 +274,8 @@ def _quick(
         page_keys[path] = (result.keys[path], inode)
     cache.put_page_keys(output, page_keys)
     manifest = output_manifest(options.output_dir)
-    cache.put_memo(QUICK_MEMO + output, "", replace(result.state, manifest=manifest))
+    changes = changes.then(replace(result.changes, manifest=manifest))
+    cache.put_memo(QUICK_CHANGES + output, "", changes)
     report = replace(
         last.report,
         unchanged=last.report.files - len(result.inodes),
@@ -302,13 +324,16 @@ def _render_and_write(
     previous = inputs.cache.page_keys(output)
     indexer = _search_indexer(options, config, planned, copies, env, previous)
     fresh = fresh_or_kept(planned, previous, options.output_dir, problems, options.progress)
-    previous_state = _quick_state(inputs.cache, output)
+    previous = _quick_state(inputs.cache, output)
     written = write_site(options.output_dir, fresh, copies, indexer)
     index = indexer.recorded() if indexer else {}
     inputs.cache.put_page_keys(output, {**_page_keys(planned, written.inodes), **index})
     live = {**written.inodes, **{path: inode for path, (_, inode) in index.items()}}
     after = (live, output_manifest(options.output_dir))
-    state = make_quick_state(site, env, inputs.found, plans, after, previous_state)
+    state = make_quick_state(site, env, inputs.found, plans, after, previous and previous[0])
+    if state is not None and options.spare_ready and make_spare(options.output_dir):
+        state = replace(state, behind=frozenset())  # the spare is the live output now
+    inputs.cache.forget_memo(QUICK_CHANGES + output)  # first: a stale state is never used
     inputs.cache.put_memo(QUICK_MEMO + output, "", state)
     return BuildReport(
         articles=len(published),
@@ -325,8 +350,9 @@ def _render_and_write(
 
 ROBOTS = "robots.txt"
 GENERATOR = f"newsgen {__version__}"
-QUICK_MEMO = "quick "
-"""The memo holding the QuickState of an output folder is named this plus its path."""
+QUICK_MEMO, QUICK_CHANGES = "quick ", "quick changes "
+"""The memos holding the QuickState of an output folder, and the QuickChanges of the
+quick rebuilds since, are named these plus its path."""
 COMPILED_TEMPLATES = "templates"
 """The folder of compiled templates in ``SITE/.newsgen/`` (see render.make_environment)."""
 

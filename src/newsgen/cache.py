@@ -242,6 +242,13 @@ class ArticleCache:
             query = "INSERT OR REPLACE INTO memos VALUES (?, ?, ?)"
             self._db.execute(query, (name, signature, data))
 
+    def forget_memo(self, name: str) -> None:
+        """Forget what put_memo() stored under ``name``."""
+        if self._db is None:
+            return
+        with self._db:
+            self._db.execute("DELETE FROM memos WHERE name = ?", (name,))
+
     def folder(self, name: str) -> Path | None:
         """Return the path of folder ``name`` beside the cache file (for other caches,
         such as compiled templates), or None when the cache is disabled."""

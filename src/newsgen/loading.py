@@ -14,6 +14,7 @@ file is hashed again by the next build.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
@@ -52,17 +53,9 @@ class LoadSettings:
     content_assets: frozenset[str]
 
     def context(self) -> LoadContext:
-        """Return the LoadContext (with its Markdown parser) for these settings."""
-        from .loader import LoadContext
-        from .markdown import make_markdown
-
-        return LoadContext(
-            config=self.config,
-            markdown=make_markdown(self.config.unsafe_html),
-            content_root=self.content_root,
-            static_files=self.static_files,
-            content_assets=self.content_assets,
-        )
+        """Return the LoadContext (with its Markdown parser) for these settings; made
+        once per settings and process (a live preview parses with it after every save)."""
+        return _context(self)
 
     def fingerprint(self) -> str:
         """Return the hash that, with a file's bytes and path, keys its cache entry."""
@@ -74,6 +67,20 @@ class LoadSettings:
             sorted(self.static_files),
             sorted(self.content_assets),
         )
+
+
+@functools.lru_cache(maxsize=2)
+def _context(settings: LoadSettings) -> LoadContext:
+    from .loader import LoadContext
+    from .markdown import make_markdown
+
+    return LoadContext(
+        config=settings.config,
+        markdown=make_markdown(settings.config.unsafe_html),
+        content_root=settings.content_root,
+        static_files=settings.static_files,
+        content_assets=settings.content_assets,
+    )
 
 
 def default_jobs() -> int:

@@ -185,6 +185,43 @@ def make_quick_state(
 
 
 @dataclass(frozen=True, slots=True)
+class QuickChanges:
+    """What quick rebuilds changed since the full build that left the QuickState: kept
+    apart from it, so that a quick rebuild stores a few entries, not the whole state."""
+
+    digests: dict[str, str]
+    entry_keys: dict[str, str]
+    live: dict[str, int]
+    behind: frozenset[str]
+    manifest: str | None
+
+    def then(self, later: QuickChanges) -> QuickChanges:
+        """Return these changes followed by ``later`` ones."""
+        return QuickChanges(
+            {**self.digests, **later.digests},
+            {**self.entry_keys, **later.entry_keys},
+            {**self.live, **later.live},
+            later.behind,
+            later.manifest,
+        )
+
+
+NO_CHANGES = QuickChanges({}, {}, {}, frozenset(), None)
+
+
+def with_changes(state: QuickState, changes: QuickChanges) -> QuickState:
+    """Return ``state`` as the quick rebuilds that made ``changes`` left it."""
+    return replace(
+        state,
+        digests={**state.digests, **changes.digests},
+        entry_keys={**state.entry_keys, **changes.entry_keys},
+        live={**state.live, **changes.live},
+        behind=changes.behind,
+        manifest=changes.manifest,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class QuickResult:
     """What a quick rebuild wrote."""
 
@@ -192,8 +229,8 @@ class QuickResult:
     keys: dict[str, str]
     """The key of each output written, by path."""
     inodes: dict[str, int]
-    state: QuickState
-    """The state to keep for the next build (without its new manifest)."""
+    changes: QuickChanges
+    """What this rebuild changed of the state (its manifest still to be filled in)."""
     parsed: int
     """Article files parsed (the others came from the cache or were not needed)."""
 
@@ -231,12 +268,14 @@ def quick_rebuild(
         inodes = write_changes(output, outputs, state.behind or frozenset(), state.live)
     except QuickWriteUnavailable:
         return None
-    entry_keys = {**state.entry_keys, **{item.source.shown: item.key for item in changed}}
-    live = {**state.live, **inodes}
-    new_state = replace(
-        state, digests=digests, entry_keys=entry_keys, live=live, behind=frozenset(inodes)
+    changes = QuickChanges(
+        {item.source.shown: item.digest for item in changed},
+        {item.source.shown: item.key for item in changed},
+        inodes,
+        frozenset(inodes),
+        None,
     )
-    return QuickResult(tuple(outputs), output_keys, inodes, new_state, len(changed))
+    return QuickResult(tuple(outputs), output_keys, inodes, changes, len(changed))
 
 
 def _changed(state: QuickState, sources: Sequence[SourceBytes]) -> list[SourceBytes] | None:

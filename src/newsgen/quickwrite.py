@@ -16,13 +16,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import stat
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from .models import Output
 from .swap import can_exchange, exchange_directories
-from .write import DIRTY, DIRTY_TEXT, MARKER, MARKER_TEXT, spare_path
+from .write import DIRTY, DIRTY_TEXT, MARKER, MARKER_TEXT, STAGING_PREFIX, spare_path
 
 
 class QuickWriteUnavailable(Exception):
@@ -58,6 +59,33 @@ def write_changes(
         dirty.write_text(DIRTY_TEXT, encoding="utf-8")
         raise QuickWriteUnavailable
     return inodes
+
+
+def make_spare(output: Path) -> bool:
+    """Make the spare tree of ``output`` a copy of it (folders made, files hard-linked)
+    when it has none; return True when one was made.
+
+    A full build into a new output folder leaves no spare, so the next build
+    would have to make one (a folder at a time: seconds for a large archive)
+    and could not be quick. The live preview makes it right after its first
+    build instead. Made under a staging name and renamed when complete.
+    """
+    spare = spare_path(output)
+    if os.path.lexists(spare):
+        return False
+    staging = output.parent / f"{STAGING_PREFIX}{output.name}-spare-{os.getpid()}"
+    try:
+        for folder, _, files in os.walk(output):
+            relative = os.path.relpath(folder, output)
+            made = staging if relative == "." else staging / relative
+            made.mkdir()
+            for name in files:
+                os.link(os.path.join(folder, name), made / name, follow_symlinks=False)
+        staging.rename(spare)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return True
 
 
 def _check(output: Path, spare: Path, outputs: Sequence[Output], live: Mapping[str, int]) -> None:

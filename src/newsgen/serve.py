@@ -276,7 +276,8 @@ def serve(
         print(f"warning: serving on {host}: other machines can reach this preview", file=sys.stderr)
     url = f"http://{_url_host(host)}:{port}/"
     hub = ReloadHub()
-    previewer = Previewer(BuildOptions(source, output, url, *drafts), hub, describe)
+    options = BuildOptions(source, output, url, *drafts, spare_ready=True)
+    previewer = Previewer(options, hub, describe)
     previewer.rebuild(first=True)
     handler = partial(
         PreviewHandler,

@@ -209,3 +209,13 @@ def test_an_interrupted_quick_write_leaves_the_site_and_the_next_build_mends_it(
     monkeypatch.undo()
     assert not rebuild(site, out).quick  # the dirty spare is discarded, the site built in full
     same_as_cold(site, out, tmp_path, "after")
+
+
+def test_with_a_spare_made_ready_the_first_rebuild_is_quick(site: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    first = rebuild(site, out, spare_ready=True)  # what the live preview does
+    assert not first.quick and spare_path(out).is_dir()
+    assert tree(spare_path(out)) == tree(out)
+    add_paragraph(site)
+    assert rebuild(site, out, spare_ready=True).quick
+    same_as_cold(site, out, tmp_path, "after")

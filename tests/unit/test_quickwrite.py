@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsgen.models import Output
-from newsgen.quickwrite import QuickWriteUnavailable, write_changes
+from newsgen.quickwrite import QuickWriteUnavailable, make_spare, write_changes
 from newsgen.write import DIRTY, MARKER, MARKER_TEXT, spare_path
 
 
@@ -70,3 +70,14 @@ def test_nothing_changes_when_the_trees_are_not_as_recorded(live_and_spare, prob
     with pytest.raises(QuickWriteUnavailable):
         write_changes(out, [Output("a.html", b"a3", "test")], {"a.html"}, live)
     assert listing(out) == before
+
+
+def test_a_spare_is_made_as_a_linked_copy_only_when_there_is_none(tmp_path: Path):
+    out = tmp_path / "public"
+    make_tree(out, {"a.html": b"a", "x/y/b.html": b"b"})
+    assert make_spare(out)
+    spare = spare_path(out)
+    assert listing(spare) == listing(out) and (spare / MARKER).is_file()
+    assert (spare / "x/y/b.html").stat().st_ino == (out / "x/y/b.html").stat().st_ino
+    assert not make_spare(out)  # one is there already
+    assert not list(tmp_path.glob(".newsgen-staging-*"))
