@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
@@ -275,7 +276,7 @@ def _quick(
     cache.put_page_keys(output, page_keys)
     manifest = output_manifest(options.output_dir)
     changes = changes.then(replace(result.changes, manifest=manifest))
-    cache.put_memo(QUICK_CHANGES + output, "", changes)
+    cache.put_memo(QUICK_CHANGES + output, uuid.uuid4().hex, changes)
     report = replace(
         last.report,
         unchanged=last.report.files - len(result.inodes),
@@ -334,7 +335,7 @@ def _render_and_write(
     if state is not None and options.spare_ready and make_spare(options.output_dir):
         state = replace(state, behind=frozenset())  # the spare is the live output now
     inputs.cache.forget_memo(QUICK_CHANGES + output)  # first: a stale state is never used
-    inputs.cache.put_memo(QUICK_MEMO + output, "", state)
+    inputs.cache.put_memo(QUICK_MEMO + output, uuid.uuid4().hex, state)
     return BuildReport(
         articles=len(published),
         pages=len(planned),

@@ -42,6 +42,8 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS file_digests"
     " (path TEXT PRIMARY KEY, stat TEXT NOT NULL, digest TEXT NOT NULL)"
 )
+_HELD: dict[tuple[Path | None, str], tuple[str, object]] = {}
+"""Memos this process stored or read, by cache file and name, with their signatures."""
 FEW_KEYS = 500
 """get_many() looks up at most this many keys one by one; more, in one pass over all rows."""
 _FORMAT = 2
@@ -223,29 +225,47 @@ class ArticleCache:
             self._db.execute("INSERT OR REPLACE INTO page_keys VALUES (?, ?)", (output, data))
 
     def memo(self, name: str) -> tuple[str, object] | None:
-        """Return the signature and value put_memo() last stored under ``name``, or None."""
+        """Return the signature and value put_memo() last stored under ``name``, or None.
+
+        A value this process stored or read before under the same signature is
+        returned as it is, without reading it again (a live preview rebuilds
+        many times): callers must not change the values they get.
+        """
         if self._db is None:
             return None
+        query = "SELECT signature FROM memos WHERE name = ?"
+        row = self._db.execute(query, (name,)).fetchone()
+        if row is None:
+            return None
+        held = _HELD.get((self.path, name))
+        if held is not None and held[0] == row[0]:
+            return held
         query = "SELECT signature, value FROM memos WHERE name = ?"
         row = self._db.execute(query, (name,)).fetchone()
         try:
-            return (row[0], pickle.loads(row[1])) if row else None
+            found = (row[0], pickle.loads(row[1])) if row else None
         except Exception:
             return None
+        if found is not None:
+            _HELD[(self.path, name)] = found
+        return found
 
     def put_memo(self, name: str, signature: str, value: object) -> None:
-        """Remember ``value`` under ``name``, with the ``signature`` of what it was made from."""
+        """Remember ``value`` under ``name``, with the ``signature`` of what it was made from
+        (a different signature for a different value: memo() goes by it)."""
         if self._db is None:
             return
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         with self._db:
             query = "INSERT OR REPLACE INTO memos VALUES (?, ?, ?)"
             self._db.execute(query, (name, signature, data))
+        _HELD[(self.path, name)] = (signature, value)
 
     def forget_memo(self, name: str) -> None:
         """Forget what put_memo() stored under ``name``."""
         if self._db is None:
             return
+        _HELD.pop((self.path, name), None)
         with self._db:
             self._db.execute("DELETE FROM memos WHERE name = ?", (name,))
 
