@@ -750,6 +750,9 @@ def site_config() -> str:
         f"sections:\n{sections}\n"
         "publisher:\n"
         f"  name: {SITE_TITLE}\n"
+        "# No search index: Hugo and Pelican build none in the anchor benchmarks, and\n"
+        "# Pagefind cannot update one (README: Search gives its cost separately).\n"
+        "search: false\n"
     )
 
 

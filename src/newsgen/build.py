@@ -204,7 +204,9 @@ def _build_with(
         if quick is not None:
             return replace(quick, seconds=time.perf_counter() - started)
     jobs = options.jobs or default_jobs()
-    loaded = load_articles(sources, settings, cache, jobs, problems, options.progress)
+    loaded = load_articles(
+        sources, settings, cache, jobs, problems, options.progress, defer_bodies=True
+    )
     keep_from_collector()
     report = _render_and_write(
         options, theme, config, now, loaded, _Inputs(copies, digests, templates, cache, found),

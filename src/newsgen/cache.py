@@ -24,7 +24,7 @@ import dataclasses
 import hashlib
 import pickle
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import MappingProxyType
 
@@ -108,6 +108,50 @@ def entry_key(context_fingerprint: str, relative_path: str, content_digest: str)
     return digest.hexdigest()
 
 
+class CachedBody:
+    """An article's rendered body left in the cache until a page or feed shows it.
+
+    A large archive's bodies are most of a build's memory (100,000 articles:
+    over a gigabyte as Python text), yet each is read once or twice: by its
+    article page and the feeds that carry it. Once the articles are cached,
+    the build swaps each body for one of these (load_articles(defer_bodies=)).
+    It reads as the text it stands for: ``str()``, ``__html__`` (Jinja's
+    ``safe``), ``==``, ``in`` and ``len``; pickled, it is that text.
+    """
+
+    __slots__ = ("_cache", "_key")
+
+    def __init__(self, cache: ArticleCache, key: str) -> None:
+        self._cache = cache
+        self._key = key
+
+    def __str__(self) -> str:
+        return self._cache.body(self._key)
+
+    def __html__(self) -> str:
+        return str(self)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str | CachedBody):
+            return str(self) == str(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __len__(self) -> int:
+        return len(str(self))
+
+    def __contains__(self, part: str) -> bool:
+        return part in str(self)
+
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+    def __reduce__(self) -> tuple[type[str], tuple[str]]:
+        return str, (str(self),)
+
+
 class ArticleCache:
     """Read and write cached article loads; a disabled cache finds nothing and keeps nothing."""
 
@@ -155,19 +199,39 @@ class ArticleCache:
         """Store ``items`` and forget entries whose key is not in ``keep``, in one transaction."""
         if self._db is None:
             return
-        rows = [
-            (key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) for key, value in items
-        ]
+        stored: list[str] = []
+
+        def rows() -> Iterator[tuple[str, bytes]]:  # one pickle at a time: 100,000 at
+            for key, value in items:  # once would hold most of a gigabyte
+                stored.append(key)
+                yield key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
         kept = set(keep)
         if self._present is None:
             self._present = {key for (key,) in self._db.execute("SELECT key FROM articles")}
         stale = [(key,) for key in self._present if key not in kept]
-        if not rows and not stale:
-            return
         with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?)", rows)
+            self._db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?)", rows())
             self._db.executemany("DELETE FROM articles WHERE key = ?", stale)
-        self._present = (self._present - {key for (key,) in stale}) | {key for key, _ in rows}
+        self._present = (self._present - {key for (key,) in stale}) | set(stored)
+
+    def body(self, key: str) -> str:
+        """Return the rendered body of the article cached under ``key``.
+
+        Raises NewsgenError when the entry is gone (the cache was deleted
+        during the build).
+        """
+        row = None
+        if self._db is not None:
+            query = "SELECT value FROM articles WHERE key = ?"
+            row = self._db.execute(query, (key,)).fetchone()
+        try:
+            return str(pickle.loads(row[0])[0].body_html)  # type: ignore[index]
+        except Exception as error:
+            raise errors.NewsgenError(
+                f"an article body went missing from the cache {self.path} during the build; "
+                "build again"
+            ) from error
 
     def file_digests(self) -> dict[str, tuple[str, str]]:
         """Return what put_file_digests() recorded: path -> (stat key, hash of the bytes)."""
@@ -227,9 +291,9 @@ class ArticleCache:
     def memo(self, name: str) -> tuple[str, object] | None:
         """Return the signature and value put_memo() last stored under ``name``, or None.
 
-        A value this process stored or read before under the same signature is
-        returned as it is, without reading it again (a live preview rebuilds
-        many times): callers must not change the values they get.
+        A value this process read before under the same signature is returned
+        as it is, without reading it again (a live preview rebuilds many
+        times): callers must not change the values they get.
         """
         if self._db is None:
             return None
@@ -259,7 +323,8 @@ class ArticleCache:
         with self._db:
             query = "INSERT OR REPLACE INTO memos VALUES (?, ?, ?)"
             self._db.execute(query, (name, signature, data))
-        _HELD[(self.path, name)] = (signature, value)
+        _HELD.pop((self.path, name), None)  # held once read back: ``value`` may hold
+        # CachedBody objects of this build, whose cache is closed after it
 
     def forget_memo(self, name: str) -> None:
         """Forget what put_memo() stored under ``name``."""

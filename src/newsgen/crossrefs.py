@@ -67,7 +67,7 @@ def with_links_resolved(article: Article, urls: Mapping[str, str]) -> Article:
         url = urls.get(unquote(match.group(1)), "#")
         return f'href="{escape(url)}{match.group(2) or ""}"'
 
-    return replace(article, body_html=_MARK.sub(swap, article.body_html))
+    return replace(article, body_html=_MARK.sub(swap, str(article.body_html)))
 
 
 def _content_path(source_path: str) -> str:

@@ -84,7 +84,7 @@ class InputKeys:
             parts.append(repr(article))
         elif article.link_refs:  # its links to other articles were resolved into the body
             parts.append(
-                hashlib.sha256(article.body_html.encode("utf-8", "surrogatepass")).hexdigest()
+                hashlib.sha256(str(article.body_html).encode("utf-8", "surrogatepass")).hexdigest()
             )
         digest.update("\0".join(parts).encode("utf-8", "surrogatepass"))
         key = self._articles[article.source_path] = digest.hexdigest()

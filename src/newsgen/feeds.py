@@ -252,7 +252,8 @@ def article_item(article: Article) -> ET.Element:
     _sub(item, "guid", article.guid, {"isPermaLink": permanent})
     _sub(item, "pubDate", format_datetime(article.date))
     _sub(item, "description", article.summary)
-    _sub(item, _ns("content", "encoded"), absolutise_links(article.body_html, article.permalink))
+    body = absolutise_links(str(article.body_html), article.permalink)
+    _sub(item, _ns("content", "encoded"), body)
     for name in article.bylines:
         _sub(item, _ns("dc", "creator"), name)
     tags = article.tags[:MAX_ITEM_TAGS]

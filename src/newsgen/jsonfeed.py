@@ -62,7 +62,7 @@ def json_item(config: SiteConfig, article: Article) -> dict[str, Any]:
         "id": article.guid,
         "url": article.permalink,
         "title": article.headline,
-        "content_html": absolutise_links(article.body_html, article.permalink),
+        "content_html": absolutise_links(str(article.body_html), article.permalink),
     }
     if article.summary:
         item["summary"] = article.summary

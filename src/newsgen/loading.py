@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .cache import ArticleCache, cache_format, entry_key, fingerprint
+from .cache import ArticleCache, CachedBody, cache_format, entry_key, fingerprint
 from .discover import ContentTree, SourceFile
 from .errors import Problem, Problems
 from .models import Article, SiteConfig
@@ -163,8 +163,12 @@ def load_articles(
     jobs: int,
     problems: Problems,
     progress: Progress | None = None,
+    defer_bodies: bool = False,
 ) -> list[Article]:
     """Return the valid articles of ``sources`` in order; every problem goes to ``problems``.
+
+    With ``defer_bodies``, the body of each article the cache holds is left
+    there: the article's ``body_html`` is a CachedBody that reads it when shown.
 
     Articles missing from the cache are read (unless read_sources() already
     read them), parsed and stored in it. A file that cannot be read now is a
@@ -184,11 +188,15 @@ def load_articles(
             storable.append(item.key)
     cache.put_many(((key, results[key]) for key in storable), keep=keys)
     articles = []
+    deferred = set(storable).union(cached) if defer_bodies and cache.path is not None else ()
     for key in keys:
         article, found = results[key]
         problems.extend(found)
-        if article is not None:
-            articles.append(article)
+        if article is None:
+            continue
+        if key in deferred:  # the Article is frozen; this one is not shared yet
+            object.__setattr__(article, "body_html", CachedBody(cache, key))
+        articles.append(article)
     return articles
 
 

@@ -237,7 +237,8 @@ class Article:
     extra: Mapping[str, Any]
     """Site-specific fields from front matter ``extra:``, unchecked."""
     body_html: str
-    """The rendered body (safe HTML)."""
+    """The rendered body (safe HTML). In a build, a cache.CachedBody that reads it from
+    the cache when shown; read it as text with ``str()`` (templates: ``| safe``)."""
     url: str
     """Root-relative URL of the article page (``/world/2024/12/16/slug/``)."""
     permalink: str

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from types import MappingProxyType
 
+import pytest
 from unit_helpers import BERLIN, load
 
 from newsgen import cache as cache_module
@@ -153,3 +154,23 @@ def test_stale_entries_are_forgotten_after_a_read(tmp_path):
     assert cache.get_many(["a", "c"]) == {"a": 1, "c": 3}
     cache.put_many([("d", 4)], keep=["a", "c", "d"])
     assert cache.get_many(["a", "b", "c", "d"]) == {"a": 1, "c": 3, "d": 4}
+
+
+def test_a_cached_body_reads_as_the_text_it_stands_for(tmp_path):
+    from markupsafe import Markup
+
+    from newsgen.cache import CachedBody
+    from newsgen.errors import NewsgenError
+
+    article, _ = load("---\nheadline: H\ndate: 2024-12-16\n---\nBody *text*.\n")
+    cache = ArticleCache(tmp_path / "c.sqlite")
+    cache.put_many([("k", (article, []))], keep=["k"])
+    body = CachedBody(cache, "k")
+    text = article.body_html
+    assert str(body) == text and body == text and text == body
+    assert Markup(body) == Markup(text)  # Jinja's | safe
+    assert "<em>text</em>" in body and len(body) == len(text) and hash(body) == hash(text)
+    assert pickle.loads(pickle.dumps(body)) == text
+    assert type(pickle.loads(pickle.dumps(body))) is str
+    with pytest.raises(NewsgenError, match="went missing"):
+        str(CachedBody(cache, "gone"))

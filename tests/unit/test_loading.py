@@ -232,3 +232,18 @@ def test_past_the_threshold_bytes_are_not_kept_and_workers_read_the_files(
     assert list(problems) == [] and len(headlines) == 3
     again, _ = load(site, cache)
     assert again == headlines and cache.hits == 3
+
+
+def test_deferred_bodies_stay_in_the_cache_until_read(site: Path, not_racy: None) -> None:
+    from newsgen.cache import CachedBody
+
+    cache = open_cache(site, enabled=True)
+    problems = Problems()
+    sources = read_sources(discover_content(site, problems), settings_for(site), problems, cache)
+    plain = load_articles(sources, settings_for(site), ArticleCache(None), 1, problems)
+    for _ in range(2):  # parsed and stored, then from the cache
+        deferred = load_articles(
+            sources, settings_for(site), cache, 1, problems, defer_bodies=True
+        )
+        assert all(isinstance(a.body_html, CachedBody) for a in deferred)
+        assert [str(a.body_html) for a in deferred] == [a.body_html for a in plain]
