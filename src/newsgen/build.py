@@ -331,6 +331,8 @@ def _render_and_write(
     written = write_site(options.output_dir, fresh, copies, indexer)
     index = indexer.recorded() if indexer else {}
     inputs.cache.put_page_keys(output, {**_page_keys(planned, written.inodes), **index})
+    pages = len(planned)
+    del planned, fresh, keys  # every page's context and key: free them for what follows
     live = {**written.inodes, **{path: inode for path, (_, inode) in index.items()}}
     after = (live, output_manifest(options.output_dir))
     state = make_quick_state(site, env, inputs.found, plans, after, previous and previous[0])
@@ -340,7 +342,7 @@ def _render_and_write(
     inputs.cache.put_memo(QUICK_MEMO + output, uuid.uuid4().hex, state)
     return BuildReport(
         articles=len(published),
-        pages=len(planned),
+        pages=pages,
         files=written.files + len(index),
         unchanged=written.unchanged + (len(index) if indexer and indexer.reused else 0),
         drafts_skipped=0 if options.drafts else sum(a.draft for a in loaded),

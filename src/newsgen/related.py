@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import heapq
-import pickle
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Protocol
@@ -143,8 +142,8 @@ MEMO_NAME = f"related-{LIMIT}-{WINDOW}"
 
 def related_signature(articles: list[Article]) -> str:
     """Return a hash of everything related_articles() reads of ``articles``, in order."""
-    shown = [
-        (a.source_path, a.date.timestamp(), a.section.slug, tuple(t.slug for t in a.tags))
-        for a in articles
-    ]
-    return hashlib.sha256(pickle.dumps(shown, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+    digest = hashlib.sha256()
+    for a in articles:
+        shown = (a.source_path, a.date.timestamp(), a.section.slug, *(t.slug for t in a.tags))
+        digest.update(repr(shown).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
