@@ -18,7 +18,7 @@ import jinja2
 from . import __version__
 from .authors import AUTHORS_FILE, load_author_profiles
 from .cache import CACHE_DIR, ArticleCache, open_cache
-from .collector import collector_reset, keep_from_collector
+from .collector import collector_reset, keep_from_collector, release_free_memory
 from .config import CONFIG_FILE, load_config
 from .crossrefs import resolve_article_links
 from .depends import InputKeys, base_key
@@ -207,6 +207,7 @@ def _build_with(
     loaded = load_articles(
         sources, settings, cache, jobs, problems, options.progress, defer_bodies=True
     )
+    release_free_memory()
     keep_from_collector()
     report = _render_and_write(
         options, theme, config, now, loaded, _Inputs(copies, digests, templates, cache, found),

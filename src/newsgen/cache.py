@@ -195,8 +195,11 @@ class ArticleCache:
         self.hits += len(found)
         return found
 
-    def put_many(self, items: Iterable[tuple[str, object]], keep: Iterable[str]) -> None:
-        """Store ``items`` and forget entries whose key is not in ``keep``, in one transaction."""
+    def put_many(
+        self, items: Iterable[tuple[str, object]], keep: Iterable[str] | None = None
+    ) -> None:
+        """Store ``items`` and, given ``keep``, forget entries whose key is not in it, in
+        one transaction."""
         if self._db is None:
             return
         stored: list[str] = []
@@ -206,14 +209,18 @@ class ArticleCache:
                 stored.append(key)
                 yield key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
-        kept = set(keep)
-        if self._present is None:
-            self._present = {key for (key,) in self._db.execute("SELECT key FROM articles")}
-        stale = [(key,) for key in self._present if key not in kept]
+        stale: list[tuple[str]] = []
+        if keep is not None:
+            kept = set(keep)
+            if self._present is None:
+                query = "SELECT key FROM articles"
+                self._present = {key for (key,) in self._db.execute(query)}
+            stale = [(key,) for key in self._present if key not in kept]
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?)", rows())
             self._db.executemany("DELETE FROM articles WHERE key = ?", stale)
-        self._present = (self._present - {key for (key,) in stale}) | set(stored)
+        if self._present is not None:
+            self._present = (self._present - {key for (key,) in stale}) | set(stored)
 
     def body(self, key: str) -> str:
         """Return the rendered body of the article cached under ``key``.

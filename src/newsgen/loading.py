@@ -18,7 +18,7 @@ import functools
 import hashlib
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +35,8 @@ if TYPE_CHECKING:  # parsing modules are imported when an article is parsed, not
 PARALLEL_THRESHOLD = 200
 """Fewer articles to parse than this are parsed in the parent: a pool costs ~0.1 s to start."""
 CHUNKS_PER_WORKER = 8
+SERIAL_CHUNK = 100
+"""Articles parsed in the parent between two progress reports and cache writes."""
 RACY_SECONDS = 2
 """A file changed this close to the moment it was hashed is hashed again by the next build."""
 
@@ -179,25 +181,38 @@ def load_articles(
     keys = [item.key for item in sources]
     cached = cache.get_many(keys)
     missing = [item for item in sources if item.key not in cached]
-    fresh = _load_all(missing, settings, jobs, progress)
     results: dict[str, _Loaded] = dict(cached)  # type: ignore[arg-type]
-    storable = []
-    for item, (loaded, same) in zip(missing, fresh, strict=True):
-        results[item.key] = loaded
-        if same:
-            storable.append(item.key)
-    cache.put_many(((key, results[key]) for key in storable), keep=keys)
+    defer = defer_bodies and cache.path is not None
+    if defer:
+        _defer_bodies(cache, results.items())
+    done = 0
+    for chunk in _load_chunks(missing, settings, jobs, progress):
+        # Each chunk is cached (and its bodies left there) as it comes, so that
+        # the bodies of the whole archive are never all held at once.
+        stored = []
+        for item, (loaded, same) in zip(missing[done : done + len(chunk)], chunk, strict=True):
+            results[item.key] = loaded
+            if same:
+                stored.append((item.key, loaded))
+        done += len(chunk)
+        cache.put_many(stored)
+        if defer:
+            _defer_bodies(cache, stored)
+    cache.put_many((), keep=keys)
     articles = []
-    deferred = set(storable).union(cached) if defer_bodies and cache.path is not None else ()
     for key in keys:
         article, found = results[key]
         problems.extend(found)
-        if article is None:
-            continue
-        if key in deferred:  # the Article is frozen; this one is not shared yet
-            object.__setattr__(article, "body_html", CachedBody(cache, key))
-        articles.append(article)
+        if article is not None:
+            articles.append(article)
     return articles
+
+
+def _defer_bodies(cache: ArticleCache, entries: Iterable[tuple[str, _Loaded]]) -> None:
+    """Leave the bodies of these cached articles in the cache (see CachedBody)."""
+    for key, (article, _) in entries:
+        if article is not None:  # frozen, but not shared with anything yet
+            object.__setattr__(article, "body_html", CachedBody(cache, key))
 
 
 def _recorded_digest(source: SourceFile, row: tuple[str, str]) -> str | None:
@@ -255,25 +270,26 @@ def _unreadable(source: SourceFile, error: OSError, problems: Problems) -> None:
     problems.error(source.shown, 1, None, f"cannot be read: {error.strerror or error}")
 
 
-def _load_all(
+def _load_chunks(
     items: Sequence[SourceBytes],
     settings: LoadSettings,
     jobs: int,
     progress: Progress | None = None,
-) -> list[tuple[_Loaded, bool]]:
-    """Load ``items`` (see load_source), in a process pool when there are many and
-    several cores. Workers read their files themselves, so the parent never holds
-    the bytes of the whole archive (which every forked worker would count too)."""
+) -> Iterator[list[tuple[_Loaded, bool]]]:
+    """Load ``items`` (see load_source) and yield the results in order, a chunk at a
+    time; in a process pool when there are many and several cores. Workers read
+    their files themselves, so the parent never holds the bytes of the whole
+    archive (which every forked worker would count too)."""
     if not items:  # everything came from the cache: no parser to make
-        return []
+        return
     told = progress or (lambda stage, done, total: None)
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
         context = settings.context()
-        loaded = []
-        for item in items:
-            loaded.append(load_source(item, context))
-            told("parsing", len(loaded), len(items))
-        return loaded
+        for start in range(0, len(items), SERIAL_CHUNK):
+            chunk = [load_source(item, context) for item in items[start : start + SERIAL_CHUNK]]
+            told("parsing", start + len(chunk), len(items))
+            yield chunk
+        return
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
@@ -285,11 +301,11 @@ def _load_all(
         initializer=_start_worker,
         initargs=(settings,),
     ) as pool:
-        results: list[tuple[_Loaded, bool]] = []
+        done = 0
         for chunk in pool.map(_load_chunk, chunks):
-            results.extend(chunk)
-            told("parsing", len(results), len(items))
-        return results
+            done += len(chunk)
+            told("parsing", done, len(items))
+            yield chunk
 
 
 def load_bytes(source: SourceFile, data: bytes, context: LoadContext) -> _Loaded:

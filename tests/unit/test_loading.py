@@ -247,3 +247,26 @@ def test_deferred_bodies_stay_in_the_cache_until_read(site: Path, not_racy: None
         )
         assert all(isinstance(a.body_html, CachedBody) for a in deferred)
         assert [str(a.body_html) for a in deferred] == [a.body_html for a in plain]
+
+
+def test_articles_are_cached_chunk_by_chunk_as_they_are_parsed(
+    site: Path, monkeypatch: pytest.MonkeyPatch, not_racy: None
+) -> None:
+    # The bodies of a large archive are never all held at once: each chunk is
+    # stored (and, deferred, its bodies left in the cache) before the next.
+    monkeypatch.setattr(loading, "SERIAL_CHUNK", 1)
+    cache = open_cache(site, enabled=True)
+    stored: list[int] = []
+    real = cache.put_many
+
+    def put_many(items, keep=None):  # type: ignore[no-untyped-def]
+        items = list(items)
+        stored.append(len(items))
+        real(items, keep)
+
+    monkeypatch.setattr(cache, "put_many", put_many)
+    problems = Problems()
+    sources = read_sources(discover_content(site, problems), settings_for(site), problems, cache)
+    articles = load_articles(sources, settings_for(site), cache, 1, problems, defer_bodies=True)
+    assert stored == [1, 1, 1, 0]  # three chunks of one, then the forgetting of stale ones
+    assert all("<p>" in article.body_html for article in articles)  # read from the cache
