@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import fcntl
-import os
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -22,20 +20,20 @@ from .collector import collector_reset, keep_from_collector, release_free_memory
 from .config import CONFIG_FILE, load_config
 from .crossrefs import resolve_article_links
 from .depends import InputKeys, base_key
-from .discover import discover_content, file_problem, is_ignored_name
-from .errors import BuildFailed, NewsgenError, Problem, Problems
+from .discover import discover_content
+from .errors import BuildFailed, Problem, Problems
 from .feeds import feed_plans
-from .loading import LoadSettings, SourceBytes, default_jobs, load_articles, read_sources
+from .loading import LoadSettings, default_jobs, load_articles, read_sources
 from .models import Article, SiteConfig
 from .outputs import PlannedFile, fresh_or_kept, plan_outputs
-from .quick import (
-    NO_CHANGES,
-    QuickChanges,
-    QuickFound,
-    QuickState,
-    make_quick_state,
-    quick_rebuild,
-    with_changes,
+from .quick import QuickFound, make_quick_state
+from .quickbuild import (
+    COMPILED_TEMPLATES,
+    GENERATOR,
+    QUICK_CHANGES,
+    QUICK_MEMO,
+    quick_state,
+    try_quick,
 )
 from .quickwrite import make_spare
 from .related import remembered_related
@@ -44,12 +42,12 @@ from .search import INDEX_DIR, SearchIndexer, indexed_templates
 from .site import Claim, build_site, find_collisions
 from .state import (
     LastBuild,
-    folder_files,
     inputs_fingerprint,
     output_manifest,
     still_valid,
     valid_until,
 )
+from .theme import default_theme, static_copies, template_bytes, template_dirs
 from .write import Copy, check_output_dir, recover_interrupted_swap, write_site
 
 
@@ -117,20 +115,6 @@ class BuildReport:
     that show them (quick.py)."""
 
 
-def default_theme() -> Path:
-    """Return the folder of the default theme (``templates/`` and ``static/``).
-
-    It ships inside the installed package (built from this repository's
-    ``templates/`` and ``static/css/``). Raises NewsgenError when missing.
-    """
-    packaged = Path(str(resources.files("newsgen"))) / "theme"
-    if not (packaged / "templates").is_dir():
-        raise NewsgenError(
-            f"the default theme is missing from {packaged}; reinstall newsgen (pip install .)"
-        )
-    return packaged
-
-
 def build(options: BuildOptions) -> BuildReport:
     """Build the site described by ``options`` and return a report.
 
@@ -168,7 +152,7 @@ def _build_with(
         config, root / "content", frozenset(copy.path for copy in copies), tree.assets
     )
     sources = read_sources(tree, settings, problems, cache)
-    templates = _template_bytes(_template_dirs(root, theme))
+    templates = template_bytes(template_dirs(root, theme))
     read_files = [(CONFIG_FILE, root / CONFIG_FILE), (AUTHORS_FILE, root / AUTHORS_FILE)]
     stat_files = [(copy.path, copy.source) for copy in copies]
     stat_files += [(f"content/{asset}", root / "content" / asset) for asset in tree.assets]
@@ -198,9 +182,11 @@ def _build_with(
         base_key(__version__, GENERATOR, config, (options.drafts, options.future), templates),
         manifest,
     )
-    known = _quick_state(cache, output)
-    if not problems.has_errors() and known is not None:
-        quick = _quick(options, theme, config, (settings, sources, cache), now, found, last, known)
+    known = quick_state(cache, output)
+    if not problems.has_errors() and known is not None and last is not None:
+        folders = template_dirs(root, theme)
+        reading = (settings, sources, cache)
+        quick = try_quick(options, folders, config, reading, now, found, last, known)
         if quick is not None:
             return replace(quick, seconds=time.perf_counter() - started)
     jobs = options.jobs or default_jobs()
@@ -228,68 +214,6 @@ def _complete(last: object) -> LastBuild | None:
     return last if all(hasattr(report, spec.name) for spec in fields(report)) else None
 
 
-def _quick_state(cache: ArticleCache, output: str) -> tuple[QuickState, QuickChanges] | None:
-    """Return the QuickState the last full build left for ``output`` as the quick
-    rebuilds since have changed it, and their changes; None when there is none."""
-    memo = cache.memo(QUICK_MEMO + output)
-    if memo is None or not isinstance(memo[1], QuickState):
-        return None
-    changes = cache.memo(QUICK_CHANGES + output)
-    if changes is None:
-        return memo[1], NO_CHANGES
-    if not isinstance(changes[1], QuickChanges):
-        return None
-    return with_changes(memo[1], changes[1]), changes[1]
-
-
-def _quick(
-    options: BuildOptions,
-    theme: Path,
-    config: SiteConfig,
-    reading: tuple[LoadSettings, list[SourceBytes], ArticleCache],
-    now: datetime,
-    found: QuickFound,
-    last: object,
-    known: tuple[QuickState, QuickChanges],
-) -> BuildReport | None:
-    """Rebuild quickly (quick.py) when only article bodies changed and the output is as
-    the last build left it; return None to build in full."""
-    settings, sources, cache = reading
-    state, changes = known
-    if (
-        not isinstance(last, LastBuild)
-        or not isinstance(last.report, BuildReport)
-        or found.manifest is None
-        or not (last.manifest == state.manifest == found.manifest)
-        or state.others != found.others
-        or state.behind is None
-        or (last.valid_until is not None and now >= last.valid_until)
-        or (config.search and options.refresh_search)  # the search index would be stale
-    ):
-        return None
-    output = str(options.output_dir.resolve())
-    compiled = cache.folder(COMPILED_TEMPLATES)
-    env = make_environment(_template_dirs(options.source, theme), config, compiled)
-    result = quick_rebuild(state, sources, settings, cache, env, options.output_dir, GENERATOR, now)
-    if result is None:
-        return None
-    page_keys = cache.page_keys(output)
-    for path, inode in result.inodes.items():
-        page_keys[path] = (result.keys[path], inode)
-    cache.put_page_keys(output, page_keys)
-    manifest = output_manifest(options.output_dir)
-    changes = changes.then(replace(result.changes, manifest=manifest))
-    cache.put_memo(QUICK_CHANGES + output, uuid.uuid4().hex, changes)
-    report = replace(
-        last.report,
-        unchanged=last.report.files - len(result.inodes),
-        cache_hits=len(sources) - result.parsed,
-        quick=True,
-    )
-    cache.put_last_build(output, LastBuild(found.inputs, last.valid_until, report, manifest))
-    return report
-
-
 def _render_and_write(
     options: BuildOptions,
     theme: Path,
@@ -308,8 +232,8 @@ def _render_and_write(
     profiles = load_author_profiles(root, config, static_files, problems)
     site = build_site(config, published, now, profiles, remembered_related(inputs.cache))
     keep_from_collector()
-    template_dirs = _template_dirs(root, theme)
-    env = make_environment(template_dirs, config, inputs.cache.folder(COMPILED_TEMPLATES))
+    folders = template_dirs(root, theme)
+    env = make_environment(folders, config, inputs.cache.folder(COMPILED_TEMPLATES))
     keys = InputKeys(site, inputs.found.base, inputs.digests, env)
     plans = feed_plans(site)
     planned = plan_outputs(site, env, keys, GENERATOR, problems, plans)
@@ -328,7 +252,7 @@ def _render_and_write(
     previous = inputs.cache.page_keys(output)
     indexer = _search_indexer(options, config, planned, copies, env, previous)
     fresh = fresh_or_kept(planned, previous, options.output_dir, problems, options.progress)
-    previous = _quick_state(inputs.cache, output)
+    previous = quick_state(inputs.cache, output)
     written = write_site(options.output_dir, fresh, copies, indexer)
     index = indexer.recorded() if indexer else {}
     inputs.cache.put_page_keys(output, {**_page_keys(planned, written.inodes), **index})
@@ -355,12 +279,6 @@ def _render_and_write(
 
 
 ROBOTS = "robots.txt"
-GENERATOR = f"newsgen {__version__}"
-QUICK_MEMO, QUICK_CHANGES = "quick ", "quick changes "
-"""The memos holding the QuickState of an output folder, and the QuickChanges of the
-quick rebuilds since, are named these plus its path."""
-COMPILED_TEMPLATES = "templates"
-"""The folder of compiled templates in ``SITE/.newsgen/`` (see render.make_environment)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,18 +293,6 @@ class _Inputs:
     cache: ArticleCache
     found: QuickFound
     """What the build found before loading (for the QuickState it leaves)."""
-
-
-def _template_bytes(template_dirs: list[Path]) -> list[tuple[str, bytes]]:
-    """Return every template file by name with its bytes (for the inputs fingerprint
-    and the base key of outputs)."""
-    found = []
-    for name, path in sorted(folder_files(*template_dirs)):
-        try:
-            found.append((name, path.read_bytes()))
-        except OSError:
-            found.append((name, b"\0missing"))
-    return found
 
 
 def _search_indexer(
@@ -452,56 +358,6 @@ def build_lock(site_root: Path) -> Iterator[None]:
 def _is_published(article: Article, now: datetime, options: BuildOptions) -> bool:
     """Drafts need ``--drafts``; articles dated after the build time need ``--future``."""
     return (options.drafts or not article.draft) and (options.future or article.date <= now)
-
-
-def static_copies(root: Path, theme: Path, problems: Problems) -> list[Copy]:
-    """Return the static files to copy: the theme's, overridden file by file by the site's.
-
-    Links to folders, links that lead out of ``static/`` (they could copy any
-    file of the machine into the public site) and files that are not regular
-    files are errors, and are left out.
-    """
-    found: dict[str, Copy] = {}
-    for base in (theme / "static", root / "static"):
-        if not base.is_dir():
-            continue
-        real_base = base.resolve()
-        for directory, dirnames, filenames in os.walk(base):
-            here = Path(directory)
-            for name in sorted(dirnames):
-                link = here / name
-                if link.is_symlink() and not is_ignored_name(name):
-                    where = "inside" if _inside(link, real_base) else "outside"
-                    problems.error(
-                        f"static/{link.relative_to(base).as_posix()}",
-                        1,
-                        None,
-                        f"is a link to a folder {where} static/; copy the files in instead",
-                    )
-            dirnames[:] = sorted(d for d in dirnames if not is_ignored_name(d))
-            for name in sorted(filenames):
-                relative = (here / name).relative_to(base).as_posix()
-                if is_ignored_name(name):
-                    continue
-                problem = file_problem(here / name, real_base, "static/")
-                if problem:
-                    problems.error(f"static/{relative}", 1, None, problem)
-                else:
-                    found[relative] = Copy(here / name, relative, f"static/{relative}")
-    return sorted(found.values(), key=lambda copy: copy.path)
-
-
-def _inside(link: Path, real_base: Path) -> bool:
-    try:
-        return real_base in link.resolve(strict=True).parents
-    except (OSError, RuntimeError):  # broken or looping: not inside anything
-        return False
-
-
-def _template_dirs(root: Path, theme: Path) -> list[Path]:
-    own = root / "templates"
-    dirs = [own] if own.is_dir() else []
-    return [*dirs, theme / "templates"]
 
 
 def _check_outputs(

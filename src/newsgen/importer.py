@@ -65,7 +65,7 @@ def open_site(root: Path) -> Site:
 
     Raises ConfigError when ``newsgen.yaml`` is missing or wrong.
     """
-    from .build import default_theme, static_copies  # the build's own view of static/
+    from .theme import default_theme, static_copies  # the build's own view of static/
 
     config = load_config(root)
     ignored = Problems()  # problems of other files are the build's business, not ours

@@ -1,0 +1,91 @@
+"""The inputs of a build besides the articles and the config: the theme's templates and
+static files, the site's own overriding them file by file."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+from .discover import file_problem, is_ignored_name
+from .errors import NewsgenError, Problems
+from .state import folder_files
+from .write import Copy
+
+
+def default_theme() -> Path:
+    """Return the folder of the default theme (``templates/`` and ``static/``).
+
+    It ships inside the installed package (built from this repository's
+    ``templates/`` and ``static/css/``). Raises NewsgenError when missing.
+    """
+    packaged = Path(str(resources.files("newsgen"))) / "theme"
+    if not (packaged / "templates").is_dir():
+        raise NewsgenError(
+            f"the default theme is missing from {packaged}; reinstall newsgen (pip install .)"
+        )
+    return packaged
+
+
+def static_copies(root: Path, theme: Path, problems: Problems) -> list[Copy]:
+    """Return the static files to copy: the theme's, overridden file by file by the site's.
+
+    Links to folders, links that lead out of ``static/`` (they could copy any
+    file of the machine into the public site) and files that are not regular
+    files are errors, and are left out.
+    """
+    found: dict[str, Copy] = {}
+    for base in (theme / "static", root / "static"):
+        if not base.is_dir():
+            continue
+        real_base = base.resolve()
+        for directory, dirnames, filenames in os.walk(base):
+            here = Path(directory)
+            for name in sorted(dirnames):
+                link = here / name
+                if link.is_symlink() and not is_ignored_name(name):
+                    where = "inside" if _inside(link, real_base) else "outside"
+                    problems.error(
+                        f"static/{link.relative_to(base).as_posix()}",
+                        1,
+                        None,
+                        f"is a link to a folder {where} static/; copy the files in instead",
+                    )
+            dirnames[:] = sorted(d for d in dirnames if not is_ignored_name(d))
+            for name in sorted(filenames):
+                relative = (here / name).relative_to(base).as_posix()
+                if is_ignored_name(name):
+                    continue
+                problem = file_problem(here / name, real_base, "static/")
+                if problem:
+                    problems.error(f"static/{relative}", 1, None, problem)
+                else:
+                    found[relative] = Copy(here / name, relative, f"static/{relative}")
+    return sorted(found.values(), key=lambda copy: copy.path)
+
+
+def _inside(link: Path, real_base: Path) -> bool:
+    try:
+        return real_base in link.resolve(strict=True).parents
+    except (OSError, RuntimeError):  # broken or looping: not inside anything
+        return False
+
+
+def template_dirs(root: Path, theme: Path) -> list[Path]:
+    """Return the template folders: the site's ``templates/`` (when it has one), then
+    the theme's."""
+    own = root / "templates"
+    dirs = [own] if own.is_dir() else []
+    return [*dirs, theme / "templates"]
+
+
+def template_bytes(template_dirs: list[Path]) -> list[tuple[str, bytes]]:
+    """Return every template file by name with its bytes (for the inputs fingerprint
+    and the base key of outputs)."""
+    found = []
+    for name, path in sorted(folder_files(*template_dirs)):
+        try:
+            found.append((name, path.read_bytes()))
+        except OSError:
+            found.append((name, b"\0missing"))
+    return found
