@@ -40,8 +40,9 @@ def write_changes(
     ``behind`` are the paths where the spare differs from the live output and
     ``live`` every file of the live output with its inode. Raises
     QuickWriteUnavailable before changing anything when the spare or the live
-    output is not as expected, and OSError when writing fails (the output is
-    unchanged; the spare stays marked dirty).
+    output is not as expected, and also when writing into the spare fails
+    (then the spare stays marked dirty, and the full build that follows
+    discards it); the output is unchanged either way.
     """
     spare = spare_path(output)
     _check(output, spare, outputs, live)
@@ -49,11 +50,14 @@ def write_changes(
     with open(dirty, "x", encoding="utf-8") as marker:
         marker.write(DIRTY_TEXT)
     written = {item.path for item in outputs}
-    for path in sorted(set(behind) - written):
-        _sync(spare, output, path, live.get(path))
     inodes = {}
-    for item in outputs:
-        inodes[item.path] = _replace_file(spare / item.path, item.data)
+    try:
+        for path in sorted(set(behind) - written):
+            _sync(spare, output, path, live.get(path))
+        for item in outputs:
+            inodes[item.path] = _replace_file(spare / item.path, item.data)
+    except OSError as error:  # a folder where a file was, a file changed meanwhile...:
+        raise QuickWriteUnavailable from error  # the spare stays dirty; a full build mends
     dirty.unlink()
     if not exchange_directories(spare, output):  # this file system cannot: a full build can
         dirty.write_text(DIRTY_TEXT, encoding="utf-8")

@@ -219,3 +219,19 @@ def test_with_a_spare_made_ready_the_first_rebuild_is_quick(site: Path, tmp_path
     add_paragraph(site)
     assert rebuild(site, out, spare_ready=True).quick
     same_as_cold(site, out, tmp_path, "after")
+
+
+def test_a_quick_write_that_fails_gives_way_to_a_full_build(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    out = tmp_path / "out"
+    ready(site, out)
+    add_paragraph(site)
+
+    def no_room(target: Path, data: bytes) -> int:
+        raise IsADirectoryError(21, "a folder where the page was", str(target))
+
+    monkeypatch.setattr(quickwrite, "_replace_file", no_room)
+    report = rebuild(site, out)
+    assert not report.quick  # the spare was left dirty: discarded, the site built in full
+    same_as_cold(site, out, tmp_path, "after")
