@@ -209,9 +209,11 @@ def load_articles(
 
 
 def _defer_bodies(cache: ArticleCache, entries: Iterable[tuple[str, _Loaded]]) -> None:
-    """Leave the bodies of these cached articles in the cache (see CachedBody)."""
+    """Leave the bodies of these cached articles in the cache (see CachedBody), but
+    those that link to other articles: the build reads all of those at once, to
+    resolve the links, and keeps the resolved copies."""
     for key, (article, _) in entries:
-        if article is not None:  # frozen, but not shared with anything yet
+        if article is not None and not article.link_refs:  # frozen, but not shared yet
             object.__setattr__(article, "body_html", CachedBody(cache, key))
 
 

@@ -414,3 +414,31 @@ def test_outputs_and_their_order_are_deterministic():
         "robots.txt",
     ]
     assert all(o.lastmod is None for o in first)
+
+
+def test_urlset_text_is_byte_for_byte_what_element_tree_writes():
+    import random
+    import xml.etree.ElementTree as ET
+
+    from newsgen.sitemaps import SitemapEntry, _serialize, _sm, _sub, urlset, w3c_datetime
+
+    def reference(entries):
+        root = ET.Element(_sm("urlset"))
+        for entry in entries:
+            url = _sub(root, _sm("url"))
+            _sub(url, _sm("loc"), entry.loc)
+            _sub(url, _sm("lastmod"), w3c_datetime(entry.lastmod))
+        return _serialize(root)
+
+    rng = random.Random(7)
+    alphabet = "ab/-_?=&<>\"'é–—\u00a0\x07\ufdd0\U0001f600 %#"
+    for _ in range(200):
+        entries = [
+            SitemapEntry(
+                "https://x.example/" + "".join(rng.choice(alphabet) for _ in range(12)),
+                datetime(2001, 1, 1, tzinfo=timezone(timedelta(hours=rng.randint(-12, 12))))
+                + timedelta(seconds=rng.randint(0, 10**9)),
+            )
+            for _ in range(rng.randint(0, 4))
+        ]
+        assert urlset(entries) == reference(entries)
