@@ -249,10 +249,10 @@ def _render_and_write(
     if problems.has_errors():
         raise BuildFailed(problems)
     output = str(options.output_dir.resolve())
-    previous = inputs.cache.page_keys(output)
-    indexer = _search_indexer(options, config, planned, copies, env, previous)
-    fresh = fresh_or_kept(planned, previous, options.output_dir, problems, options.progress)
-    previous = quick_state(inputs.cache, output)
+    previous = quick_state(inputs.cache, output)  # and the page keys quick rebuilds wrote:
+    keys_before = {**inputs.cache.page_keys(output), **(previous[1].page_keys if previous else {})}
+    indexer = _search_indexer(options, config, planned, copies, env, keys_before)
+    fresh = fresh_or_kept(planned, keys_before, options.output_dir, problems, options.progress)
     written = write_site(options.output_dir, fresh, copies, indexer)
     index = indexer.recorded() if indexer else {}
     inputs.cache.put_page_keys(output, {**_page_keys(planned, written.inodes), **index})

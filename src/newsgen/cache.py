@@ -196,10 +196,13 @@ class ArticleCache:
         return found
 
     def put_many(
-        self, items: Iterable[tuple[str, object]], keep: Iterable[str] | None = None
+        self,
+        items: Iterable[tuple[str, object]],
+        keep: Iterable[str] | None = None,
+        forget: Iterable[str] = (),
     ) -> None:
-        """Store ``items`` and, given ``keep``, forget entries whose key is not in it, in
-        one transaction."""
+        """Store ``items`` and forget the entries of the keys in ``forget`` and, given
+        ``keep``, every entry whose key is not in it, in one transaction."""
         if self._db is None:
             return
         stored: list[str] = []
@@ -209,13 +212,13 @@ class ArticleCache:
                 stored.append(key)
                 yield key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
-        stale: list[tuple[str]] = []
+        stale = [(key,) for key in forget]
         if keep is not None:
             kept = set(keep)
             if self._present is None:
                 query = "SELECT key FROM articles"
                 self._present = {key for (key,) in self._db.execute(query)}
-            stale = [(key,) for key in self._present if key not in kept]
+            stale += [(key,) for key in self._present if key not in kept]
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?)", rows())
             self._db.executemany("DELETE FROM articles WHERE key = ?", stale)

@@ -194,6 +194,9 @@ class QuickChanges:
     live: dict[str, int]
     behind: frozenset[str]
     manifest: str | None
+    page_keys: dict[str, tuple[str, int]]
+    """The key and inode of each file the quick rebuilds wrote, to overlay on the page
+    keys the full build stored (so that a quick rebuild need not store them all)."""
 
     def then(self, later: QuickChanges) -> QuickChanges:
         """Return these changes followed by ``later`` ones."""
@@ -203,10 +206,11 @@ class QuickChanges:
             {**self.live, **later.live},
             later.behind,
             later.manifest,
+            {**self.page_keys, **later.page_keys},
         )
 
 
-NO_CHANGES = QuickChanges({}, {}, {}, frozenset(), None)
+NO_CHANGES = QuickChanges({}, {}, {}, frozenset(), None, {})
 
 
 def with_changes(state: QuickState, changes: QuickChanges) -> QuickState:
@@ -274,6 +278,7 @@ def quick_rebuild(
         inodes,
         frozenset(inodes),
         None,
+        {path: (output_keys[path], inode) for path, inode in inodes.items()},
     )
     return QuickResult(tuple(outputs), output_keys, inodes, changes, len(changed))
 
@@ -314,8 +319,7 @@ def _changed_articles(
             return None
         articles.append(article)
         fresh.append((item.key, (article, problems)))
-    keep = [*state.entry_keys.values(), *(key for key, _ in fresh)]
-    cache.put_many(fresh, keep=set(keep) - {state.entry_keys[i.source.shown] for i in changed})
+    cache.put_many(fresh, forget=[state.entry_keys[item.source.shown] for item in changed])
     return articles
 
 

@@ -8,7 +8,7 @@ the page keys and the last build's record like a full build.
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,14 +36,20 @@ def quick_state(cache: ArticleCache, output: str) -> tuple[QuickState, QuickChan
     """Return the QuickState the last full build left for ``output`` as the quick
     rebuilds since have changed it, and their changes; None when there is none."""
     memo = cache.memo(QUICK_MEMO + output)
-    if memo is None or not isinstance(memo[1], QuickState):
+    if memo is None or not _whole(memo[1], QuickState):
         return None
     changes = cache.memo(QUICK_CHANGES + output)
     if changes is None:
-        return memo[1], NO_CHANGES
-    if not isinstance(changes[1], QuickChanges):
+        return memo[1], NO_CHANGES  # type: ignore[return-value]
+    if not _whole(changes[1], QuickChanges):
         return None
-    return with_changes(memo[1], changes[1]), changes[1]
+    return with_changes(memo[1], changes[1]), changes[1]  # type: ignore[arg-type,return-value]
+
+
+def _whole(value: object, kind: type) -> bool:
+    """True when ``value`` is a ``kind`` with every field this newsgen's ``kind`` has (one
+    pickled by an older newsgen may lack some)."""
+    return isinstance(value, kind) and all(hasattr(value, spec.name) for spec in fields(kind))
 
 
 def try_quick(
@@ -79,10 +85,6 @@ def try_quick(
     result = quick_rebuild(state, sources, settings, cache, env, options.output_dir, GENERATOR, now)
     if result is None:
         return None
-    page_keys = cache.page_keys(output)
-    for path, inode in result.inodes.items():
-        page_keys[path] = (result.keys[path], inode)
-    cache.put_page_keys(output, page_keys)
     manifest = output_manifest(options.output_dir)
     changes = changes.then(replace(result.changes, manifest=manifest))
     cache.put_memo(QUICK_CHANGES + output, uuid.uuid4().hex, changes)
