@@ -26,7 +26,7 @@ from .feeds import feed_plans
 from .loading import LoadSettings, default_jobs, load_articles, read_sources
 from .models import Article, SiteConfig
 from .outputs import PlannedFile, fresh_or_kept, plan_outputs
-from .quick import QuickFound, make_quick_state
+from .quick import QuickChanges, QuickFound, QuickState, make_quick_state
 from .quickbuild import (
     COMPILED_TEMPLATES,
     GENERATOR,
@@ -46,6 +46,7 @@ from .state import (
     output_manifest,
     still_valid,
     valid_until,
+    with_articles,
 )
 from .theme import default_theme, static_copies, template_bytes, template_dirs
 from .write import Copy, check_output_dir, recover_interrupted_swap, write_site
@@ -158,12 +159,7 @@ def _build_with(
     stat_files += [(f"content/{asset}", root / "content" / asset) for asset in tree.assets]
     shown_options = [options.drafts, options.future, options.base_url]
     others = inputs_fingerprint((), [*read_files, *templates], stat_files, shown_options)
-    inputs = inputs_fingerprint(
-        ((item.source.content_relative, item.digest) for item in sources),
-        [*read_files, *templates],
-        stat_files,
-        shown_options,
-    )
+    inputs = with_articles(others, [(i.source.content_relative, i.digest) for i in sources])
     last, manifest = _complete(cache.last_build(output)), output_manifest(options.output_dir)
     if not problems.has_errors() and still_valid(last, inputs, now, manifest):
         assert isinstance(last, LastBuild) and isinstance(last.report, BuildReport)
@@ -196,7 +192,12 @@ def _build_with(
     release_free_memory()
     keep_from_collector()
     report = _render_and_write(
-        options, theme, config, now, loaded, _Inputs(copies, digests, templates, cache, found),
+        options,
+        theme,
+        config,
+        now,
+        loaded,
+        _Inputs(copies, digests, templates, cache, found, known),
         problems,
     )
     report = replace(report, cache_hits=cache.hits, seconds=time.perf_counter() - started)
@@ -230,7 +231,8 @@ def _render_and_write(
     published = resolve_article_links(published, loaded, problems)
     static_files = frozenset(copy.path for copy in copies)
     profiles = load_author_profiles(root, config, static_files, problems)
-    site = build_site(config, published, now, profiles, remembered_related(inputs.cache))
+    related = remembered_related(inputs.cache)
+    site = build_site(config, published, now, profiles, related)
     keep_from_collector()
     folders = template_dirs(root, theme)
     env = make_environment(folders, config, inputs.cache.folder(COMPILED_TEMPLATES))
@@ -249,7 +251,7 @@ def _render_and_write(
     if problems.has_errors():
         raise BuildFailed(problems)
     output = str(options.output_dir.resolve())
-    previous = quick_state(inputs.cache, output)  # and the page keys quick rebuilds wrote:
+    previous = inputs.quick  # and the page keys quick rebuilds wrote:
     keys_before = {**inputs.cache.page_keys(output), **(previous[1].page_keys if previous else {})}
     indexer = _search_indexer(options, config, planned, copies, env, keys_before)
     fresh = fresh_or_kept(planned, keys_before, options.output_dir, problems, options.progress)
@@ -260,7 +262,9 @@ def _render_and_write(
     del planned, fresh, keys  # every page's context and key: free them for what follows
     live = {**written.inodes, **{path: inode for path, (_, inode) in index.items()}}
     after = (live, output_manifest(options.output_dir))
-    state = make_quick_state(site, env, inputs.found, plans, after, previous and previous[0])
+    state = make_quick_state(
+        site, env, inputs.found, plans, after, previous and previous[0], related.signature or ""
+    )
     if state is not None and options.spare_ready and make_spare(options.output_dir):
         state = replace(state, behind=frozenset())  # the spare is the live output now
     inputs.cache.forget_memo(QUICK_CHANGES + output)  # first: a stale state is never used
@@ -293,6 +297,8 @@ class _Inputs:
     cache: ArticleCache
     found: QuickFound
     """What the build found before loading (for the QuickState it leaves)."""
+    quick: tuple[QuickState, QuickChanges] | None
+    """The QuickState the last build left, with the quick rebuilds' changes since."""
 
 
 def _search_indexer(

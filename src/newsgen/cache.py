@@ -175,23 +175,20 @@ class ArticleCache:
         if len(wanted) <= FEW_KEYS:  # a quick rebuild's few articles: looked up by key
             marks = ", ".join("?" * len(wanted))
             query = f"SELECT key, value FROM articles WHERE key IN ({marks})"
-            rows = self._db.execute(query, sorted(wanted))
-        else:
-            present: set[str] = set()
-            rows = self._db.execute("SELECT key, value FROM articles")
+            rows = self._db.execute(query, sorted(wanted)).fetchall()
+        else:  # one pass over every row, noting which keys the cache holds
+            self._present, rows = set(), []
+            for key, value in self._db.execute("SELECT key, value FROM articles"):
+                self._present.add(key)
+                if key in wanted:
+                    rows.append((key, value))
         found: dict[str, object] = {}
         with collector_paused():
             for key, value in rows:
-                if len(wanted) > FEW_KEYS:
-                    present.add(key)
-                    if key not in wanted:
-                        continue
                 try:
                     found[key] = pickle.loads(value)
                 except Exception:  # written by another newsgen: load the article again
                     continue
-        if len(wanted) > FEW_KEYS:
-            self._present = present
         self.hits += len(found)
         return found
 

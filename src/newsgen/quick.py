@@ -41,7 +41,7 @@ from .loading import LoadSettings, SourceBytes, load_source
 from .models import Article, Author, Output, Section, Site, Tag
 from .pages import ARTICLE_TEMPLATE, article_page
 from .quickwrite import QuickWriteUnavailable, write_changes
-from .related import MEMO_NAME, related_signature
+from .related import MEMO_NAME
 from .render import render_page
 from .taxonomy import with_canonical_names
 
@@ -120,6 +120,7 @@ def make_quick_state(
     plans: Sequence[FeedPlan],
     written: tuple[dict[str, int], str | None],
     previous: QuickState | None,
+    related: str,
 ) -> QuickState | None:
     """Return the QuickState of a full build, or None when quick rebuilds cannot
     work for this site: a template other than the article page's shows article
@@ -128,7 +129,9 @@ def make_quick_state(
     ``written`` is every file the build left in the output (path -> inode) and
     the output's manifest then; ``previous`` is the last build's state, whose
     files are those of the output this build replaced (now the spare) when its
-    manifest is the one the output had before this build.
+    manifest is the one the output had before this build. ``related`` is the
+    related_signature() of the site's articles (their related articles are
+    remembered under it).
     """
     used = {name for name in env.list_templates() if name.endswith(".html")} - {ARTICLE_TEMPLATE}
     if any(_BODY in text for name in used for text in template_sources(env, name)):
@@ -173,7 +176,7 @@ def make_quick_state(
         tags={t.slug: t for t in site.tags},
         authors={a.slug: a for a in site.authors},
         urls=article_urls(site.articles),
-        related=related_signature(list(site.articles)),
+        related=related,
         feeds=tuple(
             QuickFeed(p.path, p.channel, tuple(a.source_path for a in p.items)) for p in plans
         ),
@@ -304,27 +307,31 @@ def _changed_articles(
     state: QuickState, changed: list[SourceBytes], settings: LoadSettings, cache: ArticleCache
 ) -> list[Article] | None:
     """Load the changed files; return their articles when each one loads without a
-    problem and differs from its cached version in the body alone, else None."""
-    previous = cache.get_many([state.entry_keys[item.source.shown] for item in changed])
+    problem and differs from its cached version in the body alone, else None.
+
+    The loads are cached either way: a full build that follows need not parse
+    them again.
+    """
+    old_keys = [state.entry_keys[item.source.shown] for item in changed]
+    previous = cache.get_many(old_keys)
     context = settings.context()
-    articles = []
-    fresh = []
-    for item in changed:
-        (article, problems), same = load_source(item, context)
-        old = previous.get(state.entry_keys[item.source.shown])
-        if not same or article is None or problems or not isinstance(old, tuple):
-            return None
-        old_article, old_problems = old
-        if old_problems or not _same_but_body(article, old_article):
-            return None
-        articles.append(article)
-        fresh.append((item.key, (article, problems)))
-    cache.put_many(fresh, forget=[state.entry_keys[item.source.shown] for item in changed])
+    loads = [(item, *load_source(item, context)) for item in changed]
+    quick = all(
+        same and not problems and _body_only(article, previous.get(old_key))
+        for (_, (article, problems), same), old_key in zip(loads, old_keys, strict=True)
+    )
+    articles = [article for _, (article, _), _ in loads] if quick else None
+    fresh = [(item.key, loaded) for item, loaded, same in loads if same]
+    cache.put_many(fresh, forget=old_keys if articles is not None else ())
     return articles
 
 
-def _same_but_body(new: Article, old: object) -> bool:
-    """True when ``old`` is an Article equal to ``new`` in every field but the body."""
+def _body_only(new: Article | None, cached: object) -> bool:
+    """True when ``cached`` is a load of an Article without problems, equal to ``new`` in
+    every field but the body."""
+    if new is None or not isinstance(cached, tuple) or cached[1]:
+        return False
+    old = cached[0]
     return isinstance(old, Article) and replace(new, body_html="") == replace(old, body_html="")
 
 

@@ -118,23 +118,32 @@ class MemoStore(Protocol):
         """Store ``value`` with its ``signature`` under ``name``."""
 
 
-def remembered_related(store: MemoStore) -> RelatedFinder:
-    """Return a related_articles() that reuses the last build's answer from ``store``
-    when the articles' paths, order, times, sections and tags (all it reads) are
-    the same; otherwise it finds them again and stores the answer."""
+class RememberedRelated:
+    """A related_articles() that reuses the last build's answer from a MemoStore when
+    the articles' paths, order, times, sections and tags (all it reads) are the
+    same; otherwise it finds them again and stores the answer. ``signature`` is
+    that of the articles it was last called with."""
 
-    def find(articles: list[Article]) -> dict[str, tuple[Article, ...]]:
-        signature = related_signature(articles)
-        known = store.memo(MEMO_NAME)
+    def __init__(self, store: MemoStore) -> None:
+        self.store = store
+        self.signature: str | None = None
+
+    def __call__(self, articles: list[Article]) -> dict[str, tuple[Article, ...]]:
+        """Return the related articles of each of ``articles`` (see related_articles)."""
+        self.signature = signature = related_signature(articles)
+        known = self.store.memo(MEMO_NAME)
         if known is not None and known[0] == signature and isinstance(known[1], dict):
             by_path = {article.source_path: article for article in articles}
             return {path: tuple(by_path[p] for p in paths) for path, paths in known[1].items()}
         found = related_articles(articles)
         paths = {path: tuple(a.source_path for a in items) for path, items in found.items()}
-        store.put_memo(MEMO_NAME, signature, paths)
+        self.store.put_memo(MEMO_NAME, signature, paths)
         return found
 
-    return find
+
+def remembered_related(store: MemoStore) -> RememberedRelated:
+    """Return a RememberedRelated keeping its answers in ``store``."""
+    return RememberedRelated(store)
 
 
 MEMO_NAME = f"related-{LIMIT}-{WINDOW}"

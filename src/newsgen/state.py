@@ -51,11 +51,10 @@ def inputs_fingerprint(
     and ``stat_files`` (static files, images: possibly large) by size and
     modification time, each named by a path relative to its folder, so that
     a copy of a site elsewhere has the same fingerprint; ``options`` are the
-    build options that change output.
+    build options that change output. It is with_articles() of the fingerprint
+    of all but the articles (``articles`` empty) and ``articles``.
     """
     digest = hashlib.sha256(__version__.encode())
-    for name, content in articles:
-        digest.update(f"{name}\0{content}\0".encode("utf-8", "surrogatepass"))
     for name, source in sorted(read_files, key=lambda entry: entry[0]):
         digest.update(_name(name))
         try:
@@ -70,6 +69,15 @@ def inputs_fingerprint(
         except OSError:
             digest.update(b"\0missing")
     digest.update(repr(list(options)).encode("utf-8", "surrogatepass"))
+    return with_articles(digest.hexdigest(), articles)
+
+
+def with_articles(others: str, articles: Iterable[tuple[str, str]]) -> str:
+    """Return the fingerprint of every input: ``others`` (inputs_fingerprint() of all
+    but the article files) with ``articles``, ``(path, hash of bytes)``."""
+    digest = hashlib.sha256(others.encode())
+    for name, content in articles:
+        digest.update(f"{name}\0{content}\0".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

@@ -160,7 +160,8 @@ def test_the_last_index_is_linked_in_when_no_indexed_page_changed(tmp_path, monk
     assert (tree / ENTRY_FILE).stat().st_ino == (live / ENTRY_FILE).stat().st_ino
 
 
-def test_a_changed_article_page_makes_a_new_index(tmp_path):
+def indexed_then_a_page_changed(tmp_path):
+    """A live output with its index, and a new tree whose first article page changed."""
     live, tree = tmp_path / "public", tmp_path / "tree"
     pages = write_tree(live)
     first = SearchIndexer(pages, live, {})
@@ -168,6 +169,11 @@ def test_a_changed_article_page_makes_a_new_index(tmp_path):
     link_tree(live, tree, pages)
     (tree / pages[0]).unlink()
     (tree / pages[0]).write_text(ARTICLE.format(title="Harbour", section="World", body="Ships"))
+    return live, tree, pages, first
+
+
+def test_a_changed_article_page_makes_a_new_index(tmp_path):
+    live, tree, pages, first = indexed_then_a_page_changed(tmp_path)
     second = SearchIndexer(pages, live, first.recorded())
     second(tree)
     assert not second.reused and second.key != first.key
@@ -176,13 +182,7 @@ def test_a_changed_article_page_makes_a_new_index(tmp_path):
 
 def test_without_refresh_the_live_index_is_kept_though_a_page_changed(tmp_path, monkeypatch):
     """The live preview keeps its first index: its rebuilds must not wait for Pagefind."""
-    live, tree = tmp_path / "public", tmp_path / "tree"
-    pages = write_tree(live)
-    first = SearchIndexer(pages, live, {})
-    first(live)
-    link_tree(live, tree, pages)
-    (tree / pages[0]).unlink()
-    (tree / pages[0]).write_text(ARTICLE.format(title="Harbour", section="World", body="Ships"))
+    live, tree, pages, first = indexed_then_a_page_changed(tmp_path)
     monkeypatch.setattr(SearchIndexer, "_run_pagefind", lambda self, tree: pytest.fail("ran"))
     kept = SearchIndexer(pages, live, first.recorded(), refresh=False)
     kept(tree)
