@@ -49,7 +49,7 @@ from .state import (
     with_articles,
 )
 from .theme import default_theme, static_copies, template_bytes, template_dirs
-from .write import Copy, check_output_dir, recover_interrupted_swap, write_site
+from .write import Copy, check_output_dir, recover_interrupted_swap, spare_listing, write_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +255,8 @@ def _render_and_write(
     keys_before = {**inputs.cache.page_keys(output), **(previous[1].page_keys if previous else {})}
     indexer = _search_indexer(options, config, planned, copies, env, keys_before)
     fresh = fresh_or_kept(planned, keys_before, options.output_dir, problems, options.progress)
-    written = write_site(options.output_dir, fresh, copies, indexer)
+    spare_files = _recorded_spare(options.output_dir, previous and previous[0], inputs.found)
+    written = write_site(options.output_dir, fresh, copies, indexer, spare_files)
     index = indexer.recorded() if indexer else {}
     inputs.cache.put_page_keys(output, {**_page_keys(planned, written.inodes), **index})
     pages = len(planned)
@@ -326,6 +327,18 @@ def _search_indexer(
     return SearchIndexer(
         pages, options.output_dir, previous, options.progress, options.refresh_search
     )
+
+
+def _recorded_spare(
+    output: Path, state: QuickState | None, found: QuickFound
+) -> dict[str, int] | None:
+    """Return the spare tree's files as the last builds recorded them (write.spare_listing),
+    or None when they are not known or the output is not as they left it."""
+    if state is None or state.behind is None or found.manifest is None:
+        return None
+    if state.manifest != found.manifest:
+        return None
+    return spare_listing(output, state.live, state.behind)
 
 
 def _page_keys(planned: list[PlannedFile], inodes: Mapping[str, int]) -> dict[str, tuple[str, int]]:

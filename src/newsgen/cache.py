@@ -3,9 +3,12 @@
 An entry maps a key — a hash of the article file's bytes, its path, newsgen's
 version and everything else loading depends on (the config, the static and
 content files that images may name) — to the pickled result of loading it:
-the Article (or None) and the problems found. A cached article costs no YAML
-parse and no Markdown render. SQLite commits in transactions, so a build that
-is interrupted leaves the cache as it was; a damaged cache file is replaced.
+the Article (or None) and the problems found, with the article's rendered
+body kept in a column of its own, so that reading every article of an
+archive (their headlines, dates, tags) reads none of their bodies. A cached
+article costs no YAML parse and no Markdown render. SQLite commits in
+transactions, so a build that is interrupted leaves the cache as it was; a
+damaged cache file is replaced.
 
 It also remembers the hash of each article file's bytes together with the
 file's ``stat`` (size, mtime, inode, ctime), so that an unchanged file need
@@ -34,7 +37,8 @@ from .collector import collector_paused
 CACHE_DIR = ".newsgen"
 CACHE_FILE = "cache.sqlite"
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+    "DROP TABLE IF EXISTS articles;"  # the layout before bodies had a column of their own
+    "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB NOT NULL, body TEXT);"
     "CREATE TABLE IF NOT EXISTS builds (output TEXT PRIMARY KEY, value BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS memos"
     " (name TEXT PRIMARY KEY, signature TEXT NOT NULL, value BLOB NOT NULL);"
@@ -46,7 +50,7 @@ _HELD: dict[tuple[Path | None, str], tuple[str, object]] = {}
 """Memos this process stored or read, by cache file and name, with their signatures."""
 FEW_KEYS = 500
 """get_many() looks up at most this many keys one by one; more, in one pass over all rows."""
-_FORMAT = 2
+_FORMAT = 3
 """How values are pickled; bump it when that changes in a way cache_format() cannot see."""
 
 
@@ -160,7 +164,7 @@ class ArticleCache:
         self.hits = 0
         self._db = _open(path) if path is not None else None
         self._present: set[str] | None = None
-        """The keys the articles table holds, once read."""
+        """The keys the entries table holds, once read."""
 
     def get_many(self, keys: Sequence[str]) -> dict[str, object]:
         """Return the cached values of those ``keys`` that are in the cache.
@@ -174,11 +178,11 @@ class ArticleCache:
         wanted = set(keys)
         if len(wanted) <= FEW_KEYS:  # a quick rebuild's few articles: looked up by key
             marks = ", ".join("?" * len(wanted))
-            query = f"SELECT key, value FROM articles WHERE key IN ({marks})"
+            query = f"SELECT key, value FROM entries WHERE key IN ({marks})"
             rows = self._db.execute(query, sorted(wanted)).fetchall()
         else:  # one pass over every row, noting which keys the cache holds
             self._present, rows = set(), []
-            for key, value in self._db.execute("SELECT key, value FROM articles"):
+            for key, value in self._db.execute("SELECT key, value FROM entries"):
                 self._present.add(key)
                 if key in wanted:
                     rows.append((key, value))
@@ -200,45 +204,70 @@ class ArticleCache:
     ) -> None:
         """Store ``items`` and forget the entries of the keys in ``forget`` and, given
         ``keep``, every entry whose key is not in it, in one transaction."""
+
+        def rows() -> Iterator[tuple[str, bytes, None]]:  # one pickle at a time: 100,000
+            for key, value in items:  # at once would hold most of a gigabyte
+                yield key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), None
+
+        self.put_rows(rows(), keep, forget)
+
+    def put_rows(
+        self,
+        rows: Iterable[tuple[str, bytes, str | None]],
+        keep: Iterable[str] | None = None,
+        forget: Iterable[str] = (),
+    ) -> None:
+        """Like put_many(), for entries already pickled: ``(key, pickled value, body)``,
+        where ``body`` is an article's rendered body kept apart from its pickle (read
+        by body() and bodies(), never by get_many()), or None."""
         if self._db is None:
             return
         stored: list[str] = []
 
-        def rows() -> Iterator[tuple[str, bytes]]:  # one pickle at a time: 100,000 at
-            for key, value in items:  # once would hold most of a gigabyte
-                stored.append(key)
-                yield key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        def noted() -> Iterator[tuple[str, bytes, str | None]]:
+            for row in rows:
+                stored.append(row[0])
+                yield row
 
         stale = [(key,) for key in forget]
         if keep is not None:
             kept = set(keep)
             if self._present is None:
-                query = "SELECT key FROM articles"
+                query = "SELECT key FROM entries"
                 self._present = {key for (key,) in self._db.execute(query)}
             stale += [(key,) for key in self._present if key not in kept]
         with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?)", rows())
-            self._db.executemany("DELETE FROM articles WHERE key = ?", stale)
+            self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", noted())
+            self._db.executemany("DELETE FROM entries WHERE key = ?", stale)
         if self._present is not None:
             self._present = (self._present - {key for (key,) in stale}) | set(stored)
 
     def body(self, key: str) -> str:
-        """Return the rendered body of the article cached under ``key``.
+        """Return the body stored apart with the entry of ``key`` (see put_rows()).
 
         Raises NewsgenError when the entry is gone (the cache was deleted
         during the build).
         """
-        row = None
-        if self._db is not None:
-            query = "SELECT value FROM articles WHERE key = ?"
-            row = self._db.execute(query, (key,)).fetchone()
-        try:
-            return str(pickle.loads(row[0])[0].body_html)  # type: ignore[index]
-        except Exception as error:
+        found = self.bodies([key])
+        if key not in found:
             raise errors.NewsgenError(
                 f"an article body went missing from the cache {self.path} during the build; "
                 "build again"
-            ) from error
+            )
+        return found[key]
+
+    def bodies(self, keys: Sequence[str]) -> dict[str, str]:
+        """Return the bodies stored apart with the entries of ``keys``, of those that have one."""
+        if self._db is None:
+            return {}
+        wanted = sorted(set(keys))
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), FEW_KEYS):
+            batch = wanted[start : start + FEW_KEYS]
+            marks = ", ".join("?" * len(batch))
+            query = f"SELECT key, body FROM entries WHERE key IN ({marks}) AND body IS NOT NULL"
+            found.update(self._db.execute(query, batch))
+        return found
 
     def file_digests(self) -> dict[str, tuple[str, str]]:
         """Return what put_file_digests() recorded: path -> (stat key, hash of the bytes)."""
@@ -340,6 +369,11 @@ class ArticleCache:
         _HELD.pop((self.path, name), None)
         with self._db:
             self._db.execute("DELETE FROM memos WHERE name = ?", (name,))
+
+    @property
+    def stores(self) -> bool:
+        """True when the cache keeps what it is given (it is enabled and could be opened)."""
+        return self._db is not None
 
     def folder(self, name: str) -> Path | None:
         """Return the path of folder ``name`` beside the cache file (for other caches,

@@ -109,7 +109,10 @@ class InputKeys:
             # links and output_path follow from url, number and total (paginate.py)
             inner = [value.title, repr(value.number), repr(value.total), value.url]
             inner += [repr(value.newer_url), repr(value.older_url)]
-            inner += [self.article(item) for item in value.items]
+            known_keys = self._articles  # most items' keys are known by now: look them up
+            inner += [
+                known_keys.get(item.source_path) or self.article(item) for item in value.items
+            ]
             known = self.described[id(value)] = (value, "\0".join(inner))
         elif known is None:
             if type(value) in _HOLDING_ARTICLES:
@@ -181,9 +184,10 @@ def _walk(value: Any, parts: list[str], keys: InputKeys) -> None:
         parts.append(keys.article(value))
     elif kind is tuple or kind is list:
         parts.append(f"[{len(value)}")
+        known_keys = keys._articles
         for item in value:
             if type(item) is Article:
-                parts.append(keys.article(item))
+                parts.append(known_keys.get(item.source_path) or keys.article(item))
             else:
                 _walk(item, parts, keys)
     elif kind is Site:

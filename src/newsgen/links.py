@@ -68,21 +68,26 @@ _FORBIDDEN_UTF8_FIRST = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\xc2\xef\xf
 body, where FORBIDDEN_CHARACTERS takes ~160 µs (its ranges above ASCII are slow)."""
 
 
-def strip_forbidden(text: str) -> str:
-    """Return ``text`` without the characters of FORBIDDEN_CHARACTERS."""
+def has_forbidden(text: str) -> bool:
+    """Return True when ``text`` holds a character of FORBIDDEN_CHARACTERS."""
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate
-        return FORBIDDEN_CHARACTERS.sub("", text)
+        return True
     for first in _FORBIDDEN_UTF8_FIRST.finditer(data):
         if _FORBIDDEN_UTF8.match(data, first.start()):
-            return FORBIDDEN_CHARACTERS.sub("", text)
-    return text
+            return True
+    return False
+
+
+def strip_forbidden(text: str) -> str:
+    """Return ``text`` without the characters of FORBIDDEN_CHARACTERS."""
+    return FORBIDDEN_CHARACTERS.sub("", text) if has_forbidden(text) else text
 
 
 def remove_forbidden_characters(text: str) -> CleanText:
     """Return ``text`` without control characters (but tab and newline) and noncharacters."""
-    first = FORBIDDEN_CHARACTERS.search(text)
+    first = FORBIDDEN_CHARACTERS.search(text) if has_forbidden(text) else None
     if first is None:
         return CleanText(text, 0, 0)
     cleaned, removed = FORBIDDEN_CHARACTERS.subn("", text)

@@ -17,9 +17,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,10 @@ RACY_SECONDS = 2
 """A file changed this close to the moment it was hashed is hashed again by the next build."""
 
 _Loaded = tuple[Article | None, list[Problem]]
+_Row = tuple[bytes, str | None, bool]
+"""A load as the cache keeps it (see load_row): the pickled Article without its body
+(or None) and problems; the body; whether the file still had the hash read_sources()
+found, without which it is not cached."""
 Progress = Callable[[str, int, int], None]
 """Told ``(stage, done, total)``."""
 
@@ -179,25 +184,25 @@ def load_articles(
     under the old hash. ``progress`` is told how many of the parsed ones are done.
     """
     keys = [item.key for item in sources]
-    cached = cache.get_many(keys)
-    missing = [item for item in sources if item.key not in cached]
-    results: dict[str, _Loaded] = dict(cached)  # type: ignore[arg-type]
-    defer = defer_bodies and cache.path is not None
-    if defer:
-        _defer_bodies(cache, results.items())
+    defer = defer_bodies and cache.stores
+    results = cached_loads(cache, keys, defer)
+    missing = [item for item in sources if item.key not in results]
     done = 0
     for chunk in _load_chunks(missing, settings, jobs, progress):
         # Each chunk is cached (and its bodies left there) as it comes, so that
         # the bodies of the whole archive are never all held at once.
-        stored = []
-        for item, (loaded, same) in zip(missing[done : done + len(chunk)], chunk, strict=True):
-            results[item.key] = loaded
+        stored, bodies = [], []
+        for item, (data, body, same) in zip(missing[done : done + len(chunk)], chunk, strict=True):
+            loaded = results[item.key] = pickle.loads(data)
             if same:
-                stored.append((item.key, loaded))
+                stored.append((item.key, data, body))
+            if loaded[0] is not None:
+                left = defer and same and not loaded[0].link_refs
+                bodies.append((loaded[0], CachedBody(cache, item.key) if left else body))
         done += len(chunk)
-        cache.put_many(stored)
-        if defer:
-            _defer_bodies(cache, stored)
+        cache.put_rows(stored)
+        for article, body in bodies:
+            _attach_body(article, body)
     cache.put_many((), keep=keys)
     articles = []
     for key in keys:
@@ -208,13 +213,57 @@ def load_articles(
     return articles
 
 
-def _defer_bodies(cache: ArticleCache, entries: Iterable[tuple[str, _Loaded]]) -> None:
-    """Leave the bodies of these cached articles in the cache (see CachedBody), but
-    those that link to other articles: the build reads all of those at once, to
-    resolve the links, and keeps the resolved copies."""
-    for key, (article, _) in entries:
-        if article is not None and not article.link_refs:  # frozen, but not shared yet
-            object.__setattr__(article, "body_html", CachedBody(cache, key))
+def cached_loads(cache: ArticleCache, keys: Sequence[str], defer: bool) -> dict[str, _Loaded]:
+    """Return the cached loads of those ``keys`` that the cache holds, each article
+    with its body. With ``defer`` a body is left in the cache (a CachedBody that
+    reads it when shown), except for articles that link to others: the build
+    reads all of those at once, to resolve the links, and keeps the resolved
+    copies. Other bodies are read now; an entry whose body is gone counts as missing.
+    """
+    loads = {key: value for key, value in cache.get_many(keys).items() if _is_load(value)}
+    articles = {key: loaded[0] for key, loaded in loads.items() if loaded[0] is not None}
+    bodies = cache.bodies(
+        [key for key, article in articles.items() if not defer or article.link_refs]
+    )
+    for key, article in articles.items():
+        if key in bodies:
+            _attach_body(article, bodies[key])
+        elif defer and not article.link_refs:
+            _attach_body(article, CachedBody(cache, key))
+        else:
+            del loads[key]
+    return loads
+
+
+def store_loads(
+    cache: ArticleCache, loads: Iterable[tuple[str, _Loaded]], forget: Iterable[str] = ()
+) -> None:
+    """Cache ``(key, load)`` pairs as load_row() lays them out; forget the keys in ``forget``."""
+    cache.put_rows(((key, *_as_row(loaded)) for key, loaded in loads), forget=forget)
+
+
+def _as_row(loaded: _Loaded) -> tuple[bytes, str | None]:
+    """Return a load as the cache keeps it: pickled without the article's body, and the body."""
+    article, problems = loaded
+    body = None
+    if article is not None:
+        body = str(article.body_html)
+        article = replace(article, body_html="")
+    return pickle.dumps((article, problems), protocol=pickle.HIGHEST_PROTOCOL), body
+
+
+def _is_load(value: object) -> bool:
+    """True when ``value`` has the shape of a load: (Article or None, problems)."""
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and (value[0] is None or isinstance(value[0], Article))
+    )
+
+
+def _attach_body(article: Article, body: str | CachedBody) -> None:
+    """Give ``article``, fresh from a pickle and not shared yet, its body (it is frozen)."""
+    object.__setattr__(article, "body_html", body)
 
 
 def _recorded_digest(source: SourceFile, row: tuple[str, str]) -> str | None:
@@ -268,6 +317,12 @@ def load_source(item: SourceBytes, context: LoadContext) -> tuple[_Loaded, bool]
     return load_bytes(item.source, data, context), same
 
 
+def load_row(item: SourceBytes, context: LoadContext) -> _Row:
+    """Load one article file (see load_source) and return it as the cache keeps it."""
+    loaded, same = load_source(item, context)
+    return (*_as_row(loaded), same)
+
+
 def _unreadable(source: SourceFile, error: OSError, problems: Problems) -> None:
     problems.error(source.shown, 1, None, f"cannot be read: {error.strerror or error}")
 
@@ -277,8 +332,8 @@ def _load_chunks(
     settings: LoadSettings,
     jobs: int,
     progress: Progress | None = None,
-) -> Iterator[list[tuple[_Loaded, bool]]]:
-    """Load ``items`` (see load_source) and yield the results in order, a chunk at a
+) -> Iterator[list[_Row]]:
+    """Load ``items`` (see load_row) and yield the results in order, a chunk at a
     time; in a process pool when there are many and several cores. Workers read
     their files themselves, so the parent never holds the bytes of the whole
     archive (which every forked worker would count too)."""
@@ -288,7 +343,7 @@ def _load_chunks(
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
         context = settings.context()
         for start in range(0, len(items), SERIAL_CHUNK):
-            chunk = [load_source(item, context) for item in items[start : start + SERIAL_CHUNK]]
+            chunk = [load_row(item, context) for item in items[start : start + SERIAL_CHUNK]]
             told("parsing", start + len(chunk), len(items))
             yield chunk
         return
@@ -345,6 +400,6 @@ def _start_worker(settings: LoadSettings) -> None:
     _worker_context = settings.context()
 
 
-def _load_chunk(chunk: Sequence[SourceBytes]) -> list[tuple[_Loaded, bool]]:
+def _load_chunk(chunk: Sequence[SourceBytes]) -> list[_Row]:
     assert _worker_context is not None
-    return [load_source(item, _worker_context) for item in chunk]
+    return [load_row(item, _worker_context) for item in chunk]

@@ -37,7 +37,7 @@ from .depends import InputKeys, site_parts, template_sources
 from .errors import BuildFailed, Problems
 from .feeds import Channel, FeedPlan, FeedRenderer
 from .jsonfeed import FEED_PATH, feed_articles, render_json_feed
-from .loading import LoadSettings, SourceBytes, load_source
+from .loading import LoadSettings, SourceBytes, cached_loads, load_source, store_loads
 from .models import Article, Author, Output, Section, Site, Tag
 from .pages import ARTICLE_TEMPLATE, article_page
 from .quickwrite import QuickWriteUnavailable, write_changes
@@ -322,7 +322,7 @@ def _changed_articles(
     )
     articles = [article for _, (article, _), _ in loads] if quick else None
     fresh = [(item.key, loaded) for item, loaded, same in loads if same]
-    cache.put_many(fresh, forget=old_keys if articles is not None else ())
+    store_loads(cache, fresh, forget=old_keys if articles is not None else ())
     return articles
 
 
@@ -404,13 +404,13 @@ def _load_published(
     """Return the published articles at ``paths`` from the cache, as the site shows them
     (site-wide names, links between articles resolved); None when one is missing."""
     wanted = {state.entry_keys[path]: path for path in paths}
-    found = cache.get_many(list(wanted))
+    found = cached_loads(cache, list(wanted), defer=True)
     articles = {}
     for key, path in wanted.items():
-        value = found.get(key)
-        if not isinstance(value, tuple) or not isinstance(value[0], Article):
+        article = found[key][0] if key in found else None
+        if article is None:
             return None
-        articles[path] = _as_published(state, value[0])
+        articles[path] = _as_published(state, article)
     return articles
 
 

@@ -42,6 +42,7 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no stat of each template per page
     )
     env.filters.update(_filters(config))
     env.globals["static_url"] = lambda path: href(config.base_path, "/" + path.lstrip("/"))

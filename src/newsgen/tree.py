@@ -16,7 +16,7 @@ import os
 import shutil
 import stat
 import unicodedata
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +33,7 @@ class Tree:
     found: dict[str, int] = field(default_factory=dict)
     """Files, links and other non-folders found in it and not yet replaced: path -> inode."""
     folders: dict[str, int] = field(default_factory=dict)
-    """Folders found in it (not through links): path -> inode."""
+    """Folders found in it (not through links): path -> inode (0 when not read)."""
     ready: set[str] = field(default_factory=lambda: {""})
     """Folders the new site needs that are known to exist (``""`` is the root)."""
     placed: dict[str, int] = field(default_factory=dict)
@@ -66,6 +66,19 @@ class Tree:
                         pending.append(path)
                     else:
                         found[path] = entry.inode()
+        return tree
+
+    @classmethod
+    def known(cls, root: Path, files: Mapping[str, int]) -> Tree:
+        """Return a Tree of ``root`` that holds exactly ``files`` (path -> inode, as a
+        build recorded them) and the folders above them, without reading it."""
+        tree = cls(root)
+        tree.found = dict(files)
+        for path in files:
+            folder = path.rpartition("/")[0]
+            while folder and folder not in tree.folders:
+                tree.folders[folder] = 0  # a folder's inode is never compared
+                folder = folder.rpartition("/")[0]
         return tree
 
     def full(self, path: str) -> str:

@@ -18,7 +18,7 @@ import os
 import re
 import shutil
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,6 +117,7 @@ def write_site(
     outputs: Iterable[Output | Kept],
     copies: Iterable[Copy],
     finish: Callable[[Path], None] | None = None,
+    spare_files: Mapping[str, int] | None = None,
 ) -> WriteReport:
     """Make ``outputs`` and ``copies`` the new contents of ``output``; return a WriteReport.
 
@@ -136,6 +137,10 @@ def write_site(
     holds: they may be hard links to the live site. Whatever it raises fails
     the write like any other error, and the output stays as it was. Files it
     adds are not counted in the report.
+
+    ``spare_files``, when given, is every file of the spare tree with its
+    inode, as the last builds recorded it (see spare_listing()): the spare
+    is then not walked.
     """
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -144,7 +149,7 @@ def write_site(
     previous = output if _made_by_newsgen(output) else None
     spare = spare_path(output)
     staging = None
-    tree = _open_spare(spare)
+    tree = _open_spare(spare, spare_files)
     if tree is None:
         staging = parent / f"{STAGING_PREFIX}{output.name}-{os.getpid()}"
         tree = _new_staging(staging)
@@ -162,8 +167,9 @@ def write_site(
     return report
 
 
-def _open_spare(spare: Path) -> Tree | None:
-    """Return the spare tree ready to be filled, marked dirty, or None.
+def _open_spare(spare: Path, files: Mapping[str, int] | None = None) -> Tree | None:
+    """Return the spare tree ready to be filled, marked dirty, or None; walked to
+    know what it holds unless ``files`` says so.
 
     A spare that is dirty (an interrupted build was changing it), not made
     by newsgen (no marker), a symbolic link or unreadable is deleted.
@@ -173,13 +179,37 @@ def _open_spare(spare: Path) -> Tree | None:
     if _made_by_newsgen(spare) and not os.path.lexists(spare / DIRTY):
         try:
             if (spare / MARKER).read_text(encoding="utf-8") == MARKER_TEXT:
-                tree = Tree.scan(spare, skip=(MARKER, DIRTY))
+                known = files is not None
+                tree = Tree.known(spare, files) if known else Tree.scan(spare, (MARKER, DIRTY))
                 (spare / DIRTY).write_text(DIRTY_TEXT, encoding="utf-8")
                 return tree
         except (OSError, UnicodeDecodeError):
             pass  # unreadable: deleted below like any spare that cannot be trusted
     _discard(spare)
     return None
+
+
+def spare_listing(
+    output: Path, live: Mapping[str, int], behind: Collection[str]
+) -> dict[str, int] | None:
+    """Return every file of the spare tree of ``output`` with its inode, from what the
+    last build recorded: ``live``, every file of the output, and ``behind``, the paths
+    where the spare differs from it (looked at one by one). None when one of those
+    is a folder in the spare (then it is walked).
+
+    Like quick rebuilds, this trusts that nobody changed the spare by hand.
+    """
+    spare = os.path.join(spare_path(output), "")
+    listing = {path: inode for path, inode in live.items() if path not in behind}
+    for path in behind:
+        try:
+            status = os.lstat(spare + path)
+        except OSError:
+            continue  # not in the spare
+        if stat.S_ISDIR(status.st_mode):
+            return None
+        listing[path] = status.st_ino
+    return listing
 
 
 def _discard(spare: Path) -> None:

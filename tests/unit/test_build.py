@@ -264,3 +264,43 @@ def test_a_build_hands_every_object_back_to_the_collector(tmp_path):
         keep_from_collector()
         assert gc.get_freeze_count() > 0
     assert gc.get_freeze_count() == 0
+
+
+def test_a_full_rebuild_trusts_the_recorded_spare_and_matches_a_cold_build(
+    make_site, monkeypatch, tmp_path
+):
+    # After two builds the spare tree's files are known from what they recorded:
+    # a third build (a headline edited: not quick) does not walk it, and its output
+    # is the cold build's.
+    from newsgen import tree
+
+    text = article_text("Kremlin talks")
+    root = make_site(
+        {
+            "content/world/talks.md": text,
+            "content/local/bridge.md": article_text("Bridge closes", date="2024-12-15"),
+        }
+    )
+    build(BuildOptions(root))
+    (root / "content/local/more.md").write_text(article_text("Ferry sails"), encoding="utf-8")
+    build(BuildOptions(root))  # the spare now holds the first build's site
+    walks: list[Path] = []
+    real_scan = tree.Tree.scan.__func__
+
+    def scan(cls, folder, skip=()):  # type: ignore[no-untyped-def]
+        walks.append(folder)
+        return real_scan(cls, folder, skip)
+
+    monkeypatch.setattr(tree.Tree, "scan", classmethod(scan))
+    edited = text.replace("Kremlin talks", "Kremlin talks end")
+    (root / "content/world/talks.md").write_text(edited, encoding="utf-8")
+    report = build(BuildOptions(root))
+    assert not report.quick and walks == []
+    cold = build(BuildOptions(root, output=tmp_path / "cold", cache=False))
+    assert cold.files == report.files
+    pages = {k: v for k, v in snapshot(root / "public").items() if not k.startswith("pagefind/")}
+    cold_pages = {
+        k: v for k, v in snapshot(tmp_path / "cold").items() if not k.startswith("pagefind/")
+    }
+    assert pages == cold_pages  # Pagefind's own files differ from one run to the next
+    assert "world/2024/12/16/kremlin-talks-end/index.html" in pages

@@ -53,7 +53,7 @@ def test_an_unreadable_entry_counts_as_a_miss(tmp_path):
     cache = ArticleCache(tmp_path / "c.sqlite")
     assert cache._db is not None
     with cache._db:
-        cache._db.execute("INSERT INTO articles VALUES ('k', X'00ff00')")
+        cache._db.execute("INSERT INTO entries VALUES ('k', X'00ff00', NULL)")
     assert cache.get_many(["k"]) == {}
     assert cache.hits == 0
 
@@ -164,7 +164,7 @@ def test_a_cached_body_reads_as_the_text_it_stands_for(tmp_path):
 
     article, _ = load("---\nheadline: H\ndate: 2024-12-16\n---\nBody *text*.\n")
     cache = ArticleCache(tmp_path / "c.sqlite")
-    cache.put_many([("k", (article, []))], keep=["k"])
+    cache.put_rows([("k", pickle.dumps((article, [])), article.body_html)], keep=["k"])
     body = CachedBody(cache, "k")
     text = article.body_html
     assert str(body) == text and body == text and text == body
@@ -174,3 +174,5 @@ def test_a_cached_body_reads_as_the_text_it_stands_for(tmp_path):
     assert type(pickle.loads(pickle.dumps(body))) is str
     with pytest.raises(NewsgenError, match="went missing"):
         str(CachedBody(cache, "gone"))
+    cache.put_many([("plain", (article, []))])  # an entry with no body kept apart
+    assert cache.bodies(["k", "plain", "gone"]) == {"k": text}

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from newsgen.links import FORBIDDEN_CHARACTERS, strip_forbidden
+from newsgen.links import (
+    FORBIDDEN_CHARACTERS,
+    CleanText,
+    remove_forbidden_characters,
+    strip_forbidden,
+)
 
 
 def test_strip_forbidden_agrees_with_the_character_class_on_every_code_point():
@@ -18,3 +23,11 @@ def test_clean_text_is_returned_as_it_is():
     text = "Curly “quotes”, an em dash — and a non-breaking\u00a0space\n"
     assert strip_forbidden(text) is text
     assert strip_forbidden("bell\x07, C1\x85, \ufdd0, \U0001fffe, \ud800") == "bell, C1, , , "
+
+
+def test_remove_forbidden_characters_counts_them_and_finds_the_first_line():
+    clean = remove_forbidden_characters("fine\nstill fine\nbell\x07 and \ufdd0\n")
+    assert clean == CleanText("fine\nstill fine\nbell and \n", 2, 3)
+    text = "Curly “quotes” and — dashes\n"
+    assert remove_forbidden_characters(text) == CleanText(text, 0, 0)
+    assert remove_forbidden_characters("a\ud800") == CleanText("a", 1, 1)

@@ -257,16 +257,33 @@ def test_articles_are_cached_chunk_by_chunk_as_they_are_parsed(
     monkeypatch.setattr(loading, "SERIAL_CHUNK", 1)
     cache = open_cache(site, enabled=True)
     stored: list[int] = []
-    real = cache.put_many
+    real = cache.put_rows
 
-    def put_many(items, keep=None):  # type: ignore[no-untyped-def]
-        items = list(items)
-        stored.append(len(items))
-        real(items, keep)
+    def put_rows(rows, keep=None, forget=()):  # type: ignore[no-untyped-def]
+        rows = list(rows)
+        stored.append(len(rows))
+        real(rows, keep, forget)
 
-    monkeypatch.setattr(cache, "put_many", put_many)
+    monkeypatch.setattr(cache, "put_rows", put_rows)
     problems = Problems()
     sources = read_sources(discover_content(site, problems), settings_for(site), problems, cache)
     articles = load_articles(sources, settings_for(site), cache, 1, problems, defer_bodies=True)
     assert stored == [1, 1, 1, 0]  # three chunks of one, then the forgetting of stale ones
     assert all("<p>" in article.body_html for article in articles)  # read from the cache
+
+
+def test_the_cache_keeps_bodies_apart_from_the_articles(site: Path, not_racy: None) -> None:
+    # Reading every cached article (a rebuild after a headline edit) reads no body.
+    cache = open_cache(site, enabled=True)
+    problems = Problems()
+    sources = read_sources(discover_content(site, problems), settings_for(site), problems, cache)
+    articles = load_articles(sources, settings_for(site), cache, 1, problems)
+    keys = [item.key for item in sources]
+    entries = cache.get_many(keys)
+    bodies = cache.bodies(keys)
+    assert len(entries) == len(bodies) == len(articles) > 0
+    for key, article in zip(keys, articles, strict=True):
+        assert entries[key][0].body_html == ""
+        assert bodies[key] == article.body_html and "<p>" in bodies[key]
+    again = load_articles(sources, settings_for(site), cache, 1, Problems())
+    assert [a.body_html for a in again] == [a.body_html for a in articles]

@@ -567,9 +567,7 @@ def test_stray_entries_in_the_spare_are_not_published(tmp_path):
     assert (outside / "keep.txt").read_text() == "not newsgen's"
 
 
-def test_a_swap_cut_short_leaves_a_clean_spare_that_is_checked_file_by_file(
-    tmp_path, monkeypatch
-):
+def test_a_swap_cut_short_leaves_a_clean_spare_that_is_checked_file_by_file(tmp_path, monkeypatch):
     # Interrupted after the spare was complete and marked clean, before the exchange:
     # the output is the old site; the spare holds a site that the next build does not
     # trust (it links or writes every file again where the inodes differ).
@@ -739,3 +737,28 @@ def test_check_refuses_newsgen_s_own_folders_beside_an_output(tmp_path, prefix):
     built_twice(tmp_path)
     with pytest.raises(OutputError, match="keeps beside an output"):
         check_output_dir(tmp_path / f"{prefix}public", root)
+
+
+def test_the_spare_listing_comes_from_the_record_and_the_paths_behind(tmp_path):
+    from newsgen.tree import Tree
+    from newsgen.write import spare_listing, spare_path
+
+    output = tmp_path / "public"
+    spare = spare_path(output)
+    for folder in (output, spare):
+        (folder / "a").mkdir(parents=True)
+    (output / "a" / "same.html").write_text("same")
+    os.link(output / "a" / "same.html", spare / "a" / "same.html")
+    (output / "new.html").write_text("new")  # written by the last build: not in the spare
+    (spare / "old.html").write_text("old")  # removed by the last build: still in the spare
+    inode = {name: (output / name).stat().st_ino for name in ("a/same.html", "new.html")}
+    listing = spare_listing(output, inode, {"new.html", "old.html"})
+    assert listing == {
+        "a/same.html": inode["a/same.html"],
+        "old.html": (spare / "old.html").stat().st_ino,
+    }
+    (spare / "new.html").mkdir()  # a folder where the output has a file: walk instead
+    assert spare_listing(output, inode, {"new.html"}) is None
+    known = Tree.known(spare, {"a/b/c.html": 1, "d.html": 2})
+    assert known.found == {"a/b/c.html": 1, "d.html": 2}
+    assert set(known.folders) == {"a", "a/b"}
