@@ -16,7 +16,11 @@ import jinja2
 from . import __version__
 from .authors import AUTHORS_FILE, load_author_profiles
 from .cache import CACHE_DIR, ArticleCache, open_cache
-from .collector import collector_reset, keep_from_collector, release_free_memory
+from .collector import (
+    collector_paused,
+    collector_reset,
+    release_free_memory,
+)
 from .config import CONFIG_FILE, load_config
 from .crossrefs import resolve_article_links
 from .depends import InputKeys, base_key
@@ -186,11 +190,11 @@ def _build_with(
         if quick is not None:
             return replace(quick, seconds=time.perf_counter() - started)
     jobs = options.jobs or default_jobs()
-    loaded = load_articles(
-        sources, settings, cache, jobs, problems, options.progress, defer_bodies=True
-    )
+    with collector_paused(keep=True):  # many long-lived objects, no cycles among them
+        loaded = load_articles(
+            sources, settings, cache, jobs, problems, options.progress, defer_bodies=True
+        )
     release_free_memory()
-    keep_from_collector()
     report = _render_and_write(
         options,
         theme,
@@ -232,14 +236,14 @@ def _render_and_write(
     static_files = frozenset(copy.path for copy in copies)
     profiles = load_author_profiles(root, config, static_files, problems)
     related = remembered_related(inputs.cache)
-    site = build_site(config, published, now, profiles, related)
-    keep_from_collector()
+    with collector_paused(keep=True):
+        site = build_site(config, published, now, profiles, related)
     folders = template_dirs(root, theme)
     env = make_environment(folders, config, inputs.cache.folder(COMPILED_TEMPLATES))
     keys = InputKeys(site, inputs.found.base, inputs.digests, env)
     plans = feed_plans(site)
-    planned = plan_outputs(site, env, keys, GENERATOR, problems, plans)
-    keep_from_collector()
+    with collector_paused(keep=True):
+        planned = plan_outputs(site, env, keys, GENERATOR, problems, plans)
     if any(copy.path == ROBOTS for copy in copies):  # the site's own robots.txt wins
         planned = [item for item in planned if item.path != ROBOTS]
     copies = copies + [
@@ -254,7 +258,7 @@ def _render_and_write(
     previous = inputs.quick  # and the page keys quick rebuilds wrote:
     keys_before = {**inputs.cache.page_keys(output), **(previous[1].page_keys if previous else {})}
     indexer = _search_indexer(options, config, planned, copies, env, keys_before)
-    fresh = fresh_or_kept(planned, keys_before, options.output_dir, problems, options.progress)
+    fresh = fresh_or_kept(planned, keys_before, problems, options.progress)
     spare_files = _recorded_spare(options.output_dir, previous and previous[0], inputs.found)
     written = write_site(options.output_dir, fresh, copies, indexer, spare_files)
     index = indexer.recorded() if indexer else {}

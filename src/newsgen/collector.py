@@ -16,17 +16,22 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused(keep: bool = False) -> Iterator[None]:
     """Disable the cyclic garbage collector inside the ``with`` block, then restore it.
 
     Leaves the collector disabled if it was disabled before. Reference
-    counting frees objects as usual meanwhile.
+    counting frees objects as usual meanwhile. With ``keep``, everything
+    alive when the block ends is kept from the collector first (see
+    keep_from_collector()): else the first allocation after it would make
+    the collector walk all that the block made.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if keep:
+            gc.freeze()
         if was_enabled:
             gc.enable()
 

@@ -7,7 +7,7 @@ field documented here is part of the theme contract listed in the README.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -438,4 +438,9 @@ class Kept:
 
     path: str
     """Where it is, relative to the output directory, ``/``-separated."""
+    inode: int | None = None
+    """The inode the build that wrote it recorded (None: any regular file at ``path``)."""
+    remake: Callable[[], Output | None] | None = None
+    """Renders the file again, for when the output no longer holds it as recorded
+    (None: that is an error); returns None after recording a problem."""
 

@@ -9,13 +9,10 @@ that the whole site never sits in memory.
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from pathlib import Path
 
 import jinja2
 
@@ -113,12 +110,13 @@ def _page(
 def fresh_or_kept(
     planned: Sequence[PlannedFile],
     previous: Mapping[str, tuple[str, int]],
-    output: Path,
     problems: Problems,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Iterator[Output | Kept]:
-    """Yield each planned file rendered, or as Kept when the last build into ``output``
-    wrote it from the same inputs and it is still there (same inode).
+    """Yield each planned file rendered, or as Kept when the last build wrote it from
+    the same inputs (``previous``: path -> its key and inode then). The writer
+    links a Kept file from the output when it still has that inode there, and
+    has it rendered (``Kept.remake``) when not.
 
     After the last file, raises BuildFailed when a render recorded an error,
     so that the writer discards what it wrote. ``progress`` is told how many are done.
@@ -127,24 +125,20 @@ def fresh_or_kept(
     for done, item in enumerate(planned, start=1):
         if progress is not None:
             progress("writing", done, total)
-        if item.key is not None and _still_there(output, item.path, item.key, previous):
-            yield Kept(item.path)
+        recorded = previous.get(item.path) if item.key is not None else None
+        if recorded is not None and recorded[0] == item.key:  # the writer checks its inode
+            yield Kept(item.path, recorded[1], partial(_rendered, item))
             continue
-        data = item.render()
-        if data is not None:
-            yield Output(item.path, data, item.source, item.lastmod, item.line, item.field)
+        rendered = _rendered(item)
+        if rendered is not None:
+            yield rendered
     if problems.has_errors():
         raise BuildFailed(problems)
 
 
-def _still_there(
-    output: Path, path: str, key: str, previous: Mapping[str, tuple[str, int]]
-) -> bool:
-    recorded = previous.get(path)
-    if recorded is None or recorded[0] != key:
-        return False
-    try:
-        info = os.lstat(os.path.join(output, path))
-    except OSError:
-        return False
-    return info.st_ino == recorded[1] and stat.S_ISREG(info.st_mode)
+def _rendered(item: PlannedFile) -> Output | None:
+    """Render ``item``; None when its render recorded a problem."""
+    data = item.render()
+    if data is None:
+        return None
+    return Output(item.path, data, item.source, item.lastmod, item.line, item.field)

@@ -244,8 +244,7 @@ def _fill(
         files += 1
     for item in outputs:
         if isinstance(item, Kept):
-            _place_kept(tree, item, before)
-            unchanged += 1
+            unchanged += _place_kept(tree, item, before)
         else:
             unchanged += _place_output(tree, item, before)
         files += 1
@@ -253,16 +252,23 @@ def _fill(
     return WriteReport(files, unchanged, tree.placed)
 
 
-def _place_kept(tree: Tree, kept: Kept, before: str) -> None:
-    """Link the previous output's file at ``kept.path`` into ``tree``."""
+def _place_kept(tree: Tree, kept: Kept, before: str) -> bool:
+    """Link the previous output's file at ``kept.path`` into ``tree``; True when it was
+    there as recorded, else (it was changed or removed since) made again by ``kept.remake``."""
     path = _checked(kept.path)
     status = _regular(before + path) if before else None
+    if status is not None and kept.inode is not None and status.st_ino != kept.inode:
+        status = None  # replaced since the build that wrote it
+    if status is None and kept.remake is not None:
+        output = kept.remake()
+        return output is not None and _place_output(tree, output, before)
     if status is None:
         raise OutputError(
             f"{path} should be kept from the last build, but the output folder has no such "
             "file (was it changed during the build?); build again"
         )
     tree.link(path, before + path, status.st_ino)
+    return True
 
 
 def _place_output(tree: Tree, output: Output, before: str) -> bool:
