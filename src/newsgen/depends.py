@@ -63,11 +63,13 @@ class InputKeys:
         self._env = env
         self._articles: dict[str, str] = {}
         self._site_parts: dict[str, str] = {}
+        self._site_texts: dict[str, str] = {}
         self._template_parts = cache(self._parts_of_template)
         self.described: dict[int, tuple[object, str]] = {}
         """Descriptions of dataclass objects (Tags, pages) by id(), each kept with its
         object so that the id cannot be reused: many pages show the same ones."""
         self._by_value: dict[object, str] = {}
+        self._by_id: dict[int, tuple[object, str]] = {}
         """Descriptions of Sections, Tags and Authors by value: articles loaded from
         the cache hold equal but separate copies of them."""
 
@@ -95,9 +97,8 @@ class InputKeys:
         ``values``; a ``Site`` among them counts by the parts ``template`` names."""
         parts: list[str] = [self.base, template or ""]
         for value in values:
-            if isinstance(value, Site):
-                for name in self._template_parts(template) if template else ():
-                    parts.append(f"site.{name}={self._site_part(name)}")
+            if type(value) is Site:
+                parts.append(self._site_text(template) if template else "")
             else:
                 _walk(value, parts, self)
         return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
@@ -126,10 +127,24 @@ class InputKeys:
         return known[1]
 
     def _named(self, value: Section | Tag | Author) -> str:
-        """Return the description of a Section, Tag or Author (its repr, once per value)."""
+        """Return the description of a Section, Tag or Author (its repr, once per value;
+        looked up by identity first: the Site's articles share the site-wide objects)."""
+        seen = self._by_id.get(id(value))
+        if seen is not None and seen[0] is value:
+            return seen[1]
         known = self._by_value.get(value)
         if known is None:
             known = self._by_value[value] = repr(value)
+        self._by_id[id(value)] = (value, known)
+        return known
+
+    def _site_text(self, template: str) -> str:
+        """Return the description of the site as ``template`` sees it: its parts' hashes."""
+        known = self._site_texts.get(template)
+        if known is None:
+            names = self._template_parts(template)
+            known = "\0".join(f"site.{name}={self._site_part(name)}" for name in names)
+            self._site_texts[template] = known
         return known
 
     def _site_part(self, name: str) -> str:

@@ -121,4 +121,7 @@ def _listing(
 
 def _newest(articles: Sequence[Article]) -> datetime | None:
     """Return the latest ``modified`` of ``articles`` (None for none)."""
-    return max((a.modified for a in articles), default=None)
+    return max(map(_MODIFIED, articles), default=None)
+
+
+_MODIFIED = Article.modified.fget  # the property's function: one call less per article
