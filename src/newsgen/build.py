@@ -42,6 +42,7 @@ from .quickbuild import (
 from .quickwrite import make_spare
 from .related import remembered_related
 from .render import make_environment
+from .renderpool import PageHelper, page_helper
 from .search import INDEX_DIR, SearchIndexer, indexed_templates
 from .site import Claim, build_site, find_collisions
 from .state import (
@@ -190,20 +191,21 @@ def _build_with(
         if quick is not None:
             return replace(quick, seconds=time.perf_counter() - started)
     jobs = options.jobs or default_jobs()
-    with collector_paused(keep=True):  # many long-lived objects, no cycles among them
-        loaded = load_articles(
-            sources, settings, cache, jobs, problems, options.progress, defer_bodies=True
+    with page_helper(cache, jobs, len(sources)) as helper:  # forked while this is small
+        with collector_paused(keep=True):  # many long-lived objects, no cycles among them
+            loaded = load_articles(
+                sources, settings, cache, jobs, problems, options.progress, defer_bodies=True
+            )
+        release_free_memory()
+        report = _render_and_write(
+            options,
+            theme,
+            config,
+            now,
+            loaded,
+            _Inputs(copies, digests, templates, cache, found, known, helper),
+            problems,
         )
-    release_free_memory()
-    report = _render_and_write(
-        options,
-        theme,
-        config,
-        now,
-        loaded,
-        _Inputs(copies, digests, templates, cache, found, known),
-        problems,
-    )
     report = replace(report, cache_hits=cache.hits, seconds=time.perf_counter() - started)
     expiry, manifest = valid_until(loaded, now), output_manifest(options.output_dir)
     cache.put_last_build(output, LastBuild(inputs, expiry, report, manifest))
@@ -258,9 +260,18 @@ def _render_and_write(
     previous = inputs.quick  # and the page keys quick rebuilds wrote:
     keys_before = {**inputs.cache.page_keys(output), **(previous[1].page_keys if previous else {})}
     indexer = _search_indexer(options, config, planned, copies, env, keys_before)
-    fresh = fresh_or_kept(planned, keys_before, problems, options.progress)
+    hand_off = inputs.helper and inputs.helper.pages(
+        site,
+        env,
+        folders,
+        inputs.cache.folder(COMPILED_TEMPLATES),
+        inputs.found.entry_keys,
+        problems,
+    )
+    fresh = fresh_or_kept(planned, keys_before, problems, options.progress, hand_off)
     spare_files = _recorded_spare(options.output_dir, previous and previous[0], inputs.found)
-    written = write_site(options.output_dir, fresh, copies, indexer, spare_files)
+    starting = hand_off.write_into if hand_off else None
+    written = write_site(options.output_dir, fresh, copies, indexer, spare_files, starting)
     index = indexer.recorded() if indexer else {}
     inputs.cache.put_page_keys(output, {**_page_keys(planned, written.inodes), **index})
     pages = len(planned)
@@ -304,6 +315,8 @@ class _Inputs:
     """What the build found before loading (for the QuickState it leaves)."""
     quick: tuple[QuickState, QuickChanges] | None
     """The QuickState the last build left, with the quick rebuilds' changes since."""
+    helper: PageHelper | None = None
+    """A process to render article pages in meanwhile (renderpool.py)."""
 
 
 def _search_indexer(

@@ -159,10 +159,13 @@ class CachedBody:
 class ArticleCache:
     """Read and write cached article loads; a disabled cache finds nothing and keeps nothing."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, read_only: bool = False) -> None:
         self.path = path
         self.hits = 0
-        self._db = _open(path) if path is not None else None
+        if path is None:
+            self._db = None
+        else:
+            self._db = _open_read_only(path) if read_only else _open(path)
         self._present: set[str] | None = None
         """The keys the entries table holds, once read."""
 
@@ -397,6 +400,14 @@ def open_cache(site_root: Path, enabled: bool) -> ArticleCache:
     except OSError:  # a read-only site still builds, just without a cache
         return ArticleCache(None)
     return ArticleCache(folder / CACHE_FILE)
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection | None:
+    """Open the cache file for reading only (a helper process reading beside a build)."""
+    try:
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
 
 
 def _open(path: Path) -> sqlite3.Connection | None:

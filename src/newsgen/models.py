@@ -428,6 +428,17 @@ class Output:
 
 
 @dataclass(frozen=True, slots=True)
+class Placed:
+    """A file of the built site that a helper process already wrote into the new
+    output folder (renderpool.py); the writer only notes it."""
+
+    path: str
+    """Where it is, relative to the output directory, ``/``-separated."""
+    inode: int
+    """Its inode."""
+
+
+@dataclass(frozen=True, slots=True)
 class Kept:
     """A file of the built site whose bytes the current output folder already holds.
 

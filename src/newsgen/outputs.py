@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from typing import Protocol
 
 import jinja2
 
@@ -20,7 +21,7 @@ from .depends import InputKeys
 from .errors import BuildFailed, Problems
 from .feeds import FeedPlan, FeedRenderer, corrections_feed, feed_plans
 from .jsonfeed import feed_articles, render_json_feed
-from .models import Kept, Output, Site
+from .models import Kept, Output, Placed, Site
 from .pages import PageJob, page_jobs
 from .render import render_page
 from .sitemaps import (
@@ -107,33 +108,100 @@ def _page(
     )
 
 
+class HandOff(Protocol):
+    """Somewhere else to render some pages meanwhile (renderpool.ArticlePages)."""
+
+    def takes(self, item: PlannedFile) -> bool:
+        """True when ``item`` may be handed over."""
+
+    def hand(self, items: list[PlannedFile]) -> bool:
+        """Start rendering ``items`` elsewhere; False when that is not done."""
+
+    def steal(self) -> list[PlannedFile]:
+        """Take back some of the items not started yet, to render here; [] when none."""
+
+    def ready(self, wait: bool = False) -> Iterator[tuple[PlannedFile, bytes | int | None, bool]]:
+        """Yield ``(item, bytes or inode, rendered)`` for the pages done by now (``wait``:
+        all); an inode when the page was written into the output folder too."""
+
+
 def fresh_or_kept(
     planned: Sequence[PlannedFile],
     previous: Mapping[str, tuple[str, int]],
     problems: Problems,
     progress: Callable[[str, int, int], None] | None = None,
-) -> Iterator[Output | Kept]:
+    hand_off: HandOff | None = None,
+) -> Iterator[Output | Kept | Placed]:
     """Yield each planned file rendered, or as Kept when the last build wrote it from
     the same inputs (``previous``: path -> its key and inode then). The writer
     links a Kept file from the output when it still has that inode there, and
     has it rendered (``Kept.remake``) when not.
 
+    With ``hand_off``, the files to render that it takes are rendered there
+    while this renders the others; they are yielded as they come back (as
+    Placed files when they were written there too).
+
     After the last file, raises BuildFailed when a render recorded an error,
     so that the writer discards what it wrote. ``progress`` is told how many are done.
     """
-    total = len(planned)
-    for done, item in enumerate(planned, start=1):
-        if progress is not None:
-            progress("writing", done, total)
+    total, done = len(planned), 0
+    kept: dict[int, int] = {}  # id of a planned file -> its recorded inode
+    for item in planned:
         recorded = previous.get(item.path) if item.key is not None else None
         if recorded is not None and recorded[0] == item.key:  # the writer checks its inode
-            yield Kept(item.path, recorded[1], partial(_rendered, item))
+            kept[id(item)] = recorded[1]
+    handed: set[int] = set()
+    if hand_off is not None:
+        offered = [i for i in planned if id(i) not in kept and hand_off.takes(i)]
+        if hand_off.hand(offered):
+            handed = {id(item) for item in offered}
+    for item in planned:
+        if id(item) in handed:
             continue
-        rendered = _rendered(item)
-        if rendered is not None:
-            yield rendered
+        done += 1
+        if progress is not None:
+            progress("writing", done, total)
+        if id(item) in kept:
+            yield Kept(item.path, kept[id(item)], partial(_rendered, item))
+        else:
+            rendered = _rendered(item)
+            if rendered is not None:
+                yield rendered
+        if handed:
+            for back in hand_off.ready():  # type: ignore[union-attr]
+                done += 1
+                yield from _handed_back(*back)
+    while handed and (stolen := hand_off.steal()):  # type: ignore[union-attr]
+        for item in stolen:  # rendered here meanwhile: both finish together
+            done += 1
+            yield from _handed_back(item, None, False)
+        for back in hand_off.ready():  # type: ignore[union-attr]
+            done += 1
+            yield from _handed_back(*back)
+        if progress is not None:
+            progress("writing", done, total)
+    for back in hand_off.ready(wait=True) if handed else ():  # type: ignore[union-attr]
+        done += 1
+        if progress is not None:
+            progress("writing", done, total)
+        yield from _handed_back(*back)
     if problems.has_errors():
         raise BuildFailed(problems)
+
+
+def _handed_back(
+    item: PlannedFile, data: bytes | int | None, rendered: bool
+) -> Iterator[Output | Placed]:
+    """Yield the Output of a page rendered elsewhere, or its Placed file when it was
+    written there too (an inode); render it here when it was not rendered."""
+    if not rendered:
+        output = _rendered(item)
+        if output is not None:
+            yield output
+    elif isinstance(data, int):
+        yield Placed(item.path, data)
+    elif data is not None:
+        yield Output(item.path, data, item.source, item.lastmod, item.line, item.field)
 
 
 def _rendered(item: PlannedFile) -> Output | None:

@@ -139,25 +139,7 @@ def make_quick_state(
     article_sources = list(template_sources(env, ARTICLE_TEMPLATE))
     if any(_OTHER_BODIES.search(text) for text in article_sources):
         return None
-    parts = {name for text in article_sources for name in site_parts(text)}
-    light = replace(
-        site,
-        articles=(),
-        section_pages={},
-        latest=(),
-        home_blocks=(),
-        tags=(),
-        tag_counts={},
-        tag_pages={},
-        authors=(),
-        author_pages={},
-        years=(),
-        months={},
-        period_pages={},
-        related={},
-        corrections=(),
-        **{name: getattr(site, name) for name in parts if hasattr(site, name)},
-    )
+    light = article_site(site, env)
     live, manifest = written
     behind = None
     if previous is not None and previous.manifest is not None and previous.manifest == (
@@ -184,6 +166,31 @@ def make_quick_state(
         live=live,
         behind=behind,
         manifest=manifest,
+    )
+
+
+def article_site(site: Site, env: jinja2.Environment) -> Site:
+    """Return ``site`` with only the parts the article template (and those it uses)
+    reads: enough to render any article page, small enough to pickle."""
+    texts = template_sources(env, ARTICLE_TEMPLATE)
+    parts = {name for text in texts for name in site_parts(text)}
+    return replace(
+        site,
+        articles=(),
+        section_pages={},
+        latest=(),
+        home_blocks=(),
+        tags=(),
+        tag_counts={},
+        tag_pages={},
+        authors=(),
+        author_pages={},
+        years=(),
+        months={},
+        period_pages={},
+        related={},
+        corrections=(),
+        **{name: getattr(site, name) for name in parts if hasattr(site, name)},
     )
 
 

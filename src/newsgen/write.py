@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import NewsgenError
-from .models import Kept, Output
+from .models import Kept, Output, Placed
 from .swap import exchange_directories
 from .tree import Tree
 
@@ -118,6 +118,7 @@ def write_site(
     copies: Iterable[Copy],
     finish: Callable[[Path], None] | None = None,
     spare_files: Mapping[str, int] | None = None,
+    starting: Callable[[Path, bool], None] | None = None,
 ) -> WriteReport:
     """Make ``outputs`` and ``copies`` the new contents of ``output``; return a WriteReport.
 
@@ -141,6 +142,11 @@ def write_site(
     ``spare_files``, when given, is every file of the spare tree with its
     inode, as the last builds recorded it (see spare_listing()): the spare
     is then not walked.
+
+    ``starting``, when given, is told the folder being filled before the first
+    output is taken, and whether it is a new, empty one with no previous
+    output beside it: only then may a Placed output (a file already written
+    there by someone else, see renderpool.py) come.
     """
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -154,6 +160,8 @@ def write_site(
         staging = parent / f"{STAGING_PREFIX}{output.name}-{os.getpid()}"
         tree = _new_staging(staging)
     try:
+        if starting is not None:
+            starting(tree.root, staging is not None and previous is None)
         report = _fill(tree, outputs, copies, previous)
         if finish is not None:
             finish(tree.root)
@@ -245,6 +253,8 @@ def _fill(
     for item in outputs:
         if isinstance(item, Kept):
             unchanged += _place_kept(tree, item, before)
+        elif isinstance(item, Placed):
+            tree.adopt(_checked(item.path), item.inode)
         else:
             unchanged += _place_output(tree, item, before)
         files += 1

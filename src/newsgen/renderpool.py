@@ -1,0 +1,400 @@
+"""Article pages rendered in a helper process while the build renders everything else.
+
+Rendering and writing run in the build's own process; in a cold build of a
+large archive that is most of the time, on one core. Article pages are most
+of the pages, and each needs only its article, its related articles and the
+few parts of the site its template reads. So a helper process renders them:
+
+- it is forked before the articles are loaded, while the build's process is
+  still small (a process forked later would count the whole archive's
+  memory again);
+- once the outputs are planned, the build sends it, in one message, the
+  site as the article template sees it (quick.article_site), the site-wide
+  Sections, Tags and Authors, the URLs of all articles, and for each page:
+  the cache keys of its article and related articles;
+- it reads those articles from the cache itself (bodies left there until
+  shown), gives them the site-wide names and resolved links exactly as a
+  quick rebuild does, renders the pages a chunk at a time and sends the
+  bytes back; the build writes them as they come, between its own pages.
+
+A page the helper cannot render (its article is not in the cache, the helper
+died) is rendered by the build itself, so the output never depends on it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing import get_context
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .cache import ArticleCache
+from .crossrefs import article_urls, with_links_resolved
+from .errors import Problem, Problems
+from .loading import cached_loads
+from .models import Article, Author, Section, Site, SiteConfig, Tag
+from .outputs import PlannedFile
+from .pages import ARTICLE_TEMPLATE, article_page
+from .quick import article_site
+from .render import make_environment, render_page
+from .taxonomy import with_canonical_names
+from .tree import new_file as _new_file
+
+HELPER_PAGES = 500
+"""Fewer article pages to render than this are all rendered by the build itself."""
+CHUNK = 50
+"""Pages the helper renders between two messages back (about 1 MB of HTML)."""
+
+_Work = tuple[int, str, str, tuple[str, ...]]
+"""One page for the helper: its number, its output path, the cache key of its article
+and those of its related articles."""
+_Done = tuple[int, bytes | int | None, list[Problem], bool]
+"""One page back: its number, its bytes or, written into the output folder, its
+inode (None after a template error), the problems found, and False when the
+helper could not try (the build renders it then)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageSettings:
+    """What the helper needs besides the articles: picklable, sent once."""
+
+    folders: list[Path]
+    """The template folders, site first."""
+    config: SiteConfig
+    compiled: Path | None
+    """The folder of compiled templates (render.make_environment)."""
+    site: Site
+    """The site as the article template sees it (quick.article_site)."""
+    sections: dict[str, Section]
+    tags: dict[str, Tag]
+    authors: dict[str, Author]
+    """The site-wide Sections, Tags and Authors by slug."""
+    urls: dict[str, str]
+    """The URL of each published article by source path (crossrefs.article_urls)."""
+
+
+@contextmanager
+def page_helper(cache: ArticleCache, jobs: int, articles: int) -> Iterator[PageHelper | None]:
+    """Start a PageHelper for a build with ``jobs`` cores and ``articles`` article files
+    (none for one core or fewer than HELPER_PAGES articles); stop it when the block ends."""
+    helper = PageHelper.start(cache) if jobs > 1 and articles >= HELPER_PAGES else None
+    try:
+        yield helper
+    finally:
+        if helper is not None:
+            helper.close()
+
+
+class PageHelper:
+    """A helper process, forked early, that renders article pages when asked (once)."""
+
+    def __init__(self, process: Any, connection: Connection, chunks: _Chunks) -> None:
+        self._process = process
+        self._connection = connection
+        self._asked = False
+        self.chunks = chunks
+        """Which chunks of the pages handed are left, shared with the helper."""
+
+    @classmethod
+    def start(cls, cache: ArticleCache) -> PageHelper | None:
+        """Fork a helper that reads articles from ``cache``; None when the cache keeps
+        nothing (the helper reads every article from it) or a process cannot be made."""
+        if not cache.stores or cache.path is None:
+            return None
+        try:
+            context = get_context("fork")
+            ours, theirs = context.Pipe()
+            chunks = _Chunks(context.RawArray("q", 2), context.Lock())
+            args = (theirs, cache.path, chunks)
+            process = context.Process(target=_serve, args=args, daemon=True)
+            process.start()
+        except (OSError, ValueError):  # no fork on this system, or no process to be had
+            return None
+        theirs.close()
+        return cls(process, ours, chunks)
+
+    def pages(
+        self,
+        site: Site,
+        env: jinja2.Environment,
+        folders: list[Path],
+        compiled: Path | None,
+        entry_keys: Mapping[str, str],
+        problems: Problems,
+    ) -> ArticlePages:
+        """Return the hand-off of ``site``'s article pages to this helper (see
+        outputs.fresh_or_kept). ``env`` is the build's template environment, made
+        from ``folders`` and ``compiled`` (the helper makes its own alike);
+        ``entry_keys`` the cache key of each article file by source path."""
+
+        def settings() -> PageSettings:  # made only when pages are handed
+            return PageSettings(
+                folders,
+                site.config,
+                compiled,
+                article_site(site, env),
+                {section.slug: section for section in site.sections},
+                {tag.slug: tag for tag in site.tags},
+                {author.slug: author for author in site.authors},
+                article_urls(site.articles),
+            )
+
+        return ArticlePages(self, settings, entry_keys, site.related, problems)
+
+    def close(self) -> None:
+        """Stop the helper (if it still runs) and wait for it."""
+        with contextlib.suppress(OSError, ValueError):
+            if not self._asked:
+                self._connection.send(None)
+        self._connection.close()
+        self._process.join(timeout=5)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+
+    def _ask(self, settings: PageSettings, work: list[_Work], folder: Path | None) -> bool:
+        """Send the helper its pages (to write into ``folder`` too, when given); False
+        when it is gone."""
+        self._asked = True
+        try:
+            self._connection.send((settings, work, folder))
+        except (OSError, ValueError):
+            return False
+        return True
+
+    def _answers(self, wait: bool) -> Iterator[list[_Done] | None]:
+        """Yield the chunks the helper has sent (None: it sent its last one, or it is
+        gone); without ``wait``, only those already here."""
+        while wait or self._connection.poll():
+            try:
+                chunk = self._connection.recv()
+            except (EOFError, OSError):
+                yield None
+                return
+            yield chunk
+            if chunk is None:
+                return
+
+
+class ArticlePages:
+    """Article pages handed to a PageHelper, and the answers as they come."""
+
+    def __init__(
+        self,
+        helper: PageHelper,
+        settings: Callable[[], PageSettings],
+        entry_keys: Mapping[str, str],
+        related: Mapping[str, Sequence[Article]],
+        problems: Problems,
+    ) -> None:
+        self._helper = helper
+        self._settings = settings
+        self._entry_keys = entry_keys
+        self._related = related
+        self._problems = problems
+        self._items: list[PlannedFile] = []
+        self._left: set[int] = set()
+        self._finished = False
+        self._folder: Path | None = None
+
+    def write_into(self, folder: Path, empty: bool) -> None:
+        """Have the helper write its pages into ``folder`` too, when it is ``empty`` (a new
+        output folder with no previous output: nothing there to replace or compare).
+        For write.write_site(starting=)."""
+        self._folder = folder if empty else None
+
+    def takes(self, item: PlannedFile) -> bool:
+        """True for the page of a published article found in the cache."""
+        return item.template == ARTICLE_TEMPLATE and item.source in self._entry_keys
+
+    def hand(self, items: list[PlannedFile]) -> bool:
+        """Send ``items`` (pages it takes) to the helper; False when there are too few
+        to be worth it, or the helper is gone (then the build renders them)."""
+        if len(items) < HELPER_PAGES:
+            return False
+        keys = self._entry_keys
+        work = [
+            (
+                number,
+                item.path,
+                keys[item.source],
+                tuple(keys.get(a.source_path, "") for a in self._related.get(item.source, ())),
+            )
+            for number, item in enumerate(items)
+        ]
+        self._helper.chunks.reset(-(-len(work) // CHUNK))
+        if not self._helper._ask(self._settings(), work, self._folder):
+            return False
+        self._items, self._left = items, set(range(len(items)))
+        return True
+
+    def steal(self) -> list[PlannedFile]:
+        """Take back the last chunk of pages the helper has not started, for the build
+        to render itself; [] when none is left."""
+        taken = self._helper.chunks.last()
+        if taken is None:
+            return []
+        numbers = range(taken * CHUNK, min((taken + 1) * CHUNK, len(self._items)))
+        self._left.difference_update(numbers)
+        return [self._items[number] for number in numbers]
+
+    def ready(self, wait: bool = False) -> Iterator[tuple[PlannedFile, bytes | int | None, bool]]:
+        """Yield ``(item, bytes or inode, rendered)`` for the pages the helper has
+        finished (an inode when it wrote the file); ``rendered`` False means it could
+        not and the build must render the page. With ``wait``, every page handed is
+        yielded before this ends."""
+        if self._finished:
+            return
+        for chunk in self._helper._answers(wait):
+            if chunk is None:  # done, or gone: what is left is the build's
+                self._finished = True
+                for number in sorted(self._left):
+                    yield self._items[number], None, False
+                self._left.clear()
+                return
+            for number, data, problems, tried in chunk:
+                self._left.discard(number)
+                self._problems.extend(problems)
+                yield self._items[number], data, tried
+
+
+class _Chunks:
+    """The chunks of the pages handed that nobody took yet, in memory shared by the
+    build and its helper: the helper takes them from the front, the build (when it
+    has rendered everything else) from the back, so that both finish together."""
+
+    def __init__(self, bounds: Any, lock: Any) -> None:
+        self._bounds = bounds  # [first chunk not taken, one past the last not taken]
+        self._lock = lock
+
+    def reset(self, count: int) -> None:
+        """Make ``count`` chunks available (before the helper is told about them)."""
+        with self._lock:
+            self._bounds[0], self._bounds[1] = 0, count
+
+    def first(self) -> int | None:
+        """Take the first chunk left (the helper's side); None when none is."""
+        with self._lock:
+            first, end = self._bounds[0], self._bounds[1]
+            if first >= end:
+                return None
+            self._bounds[0] = first + 1
+            return first
+
+    def last(self) -> int | None:
+        """Take the last chunk left (the build's side); None when none is."""
+        with self._lock:
+            first, end = self._bounds[0], self._bounds[1]
+            if first >= end:
+                return None
+            self._bounds[1] = end - 1
+            return end - 1
+
+
+def _serve(connection: Connection, cache_path: Path, chunks: _Chunks) -> None:
+    """The helper's life: wait for its pages (or None), render them, send them back."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it stops us
+    try:
+        message = connection.recv()
+    except (EOFError, OSError):
+        return
+    if message is None:
+        return
+    settings, work, folder = message
+    cache = ArticleCache(cache_path, read_only=True)
+    env = make_environment(settings.folders, settings.config, settings.compiled)
+    writer = _Writer(folder) if folder is not None else None
+    try:
+        while (taken := chunks.first()) is not None:
+            chunk = work[taken * CHUNK : (taken + 1) * CHUNK]
+            try:
+                done = _render_chunk(chunk, settings, cache, env, writer)
+            except Exception:  # whatever it is, the build renders these pages itself
+                done = [(number, None, [], False) for number, *_ in chunk]
+            connection.send(done)
+        connection.send(None)
+    except (OSError, ValueError):  # the build stopped listening
+        return
+    finally:
+        cache.close()
+
+
+def _render_chunk(
+    chunk: Sequence[_Work],
+    settings: PageSettings,
+    cache: ArticleCache,
+    env: Any,
+    writer: _Writer | None,
+) -> list[_Done]:
+    """Render the pages of ``chunk``, reading their articles from ``cache``; with a
+    ``writer``, write them too."""
+    keys = sorted({key for _, _, own, related in chunk for key in (own, *related) if key})
+    loads = cached_loads(cache, keys, defer=True)
+    published: dict[str, Article | None] = {}
+
+    def article(key: str) -> Article | None:
+        if key not in published:
+            found = loads.get(key, (None, []))[0]
+            if found is not None:
+                found = with_canonical_names(
+                    found, settings.sections, settings.tags, settings.authors
+                )
+                found = with_links_resolved(found, settings.urls)
+            published[key] = found
+        return published[key]
+
+    done: list[_Done] = []
+    for number, path, own, related in chunk:
+        page_article = article(own)
+        related_articles = [article(key) for key in related]
+        if page_article is None or None in related_articles:
+            done.append((number, None, [], False))  # not in the cache: the build renders it
+            continue
+        job = article_page(settings.site, page_article, tuple(related_articles))  # type: ignore[arg-type]
+        if job.output_path != path:
+            done.append((number, None, [], False))
+            continue
+        problems = Problems()
+        data = render_page(env, job, problems)
+        if data is not None and writer is not None:
+            try:
+                done.append((number, writer.write(path, data), list(problems), True))
+            except OSError:  # the build writes it (and says what is wrong, if anything)
+                done.append((number, None, [], False))
+            continue
+        done.append((number, data, list(problems), True))
+    return done
+
+
+class _Writer:
+    """Writes pages into a new, empty output folder being filled by the build."""
+
+    def __init__(self, root: Path) -> None:
+        self._base = os.path.join(root, "")
+        self._made: set[str] = {""}
+
+    def write(self, path: str, data: bytes) -> int:
+        """Write the new file ``path``; return its inode. Raises OSError (also when the
+        folder itself is gone: the build stopped)."""
+        self._folder(path.rpartition("/")[0])
+        return _new_file(self._base + path, data)
+
+    def _folder(self, folder: str) -> None:
+        """Make ``folder`` below the root (never the root itself), like the build does."""
+        if folder in self._made:
+            return
+        self._folder(folder.rpartition("/")[0])
+        try:
+            os.mkdir(self._base + folder)
+        except FileExistsError:  # made by the build meanwhile
+            if not os.path.isdir(self._base + folder):
+                raise
+        self._made.add(folder)

@@ -1,0 +1,137 @@
+"""Article pages rendered in a helper process (newsgen.renderpool): the output is, byte
+for byte, the output of a build that renders every page itself, whether the helper
+writes its pages into a new output folder, hands their bytes back for a rebuild,
+fails on some pages, or dies."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from test_incremental import NOW, edit_headline, edit_template, tree
+
+from newsgen import renderpool
+from newsgen.build import BuildOptions, BuildReport, build
+from newsgen.errors import BuildFailed
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "newsroom"
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The newsroom fixture, with a helper for any number of article pages, in chunks of 2."""
+    monkeypatch.setattr(renderpool, "HELPER_PAGES", 1)
+    monkeypatch.setattr(renderpool, "CHUNK", 2)
+    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    with open(site / "newsgen.yaml", "a", encoding="utf-8") as config:
+        config.write("search: false\n")
+    return site
+
+
+def helped(site: Path, out: Path) -> BuildReport:
+    return build(BuildOptions(site, out, now=NOW, jobs=2))
+
+
+def alone(site: Path, out: Path) -> dict[str, bytes]:
+    """Build with no helper (one job, no cache) and return the output."""
+    build(BuildOptions(site, out, now=NOW, jobs=1, cache=False))
+    return tree(out)
+
+
+def counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the pages handed to the helper (the build renders the rest itself)."""
+    handed: list[int] = []
+    real = renderpool.ArticlePages.hand
+
+    def hand(self, items):  # type: ignore[no-untyped-def]
+        accepted = real(self, items)
+        handed.append(len(items) if accepted else 0)
+        return accepted
+
+    monkeypatch.setattr(renderpool.ArticlePages, "hand", hand)
+    return handed
+
+
+def test_a_cold_build_with_a_helper_is_the_build_without_one(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    handed = counting(monkeypatch)
+    report = helped(site, tmp_path / "out")
+    assert handed and handed[0] >= 10  # the newsroom's published articles
+    assert tree(tmp_path / "out") == alone(site, tmp_path / "alone")
+    assert report.files == len(tree(tmp_path / "out")) - 1  # the marker not counted
+
+
+def test_rebuilds_with_a_helper_are_the_builds_without_one(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # After a template edit every article page is rendered again into the spare
+    # tree: the helper hands the bytes back; after a headline edit, too few pages.
+    out = tmp_path / "out"
+    helped(site, out)
+    handed = counting(monkeypatch)
+    for number, edit in enumerate([edit_template, edit_headline, edit_template]):
+        if edit is edit_template and number:
+            page = site / "templates" / "article.html"
+            page.write_text(page.read_text().replace("<!-- v2 -->", "<!-- v3 -->"))
+        else:
+            edit(site)
+        helped(site, out)
+        assert tree(out) == alone(site, tmp_path / f"alone-{number}"), edit.__name__
+    assert handed[0] >= 10 and handed[2] >= 10
+
+
+def test_pages_the_helper_cannot_render_are_rendered_by_the_build(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    real = renderpool._render_chunk
+    calls = []
+
+    def flaky(chunk, *args):  # type: ignore[no-untyped-def]
+        calls.append(len(calls))
+        if len(calls) % 2:
+            raise RuntimeError("a chunk the helper cannot render")
+        return real(chunk, *args)
+
+    monkeypatch.setattr(renderpool, "_render_chunk", flaky)  # forked: the helper has it
+    helped(site, tmp_path / "out")
+    assert tree(tmp_path / "out") == alone(site, tmp_path / "alone")
+
+
+def test_a_helper_that_dies_leaves_its_pages_to_the_build(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    def dying(*args):  # type: ignore[no-untyped-def]
+        os._exit(3)
+
+    monkeypatch.setattr(renderpool, "_render_chunk", dying)
+    helped(site, tmp_path / "out")
+    assert tree(tmp_path / "out") == alone(site, tmp_path / "alone")
+
+
+def test_template_errors_in_the_helper_are_reported_like_any_other(site: Path, tmp_path: Path):
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates" / "article.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}\n{{ article.no_such_field }}\n'
+        "{% endblock %}\n"
+    )
+    with pytest.raises(BuildFailed) as failed:
+        helped(site, tmp_path / "out")
+    problems = failed.value.problems
+    assert len(problems) >= 10  # one per article page, as without a helper
+    assert all(p.path.endswith("article.html") and p.line == 3 for p in problems)
+    assert not (tmp_path / "out").exists()
+    assert not list(tmp_path.glob(".newsgen-staging-*"))
+
+
+def test_the_build_and_its_helper_never_take_the_same_chunk():
+    from multiprocessing import get_context
+
+    context = get_context("fork")
+    chunks = renderpool._Chunks(context.RawArray("q", 2), context.Lock())
+    chunks.reset(5)
+    taken = [chunks.first(), chunks.last(), chunks.first(), chunks.last(), chunks.first()]
+    assert taken == [0, 4, 1, 3, 2]
+    assert chunks.first() is None and chunks.last() is None
