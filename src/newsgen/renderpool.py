@@ -150,7 +150,9 @@ class PageHelper:
         return ArticlePages(self, settings, entry_keys, site.related, problems)
 
     def close(self) -> None:
-        """Stop the helper (if it still runs) and wait for it."""
+        """Stop the helper (if it still runs) and wait for it; again, nothing happens."""
+        if self._connection.closed:
+            return
         with contextlib.suppress(OSError, ValueError):
             if not self._asked:
                 self._connection.send(None)
@@ -205,11 +207,12 @@ class ArticlePages:
         self._finished = False
         self._folder: Path | None = None
 
-    def write_into(self, folder: Path, empty: bool) -> None:
+    def write_into(self, folder: Path, empty: bool) -> Callable[[], None]:
         """Have the helper write its pages into ``folder`` too, when it is ``empty`` (a new
-        output folder with no previous output: nothing there to replace or compare).
-        For write.write_site(starting=)."""
+        output folder with no previous output: nothing there to replace or compare);
+        return what stops the helper. For write.write_site(starting=)."""
         self._folder = folder if empty else None
+        return self._helper.close
 
     def takes(self, item: PlannedFile) -> bool:
         """True for the page of a published article found in the cache."""

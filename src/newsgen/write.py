@@ -118,7 +118,7 @@ def write_site(
     copies: Iterable[Copy],
     finish: Callable[[Path], None] | None = None,
     spare_files: Mapping[str, int] | None = None,
-    starting: Callable[[Path, bool], None] | None = None,
+    starting: Callable[[Path, bool], Callable[[], None]] | None = None,
 ) -> WriteReport:
     """Make ``outputs`` and ``copies`` the new contents of ``output``; return a WriteReport.
 
@@ -146,7 +146,8 @@ def write_site(
     ``starting``, when given, is told the folder being filled before the first
     output is taken, and whether it is a new, empty one with no previous
     output beside it: only then may a Placed output (a file already written
-    there by someone else, see renderpool.py) come.
+    there by someone else, see renderpool.py) come. It returns what to call
+    to stop that someone when the write fails, before the folder is deleted.
     """
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -159,9 +160,10 @@ def write_site(
     if tree is None:
         staging = parent / f"{STAGING_PREFIX}{output.name}-{os.getpid()}"
         tree = _new_staging(staging)
+    stop = None
     try:
         if starting is not None:
-            starting(tree.root, staging is not None and previous is None)
+            stop = starting(tree.root, staging is not None and previous is None)
         report = _fill(tree, outputs, copies, previous)
         if finish is not None:
             finish(tree.root)
@@ -169,6 +171,8 @@ def write_site(
             (spare / DIRTY).unlink()  # complete now
         _swap_in(tree.root, output, spare)
     except BaseException:
+        if stop is not None:
+            stop()
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         raise  # a spare stays marked dirty: the next build deletes it

@@ -135,3 +135,24 @@ def test_the_build_and_its_helper_never_take_the_same_chunk():
     taken = [chunks.first(), chunks.last(), chunks.first(), chunks.last(), chunks.first()]
     assert taken == [0, 4, 1, 3, 2]
     assert chunks.first() is None and chunks.last() is None
+
+
+def test_a_write_that_fails_stops_the_helper_before_its_folder_is_deleted(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from newsgen import write
+
+    real = write._place_output
+    placed = []
+
+    def failing(tree, output, before):  # type: ignore[no-untyped-def]
+        placed.append(output.path)
+        if len(placed) == 3:
+            raise OSError(28, "No space left on device")
+        return real(tree, output, before)
+
+    monkeypatch.setattr(write, "_place_output", failing)
+    with pytest.raises(OSError):
+        helped(site, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no staging folder left
