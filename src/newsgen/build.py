@@ -36,7 +36,9 @@ from .quickbuild import (
     GENERATOR,
     QUICK_CHANGES,
     QUICK_MEMO,
+    likely_article_pages,
     quick_state,
+    recorded_spare,
     try_quick,
 )
 from .quickwrite import make_spare
@@ -54,7 +56,7 @@ from .state import (
     with_articles,
 )
 from .theme import default_theme, static_copies, template_bytes, template_dirs
-from .write import Copy, check_output_dir, recover_interrupted_swap, spare_listing, write_site
+from .write import Copy, check_output_dir, recover_interrupted_swap, write_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +193,8 @@ def _build_with(
         if quick is not None:
             return replace(quick, seconds=time.perf_counter() - started)
     jobs = options.jobs or default_jobs()
-    with page_helper(cache, jobs, len(sources)) as helper:  # forked while this is small
+    likely = likely_article_pages(sources, found, known)
+    with page_helper(cache, jobs, likely) as helper:  # forked while this is small
         with collector_paused(keep=True):  # many long-lived objects, no cycles among them
             loaded = load_articles(
                 sources, settings, cache, jobs, problems, options.progress, defer_bodies=True
@@ -269,7 +272,7 @@ def _render_and_write(
         problems,
     )
     fresh = fresh_or_kept(planned, keys_before, problems, options.progress, hand_off)
-    spare_files = _recorded_spare(options.output_dir, previous and previous[0], inputs.found)
+    spare_files = recorded_spare(options.output_dir, previous and previous[0], inputs.found)
     starting = hand_off.write_into if hand_off else None
     written = write_site(options.output_dir, fresh, copies, indexer, spare_files, starting)
     index = indexer.recorded() if indexer else {}
@@ -344,18 +347,6 @@ def _search_indexer(
     return SearchIndexer(
         pages, options.output_dir, previous, options.progress, options.refresh_search
     )
-
-
-def _recorded_spare(
-    output: Path, state: QuickState | None, found: QuickFound
-) -> dict[str, int] | None:
-    """Return the spare tree's files as the last builds recorded them (write.spare_listing),
-    or None when they are not known or the output is not as they left it."""
-    if state is None or state.behind is None or found.manifest is None:
-        return None
-    if state.manifest != found.manifest:
-        return None
-    return spare_listing(output, state.live, state.behind)
 
 
 def _page_keys(planned: list[PlannedFile], inodes: Mapping[str, int]) -> dict[str, tuple[str, int]]:

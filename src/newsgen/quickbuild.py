@@ -20,6 +20,7 @@ from .models import SiteConfig
 from .quick import NO_CHANGES, QuickChanges, QuickFound, QuickState, quick_rebuild, with_changes
 from .render import make_environment
 from .state import LastBuild, output_manifest
+from .write import spare_listing
 
 if TYPE_CHECKING:
     from .build import BuildOptions, BuildReport
@@ -96,3 +97,27 @@ def try_quick(
     )
     cache.put_last_build(output, LastBuild(found.inputs, last.valid_until, report, manifest))
     return report
+
+
+def likely_article_pages(
+    sources: list[SourceBytes], found: QuickFound, known: tuple[QuickState, QuickChanges] | None
+) -> int:
+    """Return how many article pages this build is likely to render: those of the changed
+    files when the last build's templates, config, options and static files are this
+    one's, else all of them (a helper process is worth starting for many)."""
+    if known is None or known[0].others != found.others:
+        return len(sources)
+    digests = known[0].digests
+    return sum(digests.get(item.source.shown) != item.digest for item in sources)
+
+
+def recorded_spare(
+    output: Path, state: QuickState | None, found: QuickFound
+) -> dict[str, int] | None:
+    """Return the spare tree's files as the last builds recorded them (write.spare_listing),
+    or None when they are not known or the output is not as they left it."""
+    if state is None or state.behind is None or found.manifest is None:
+        return None
+    if state.manifest != found.manifest:
+        return None
+    return spare_listing(output, state.live, state.behind)

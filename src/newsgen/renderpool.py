@@ -82,10 +82,11 @@ class PageSettings:
 
 
 @contextmanager
-def page_helper(cache: ArticleCache, jobs: int, articles: int) -> Iterator[PageHelper | None]:
-    """Start a PageHelper for a build with ``jobs`` cores and ``articles`` article files
-    (none for one core or fewer than HELPER_PAGES articles); stop it when the block ends."""
-    helper = PageHelper.start(cache) if jobs > 1 and articles >= HELPER_PAGES else None
+def page_helper(cache: ArticleCache, jobs: int, likely: int) -> Iterator[PageHelper | None]:
+    """Start a PageHelper for a build with ``jobs`` cores that is ``likely`` to render that
+    many article pages (none for one core or fewer than HELPER_PAGES); stop it when the
+    block ends."""
+    helper = PageHelper.start(cache) if jobs > 1 and likely >= HELPER_PAGES else None
     try:
         yield helper
     finally:
