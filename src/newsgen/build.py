@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import time
 import uuid
@@ -44,7 +45,7 @@ from .quickbuild import (
 from .quickwrite import make_spare
 from .related import remembered_related
 from .render import make_environment
-from .renderpool import PageHelper, page_helper
+from .renderpool import HELPER_PAGES, PageHelper, page_helper
 from .search import INDEX_DIR, SearchIndexer, indexed_templates
 from .site import Claim, build_site, find_collisions
 from .state import (
@@ -76,7 +77,8 @@ class BuildOptions:
     now: datetime | None = None
     """The build time (default: the clock); decides scheduled articles and the news sitemap."""
     jobs: int | None = None
-    """Processes to parse articles in (default: every core this process may use)."""
+    """Processes to parse articles in (default: every core this process may use); above
+    1, a build that renders many article pages has a helper process render them."""
     cache: bool = True
     """Use and update the article cache in ``SOURCE/.newsgen/``."""
     progress: Callable[[str, int, int], None] | None = None
@@ -200,15 +202,17 @@ def _build_with(
                 sources, settings, cache, jobs, problems, options.progress, defer_bodies=True
             )
         release_free_memory()
-        report = _render_and_write(
-            options,
-            theme,
-            config,
-            now,
-            loaded,
-            _Inputs(copies, digests, templates, cache, found, known, helper),
-            problems,
-        )
+        few = likely < HELPER_PAGES  # few pages to render, little garbage: no collector
+        with collector_paused() if few else contextlib.nullcontext():
+            report = _render_and_write(
+                options,
+                theme,
+                config,
+                now,
+                loaded,
+                _Inputs(copies, digests, templates, cache, found, known, helper),
+                problems,
+            )
     report = replace(report, cache_hits=cache.hits, seconds=time.perf_counter() - started)
     expiry, manifest = valid_until(loaded, now), output_manifest(options.output_dir)
     cache.put_last_build(output, LastBuild(inputs, expiry, report, manifest))
