@@ -210,7 +210,26 @@ def load_articles(
         problems.extend(found)
         if article is not None:
             articles.append(article)
+    _share_names(articles)
     return articles
+
+
+def _share_names(articles: list[Article]) -> None:
+    """Make equal Sections, Tags and Authors of ``articles`` one object each.
+
+    Each article comes from its own pickle, with its own copies of them: at
+    100,000 articles, most of a million objects where a few thousand would
+    do, and every later comparison of them (the site-wide names, the output
+    keys) goes by value. The articles are fresh from their pickles, not
+    shared yet: their fields are set in place (they are frozen).
+    """
+    shared: dict[object, object] = {}
+    share = shared.setdefault
+    for article in articles:
+        object.__setattr__(article, "section", share(article.section, article.section))
+        object.__setattr__(article, "tags", tuple([share(tag, tag) for tag in article.tags]))
+        authors = tuple([share(author, author) for author in article.authors])
+        object.__setattr__(article, "authors", authors)
 
 
 def cached_loads(cache: ArticleCache, keys: Sequence[str], defer: bool) -> dict[str, _Loaded]:

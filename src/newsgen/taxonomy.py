@@ -30,11 +30,12 @@ def canonical(items: Iterable[Named], title: Callable[[Named], str]) -> dict[str
     for slug, example in examples.items():
         counts = spellings[slug]
         best = min(counts, key=lambda name: (-counts[name], name))
-        chosen[slug] = (
-            replace(example, title=best)
-            if isinstance(example, Section)
-            else replace(example, name=best)
-        )
+        if title(example) == best:  # kept as it is: articles may share this very object
+            chosen[slug] = example
+        elif isinstance(example, Section):
+            chosen[slug] = replace(example, title=best)
+        else:
+            chosen[slug] = replace(example, name=best)
     return chosen
 
 
@@ -43,7 +44,9 @@ def canonical_sections(config: SiteConfig, articles: list[Article]) -> dict[str,
     configured = {make_slug(entry.name): entry.title for entry in config.sections}
     sections = canonical((a.section for a in articles), lambda s: s.title)
     return {
-        slug: replace(section, title=configured[slug]) if slug in configured else section
+        slug: replace(section, title=configured[slug])
+        if slug in configured and configured[slug] != section.title
+        else section
         for slug, section in sections.items()
     }
 

@@ -242,9 +242,7 @@ def test_deferred_bodies_stay_in_the_cache_until_read(site: Path, not_racy: None
     sources = read_sources(discover_content(site, problems), settings_for(site), problems, cache)
     plain = load_articles(sources, settings_for(site), ArticleCache(None), 1, problems)
     for _ in range(2):  # parsed and stored, then from the cache
-        deferred = load_articles(
-            sources, settings_for(site), cache, 1, problems, defer_bodies=True
-        )
+        deferred = load_articles(sources, settings_for(site), cache, 1, problems, defer_bodies=True)
         assert all(isinstance(a.body_html, CachedBody) for a in deferred)
         assert [str(a.body_html) for a in deferred] == [a.body_html for a in plain]
 
@@ -287,3 +285,27 @@ def test_the_cache_keeps_bodies_apart_from_the_articles(site: Path, not_racy: No
         assert bodies[key] == article.body_html and "<p>" in bodies[key]
     again = load_articles(sources, settings_for(site), cache, 1, Problems())
     assert [a.body_html for a in again] == [a.body_html for a in articles]
+
+
+def test_equal_sections_tags_and_authors_are_one_object(make_site, not_racy: None) -> None:
+    # Each cached article is its own pickle; loaded, equal names are shared again.
+    tagged = {"tags": "[Rail, Budget]", "byline": "Ana Costa"}
+    site = make_site(
+        {
+            "content/world/a.md": article_text("First story", **tagged),
+            "content/world/b.md": article_text("Second story", **tagged),
+        }
+    )
+    for _ in range(2):  # parsed, then from the cache
+        cache = open_cache(site, enabled=True)
+        problems = Problems()
+        sources = read_sources(
+            discover_content(site, problems), settings_for(site), problems, cache
+        )
+        first, second = load_articles(sources, settings_for(site), cache, 1, problems)
+        assert not problems.has_errors()
+        assert first.section is second.section
+        assert [t.name for t in first.tags] == ["Rail", "Budget"]
+        assert all(a is b for a, b in zip(first.tags, second.tags, strict=True))
+        assert first.authors and first.authors[0] is second.authors[0]
+        cache.close()
