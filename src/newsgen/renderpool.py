@@ -16,9 +16,16 @@ few parts of the site its template reads. So a helper process renders them:
   shown), gives them the site-wide names and resolved links exactly as a
   quick rebuild does, renders the pages a chunk at a time and sends the
   bytes back; the build writes them as they come, between its own pages.
+  Into a new, empty output folder (a first build) it writes the files
+  itself and sends their inodes, so that the disk work is shared too;
+- the build, done with its own pages, takes chunks from the back of the
+  helper's list (the helper takes them from the front; both under a lock in
+  shared memory), so that the two finish together.
 
 A page the helper cannot render (its article is not in the cache, the helper
 died) is rendered by the build itself, so the output never depends on it.
+The helper is started only for builds likely to render HELPER_PAGES article
+pages or more (quickbuild.likely_article_pages), on more than one core.
 """
 
 from __future__ import annotations
