@@ -31,7 +31,7 @@ def collector_paused(keep: bool = False) -> Iterator[None]:
         yield
     finally:
         if keep:
-            gc.freeze()
+            keep_from_collector()
         if was_enabled:
             gc.enable()
 

@@ -203,7 +203,7 @@ def load_articles(
         cache.put_rows(stored)
         for article, body in bodies:
             _attach_body(article, body)
-    cache.put_many((), keep=keys)
+    cache.put_rows((), keep=keys)  # and forget the entries of files that are gone
     articles = []
     for key in keys:
         article, found = results[key]

@@ -155,36 +155,33 @@ def fresh_or_kept(
         offered = [i for i in planned if id(i) not in kept and hand_off.takes(i)]
         if hand_off.hand(offered):
             handed = {id(item) for item in offered}
+
+    def told() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress("writing", done, total)
+
+    def come_back(wait: bool = False) -> Iterator[Output | Placed]:
+        for back in hand_off.ready(wait) if handed else ():  # type: ignore[union-attr]
+            told()
+            yield from _handed_back(*back)
+
     for item in planned:
         if id(item) in handed:
             continue
-        done += 1
-        if progress is not None:
-            progress("writing", done, total)
+        told()
         if id(item) in kept:
             yield Kept(item.path, kept[id(item)], partial(_rendered, item))
         else:
-            rendered = _rendered(item)
-            if rendered is not None:
-                yield rendered
-        if handed:
-            for back in hand_off.ready():  # type: ignore[union-attr]
-                done += 1
-                yield from _handed_back(*back)
+            yield from _render_here(item)
+        yield from come_back()
     while handed and (stolen := hand_off.steal()):  # type: ignore[union-attr]
         for item in stolen:  # rendered here meanwhile: both finish together
-            done += 1
-            yield from _handed_back(item, None, False)
-        for back in hand_off.ready():  # type: ignore[union-attr]
-            done += 1
-            yield from _handed_back(*back)
-        if progress is not None:
-            progress("writing", done, total)
-    for back in hand_off.ready(wait=True) if handed else ():  # type: ignore[union-attr]
-        done += 1
-        if progress is not None:
-            progress("writing", done, total)
-        yield from _handed_back(*back)
+            told()
+            yield from _render_here(item)
+        yield from come_back()
+    yield from come_back(wait=True)
     if problems.has_errors():
         raise BuildFailed(problems)
 
@@ -195,13 +192,18 @@ def _handed_back(
     """Yield the Output of a page rendered elsewhere, or its Placed file when it was
     written there too (an inode); render it here when it was not rendered."""
     if not rendered:
-        output = _rendered(item)
-        if output is not None:
-            yield output
+        yield from _render_here(item)
     elif isinstance(data, int):
         yield Placed(item.path, data)
     elif data is not None:
         yield Output(item.path, data, item.source, item.lastmod, item.line, item.field)
+
+
+def _render_here(item: PlannedFile) -> Iterator[Output]:
+    """Yield the Output of ``item`` rendered now (nothing when its render recorded a problem)."""
+    output = _rendered(item)
+    if output is not None:
+        yield output
 
 
 def _rendered(item: PlannedFile) -> Output | None:

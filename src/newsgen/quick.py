@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 import jinja2
 
@@ -356,7 +357,7 @@ def _render(
     if not articles:
         return [], {}
     site = state.site
-    changed = {a.source_path: _as_published(state, a) for a in articles}
+    changed = {a.source_path: as_published(a, state) for a in articles}
     wanted = _related_paths(state, cache, changed)
     if wanted is None:
         return None, {}
@@ -417,14 +418,28 @@ def _load_published(
         article = found[key][0] if key in found else None
         if article is None:
             return None
-        articles[path] = _as_published(state, article)
+        articles[path] = as_published(article, state)
     return articles
 
 
-def _as_published(state: QuickState, article: Article) -> Article:
-    """Return ``article`` as the site publishes it: with the site-wide Section, Tags
-    and Authors, and its links to other articles resolved."""
-    article = with_canonical_names(article, state.sections, state.tags, state.authors)
-    return with_links_resolved(article, state.urls)
+def as_published(article: Article, site: _SiteNames) -> Article:
+    """Return ``article``, as loaded, as the site publishes it: with the site-wide
+    Section, Tags and Authors of ``site`` (a QuickState or renderpool.PageSettings),
+    and its links to other articles resolved to ``site.urls``."""
+    article = with_canonical_names(article, site.sections, site.tags, site.authors)
+    return with_links_resolved(article, site.urls)
+
+
+class _SiteNames(Protocol):
+    """What as_published() reads: the site-wide names by slug and the articles' URLs."""
+
+    @property
+    def sections(self) -> Mapping[str, Section]: ...
+    @property
+    def tags(self) -> Mapping[str, Tag]: ...
+    @property
+    def authors(self) -> Mapping[str, Author]: ...
+    @property
+    def urls(self) -> Mapping[str, str]: ...
 
 

@@ -31,7 +31,6 @@ pages or more (quickbuild.likely_article_pages), on more than one core.
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -44,16 +43,15 @@ from typing import Any
 import jinja2
 
 from .cache import ArticleCache
-from .crossrefs import article_urls, with_links_resolved
+from .crossrefs import article_urls
 from .errors import Problem, Problems
 from .loading import cached_loads
 from .models import Article, Author, Section, Site, SiteConfig, Tag
 from .outputs import PlannedFile
 from .pages import ARTICLE_TEMPLATE, article_page
-from .quick import article_site
+from .quick import article_site, as_published
 from .render import make_environment, render_page
-from .taxonomy import with_canonical_names
-from .tree import new_file as _new_file
+from .tree import Tree
 
 HELPER_PAGES = 500
 """Fewer article pages to render than this are all rendered by the build itself."""
@@ -322,7 +320,7 @@ def _serve(connection: Connection, cache_path: Path, chunks: _Chunks) -> None:
     settings, work, folder = message
     cache = ArticleCache(cache_path, read_only=True)
     env = make_environment(settings.folders, settings.config, settings.compiled)
-    writer = _Writer(folder) if folder is not None else None
+    writer = Tree(folder) if folder is not None else None  # a new, empty folder
     try:
         while (taken := chunks.first()) is not None:
             chunk = work[taken * CHUNK : (taken + 1) * CHUNK]
@@ -343,7 +341,7 @@ def _render_chunk(
     settings: PageSettings,
     cache: ArticleCache,
     env: Any,
-    writer: _Writer | None,
+    writer: Tree | None,
 ) -> list[_Done]:
     """Render the pages of ``chunk``, reading their articles from ``cache``; with a
     ``writer``, write them too."""
@@ -354,12 +352,7 @@ def _render_chunk(
     def article(key: str) -> Article | None:
         if key not in published:
             found = loads.get(key, (None, []))[0]
-            if found is not None:
-                found = with_canonical_names(
-                    found, settings.sections, settings.tags, settings.authors
-                )
-                found = with_links_resolved(found, settings.urls)
-            published[key] = found
+            published[key] = found and as_published(found, settings)
         return published[key]
 
     done: list[_Done] = []
@@ -377,35 +370,10 @@ def _render_chunk(
         data = render_page(env, job, problems)
         if data is not None and writer is not None:
             try:
-                done.append((number, writer.write(path, data), list(problems), True))
+                writer.write(path, data)
+                done.append((number, writer.placed[path], list(problems), True))
             except OSError:  # the build writes it (and says what is wrong, if anything)
                 done.append((number, None, [], False))
             continue
         done.append((number, data, list(problems), True))
     return done
-
-
-class _Writer:
-    """Writes pages into a new, empty output folder being filled by the build."""
-
-    def __init__(self, root: Path) -> None:
-        self._base = os.path.join(root, "")
-        self._made: set[str] = {""}
-
-    def write(self, path: str, data: bytes) -> int:
-        """Write the new file ``path``; return its inode. Raises OSError (also when the
-        folder itself is gone: the build stopped)."""
-        self._folder(path.rpartition("/")[0])
-        return _new_file(self._base + path, data)
-
-    def _folder(self, folder: str) -> None:
-        """Make ``folder`` below the root (never the root itself), like the build does."""
-        if folder in self._made:
-            return
-        self._folder(folder.rpartition("/")[0])
-        try:
-            os.mkdir(self._base + folder)
-        except FileExistsError:  # made by the build meanwhile
-            if not os.path.isdir(self._base + folder):
-                raise
-        self._made.add(folder)

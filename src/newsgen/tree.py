@@ -108,7 +108,7 @@ class Tree:
 
     def write(self, path: str, data: bytes) -> None:
         """Make ``path`` a new file holding ``data``. Raises OSError."""
-        self.placed[path] = self._create(path, lambda target: new_file(target, data))
+        self.placed[path] = self._create(path, lambda target: _new_file(target, data))
 
     def copy(self, path: str, source: Path) -> None:
         """Make ``path`` a new file with the bytes of ``source``. Raises OSError."""
@@ -211,7 +211,7 @@ _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 """Always a new inode, never an existing file (nor one through a link)."""
 
 
-def new_file(target: str, data: bytes) -> int:
+def _new_file(target: str, data: bytes) -> int:
     """Write ``data`` to the new file ``target``; return its inode (four system calls,
     where Python's ``open`` makes seven: a build writes tens of thousands of files)."""
     descriptor = os.open(target, _NEW_FILE, 0o666)
