@@ -14,8 +14,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from markdown_it import MarkdownIt
-
 from .discover import SourceFile
 from .editorial import (
     article_folder,
@@ -35,7 +33,7 @@ from .frontmatter import (
     split_front_matter,
 )
 from .links import remove_forbidden_characters, strip_forbidden, url_scheme
-from .markdown import plain_summary, render_markdown
+from .markdown import Markdown, plain_summary, render_markdown
 from .models import Article, Asset, Image, LinkRef, Section, SiteConfig, Source
 from .suggest import did_you_mean
 from .urls import absolute, article_path, href, is_valid_slug, make_slug, output_file
@@ -68,7 +66,7 @@ class LoadContext:
     """What every article load needs to know about the site."""
 
     config: SiteConfig
-    markdown: MarkdownIt
+    markdown: Markdown
     content_root: Path
     static_files: frozenset[str]
     """Files served from the site root, relative to it (``images/a.jpg``)."""

@@ -66,8 +66,11 @@ class LoadSettings:
 
     def fingerprint(self) -> str:
         """Return the hash that, with a file's bytes and path, keys its cache entry."""
+        from .markdown import ENGINE  # the parser and its version: parses may differ
+
         return fingerprint(
             __version__,
+            ENGINE,
             cache_format(),
             self.config,
             str(self.content_root),

@@ -1,0 +1,131 @@
+"""The reference Markdown renderer: markdown-it-py with mdit-py-plugins.
+
+newsgen parses with markdown-it.rs (markdown.py), whose HTML is this
+renderer's, byte for byte, for what articles hold (tests/unit/test_mdhtml.py
+checks). It is used for the bodies markdown-it.rs cannot parse (it panics on
+some malformed input) and for those nested deeper than MAX_NESTING, which
+markdown-it-py cuts short as it always did.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import quote, unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .links import REF_SCHEME, is_safe_url, url_scheme
+
+Rendered = tuple[str, str, list[tuple[int, str]], list[tuple[int, str]]]
+"""HTML, first paragraph, ``(line, url)`` of links removed, ``(line, target)`` of links
+to articles (as markdown.RenderedBody has them)."""
+
+
+def make_reference(unsafe_html: bool = False, typographer: bool = True) -> MarkdownIt:
+    """Return markdown-it-py configured as markdown.make_markdown describes."""
+    options = {"html": unsafe_html, "typographer": typographer, "xhtmlOut": False}
+    md = MarkdownIt("commonmark", options)
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6)
+    # Every URL reaches the token stream, where _remove_unsafe_links() takes out
+    # the ones with unsafe schemes and says so (markdown-it alone drops some silently).
+    md.validateLink = lambda url: True
+    return md
+
+
+def render_reference(md: MarkdownIt, body: str, folder: str = "") -> Rendered:
+    """Render ``body`` with ``md`` as markdown.render_markdown does; return the HTML,
+    the first paragraph as text, the links removed and the links to articles."""
+    env: dict[str, object] = {}
+    tokens = md.parse(body, env)
+    removed = _remove_unsafe_links(tokens)
+    article_links = _mark_article_links(tokens, folder)
+    html = md.renderer.render(tokens, md.options, env)
+    return html, _first_paragraph(tokens), removed, article_links
+
+
+def _mark_article_links(tokens: list[Token], folder: str) -> list[tuple[int, str]]:
+    """Point links to ``.md`` files at ``newsgen-ref:TARGET``; return ``(line, target)``."""
+    found: list[tuple[int, str]] = []
+    for block in tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        for child, line in _with_lines(block):
+            href = child.attrGet("href") if child.type == "link_open" else None
+            if not isinstance(href, str) or url_scheme(href) or href.startswith(("/", "#")):
+                continue
+            path, _, fragment = href.partition("#")
+            path = unquote(path.partition("?")[0])
+            if not path.lower().endswith(".md"):
+                continue
+            target = posixpath.normpath(posixpath.join(folder, path))
+            found.append((line, target))
+            child.attrSet("href", REF_SCHEME + quote(target) + (f"#{fragment}" if fragment else ""))
+    return found
+
+
+def _remove_unsafe_links(tokens: list[Token]) -> list[tuple[int, str]]:
+    """Unlink links and drop images whose URL has an unsafe scheme; return what went.
+
+    A link keeps its text; an image becomes its alt text.
+    """
+    removed: list[tuple[int, str]] = []
+    for block in tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        unlinking = False
+        for child, line in _with_lines(block):
+            if unlinking and child.type == "link_close":  # links do not nest
+                _make_text(child, "")
+                unlinking = False
+            attribute = {"link_open": "href", "image": "src"}.get(child.type)
+            url = child.attrGet(attribute) if attribute else None
+            if not isinstance(url, str) or is_safe_url(url):
+                continue
+            removed.append((line, url))
+            if child.type == "link_open":
+                unlinking = True
+                _make_text(child, "")
+            else:
+                _make_text(child, child.content)
+    return removed
+
+
+def _with_lines(block: Token) -> list[tuple[Token, int]]:
+    """Return the inline children of ``block`` with the 0-based body line each is on."""
+    line = block.map[0] if block.map else 0
+    placed = []
+    for child in block.children or []:
+        placed.append((child, line))
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+    return placed
+
+
+def _make_text(token: Token, content: str) -> None:
+    token.type, token.tag, token.attrs, token.children = "text", "", {}, None
+    token.content, token.nesting = content, 0
+
+
+def _first_paragraph(tokens: list[Token]) -> str:
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.level == 0:
+            inline = tokens[index + 1]
+            return _inline_text(inline.children or [])
+    return ""
+
+
+def _inline_text(children: list[Token]) -> str:
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(_inline_text(child.children or []))
+    return "".join(parts)
