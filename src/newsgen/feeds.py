@@ -1,17 +1,18 @@
 """RSS 2.0 feeds for the site and each section.
 
-Built with ElementTree, so every value is escaped by the serializer; text is
-first cleared of characters that XML 1.0 forbids. Dates are RFC 822 as RSS
-requires. ``lastBuildDate`` is the newest change among the items, not the
-clock, so that the same input always gives the same bytes.
+Written as text by feedxml.py, in exactly the form ElementTree would give, so
+every value is escaped; text is first cleared of characters that XML 1.0
+forbids. Each article's ``<item>`` is written once for all the feeds that list
+it. Dates are RFC 822 as RSS requires. ``lastBuildDate`` is the newest change
+among the items, not the clock, so that the same input always gives the same
+bytes.
 """
 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -20,6 +21,7 @@ from html import unescape as html_unescape
 from typing import Any
 from urllib.parse import urljoin
 
+from .feedxml import document, leaf, parent
 from .links import strip_forbidden
 from .models import Article, CorrectionEntry, Output, Site
 from .urls import absolute
@@ -35,8 +37,8 @@ NAMESPACES = {
     "dc": "http://purl.org/dc/elements/1.1/",
     "media": "http://search.yahoo.com/mrss/",
 }
-for _prefix, _uri in NAMESPACES.items():
-    ET.register_namespace(_prefix, _uri)
+ITEM_LEVEL = 2
+"""How deep items are in a feed: rss > channel > item."""
 
 _LINK_ATTRIBUTE = re.compile(r'(\s(?:href|src)=)"([^"]*)"')
 
@@ -121,8 +123,17 @@ def newest_items(site: Site, articles: Sequence[Article]) -> tuple[Article, ...]
     return tuple(sorted(articles, key=lambda a: a.date, reverse=True)[: site.config.feed_items])
 
 
+@dataclass(frozen=True, slots=True)
+class WrittenItem:
+    """A feed's ``<item>``, written."""
+
+    xml: str
+    prefixes: frozenset[str]
+    """The namespace prefixes it uses (the feed declares them)."""
+
+
 class FeedRenderer:
-    """Renders article feeds, making each article's ``<item>`` once for all its feeds
+    """Renders article feeds, writing each article's ``<item>`` once for all its feeds
     (an article is in the site feed, its section's and each of its tags').
 
     Given the ``plans`` it will render, it forgets an item once the last feed
@@ -133,29 +144,28 @@ class FeedRenderer:
     def __init__(self, site: Site, generator: str, plans: Sequence[FeedPlan] = ()) -> None:
         self.site = site
         self.generator = generator
-        self._items: dict[str, ET.Element] = {}
+        self._items: dict[str, WrittenItem] = {}
         self._uses = Counter(article.source_path for plan in plans for article in plan.items)
         self._counted = bool(plans)
 
     def render(self, plan: FeedPlan) -> bytes:
         """Return the RSS document of ``plan``."""
-
-        def add(parent: ET.Element) -> None:
-            for article in plan.items:
-                path = article.source_path
-                item = self._items.get(path)
-                if item is None:
-                    item = article_item(article)
-                    if not self._counted or self._uses[path] > 1:
-                        self._items[path] = item
-                parent.append(item)
-                if self._counted:
-                    self._uses[path] -= 1
-                    if self._uses[path] <= 0:
-                        self._items.pop(path, None)
-
+        items = [self._item(article) for article in plan.items]
         newest = max((a.modified for a in plan.items), default=None)
-        return _document(self.site, plan.channel, self.generator, newest, add)
+        return _document(self.site, plan.channel, self.generator, newest, items)
+
+    def _item(self, article: Article) -> WrittenItem:
+        path = article.source_path
+        item = self._items.get(path)
+        if item is None:
+            item = article_item(article)
+            if not self._counted or self._uses[path] > 1:
+                self._items[path] = item
+        if self._counted:
+            self._uses[path] -= 1
+            if self._uses[path] <= 0:
+                self._items.pop(path, None)
+        return item
 
 
 def render_feeds(site: Site, generator: str) -> list[Output]:
@@ -189,13 +199,8 @@ def corrections_feed(site: Site, generator: str) -> Output:
     )
     entries = site.corrections[: config.feed_items]
     newest = entries[0].correction.date if entries else None
-    document = _document(
-        site,
-        channel,
-        generator,
-        newest,
-        lambda parent: [_correction_item(parent, entry) for entry in entries],
-    )
+    items = [_correction_item(entry) for entry in entries]
+    document = _document(site, channel, generator, newest, items)
     return Output(_output_path(site, channel.feed_url), document, channel.source)
 
 
@@ -204,77 +209,78 @@ def _document(
     channel: Channel,
     generator: str,
     last_change: datetime | None,
-    add_items: Callable[[ET.Element], object],
+    items: Sequence[WrittenItem],
 ) -> bytes:
-    """Return an RSS 2.0 document for ``channel``; ``add_items`` appends the items."""
+    """Return an RSS 2.0 document for ``channel`` with the written ``items``."""
     config = site.config
-    rss = ET.Element("rss", {"version": "2.0"})
-    element = _sub(rss, "channel")
-    _sub(element, "title", channel.title)
-    _sub(element, "link", channel.link)
-    _sub(element, "description", channel.description)
-    _sub(element, "language", config.language)
-    _sub(element, "generator", generator)
-    if last_change:
-        _sub(element, "lastBuildDate", format_datetime(last_change))
     self_link = {
         "href": absolute(config.base_url, channel.feed_url),
         "rel": "self",
         "type": "application/rss+xml",
     }
-    _sub(element, _ns("atom", "link"), attrib=self_link)
-    add_items(element)
-    ET.indent(rss)
-    return ET.tostring(rss, encoding="utf-8", xml_declaration=True) + b"\n"
+    children = [
+        _text("title", channel.title),
+        _text("link", channel.link),
+        _text("description", channel.description),
+        _text("language", config.language),
+        _text("generator", generator),
+        *([_text("lastBuildDate", format_datetime(last_change))] if last_change else []),
+        _text("atom:link", None, self_link),
+        *(item.xml for item in items),
+    ]
+    prefixes = {"atom"}.union(*(item.prefixes for item in items))
+    namespaces = [(prefix, NAMESPACES[prefix]) for prefix in prefixes]
+    channel_xml = parent("channel", children, 1)
+    return document("rss", namespaces, {"version": "2.0"}, [channel_xml]) + b"\n"
 
 
 def _output_path(site: Site, feed_url: str) -> str:
     return feed_url[len(site.config.base_path) :]
 
 
-def _correction_item(channel: ET.Element, entry: CorrectionEntry) -> None:
+def _correction_item(entry: CorrectionEntry) -> WrittenItem:
     article, correction = entry.article, entry.correction
-    item = _sub(channel, "item")
-    _sub(item, "title", f"Correction: {article.headline}")
-    _sub(item, "link", f"{article.permalink}#corrections")
     stamp = correction.date.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    _sub(item, "guid", f"{article.guid}#correction-{stamp}", {"isPermaLink": "false"})
-    _sub(item, "pubDate", format_datetime(correction.date))
-    _sub(item, "description", correction.text)
+    children = [
+        _text("title", f"Correction: {article.headline}"),
+        _text("link", f"{article.permalink}#corrections"),
+        _text("guid", f"{article.guid}#correction-{stamp}", {"isPermaLink": "false"}),
+        _text("pubDate", format_datetime(correction.date)),
+        _text("description", correction.text),
+    ]
+    return WrittenItem(parent("item", children, ITEM_LEVEL), frozenset())
 
 
-def article_item(article: Article) -> ET.Element:
-    """Return the RSS ``<item>`` of ``article``."""
-    item = ET.Element("item")
-    _sub(item, "title", article.headline)
-    _sub(item, "link", article.permalink)
+def article_item(article: Article) -> WrittenItem:
+    """Return the RSS ``<item>`` of ``article``, written."""
     permanent = "false" if article.id else "true"
-    _sub(item, "guid", article.guid, {"isPermaLink": permanent})
-    _sub(item, "pubDate", format_datetime(article.date))
-    _sub(item, "description", article.summary)
     body = absolutise_links(str(article.body_html), article.permalink)
-    _sub(item, _ns("content", "encoded"), body)
-    for name in article.bylines:
-        _sub(item, _ns("dc", "creator"), name)
+    children = [
+        _text("title", article.headline),
+        _text("link", article.permalink),
+        _text("guid", article.guid, {"isPermaLink": permanent}),
+        _text("pubDate", format_datetime(article.date)),
+        _text("description", article.summary),
+        _text("content:encoded", body),
+    ]
+    prefixes = {"content"}
+    children += [_text("dc:creator", name) for name in article.bylines]
+    if article.bylines:
+        prefixes.add("dc")
     tags = article.tags[:MAX_ITEM_TAGS]
-    for category in (article.section.title, *(tag.name for tag in tags)):
-        _sub(item, "category", category)
+    children += [
+        _text("category", name) for name in (article.section.title, *(t.name for t in tags))
+    ]
     image = article.lead_image
     if image:
-        media = _sub(
-            item,
-            _ns("media", "content"),
-            attrib={
-                "url": image.absolute_url,
-                "medium": "image",
-                "type": image.media_type,
-            },
-        )
-        if image.caption:
-            _sub(media, _ns("media", "description"), image.caption)
-        if image.credit:
-            _sub(media, _ns("media", "credit"), image.credit)
-    return item
+        media = {"url": image.absolute_url, "medium": "image", "type": image.media_type}
+        about = [
+            *([_text("media:description", image.caption)] if image.caption else []),
+            *([_text("media:credit", image.credit)] if image.credit else []),
+        ]
+        children.append(parent("media:content", about, ITEM_LEVEL + 1, _cleaned(media)))
+        prefixes.add("media")
+    return WrittenItem(parent("item", children, ITEM_LEVEL), frozenset(prefixes))
 
 
 def absolutise_links(html: str, page_url: str) -> str:
@@ -289,14 +295,11 @@ def absolutise_links(html: str, page_url: str) -> str:
     return _LINK_ATTRIBUTE.sub(resolve, html)
 
 
-def _ns(prefix: str, name: str) -> str:
-    return f"{{{NAMESPACES[prefix]}}}{name}"
+def _text(tag: str, text: str | None, pairs: dict[str, str] | None = None) -> str:
+    """Return an element with ``text`` and attributes ``pairs``, cleared of characters
+    XML forbids."""
+    return leaf(tag, None if text is None else xml_text(text), _cleaned(pairs))
 
 
-def _sub(
-    parent: ET.Element, tag: str, text: str | None = None, attrib: dict[str, str] | None = None
-) -> ET.Element:
-    element = ET.SubElement(parent, tag, {k: xml_text(v) for k, v in (attrib or {}).items()})
-    if text is not None:
-        element.text = xml_text(text)
-    return element
+def _cleaned(pairs: dict[str, str] | None) -> dict[str, str] | None:
+    return {name: xml_text(value) for name, value in pairs.items()} if pairs else pairs

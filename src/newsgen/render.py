@@ -17,6 +17,7 @@ import jinja2
 
 from . import __version__
 from .errors import Problem, Problems
+from .fragments import FragmentCache
 from .models import Output, Site, SiteConfig
 from .pages import PageJob, page_jobs
 from .structured import breadcrumbs, json_ld, news_article
@@ -43,6 +44,7 @@ def make_environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one environment per build: no stat of each template per page
+        extensions=[FragmentCache],  # {% cache %}: fragments rendered once per build
     )
     env.filters.update(_filters(config))
     env.globals["static_url"] = lambda path: href(config.base_path, "/" + path.lstrip("/"))
@@ -119,13 +121,16 @@ def template_problem(error: Exception, name: str, source: str) -> Problem:
 def _filters(config: SiteConfig) -> dict[str, Callable[..., str]]:
     zone = config.timezone
 
+    @_remembered
     def isodate(moment: datetime) -> str:
         return moment.astimezone(zone).isoformat()
 
+    @_remembered
     def date(moment: datetime) -> str:
         local = moment.astimezone(zone)
         return f"{local.day} {local.strftime('%B %Y')}"
 
+    @_remembered
     def date_time(moment: datetime) -> str:
         local = moment.astimezone(zone)
         if (local.hour, local.minute) == (0, 0):
@@ -140,6 +145,23 @@ def _filters(config: SiteConfig) -> dict[str, Callable[..., str]]:
         "absolute_url": lambda path: absolute(config.base_url, path),
         "json_ld": json_ld,
     }
+
+
+def _remembered(format_moment: Callable[[datetime], str]) -> Callable[[datetime], str]:
+    """Return ``format_moment`` remembering what it returned for each moment (a build
+    shows each article's date on a dozen pages; equal moments give equal text)."""
+    known: dict[datetime, str] = {}
+
+    def remembered(moment: datetime) -> str:
+        try:
+            return known[moment]
+        except KeyError:
+            text = known[moment] = format_moment(moment)
+            return text
+        except TypeError:  # not hashable: not a datetime, let the filter say so
+            return format_moment(moment)
+
+    return remembered
 
 
 def join_names(names: Sequence[str]) -> str:

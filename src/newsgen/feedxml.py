@@ -1,0 +1,81 @@
+"""XML written as text, byte for byte as xml.etree.ElementTree writes it indented.
+
+A site's feeds hold the same items over and over: an article is in the site's
+feed, its section's, each of its tags' and authors'. ElementTree would
+serialize (and escape) each item once per feed; written as text, an item is
+written once and its text joined into every feed that lists it. The forms are
+ElementTree's own (``ET.indent`` with two spaces, then ``ET.tostring`` with an
+XML declaration), so the bytes do not change; tests/unit/test_feedxml.py
+compares the two. Callers clean values of characters XML forbids first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+INDENT = "  "
+XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
+
+
+def escape_text(text: str) -> str:
+    """Return ``text`` escaped as element content (``&``, ``<``, ``>``)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def escape_attribute(text: str) -> str:
+    """Return ``text`` escaped as an attribute value, as ElementTree escapes it."""
+    text = escape_text(text)
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    if "\n" in text:
+        text = text.replace("\n", "&#10;")
+    if "\t" in text:
+        text = text.replace("\t", "&#09;")
+    return text
+
+
+def attributes(pairs: Mapping[str, str] | None) -> str:
+    """Return ``pairs`` as the attributes of a start tag (with a leading space each)."""
+    if not pairs:
+        return ""
+    return "".join(f' {name}="{escape_attribute(value)}"' for name, value in pairs.items())
+
+
+def leaf(tag: str, text: str | None = None, pairs: Mapping[str, str] | None = None) -> str:
+    """Return an element without children: ``<tag a="v">text</tag>``, or ``<tag a="v" />``
+    when it has no text (or only an empty one)."""
+    if not text:
+        return f"<{tag}{attributes(pairs)} />"
+    return f"<{tag}{attributes(pairs)}>{escape_text(text)}</{tag}>"
+
+
+def parent(
+    tag: str, children: Sequence[str], level: int, pairs: Mapping[str, str] | None = None
+) -> str:
+    """Return an element holding the written ``children``, indented as an element at
+    depth ``level`` of the document (the root is at 0); without children, a leaf."""
+    if not children:
+        return leaf(tag, None, pairs)
+    inner = "\n" + INDENT * (level + 1)
+    return f"<{tag}{attributes(pairs)}>{inner}{inner.join(children)}\n{INDENT * level}</{tag}>"
+
+
+def document(
+    tag: str,
+    namespaces: Iterable[tuple[str, str]],
+    pairs: Mapping[str, str] | None,
+    children: Sequence[str],
+) -> bytes:
+    """Return a whole document: the XML declaration and a root element that declares
+    ``namespaces`` (``(prefix, uri)``, sorted by prefix as ElementTree sorts them)."""
+    declared = {f"xmlns:{prefix}": uri for prefix, uri in sorted(namespaces)}
+    root = parent(tag, children, 0, {**declared, **(pairs or {})})
+    return (XML_DECLARATION + root).encode("utf-8")
