@@ -10,9 +10,8 @@ bytes.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -40,7 +39,7 @@ NAMESPACES = {
 ITEM_LEVEL = 2
 """How deep items are in a feed: rss > channel > item."""
 
-_LINK_ATTRIBUTE = re.compile(r'(\s(?:href|src)=)"([^"]*)"')
+_LINK_ATTRIBUTES = ('href="', 'src="')
 
 
 def xml_text(text: str) -> str:
@@ -287,12 +286,37 @@ def absolutise_links(html: str, page_url: str) -> str:
     """Return ``html`` with every relative ``href``/``src`` resolved against ``page_url``.
 
     Feed readers show the body away from the page, where relative links break.
+    An attribute counts where a space (any whitespace) comes before its name, as
+    in ``<a href="...">``; its value runs to the next ``"``.
     """
+    parts: list[str] = []
+    done = 0
+    for start, end in _link_values(html):
+        value = html_unescape(html[start:end])
+        parts += [html[done:start], xml_escape(urljoin(page_url, value))]
+        done = end
+    return "".join([*parts, html[done:]]) if parts else html
 
-    def resolve(match: re.Match[str]) -> str:
-        return f'{match.group(1)}"{xml_escape(urljoin(page_url, html_unescape(match.group(2))))}"'
 
-    return _LINK_ATTRIBUTE.sub(resolve, html)
+def _link_values(html: str) -> Iterator[tuple[int, int]]:
+    """Yield ``(start, end)`` of each ``href``/``src`` attribute's value in ``html``, in
+    order: what ``\\s(?:href|src)="([^"]*)"`` finds, found with str.find (a pattern
+    that starts with a class of characters is tried at every position: ten times
+    slower on an article's body)."""
+    found = [html.find(name) for name in _LINK_ATTRIBUTES]
+    while True:
+        candidates = [(at, index) for index, at in enumerate(found) if at != -1]
+        if not candidates:
+            return
+        at, index = min(candidates)
+        name = _LINK_ATTRIBUTES[index]
+        start = at + len(name)
+        end = html.find('"', start) if at > 0 and html[at - 1].isspace() else -1
+        if end == -1:  # not an attribute here: look further
+            found[index] = html.find(name, at + 1)
+            continue
+        yield start, end
+        found = [html.find(other, end + 1) for other in _LINK_ATTRIBUTES]
 
 
 def _text(tag: str, text: str | None, pairs: dict[str, str] | None = None) -> str:

@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import contextlib
 import signal
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -57,6 +58,8 @@ HELPER_PAGES = 500
 """Fewer article pages to render than this are all rendered by the build itself."""
 CHUNK = 50
 """Pages the helper renders between two messages back (about 1 MB of HTML)."""
+REMEMBERED = 3_000
+"""Articles the helper keeps read between chunks (about 10 MB; see _Published)."""
 
 _Work = tuple[int, str, str, tuple[str, ...]]
 """One page for the helper: its number, its output path, the cache key of its article
@@ -319,13 +322,14 @@ def _serve(connection: Connection, cache_path: Path, chunks: _Chunks) -> None:
         return
     settings, work, folder = message
     cache = ArticleCache(cache_path, read_only=True)
+    published = _Published(cache, settings)
     env = make_environment(settings.folders, settings.config, settings.compiled)
     writer = Tree(folder) if folder is not None else None  # a new, empty folder
     try:
         while (taken := chunks.first()) is not None:
             chunk = work[taken * CHUNK : (taken + 1) * CHUNK]
             try:
-                done = _render_chunk(chunk, settings, cache, env, writer)
+                done = _render_chunk(chunk, published, settings, env, writer)
             except Exception:  # whatever it is, the build renders these pages itself
                 done = [(number, None, [], False) for number, *_ in chunk]
             connection.send(done)
@@ -336,25 +340,45 @@ def _serve(connection: Connection, cache_path: Path, chunks: _Chunks) -> None:
         cache.close()
 
 
+class _Published:
+    """The articles the helper has read from the cache, as the site publishes them, by
+    cache key. The REMEMBERED most recently shown are kept from chunk to chunk: pages
+    near each other show many of the same related articles."""
+
+    def __init__(self, cache: ArticleCache, settings: PageSettings) -> None:
+        self._cache = cache
+        self._settings = settings
+        self._known: OrderedDict[str, Article | None] = OrderedDict()
+
+    def read(self, keys: Iterable[str]) -> None:
+        """Have the articles of ``keys`` at hand (None for those the cache lacks)."""
+        wanted = dict.fromkeys(keys)
+        missing = [key for key in wanted if key not in self._known]
+        loads = cached_loads(self._cache, missing, defer=True) if missing else {}
+        for key in missing:
+            found = loads.get(key, (None, []))[0]
+            self._known[key] = found and as_published(found, self._settings)
+        for key in wanted:
+            self._known.move_to_end(key)
+        while len(self._known) > max(REMEMBERED, len(wanted)):
+            self._known.popitem(last=False)
+
+    def get(self, key: str) -> Article | None:
+        """Return the article of ``key`` read last (None when the cache lacks it)."""
+        return self._known.get(key)
+
+
 def _render_chunk(
     chunk: Sequence[_Work],
+    published: _Published,
     settings: PageSettings,
-    cache: ArticleCache,
     env: Any,
     writer: Tree | None,
 ) -> list[_Done]:
-    """Render the pages of ``chunk``, reading their articles from ``cache``; with a
+    """Render the pages of ``chunk`` with their articles from ``published``; with a
     ``writer``, write them too."""
-    keys = sorted({key for _, _, own, related in chunk for key in (own, *related) if key})
-    loads = cached_loads(cache, keys, defer=True)
-    published: dict[str, Article | None] = {}
-
-    def article(key: str) -> Article | None:
-        if key not in published:
-            found = loads.get(key, (None, []))[0]
-            published[key] = found and as_published(found, settings)
-        return published[key]
-
+    published.read(key for _, _, own, related in chunk for key in (own, *related) if key)
+    article = published.get
     done: list[_Done] = []
     for number, path, own, related in chunk:
         page_article = article(own)
