@@ -303,7 +303,7 @@ def _link_values(html: str) -> Iterator[tuple[int, int]]:
     order: what ``\\s(?:href|src)="([^"]*)"`` finds, found with str.find (a pattern
     that starts with a class of characters is tried at every position: ten times
     slower on an article's body)."""
-    found = [html.find(name) for name in _LINK_ATTRIBUTES]
+    found = [html.find(name) for name in _LINK_ATTRIBUTES]  # -1: none further on
     while True:
         candidates = [(at, index) for index, at in enumerate(found) if at != -1]
         if not candidates:
@@ -316,7 +316,10 @@ def _link_values(html: str) -> Iterator[tuple[int, int]]:
             found[index] = html.find(name, at + 1)
             continue
         yield start, end
-        found = [html.find(other, end + 1) for other in _LINK_ATTRIBUTES]
+        found = [
+            html.find(other, end + 1) if 0 <= place <= end else place
+            for other, place in zip(_LINK_ATTRIBUTES, found, strict=True)
+        ]
 
 
 def _text(tag: str, text: str | None, pairs: dict[str, str] | None = None) -> str:

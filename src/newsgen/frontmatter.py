@@ -139,8 +139,12 @@ def load_yaml_mapping(
                 first_line, f"{what} must be a mapping of 'key: value' lines, not a {_kind(node)}"
             )
         lines: dict[str, int] = {}
-        _record_lines(node, "", first_line - 1, lines, set())
-        data = loader.construct_document(node)
+        try:
+            data = _construct(loader, node, "", first_line - 1, lines, set())
+        except (_Unusual, yaml.YAMLError, ValueError, TypeError):
+            lines.clear()  # PyYAML's own way: every check first, then its constructor
+            _record_lines(node, "", first_line - 1, lines, set())
+            data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         at_end = mark is not None and mark.index >= len(text.rstrip())
@@ -182,6 +186,68 @@ def _kind(node: yaml.Node) -> str:
     return "single value"
 
 
+class _Unusual(Exception):
+    """A node _construct leaves to PyYAML's constructor (a tag or key of another kind)."""
+
+
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
+
+
+def _construct(
+    loader: Any, node: yaml.Node, path: str, offset: int, lines: dict[str, int], visited: set[int]
+) -> Any:
+    """Return the value of ``node`` as PyYAML's safe constructor would, recording lines
+    and refusing what _record_lines refuses, in one walk: front matter is plain
+    mappings, lists and scalars, for which PyYAML's general machinery (which can
+    build recursive objects) takes most of the load. Raises _Unusual for anything
+    else (a tag it leaves to PyYAML, a key that is not a scalar)."""
+    if id(node) in visited:
+        raise FrontMatterError(
+            offset + node.start_mark.line + 1,
+            "YAML aliases ('*name') are not allowed; write the value out",
+        )
+    visited.add(id(node))
+    kind = type(node)
+    if kind is yaml.ScalarNode and node.tag in _SCALAR_TAGS:
+        return loader.yaml_constructors[node.tag](loader, node)
+    if kind is yaml.MappingNode and node.tag == _MAP:
+        data: dict[Any, Any] = {}
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode:
+                raise _Unusual()
+            key = str(key_node.value)
+            line = offset + key_node.start_mark.line + 1
+            _check_key(key_node, key, line, seen)
+            child = f"{path}.{key}" if path else key
+            lines[child] = line
+            value = _construct(loader, value_node, child, offset, lines, visited)
+            data[_construct(loader, key_node, child, offset, lines, visited)] = value
+        return data
+    if kind is yaml.SequenceNode and node.tag == _SEQ:
+        items = []
+        for index, item in enumerate(node.value):
+            child = f"{path}[{index}]"
+            lines[child] = offset + item.start_mark.line + 1
+            items.append(_construct(loader, item, child, offset, lines, visited))
+        return items
+    raise _Unusual()
+
+
+def _check_key(key_node: yaml.Node, key: str, line: int, seen: set[str]) -> None:
+    """Refuse a merge key or a key given twice; note ``key`` as seen."""
+    if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<":
+        raise FrontMatterError(line, "YAML merge keys ('<<') are not allowed")
+    if key in seen:
+        raise FrontMatterError(
+            line, f"'{key}' is given twice; keep one (YAML would silently drop the other)"
+        )
+    seen.add(key)
+
+
 def _record_lines(
     node: yaml.Node, path: str, offset: int, lines: dict[str, int], visited: set[int]
 ) -> None:
@@ -201,13 +267,7 @@ def _record_lines(
         for key_node, value_node in node.value:
             key = str(key_node.value)
             line = offset + key_node.start_mark.line + 1
-            if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<":
-                raise FrontMatterError(line, "YAML merge keys ('<<') are not allowed")
-            if key in seen:
-                raise FrontMatterError(
-                    line, f"'{key}' is given twice; keep one (YAML would silently drop the other)"
-                )
-            seen.add(key)
+            _check_key(key_node, key, line, seen)
             child = f"{path}.{key}" if path else key
             lines[child] = line
             _record_lines(value_node, child, offset, lines, visited)

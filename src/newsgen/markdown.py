@@ -212,15 +212,11 @@ def plain_summary(text: str, limit: int = SUMMARY_LENGTH) -> str:
 
 def _may_name_refused_scheme(body: str) -> bool:
     """Return False when ``body`` cannot hold a match of _REFUSED_SCHEME: a quick test
-    of the characters before each colon (the pattern takes ~0.1 ms on an article)."""
+    for its words before a colon (the pattern takes ~0.1 ms on an article, this ~10 µs)."""
     if "&#" in body or "&colon;" in body or "\\:" in body:
         return True
-    colon = body.find(":")
-    while colon != -1:
-        if body[max(0, colon - 10) : colon].lower().endswith(_REFUSED):
-            return True
-        colon = body.find(":", colon + 1)
-    return False
+    lowered = body.lower()
+    return any(f"{scheme}:" in lowered for scheme in _REFUSED)
 
 
 @dataclass(frozen=True, slots=True)

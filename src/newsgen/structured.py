@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from json.encoder import encode_basestring
 from datetime import datetime
+from json.encoder import encode_basestring
 from typing import Any
 
 from markupsafe import Markup

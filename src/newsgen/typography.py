@@ -71,7 +71,16 @@ def _replace(tokens: Sequence[InlineToken]) -> None:
 def _smartquotes(tokens: Sequence[InlineToken]) -> None:
     """markdown-it's smartquotes: each straight quote opens, closes or is an apostrophe,
     by the characters around it; an opening quote is paired with the next closing one
-    of its kind at the same nesting level."""
+    of its kind at the same nesting level. Linear in the text: changed tokens are
+    edited as lists of characters and joined once at the end."""
+    edits: dict[int, list[str]] = {}
+
+    def put(index: int, at: int, character: str) -> None:
+        chars = edits.get(index)
+        if chars is None:
+            chars = edits[index] = list(tokens[index].content)
+        chars[at] = character
+
     stack: list[tuple[int, int, bool, int]] = []  # (token, position, single, level)
     for index, token in enumerate(tokens):
         level = token.level
@@ -79,43 +88,31 @@ def _smartquotes(tokens: Sequence[InlineToken]) -> None:
             stack.pop()
         if token.type != "text":
             continue
-        position = 0
-        while True:
-            found = _QUOTE.search(token.content, position)
-            if found is None:
-                break
+        content = token.content
+        for found in _QUOTE.finditer(content):
             at = found.start()
-            position = at + 1
-            single = found.group() == "'"
-            last = token.content[at - 1] if at > 0 else _neighbour(tokens, index, -1)
-            following = token.content[position : position + 1] or _neighbour(tokens, index, 1)
+            single = content[at] == "'"
+            last = content[at - 1] if at > 0 else _neighbour(tokens, index, -1)
+            following = content[at + 1 : at + 2] or _neighbour(tokens, index, 1)
             can_open, can_close = _may_open_close(last, following, single)
             if not can_open and not can_close:
                 if single:  # in the middle of a word
-                    token.content = _replaced(token.content, at, APOSTROPHE)
+                    put(index, at, APOSTROPHE)
                 continue
             if can_close:
                 opener = _opener(stack, level, single)
                 if opener is not None:
                     depth, (opened_in, opened_at, _, _) = opener
-                    closing, opening = (
-                        (APOSTROPHE, _OPEN_SINGLE)
-                        if single
-                        else (
-                            _CLOSE_DOUBLE,
-                            _OPEN_DOUBLE,
-                        )
-                    )
-                    token.content = _replaced(token.content, at, closing)
-                    tokens[opened_in].content = _replaced(
-                        tokens[opened_in].content, opened_at, opening
-                    )
+                    put(index, at, APOSTROPHE if single else _CLOSE_DOUBLE)
+                    put(opened_in, opened_at, _OPEN_SINGLE if single else _OPEN_DOUBLE)
                     del stack[depth:]
                     continue
             if can_open:
                 stack.append((index, at, single, level))
             elif can_close and single:
-                token.content = _replaced(token.content, at, APOSTROPHE)
+                put(index, at, APOSTROPHE)
+    for index, chars in edits.items():
+        tokens[index].content = "".join(chars)
 
 
 def _may_open_close(last: str, following: str, single: bool) -> tuple[bool, bool]:
@@ -163,7 +160,3 @@ def _neighbour(tokens: Sequence[InlineToken], index: int, step: int) -> str:
 
 def _is_punctuation(character: str) -> bool:
     return character in _ASCII_PUNCTUATION or unicodedata.category(character).startswith(("P", "S"))
-
-
-def _replaced(text: str, at: int, character: str) -> str:
-    return text[:at] + character + text[at + 1 :]

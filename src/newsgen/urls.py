@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 
@@ -11,6 +12,7 @@ SLUG_LENGTH = 80
 _VALID_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+@functools.lru_cache(maxsize=4096)  # tags and bylines come back in article after article
 def make_slug(text: str, max_length: int = SLUG_LENGTH) -> str:
     """Return the URL slug of ``text``: lowercase ASCII words joined by hyphens.
 

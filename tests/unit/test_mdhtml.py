@@ -35,33 +35,57 @@ CASES = {
     "quotes": "He said \"yes\" and 'no'. It's Syria's. \"A 'nested' quote.\" 1\"\" 5'10\"",
     "quotes around markup": '"*em*" and "[link](https://a.example/)" and "`code`"',
     "typography": "2010--2024 -- then --- silence... (c) (tm) (R) +- ?.... !!!!! ,,, a...b",
-    "headings": "# Title\n\n## Title\n\n### ‘Revised’ plan — “now”\n\nSetext\n======\n\n## `code` *em*",
+    "headings": (
+        "# Title\n\n## Title\n\n### ‘Revised’ plan — “now”\n\nSetext\n"
+        "======\n\n## `code` *em*"
+    ),
     "heading ids unique": "# Intro\n\n## Intro\n\n## Intro-1\n\n## Intro\n",
     "lists tight": "- one\n- two\n  - nested\n  - more\n- three",
     "lists loose": "1. one\n\n2. two\n\n   para in item\n\n3) three",
     "list start": "3. three\n4. four\n\n- [ ] task-like\n-\n- empty above",
     "blockquote": "> quoted\n> more\n>\n> > nested\n\n> - in a list\n> - quoted",
     "empty blockquote": "> [ref]: https://ref.example/\n\n[ref]\n",
-    "table": "| Day | Films | Cost |\n|:----|:-----:|-----:|\n| 'Mon' | \"4\" | £3 -- 4 |\n| | x | |",
+    "table": (
+        "| Day | Films | Cost |\n|:----|:-----:|-----:|\n| 'Mon' | \""
+        "4\" | £3 -- 4 |\n| | x | |"
+    ),
     "table quotes": "| x |\n|---|\n| 'single' |\n| \"double\" |\n| a 'b' |",
     "links": '[plain](https://a.example/x "Title") <https://auto.example/a?b=c&d> <mail@x.example>',
-    "reference links": "[one][r] and [two][] and [r]\n\n[r]: https://ref.example/r 'T'\n[two]: /two",
-    "images": '![alt *em* `c`](/images/a.png "T") and ![](b.png) and [![img](c.png)](https://x.example/)',
+    "reference links": (
+        "[one][r] and [two][] and [r]\n\n[r]: https://ref.example/r '"
+        "T'\n[two]: /two"
+    ),
+    "images": (
+        '![alt *em* `c`](/images/a.png "T") and ![](b.png) and [![img'
+        '](c.png)](https://x.example/)'
+    ),
     "article links": "See [earlier](../world/earlier.md), [frag](other.md#part) and [q](x.md?q=1).",
-    "unsafe links": "[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c](&#106;avascript:x) <javascript:y>",
-    "unsafe images": "![i](javascript:x) ![d](data:image/png;base64,AAA) [v](vbscript:m) [f](file:///e)",
+    "unsafe links": (
+        "[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c](&#106;avascri"
+        "pt:x) <javascript:y>"
+    ),
+    "unsafe images": (
+        "![i](javascript:x) ![d](data:image/png;base64,AAA) [v](vbscr"
+        "ipt:m) [f](file:///e)"
+    ),
     "marked prose": "The data: it shows. File: x. Note javascript: is a word here, `javascript:x`.",
     "idn hosts": "[u](http://müller.example/ö) <http://xn--n3h.net/> [s](//☃.net/)",
     "entities": "&amp; &copy; &#35; &#x26; &nbsp; &bad; \\* \\_ \\\\ \\<",
     "raw html": "<div>block</div>\n\nText with <b>bold</b> and <!-- comment -->.",
     "template syntax": "Price {{ x }} and {% if y %}z{% endif %}.",
-    "footnotes": "Claim.[^1] Again[^1] and [^note].\n\n[^1]: The *evidence*.\n\n[^note]: Two\n\n    paras.",
+    "footnotes": (
+        "Claim.[^1] Again[^1] and [^note].\n\n[^1]: The *evidence*.\n"
+        "\n[^note]: Two\n\n    paras."
+    ),
     "inline footnote": "Text^[an *inline* note] and more[^a].\n\n[^a]: See ^[inner] here.",
     "footnote order": "A[^b] B[^a]\n\n[^a]: first defined\n\n[^b]: second defined, cites [^a]",
     "hr": "Above\n\n***\n\n---\n\n___\nBelow",
     "non-ascii": "Ünïcödé — 日本語 — emoji 🎉 «quotes» and ’ready’.",
     "dateline": "KYIV, Dec 16 (Reuters) - Officials said on Monday that...",
-    "first paragraph after heading": "# Title\n\n> quote\n\n- item\n\nThe lede, with [a link](https://x.example/).",
+    "first paragraph after heading": (
+        "# Title\n\n> quote\n\n- item\n\nThe lede, with [a link](http"
+        "s://x.example/)."
+    ),
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from newsgen.mdinline import InlineToken
@@ -86,3 +88,12 @@ def test_a_line_break_ends_the_search_for_neighbours() -> None:
     tokens = [InlineToken("text", "a", 0), InlineToken("softbreak", "", 0), *text("'b'")]
     typeset(tokens)
     assert tokens[2].content == "‘b’"
+
+
+def test_many_quotes_in_one_text_take_linear_time() -> None:
+    content = "He said \"yes\" and 'no', it's " * 100_000
+    tokens = text(content)
+    started = time.perf_counter()
+    typeset(tokens)
+    assert time.perf_counter() - started < 10
+    assert tokens[0].content.count("“yes”") == 100_000
