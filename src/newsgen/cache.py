@@ -50,6 +50,8 @@ _HELD: dict[tuple[Path | None, str], tuple[str, object]] = {}
 """Memos this process stored or read, by cache file and name, with their signatures."""
 FEW_KEYS = 500
 """get_many() looks up at most this many keys one by one; more, in one pass over all rows."""
+PREFETCHED = 2_000
+"""Bodies read ahead (prefetch_bodies) that may wait for body() at once."""
 _FORMAT = 3
 """How values are pickled; bump it when that changes in a way cache_format() cannot see."""
 
@@ -135,6 +137,17 @@ class CachedBody:
     def __html__(self) -> str:
         return str(self)
 
+    @staticmethod
+    def prefetch(values: Iterable[object]) -> None:
+        """Have the bodies that the CachedBody objects among ``values`` stand for read
+        ahead, one query per cache (ArticleCache.prefetch_bodies)."""
+        keys: dict[int, tuple[ArticleCache, list[str]]] = {}
+        for value in values:
+            if isinstance(value, CachedBody):
+                keys.setdefault(id(value._cache), (value._cache, []))[1].append(value._key)
+        for cache, wanted in keys.values():
+            cache.prefetch_bodies(wanted)
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str | CachedBody):
             return str(self) == str(other)
@@ -168,6 +181,8 @@ class ArticleCache:
             self._db = _open_read_only(path) if read_only else _open(path)
         self._present: set[str] | None = None
         """The keys the entries table holds, once read."""
+        self._fetched: dict[str, str] = {}
+        """Bodies read ahead by prefetch_bodies(), each until body() hands it out."""
 
     def get_many(self, keys: Sequence[str]) -> dict[str, object]:
         """Return the cached values of those ``keys`` that are in the cache.
@@ -251,6 +266,9 @@ class ArticleCache:
         Raises NewsgenError when the entry is gone (the cache was deleted
         during the build).
         """
+        fetched = self._fetched.pop(key, None)
+        if fetched is not None:
+            return fetched
         found = self.bodies([key])
         if key not in found:
             raise errors.NewsgenError(
@@ -258,6 +276,15 @@ class ArticleCache:
                 "build again"
             )
         return found[key]
+
+    def prefetch_bodies(self, keys: Iterable[str]) -> None:
+        """Read the bodies of ``keys`` in one query for body() to hand out, each once
+        (a body read alone costs a query: a feed or a chunk of pages asks for dozens)."""
+        if len(self._fetched) > PREFETCHED:  # read ahead and never asked for: forget them
+            self._fetched.clear()
+        wanted = [key for key in keys if key not in self._fetched]
+        if wanted:
+            self._fetched.update(self.bodies(wanted))
 
     def bodies(self, keys: Sequence[str]) -> dict[str, str]:
         """Return the bodies stored apart with the entries of ``keys``, of those that have one."""

@@ -20,6 +20,7 @@ from html import unescape as html_unescape
 from typing import Any
 from urllib.parse import urljoin
 
+from .cache import CachedBody
 from .feedxml import document, leaf, parent
 from .links import strip_forbidden
 from .models import Article, CorrectionEntry, Output, Site
@@ -149,6 +150,10 @@ class FeedRenderer:
 
     def render(self, plan: FeedPlan) -> bytes:
         """Return the RSS document of ``plan``."""
+        new = [
+            article.body_html for article in plan.items if article.source_path not in self._items
+        ]
+        CachedBody.prefetch(new)  # bodies left in the cache: read in one query
         items = [self._item(article) for article in plan.items]
         newest = max((a.modified for a in plan.items), default=None)
         return _document(self.site, plan.channel, self.generator, newest, items)

@@ -70,6 +70,8 @@ body, where FORBIDDEN_CHARACTERS takes ~160 µs (its ranges above ASCII are slow
 
 def has_forbidden(text: str) -> bool:
     """Return True when ``text`` holds a character of FORBIDDEN_CHARACTERS."""
+    if text.isprintable():  # no control, surrogate or unassigned character: none of them
+        return False
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate

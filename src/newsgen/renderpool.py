@@ -43,7 +43,7 @@ from typing import Any
 
 import jinja2
 
-from .cache import ArticleCache
+from .cache import ArticleCache, CachedBody
 from .crossrefs import article_urls
 from .errors import Problem, Problems
 from .loading import cached_loads
@@ -379,6 +379,8 @@ def _render_chunk(
     ``writer``, write them too."""
     published.read(key for _, _, own, related in chunk for key in (own, *related) if key)
     article = published.get
+    shown = (article(own) for _, _, own, _ in chunk)
+    CachedBody.prefetch(page.body_html for page in shown if page is not None)
     done: list[_Done] = []
     for number, path, own, related in chunk:
         page_article = article(own)

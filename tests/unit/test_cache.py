@@ -11,7 +11,15 @@ import pytest
 from unit_helpers import BERLIN, load
 
 from newsgen import cache as cache_module
-from newsgen.cache import CACHE_DIR, CACHE_FILE, ArticleCache, entry_key, fingerprint, open_cache
+from newsgen.cache import (
+    CACHE_DIR,
+    CACHE_FILE,
+    ArticleCache,
+    CachedBody,
+    entry_key,
+    fingerprint,
+    open_cache,
+)
 from newsgen.models import Correction
 
 
@@ -176,3 +184,15 @@ def test_a_cached_body_reads_as_the_text_it_stands_for(tmp_path):
         str(CachedBody(cache, "gone"))
     cache.put_many([("plain", (article, []))])  # an entry with no body kept apart
     assert cache.bodies(["k", "plain", "gone"]) == {"k": text}
+
+
+def test_prefetched_bodies_are_handed_out_once_each(tmp_path):
+    cache = ArticleCache(tmp_path / "cache.sqlite")
+    cache.put_rows([("a", b"x", "<p>A</p>"), ("b", b"y", "<p>B</p>")])
+    bodies = [CachedBody(cache, "a"), CachedBody(cache, "b"), "<p>plain</p>"]
+    CachedBody.prefetch(bodies)
+    assert cache._fetched == {"a": "<p>A</p>", "b": "<p>B</p>"}
+    assert str(bodies[0]) == "<p>A</p>"
+    assert "a" not in cache._fetched  # handed out: no longer held
+    assert str(bodies[0]) == "<p>A</p>"  # read again from the cache
+    cache.close()
