@@ -24,6 +24,8 @@ from .structured import breadcrumbs, json_ld, news_article
 from .urls import absolute, href
 
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".json")
+REMEMBERED_MOMENTS = 20_000
+"""Moments each date filter keeps the text of, at most (a few MB)."""
 
 
 def make_environment(
@@ -156,6 +158,8 @@ def _remembered(format_moment: Callable[[datetime], str]) -> Callable[[datetime]
         try:
             return known[moment]
         except KeyError:
+            if len(known) >= REMEMBERED_MOMENTS:  # a huge archive: start again
+                known.clear()
             text = known[moment] = format_moment(moment)
             return text
         except TypeError:  # not hashable: not a datetime, let the filter say so
