@@ -139,7 +139,11 @@ class _Writer:
         name = node.name
         out = self.out
         if name == "paragraph":
-            tokens = self.tokens(node.children, node)
+            children = node.children
+            if len(children) == 1 and children[0].name == "text":  # most paragraphs
+                self.plain_paragraph(children[0].meta["content"])
+                return
+            tokens = self.tokens(children, node)
             if self.first_paragraph is None and self.depth == 0:
                 self.first_paragraph = self.clean(plain_text(tokens))
             out.append("<p>")
@@ -185,6 +189,17 @@ class _Writer:
         for node in nodes:
             self.block(node)
         self.depth -= 1
+
+    def plain_paragraph(self, text: str) -> None:
+        """Write a paragraph of text alone (no links, emphasis or breaks), as
+        ``block`` would, without making tokens."""
+        if self.typographer:
+            tokens = [InlineToken("text", text, 0)]
+            typeset(tokens)
+            text = tokens[0].content
+        if self.first_paragraph is None and self.depth == 0:
+            self.first_paragraph = self.clean(text)
+        self.out.append(f"<p>{escape_html(text)}</p>\n")
 
     def tokens(self, nodes: Sequence[Node], block: Node | None) -> list[InlineToken]:
         """Return one block's inline ``nodes`` as typeset tokens."""
