@@ -59,7 +59,7 @@ HELPER_PAGES = 500
 CHUNK = 50
 """Pages the helper renders between two messages back (about 1 MB of HTML)."""
 REMEMBERED = 3_000
-"""Articles the helper keeps read between chunks (about 10 MB; see _Published)."""
+"""Articles the helper keeps read between chunks (about 20 MB; see _Published)."""
 
 _Work = tuple[int, str, str, tuple[str, ...]]
 """One page for the helper: its number, its output path, the cache key of its article
