@@ -249,6 +249,19 @@ def _render_and_write(
         site = build_site(config, published, now, profiles, related)
     folders = template_dirs(root, theme)
     env = make_environment(folders, config, inputs.cache.folder(COMPILED_TEMPLATES))
+    output = str(options.output_dir.resolve())
+    previous = inputs.quick  # and the page keys quick rebuilds wrote:
+    keys_before = {**inputs.cache.page_keys(output), **(previous[1].page_keys if previous else {})}
+    hand_off = inputs.helper and inputs.helper.pages(
+        site,
+        env,
+        folders,
+        inputs.cache.folder(COMPILED_TEMPLATES),
+        inputs.found.entry_keys,
+        problems,
+    )
+    if hand_off and not keys_before:  # nothing recorded: every article page is rendered
+        hand_off.hand_early(site)  # so the helper starts now, while the build plans
     keys = InputKeys(site, inputs.found.base, inputs.digests, env)
     plans = feed_plans(site)
     with collector_paused(keep=True):
@@ -263,18 +276,7 @@ def _render_and_write(
     _check_outputs(planned, copies, problems, config.search)
     if problems.has_errors():
         raise BuildFailed(problems)
-    output = str(options.output_dir.resolve())
-    previous = inputs.quick  # and the page keys quick rebuilds wrote:
-    keys_before = {**inputs.cache.page_keys(output), **(previous[1].page_keys if previous else {})}
     indexer = _search_indexer(options, config, planned, copies, env, keys_before)
-    hand_off = inputs.helper and inputs.helper.pages(
-        site,
-        env,
-        folders,
-        inputs.cache.folder(COMPILED_TEMPLATES),
-        inputs.found.entry_keys,
-        problems,
-    )
     fresh = fresh_or_kept(planned, keys_before, problems, options.progress, hand_off)
     spare_files = recorded_spare(options.output_dir, previous and previous[0], inputs.found)
     starting = hand_off.write_into if hand_off else None

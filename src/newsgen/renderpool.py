@@ -11,13 +11,18 @@ few parts of the site its template reads. So a helper process renders them:
 - once the outputs are planned, the build sends it, in one message, the
   site as the article template sees it (quick.article_site), the site-wide
   Sections, Tags and Authors, the URLs of all articles, and for each page:
-  the cache keys of its article and related articles;
+  the cache keys of its article and related articles. When nothing was
+  recorded from an earlier build, every article page will be rendered, so
+  the build sends them as soon as the Site is built (hand_early), and the
+  helper works while the build plans (a second of one idle core at 10,000
+  articles), holding what it renders until it is told where to write;
 - it reads those articles from the cache itself (bodies left there until
-  shown), gives them the site-wide names and resolved links exactly as a
-  quick rebuild does, renders the pages a chunk at a time and sends the
-  bytes back; the build writes them as they come, between its own pages.
-  Into a new, empty output folder (a first build) it writes the files
-  itself and sends their inodes, so that the disk work is shared too;
+  shown, each chunk's read in one query), gives them the site-wide names and
+  resolved links exactly as a quick rebuild does, renders the pages a chunk
+  at a time and sends the bytes back; the build writes them as they come,
+  between its own pages. Into a new, empty output folder (a first build) it
+  writes the files itself and sends their inodes, so that the disk work is
+  shared too;
 - the build, done with its own pages, takes chunks from the back of the
   helper's list (the helper takes them from the front; both under a lock in
   shared memory), so that the two finish together.
@@ -60,6 +65,11 @@ CHUNK = 50
 """Pages the helper renders between two messages back (about 1 MB of HTML)."""
 REMEMBERED = 3_000
 """Articles the helper keeps read between chunks (about 20 MB; see _Published)."""
+HELD = 2_000
+"""Pages a helper handed its pages early keeps before it is told where to write them
+(about 30 MB): it waits then (see ArticlePages.hand_early)."""
+_FOLDER_LATER = "folder to follow"
+"""In place of the output folder: a ("folder", Path or None) message follows."""
 
 _Work = tuple[int, str, str, tuple[str, ...]]
 """One page for the helper: its number, its output path, the cache key of its article
@@ -181,6 +191,14 @@ class PageHelper:
             return False
         return True
 
+    def _tell(self, message: object) -> bool:
+        """Send the helper a further message; False when it is gone."""
+        try:
+            self._connection.send(message)
+        except (OSError, ValueError):
+            return False
+        return True
+
     def _answers(self, wait: bool) -> Iterator[list[_Done] | None]:
         """Yield the chunks the helper has sent (None: it sent its last one, or it is
         gone); without ``wait``, only those already here."""
@@ -215,6 +233,8 @@ class ArticlePages:
         self._left: set[int] = set()
         self._finished = False
         self._folder: Path | None = None
+        self._early: list[str] | None = None
+        """The paths of the pages handed by hand_early(), in order."""
 
     def write_into(self, folder: Path, empty: bool) -> Callable[[], None]:
         """Have the helper write its pages into ``folder`` too, when it is ``empty`` (a new
@@ -229,17 +249,22 @@ class ArticlePages:
 
     def hand(self, items: list[PlannedFile]) -> bool:
         """Send ``items`` (pages it takes) to the helper; False when there are too few
-        to be worth it, or the helper is gone (then the build renders them)."""
+        to be worth it, or the helper is gone (then the build renders them). After
+        hand_early(), ``items`` must be the pages handed then, and the helper is told
+        where to write; when they are not, it is stopped and the build renders them."""
+        if self._early is not None:
+            if [item.path for item in items] != self._early:
+                self._helper.close()
+                return False
+            if not self._helper._tell(("folder", self._folder)):
+                return False
+            self._items, self._left = items, set(range(len(items)))
+            return True
         if len(items) < HELPER_PAGES:
             return False
         keys = self._entry_keys
         work = [
-            (
-                number,
-                item.path,
-                keys[item.source],
-                tuple(keys.get(a.source_path, "") for a in self._related.get(item.source, ())),
-            )
+            (number, item.path, keys[item.source], self._related_keys(item.source))
             for number, item in enumerate(items)
         ]
         self._helper.chunks.reset(-(-len(work) // CHUNK))
@@ -247,6 +272,29 @@ class ArticlePages:
             return False
         self._items, self._left = items, set(range(len(items)))
         return True
+
+    def hand_early(self, site: Site) -> bool:
+        """Have the helper start on every article page of ``site`` it takes now, before
+        the outputs are planned: for a build that renders them all (nothing recorded
+        from an earlier one). It renders and holds them until hand() says where they
+        go, while the build plans. False when there are too few or it is gone."""
+        pages = [a for a in site.articles if a.source_path in self._entry_keys]
+        if len(pages) < HELPER_PAGES:
+            return False
+        keys = self._entry_keys
+        work = [
+            (number, a.output_path, keys[a.source_path], self._related_keys(a.source_path))
+            for number, a in enumerate(pages)
+        ]
+        self._helper.chunks.reset(-(-len(work) // CHUNK))
+        if not self._helper._ask(self._settings(), work, _FOLDER_LATER):
+            return False
+        self._early = [a.output_path for a in pages]
+        return True
+
+    def _related_keys(self, source: str) -> tuple[str, ...]:
+        keys = self._entry_keys
+        return tuple(keys.get(a.source_path, "") for a in self._related.get(source, ()))
 
     def steal(self) -> list[PlannedFile]:
         """Take back the last chunk of pages the helper has not started, for the build
@@ -312,7 +360,8 @@ class _Chunks:
 
 
 def _serve(connection: Connection, cache_path: Path, chunks: _Chunks) -> None:
-    """The helper's life: wait for its pages (or None), render them, send them back."""
+    """The helper's life: wait for its pages (or None), render them, send them back;
+    pages handed early are held until it is told where to write them."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it stops us
     try:
         message = connection.recv()
@@ -324,20 +373,62 @@ def _serve(connection: Connection, cache_path: Path, chunks: _Chunks) -> None:
     cache = ArticleCache(cache_path, read_only=True)
     published = _Published(cache, settings)
     env = make_environment(settings.folders, settings.config, settings.compiled)
-    writer = Tree(folder) if folder is not None else None  # a new, empty folder
+    held: list[_Done] | None = [] if folder == _FOLDER_LATER else None
+    writer = _writer(folder) if held is None else None  # a new, empty folder
     try:
         while (taken := chunks.first()) is not None:
+            if held is not None and (len(held) >= HELD or connection.poll()):
+                writer = _writer(_told_folder(connection))
+                _send_held(connection, held, work, writer)
+                held = None
             chunk = work[taken * CHUNK : (taken + 1) * CHUNK]
             try:
                 done = _render_chunk(chunk, published, settings, env, writer)
             except Exception:  # whatever it is, the build renders these pages itself
                 done = [(number, None, [], False) for number, *_ in chunk]
-            connection.send(done)
+            if held is not None:
+                held += done
+            else:
+                connection.send(done)
+        if held is not None:
+            _send_held(connection, held, work, _writer(_told_folder(connection)))
         connection.send(None)
-    except (OSError, ValueError):  # the build stopped listening
+    except (OSError, ValueError, EOFError):  # the build stopped listening
         return
     finally:
         cache.close()
+
+
+def _writer(folder: object) -> Tree | None:
+    return Tree(folder) if isinstance(folder, Path) else None
+
+
+def _told_folder(connection: Connection) -> Path | None:
+    """Wait for the folder to write into (None: none, hand the bytes back). Raises
+    EOFError when the build stopped the helper instead."""
+    message = connection.recv()
+    if not (isinstance(message, tuple) and message[:1] == ("folder",)):
+        raise EOFError("no folder")
+    return message[1]
+
+
+def _send_held(
+    connection: Connection, held: list[_Done], work: Sequence[_Work], writer: Tree | None
+) -> None:
+    """Send the pages rendered before the folder was known, written into it first when
+    there is one (a page that cannot be written is left to the build)."""
+    for start in range(0, len(held), CHUNK):
+        done: list[_Done] = []
+        for number, data, problems, tried in held[start : start + CHUNK]:
+            if writer is not None and isinstance(data, bytes):
+                try:
+                    path = work[number][1]
+                    writer.write(path, data)
+                    data = writer.placed[path]
+                except OSError:
+                    data, problems, tried = None, [], False
+            done.append((number, data, problems, tried))
+        connection.send(done)
 
 
 class _Published:

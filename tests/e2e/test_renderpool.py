@@ -156,3 +156,50 @@ def test_a_write_that_fails_stops_the_helper_before_its_folder_is_deleted(
         helped(site, tmp_path / "out")
     assert not (tmp_path / "out").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no staging folder left
+
+
+def test_a_first_build_hands_its_article_pages_before_planning(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # Nothing recorded yet: the helper starts on every article page before the build
+    # plans, holds at most HELD of them until it knows where to write, and the output
+    # is the output without a helper; with the cache gone (but the output there) it
+    # starts early again and hands the bytes back.
+    monkeypatch.setattr(renderpool, "HELD", 1)
+    early: list[int] = []
+    real = renderpool.ArticlePages.hand_early
+
+    def hand_early(self, site_model):  # type: ignore[no-untyped-def]
+        accepted = real(self, site_model)
+        early.append(len(self._early or ()))
+        return accepted
+
+    monkeypatch.setattr(renderpool.ArticlePages, "hand_early", hand_early)
+    out = tmp_path / "out"
+    helped(site, out)
+    assert early and early[0] >= 10
+    assert tree(out) == alone(site, tmp_path / "alone")
+    shutil.rmtree(site / ".newsgen")
+    edit_headline(site)
+    helped(site, out)
+    assert len(early) == 2 and early[1] >= 10
+    assert tree(out) == alone(site, tmp_path / "alone-2")
+
+
+def test_pages_handed_early_that_the_plan_does_not_match_are_rendered_by_the_build(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # Should the plan list other article pages than the ones handed early (it cannot,
+    # as things are), the helper is stopped and the build renders every page.
+    real = renderpool.ArticlePages.hand_early
+
+    def hand_early(self, site_model):  # type: ignore[no-untyped-def]
+        accepted = real(self, site_model)
+        self._early = list(reversed(self._early or []))
+        return accepted
+
+    monkeypatch.setattr(renderpool.ArticlePages, "hand_early", hand_early)
+    handed = counting(monkeypatch)
+    helped(site, tmp_path / "out")
+    assert handed == [0]
+    assert tree(tmp_path / "out") == alone(site, tmp_path / "alone")
