@@ -12,34 +12,21 @@ compares the two. Callers clean values of characters XML forbids first.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from html import escape
 
 INDENT = "  "
+_ATTRIBUTE_ESCAPES = str.maketrans({'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"})
 XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
 
 
 def escape_text(text: str) -> str:
     """Return ``text`` escaped as element content (``&``, ``<``, ``>``)."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
+    return escape(text, quote=False)
 
 
 def escape_attribute(text: str) -> str:
     """Return ``text`` escaped as an attribute value, as ElementTree escapes it."""
-    text = escape_text(text)
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
-    return text
+    return escape(text, quote=False).translate(_ATTRIBUTE_ESCAPES)
 
 
 def attributes(pairs: Mapping[str, str] | None) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 from .mdfootnotes import Footnotes
@@ -74,15 +75,8 @@ _TAGS = {"em": "em", "strong": "strong", "s": "s"}
 
 def escape_html(text: str) -> str:
     """Return ``text`` with ``&``, ``<``, ``>`` and ``"`` escaped (not ``'``)."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    return text
+    text = escape(text, quote=False)
+    return text.replace('"', "&quot;") if '"' in text else text
 
 
 def heading_slug(title: str) -> str:

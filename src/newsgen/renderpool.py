@@ -181,7 +181,7 @@ class PageHelper:
             self._process.kill()
             self._process.join()
 
-    def _ask(self, settings: PageSettings, work: list[_Work], folder: Path | None) -> bool:
+    def _ask(self, settings: PageSettings, work: list[_Work], folder: Path | str | None) -> bool:
         """Send the helper its pages (to write into ``folder`` too, when given); False
         when it is gone."""
         self._asked = True
@@ -262,13 +262,7 @@ class ArticlePages:
             return True
         if len(items) < HELPER_PAGES:
             return False
-        keys = self._entry_keys
-        work = [
-            (number, item.path, keys[item.source], self._related_keys(item.source))
-            for number, item in enumerate(items)
-        ]
-        self._helper.chunks.reset(-(-len(work) // CHUNK))
-        if not self._helper._ask(self._settings(), work, self._folder):
+        if not self._send([(item.path, item.source) for item in items], self._folder):
             return False
         self._items, self._left = items, set(range(len(items)))
         return True
@@ -278,19 +272,23 @@ class ArticlePages:
         the outputs are planned: for a build that renders them all (nothing recorded
         from an earlier one). It renders and holds them until hand() says where they
         go, while the build plans. False when there are too few or it is gone."""
-        pages = [a for a in site.articles if a.source_path in self._entry_keys]
-        if len(pages) < HELPER_PAGES:
+        pages = [(a.output_path, a.source_path) for a in site.articles]
+        pages = [(path, source) for path, source in pages if source in self._entry_keys]
+        if len(pages) < HELPER_PAGES or not self._send(pages, _FOLDER_LATER):
             return False
+        self._early = [path for path, _ in pages]
+        return True
+
+    def _send(self, pages: list[tuple[str, str]], folder: Path | str | None) -> bool:
+        """Send the helper its pages, ``(output path, source path)`` each, to write into
+        ``folder`` (or _FOLDER_LATER); False when it is gone."""
         keys = self._entry_keys
         work = [
-            (number, a.output_path, keys[a.source_path], self._related_keys(a.source_path))
-            for number, a in enumerate(pages)
+            (number, path, keys[source], self._related_keys(source))
+            for number, (path, source) in enumerate(pages)
         ]
         self._helper.chunks.reset(-(-len(work) // CHUNK))
-        if not self._helper._ask(self._settings(), work, _FOLDER_LATER):
-            return False
-        self._early = [a.output_path for a in pages]
-        return True
+        return self._helper._ask(self._settings(), work, folder)
 
     def _related_keys(self, source: str) -> tuple[str, ...]:
         keys = self._entry_keys
