@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from test_incremental import NOW, edit_headline, edit_template, tree
 
-from newsgen import renderpool
+from newsgen import renderhelper, renderpool
 from newsgen.build import BuildOptions, BuildReport, build
 from newsgen.errors import BuildFailed
 
@@ -23,7 +23,7 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "newsroom
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The newsroom fixture, with a helper for any number of article pages, in chunks of 2."""
     monkeypatch.setattr(renderpool, "HELPER_PAGES", 1)
-    monkeypatch.setattr(renderpool, "CHUNK", 2)
+    monkeypatch.setattr(renderhelper, "CHUNK", 2)
     site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
     with open(site / "newsgen.yaml", "a", encoding="utf-8") as config:
         config.write("search: false\n")
@@ -86,7 +86,7 @@ def test_rebuilds_with_a_helper_are_the_builds_without_one(
 def test_pages_the_helper_cannot_render_are_rendered_by_the_build(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    real = renderpool._render_chunk
+    real = renderhelper.render_chunk
     calls = []
 
     def flaky(chunk, *args):  # type: ignore[no-untyped-def]
@@ -95,7 +95,7 @@ def test_pages_the_helper_cannot_render_are_rendered_by_the_build(
             raise RuntimeError("a chunk the helper cannot render")
         return real(chunk, *args)
 
-    monkeypatch.setattr(renderpool, "_render_chunk", flaky)  # forked: the helper has it
+    monkeypatch.setattr(renderhelper, "render_chunk", flaky)  # forked: the helper has it
     helped(site, tmp_path / "out")
     assert tree(tmp_path / "out") == alone(site, tmp_path / "alone")
 
@@ -106,7 +106,7 @@ def test_a_helper_that_dies_leaves_its_pages_to_the_build(
     def dying(*args):  # type: ignore[no-untyped-def]
         os._exit(3)
 
-    monkeypatch.setattr(renderpool, "_render_chunk", dying)
+    monkeypatch.setattr(renderhelper, "render_chunk", dying)
     helped(site, tmp_path / "out")
     assert tree(tmp_path / "out") == alone(site, tmp_path / "alone")
 
@@ -130,7 +130,7 @@ def test_the_build_and_its_helper_never_take_the_same_chunk():
     from multiprocessing import get_context
 
     context = get_context("fork")
-    chunks = renderpool._Chunks(context.RawArray("q", 2), context.Lock())
+    chunks = renderhelper.Chunks(context.RawArray("q", 2), context.Lock())
     chunks.reset(5)
     taken = [chunks.first(), chunks.last(), chunks.first(), chunks.last(), chunks.first()]
     assert taken == [0, 4, 1, 3, 2]
@@ -165,7 +165,7 @@ def test_a_first_build_hands_its_article_pages_before_planning(
     # plans, holds at most HELD of them until it knows where to write, and the output
     # is the output without a helper; with the cache gone (but the output there) it
     # starts early again and hands the bytes back.
-    monkeypatch.setattr(renderpool, "HELD", 1)
+    monkeypatch.setattr(renderhelper, "HELD", 1)
     early: list[int] = []
     real = renderpool.ArticlePages.hand_early
 
