@@ -23,19 +23,31 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
 
-import markdown_it_pyrs
+try:  # a wheel for every common platform; elsewhere markdown-it-py renders every body
+    import markdown_it_pyrs
+except ImportError:  # pragma: no cover - depends on the platform
+    markdown_it_pyrs = None
 
 from .links import REF_SCHEME, is_safe_url, url_scheme
 from .mdhtml import write_html
 from .mdinline import CannotWrite
 
 SUMMARY_LENGTH = 300
-ENGINE = f"markdown-it-pyrs {getattr(markdown_it_pyrs, '__version__', '?')}"
+ENGINE = (
+    f"markdown-it-pyrs {getattr(markdown_it_pyrs, '__version__', '?')}"
+    if markdown_it_pyrs is not None
+    else "markdown-it-py"
+)
 """The parser and its version: a part of the article cache's key."""
 
-_BLOCK_RULES = ("blockquote", "code", "fence", "heading", "hr", "lheading", "list")
 _RULES = (
-    *_BLOCK_RULES,
+    "blockquote",
+    "code",
+    "fence",
+    "heading",
+    "hr",
+    "lheading",
+    "list",
     "paragraph",
     "reference",
     "autolink",
@@ -93,7 +105,8 @@ class RenderedBody:
 class Markdown:
     """A configured Markdown parser (make_markdown)."""
 
-    parser: markdown_it_pyrs.MarkdownIt
+    parser: Any
+    """A ``markdown_it_pyrs.MarkdownIt``; None where that package is missing."""
     unsafe_html: bool
     typographer: bool = True
     """Typographic quotes, dashes and symbols (typography.py)."""
@@ -107,7 +120,11 @@ def make_markdown(unsafe_html: bool = False, typographer: bool = True) -> Markdo
     Raw HTML is escaped (shown as text) unless ``unsafe_html`` is True.
     """
     rules = [*_RULES, *_HTML_RULES] if unsafe_html else list(_RULES)
-    parser = markdown_it_pyrs.MarkdownIt("zero").enable_many(rules)
+    parser = (
+        markdown_it_pyrs.MarkdownIt("zero").enable_many(rules)
+        if markdown_it_pyrs is not None
+        else None
+    )
     return Markdown(parser, unsafe_html, typographer)
 
 
@@ -131,8 +148,10 @@ def render_fast(md: Markdown, body: str, folder: str = "") -> RenderedBody:
     """Render ``body`` as render_markdown does, with markdown-it.rs and mdhtml.py.
 
     Raises Unparsable when markdown-it.rs fails on it or it nests deeper than
-    MAX_NESTING.
+    MAX_NESTING, or is not installed.
     """
+    if md.parser is None:
+        raise Unparsable("markdown-it-pyrs is not installed")
     marked = _Marked.of(body)
     source = marked.text.encode("utf-8")
     links = _LinkRules(folder, _Lines(source), marked.clean)
@@ -159,7 +178,7 @@ def render_by_reference(md: Markdown, body: str, folder: str = "") -> RenderedBo
     return RenderedBody(html, first, tuple(removed), tuple(article_links))
 
 
-def _parse(parser: markdown_it_pyrs.MarkdownIt, text: str) -> Any:
+def _parse(parser: Any, text: str) -> Any:
     """Return the tree of ``text``; raise Unparsable when markdown-it.rs fails on it (a
     Rust panic: its bug, not the body's)."""
     with _quiet_stderr():

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from newsgen.markdown import (
+    Markdown,
     Unparsable,
     make_markdown,
     render_by_reference,
@@ -194,3 +195,13 @@ def test_deep_nesting_is_rendered_by_the_reference() -> None:
 def test_typographer_off_keeps_quotes_and_dashes() -> None:
     html = render_markdown(make_markdown(typographer=False), "He said \"no\" -- twice...").html
     assert html == '<p>He said &quot;no&quot; -- twice...</p>\n'
+
+
+def test_without_markdown_it_rs_every_body_is_rendered_by_the_reference() -> None:
+    # Where the markdown-it-pyrs package has no wheel (musl Linux) and is not
+    # installed, make_markdown() gives no parser and markdown-it-py renders.
+    without = Markdown(None, unsafe_html=False)
+    body = CASES["footnotes"] + "\n\n" + CASES["table quotes"]
+    with pytest.raises(Unparsable):
+        render_fast(without, body)
+    assert render_markdown(without, body) == render_markdown(make_markdown(), body)
