@@ -4,9 +4,11 @@ paragraph, removed links and article links, for every construct articles use.
 
 Known differences, on input no article is expected to hold and left alone:
 inline notes inside notes nobody references (markdown-it-py lists them), a note
-defined twice (the first wins here, the last there), code spans of spaces only,
-currency symbols next to ``*`` (CommonMark 0.31 punctuation), and the bodies
-markdown-it.rs cannot parse, which the reference renders anyway (tested below).
+defined twice (the first wins here, the last there), code spans of three or more
+spaces only, a code fence left open at the end of the body (a newline after its
+last line here), currency symbols next to ``*`` (CommonMark 0.31 punctuation),
+and the bodies markdown-it.rs cannot parse, which the reference renders anyway
+(tested below).
 """
 
 from __future__ import annotations
