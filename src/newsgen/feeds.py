@@ -1,6 +1,6 @@
 """RSS 2.0 feeds for the site and each section.
 
-Written as text by feedxml.py, in exactly the form ElementTree would give, so
+Written as text by xmltext.py, in exactly the form ElementTree would give, so
 every value is escaped; text is first cleared of characters that XML 1.0
 forbids. Each article's ``<item>`` is written once for all the feeds that list
 it. Dates are RFC 822 as RSS requires. ``lastBuildDate`` is the newest change
@@ -21,10 +21,10 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .cache import CachedBody
-from .feedxml import document, leaf, parent
 from .links import strip_forbidden
 from .models import Article, CorrectionEntry, Output, Site
 from .urls import absolute
+from .xmltext import document, leaf, parent
 
 MAX_ITEM_TAGS = 100
 """Tags listed as categories of one feed item. An article has a feed per tag, so

@@ -9,8 +9,10 @@ sees it, so that no page, feed or sitemap can carry them.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
+from urllib.parse import quote, unquote
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 REF_SCHEME = "newsgen-ref:"
@@ -41,6 +43,21 @@ def is_safe_url(url: str) -> bool:
     """Return True for http(s), mailto and relative URLs; False for any other scheme."""
     scheme = url_scheme(url)
     return scheme is None or scheme in SAFE_SCHEMES
+
+
+def article_link(url: str, folder: str) -> tuple[str, str] | None:
+    """Return ``(target, href)`` for a link to ``url`` in an article in ``folder``
+    (relative to ``content/``) when it points at another article's ``.md`` file:
+    the file's path relative to ``content/`` and the ``newsgen-ref:`` URL the build
+    resolves (crossrefs.py). None for any other link."""
+    if url_scheme(url) or url.startswith(("/", "#")):
+        return None
+    path, _, fragment = url.partition("#")
+    path = unquote(path.partition("?")[0])
+    if not path.lower().endswith(".md"):
+        return None
+    target = posixpath.normpath(posixpath.join(folder, path))
+    return target, REF_SCHEME + quote(target) + (f"#{fragment}" if fragment else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,20 +15,18 @@ from __future__ import annotations
 import bisect
 import functools
 import os
-import posixpath
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, unquote
 
 try:  # a wheel for every common platform; elsewhere markdown-it-py renders every body
     import markdown_it_pyrs
 except ImportError:  # pragma: no cover - depends on the platform
     markdown_it_pyrs = None
 
-from .links import REF_SCHEME, is_safe_url, url_scheme
+from .links import article_link, is_safe_url
 from .mdhtml import write_html
 from .mdinline import CannotWrite
 
@@ -297,12 +295,8 @@ class _LinkRules:
         if not is_safe_url(url):
             self.removed.append((self.lines.line(offset), url))
             return None
-        if kind != "link" or url_scheme(url) or url.startswith(("/", "#")):
+        linked = article_link(url, self.folder) if kind == "link" else None
+        if linked is None:
             return url
-        path, _, fragment = url.partition("#")
-        path = unquote(path.partition("?")[0])
-        if not path.lower().endswith(".md"):
-            return url
-        target = posixpath.normpath(posixpath.join(self.folder, path))
-        self.article_links.append((self.lines.line(offset), target))
-        return REF_SCHEME + quote(target) + (f"#{fragment}" if fragment else "")
+        self.article_links.append((self.lines.line(offset), linked[0]))
+        return linked[1]

@@ -88,9 +88,7 @@ def _flatten(
             if name == "link":
                 _flatten(node.children, level + 1, here, source, tokens)
             else:  # its text is plain text to the typographer, as in markdown-it
-                text = "".join(child.meta.get("content", "") for child in node.children)
-                text = link_text(text)
-                append(InlineToken("text", text, level + 1, here))
+                append(InlineToken("text", link_text(code_text(node)), level + 1, here))
             append(InlineToken(f"{kind}_close", "", level, here))
         elif name == "code_inline":
             append(InlineToken(name, code_text(node), level, here))
@@ -108,7 +106,7 @@ def _flatten(
 
 
 def code_text(node: Node) -> str:
-    """Return the text of a ``code_inline`` node."""
+    """Return the text of a ``code_inline`` node (or an ``autolink``'s: its URL)."""
     return "".join(child.meta.get("content", "") for child in node.children)
 
 

@@ -9,15 +9,12 @@ markdown-it-py cuts short as it always did.
 
 from __future__ import annotations
 
-import posixpath
-from urllib.parse import quote, unquote
-
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .links import REF_SCHEME, is_safe_url, url_scheme
+from .links import article_link, is_safe_url
 
 Rendered = tuple[str, str, list[tuple[int, str]], list[tuple[int, str]]]
 """HTML, first paragraph, ``(line, url)`` of links removed, ``(line, target)`` of links
@@ -56,15 +53,10 @@ def _mark_article_links(tokens: list[Token], folder: str) -> list[tuple[int, str
             continue
         for child, line in _with_lines(block):
             href = child.attrGet("href") if child.type == "link_open" else None
-            if not isinstance(href, str) or url_scheme(href) or href.startswith(("/", "#")):
-                continue
-            path, _, fragment = href.partition("#")
-            path = unquote(path.partition("?")[0])
-            if not path.lower().endswith(".md"):
-                continue
-            target = posixpath.normpath(posixpath.join(folder, path))
-            found.append((line, target))
-            child.attrSet("href", REF_SCHEME + quote(target) + (f"#{fragment}" if fragment else ""))
+            linked = article_link(href, folder) if isinstance(href, str) else None
+            if linked is not None:
+                found.append((line, linked[0]))
+                child.attrSet("href", linked[1])
     return found
 
 

@@ -28,33 +28,24 @@ _INFO_ESCAPE = re.compile(
 def with_ascii_host(url: str) -> str:
     """Return ``url`` (percent-encoded) with a non-ASCII host of an ``http``, ``https``,
     ``mailto`` or scheme-relative URL written in punycode."""
-    if "%" not in url:
+    found = _with_host(url) if "%" in url else None
+    if found is None or "%" not in found[1]:
         return url
-    found = _HOSTED.match(url) or _MAILTO.match(url)
-    if found is None:
-        return url
-    start, authority, rest = found.groups()
-    user, at, host_port = authority.rpartition("@")
-    host, colon, port = _split_port(host_port)
-    if "%" not in host:
-        return url
+    before, host, after = found
     try:
         decoded = unquote(host, errors="strict")
     except UnicodeDecodeError:
         return url
-    return f"{start}{user}{at}{_punycode_host(decoded)}{colon}{port}{rest}"
+    return f"{before}{_punycode_host(decoded)}{after}"
 
 
 def link_text(url: str) -> str:
     """Return the text an autolink to ``url`` shows: its host in Unicode, its
     percent-escapes decoded (but those of ``;/?:@&=+$,#%`` and invalid UTF-8)."""
-    if "xn--" in url.lower():
-        found = _HOSTED.match(url) or _MAILTO.match(url)
-        if found is not None:
-            start, authority, rest = found.groups()
-            user, at, host_port = authority.rpartition("@")
-            host, colon, port = _split_port(host_port)
-            url = f"{start}{user}{at}{_unicode_host(host)}{colon}{port}{rest}"
+    found = _with_host(url) if "xn--" in url.lower() else None
+    if found is not None:
+        before, host, after = found
+        url = f"{before}{_unicode_host(host)}{after}"
     if "%" not in url:
         return url
     return _PERCENT_RUN.sub(_decoded_run, url)
@@ -66,6 +57,18 @@ def unescape_info(info: str) -> str:
     if "\\" not in info and "&" not in info:
         return info
     return _INFO_ESCAPE.sub(_unescaped, info)
+
+
+def _with_host(url: str) -> tuple[str, str, str] | None:
+    """Return ``url`` of an ``http``, ``https``, ``mailto`` or scheme-relative kind as
+    ``(what comes before its host, its host, what comes after it)``; None for others."""
+    found = _HOSTED.match(url) or _MAILTO.match(url)
+    if found is None:
+        return None
+    start, authority, rest = found.groups()
+    user, at, host_port = authority.rpartition("@")
+    host, colon, port = _split_port(host_port)
+    return f"{start}{user}{at}", host, f"{colon}{port}{rest}"
 
 
 def _split_port(host_port: str) -> tuple[str, str, str]:

@@ -162,14 +162,20 @@ def _send_held(
         done: list[Done] = []
         for number, data, problems, tried in held[start : start + CHUNK]:
             if writer is not None and isinstance(data, bytes):
-                try:
-                    path = work[number][1]
-                    writer.write(path, data)
-                    data = writer.placed[path]
-                except OSError:
-                    data, problems, tried = None, [], False
-            done.append((number, data, problems, tried))
+                done.append(_written(writer, number, work[number][1], data, problems))
+            else:
+                done.append((number, data, problems, tried))
         connection.send(done)
+
+
+def _written(writer: Tree, number: int, path: str, data: bytes, problems: list[Problem]) -> Done:
+    """Write page ``number`` to ``path``; return it as done, with its inode, or as not
+    tried when it cannot be written (the build writes it, and says what is wrong)."""
+    try:
+        writer.write(path, data)
+    except OSError:
+        return (number, None, [], False)
+    return (number, writer.placed[path], problems, True)
 
 
 class _Published:
@@ -227,11 +233,7 @@ def render_chunk(
         problems = Problems()
         data = render_page(env, job, problems)
         if data is not None and writer is not None:
-            try:
-                writer.write(path, data)
-                done.append((number, writer.placed[path], list(problems), True))
-            except OSError:  # the build writes it (and says what is wrong, if anything)
-                done.append((number, None, [], False))
-            continue
-        done.append((number, data, list(problems), True))
+            done.append(_written(writer, number, path, data, list(problems)))
+        else:
+            done.append((number, data, list(problems), True))
     return done

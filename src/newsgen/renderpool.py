@@ -150,11 +150,7 @@ class PageHelper:
         """Send the helper its pages (to write into ``folder`` too, when given); False
         when it is gone."""
         self._asked = True
-        try:
-            self._connection.send((settings, work, folder))
-        except (OSError, ValueError):
-            return False
-        return True
+        return self._tell((settings, work, folder))
 
     def _tell(self, message: object) -> bool:
         """Send the helper a further message; False when it is gone."""
@@ -221,16 +217,13 @@ class ArticlePages:
             if [item.path for item in items] != self._early:
                 self._helper.close()
                 return False
-            if not self._helper._tell(("folder", self._folder)):
-                return False
+            handed = self._helper._tell(("folder", self._folder))
+        else:
+            pages = [(item.path, item.source) for item in items]
+            handed = len(items) >= HELPER_PAGES and self._send(pages, self._folder)
+        if handed:
             self._items, self._left = items, set(range(len(items)))
-            return True
-        if len(items) < HELPER_PAGES:
-            return False
-        if not self._send([(item.path, item.source) for item in items], self._folder):
-            return False
-        self._items, self._left = items, set(range(len(items)))
-        return True
+        return handed
 
     def hand_early(self, site: Site) -> bool:
         """Have the helper start on every article page of ``site`` it takes now, before

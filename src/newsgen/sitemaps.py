@@ -9,9 +9,10 @@ sitemap index of ``/sitemaps/sitemap-N.xml`` files. newsgen's URLs are short
 its count all the same, so the limit holds even for a very long ``base_url``.
 
 ``/news-sitemap.xml`` is a Google News sitemap of the articles of the last two
-days before the build time. Built with ElementTree like the feeds, so every
-value is escaped by the serializer after the characters XML 1.0 forbids are
-removed. The output depends only on the input: no clock is read here.
+days before the build time. Built with ElementTree (the urlset, which lists
+every page, as text in ElementTree's form: xmltext.py), so every value is
+escaped after the characters XML 1.0 forbids are removed. The output depends
+only on the input: no clock is read here.
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import partial
-from html import escape
 from typing import Protocol
 from urllib.parse import quote
 
 from .feeds import xml_text
 from .models import Article, Output, Site, SiteConfig
 from .urls import absolute, href
+from .xmltext import XML_DECLARATION, escape_text
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -190,18 +191,13 @@ def urlset(entries: Sequence[SitemapEntry]) -> bytes:
     """
     if not entries:
         return _serialize(ET.Element(_sm("urlset")))
-    parts = [f"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"{SITEMAP_NS}\">\n"]
+    parts = [f'{XML_DECLARATION}<urlset xmlns="{SITEMAP_NS}">\n']
     for entry in entries:
-        loc = _xml_escape(xml_text(entry.loc))
-        lastmod = _xml_escape(xml_text(w3c_datetime(entry.lastmod)))
+        loc = escape_text(xml_text(entry.loc))
+        lastmod = escape_text(xml_text(w3c_datetime(entry.lastmod)))
         parts.append(f"  <url>\n    <loc>{loc}</loc>\n    <lastmod>{lastmod}</lastmod>\n  </url>\n")
     parts.append("</urlset>\n")
     return "".join(parts).encode("utf-8")
-
-
-def _xml_escape(text: str) -> str:
-    """Escape text as ElementTree does in element content."""
-    return escape(text, quote=False)
 
 
 def sitemap_index(children: Sequence[tuple[str, datetime]]) -> bytes:
@@ -300,9 +296,7 @@ def _aware(moment: datetime, zone: tzinfo) -> datetime:
 
 
 def _entry_size(entry: SitemapEntry) -> int:
-    # html.escape without quotes escapes exactly what XML text needs (&, <, >);
-    # xml.sax.saxutils would do the same but imports urllib.request and ssl.
-    return len(escape(xml_text(entry.loc), quote=False).encode("utf-8")) + _ENTRY_OVERHEAD
+    return len(escape_text(xml_text(entry.loc)).encode("utf-8")) + _ENTRY_OVERHEAD
 
 
 def _sm(name: str) -> str:

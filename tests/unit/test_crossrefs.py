@@ -13,7 +13,7 @@ from unit_helpers import load, make_config
 
 from newsgen.crossrefs import resolve_article_links
 from newsgen.errors import Problems
-from newsgen.markdown import REF_SCHEME
+from newsgen.links import REF_SCHEME
 
 BODY_LINE = 5
 

@@ -6,11 +6,13 @@ import time
 from datetime import date
 
 import pytest
+import yaml
 
 from newsgen.frontmatter import (
     MAX_FRONT_MATTER_BYTES,
     FrontMatterError,
     LoadedMapping,
+    _Loader,
     load_yaml_mapping,
     normalise_text,
     split_front_matter,
@@ -285,3 +287,28 @@ def test_custom_what_appears_in_message():
 def test_python_tags_are_not_constructed():
     with pytest.raises(FrontMatterError):
         load_yaml_mapping("x: !!python/object/apply:os.system ['true']\n", first_line=2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "headline: Vote\ndate: 2024-05-01 09:30\ncount: 1_000\nshare: .5\nlive: yes\nnote: ~",
+        "tags:\n  - a\n  - b: c\n    d: [1, 2.5, no]\nempty: {}\nnone: []",
+        "set: !!set {x, y}\nbin: !!binary aGk=\nplain: !!str 12",  # tags of other kinds
+        "? [a, b]\n: pair\nafter: 1",  # a key that is not a scalar (PyYAML refuses it)
+        "pairs: !!omap [{a: 1}, {b: 2}]\nheadline: x",
+    ],
+)
+def test_values_are_pyyaml_s_safe_values_with_a_line_for_every_key(text):
+    try:
+        expected = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError:
+        with pytest.raises(FrontMatterError):
+            load_yaml_mapping(text, 2)
+        return
+    loaded = load_yaml_mapping(text, 2)
+    assert loaded.data == expected
+    for key in expected:
+        assert loaded.lines[str(key)] == 2 + next(
+            number for number, line in enumerate(text.split("\n")) if line.startswith(str(key))
+        )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from newsgen.links import (
     FORBIDDEN_CHARACTERS,
     CleanText,
+    article_link,
     remove_forbidden_characters,
     strip_forbidden,
 )
@@ -31,3 +34,22 @@ def test_remove_forbidden_characters_counts_them_and_finds_the_first_line():
     text = "Curly “quotes” and — dashes\n"
     assert remove_forbidden_characters(text) == CleanText(text, 0, 0)
     assert remove_forbidden_characters("a\ud800") == CleanText("a", 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("url", "linked"),
+    [
+        ("other.md", ("world/other.md", "newsgen-ref:world/other.md")),
+        (
+            "../politics/Vote%20Count.MD#x",
+            ("politics/Vote Count.MD", "newsgen-ref:politics/Vote%20Count.MD#x"),
+        ),
+        ("./a.md?utm=1", ("world/a.md", "newsgen-ref:world/a.md")),
+        ("https://example.com/a.md", None),  # another site's file
+        ("/world/a.md", None),  # a path on this site, as written
+        ("#a.md", None),
+        ("other.html", None),
+    ],
+)
+def test_article_link_points_md_files_at_their_articles(url, linked):
+    assert article_link(url, "world") == linked

@@ -3,10 +3,12 @@
 A site's feeds hold the same items over and over: an article is in the site's
 feed, its section's, each of its tags' and authors'. ElementTree would
 serialize (and escape) each item once per feed; written as text, an item is
-written once and its text joined into every feed that lists it. The forms are
-ElementTree's own (``ET.indent`` with two spaces, then ``ET.tostring`` with an
-XML declaration), so the bytes do not change; tests/unit/test_feedxml.py
-compares the two. Callers clean values of characters XML forbids first.
+written once and its text joined into every feed that lists it (feeds.py).
+The sitemaps, which list every page, are written as text too (sitemaps.py).
+The forms are ElementTree's own (``ET.indent`` with two spaces, then
+``ET.tostring`` with an XML declaration), so the bytes do not change;
+tests/unit/test_xmltext.py compares the two. Callers clean values of
+characters XML forbids first.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
 
 
 def escape_text(text: str) -> str:
-    """Return ``text`` escaped as element content (``&``, ``<``, ``>``)."""
+    """Return ``text`` escaped as element content (``&``, ``<``, ``>``), as ElementTree
+    escapes it (xml.sax.saxutils.escape would do the same, but imports urllib.request
+    and ssl)."""
     return escape(text, quote=False)
 
 
