@@ -157,7 +157,14 @@ RELOAD_SCRIPT = """\
       if (moved) location.replace(moved + location.hash);
       else location.reload();
     });
+    return source;
   }
-  connect();
+  // A page left for another may stay in the back/forward cache with its connection
+  // open; browsers allow six per server, so after a few pages the preview would stall.
+  let source = connect();
+  window.addEventListener("pagehide", () => source.close());
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) source = connect();
+  });
 })();
 """.replace("EVENTS_PATH", EVENTS_PATH)

@@ -139,3 +139,27 @@ def test_ctrl_c_stops_cleanly_and_leaves_no_temporary_folders(site: Path, tmp_pa
         p.name for p in (site / ".newsgen").iterdir() if p.name.startswith(".newsgen-staging")
     ]
     assert leftovers == []
+
+
+def test_pages_left_behind_do_not_hold_the_preview_s_connections(
+    browser: WebDriver, preview: Preview
+) -> None:
+    # Each preview page listens for rebuilds on a connection of its own; a page left for
+    # another may stay in the browser's back/forward cache, and a browser allows six
+    # connections to a server: pages kept with theirs open would stall the preview.
+    browser.set_page_load_timeout(10)  # a page of the preview loads in a fraction of a second
+    try:
+        for path in ["/", "/world/", "/business/", "/culture/", "/archive/", "/tags/"] * 2:
+            browser.get(preview.url + path)
+    finally:
+        browser.set_page_load_timeout(300)  # WebDriver's default
+    browser.set_script_timeout(WAIT)
+    opened = browser.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        const source = new EventSource("/__newsgen/events");
+        source.onopen = () => { source.close(); done("open"); };
+        setTimeout(() => { source.close(); done("still waiting"); }, 10000);
+        """
+    )
+    assert opened == "open"
