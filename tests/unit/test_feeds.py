@@ -177,6 +177,7 @@ def test_item_media_content_is_lead_image():
     assert media.get("medium") == "image"
     assert media.get("type") == "image/jpeg"
     assert media.findtext("media:description", namespaces=NS) == "Flags in Idlib"
+    assert media.find("media:description", NS).get("type") == "html"  # it is HTML
     assert media.findtext("media:credit", namespaces=NS) == "AFP"
     parsed = feedparser.parse(feed_of([rich_article()]))
     assert (
