@@ -7,7 +7,9 @@ wrong types are errors naming the line and the closest known key.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,6 +18,7 @@ from .errors import BuildFailed, Problems
 from .frontmatter import FrontMatterError, LoadedMapping, load_yaml_mapping
 from .links import url_scheme
 from .models import SectionConfig, SiteConfig
+from .social_image import StaticReader, read_static_head, social_image_problem
 from .suggest import did_you_mean
 
 CONFIG_FILE = "newsgen.yaml"
@@ -47,6 +50,13 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("markdown", dict, {}, "Markdown options: unsafe_html"),
     ConfigKey("publisher", dict, {}, "publisher for structured data: name, logo"),
     ConfigKey("search", bool, True, "build the search index and the /search/ page"),
+    ConfigKey(
+        "default_image",
+        str,
+        "",
+        "social image (og:image) of articles without images: a file in static/ of at least "
+        "200x200 pixels, or an http(s) URL",
+    ),
 )
 _KEYS_BY_NAME = {key.name: key for key in CONFIG_KEYS}
 _STAND_INS = {"title": "untitled", "base_url": "https://example.invalid/"}
@@ -77,11 +87,21 @@ def load_config(site_root: Path, base_url_override: str | None = None) -> SiteCo
         problems = Problems()
         problems.error(shown, error.line, None, error.message)
         raise BuildFailed(problems) from None
-    return parse_config(loaded, shown, base_url_override)
+    reader = partial(read_static_head, site_root / "static")
+    return parse_config(loaded, shown, base_url_override, reader)
 
 
-def parse_config(loaded: LoadedMapping, shown: str, base_url_override: str | None) -> SiteConfig:
-    """Validate a loaded ``newsgen.yaml`` mapping; raise BuildFailed on any error."""
+def parse_config(
+    loaded: LoadedMapping,
+    shown: str,
+    base_url_override: str | None,
+    read_static: StaticReader | None = None,
+) -> SiteConfig:
+    """Validate a loaded ``newsgen.yaml`` mapping; raise BuildFailed on any error.
+
+    ``read_static`` reads the head of a file in ``static/``, to check the size of a
+    local ``default_image`` (None: not checked).
+    """
     problems = Problems()
     data = dict(loaded.data)
     if base_url_override is not None:
@@ -109,14 +129,18 @@ def parse_config(loaded: LoadedMapping, shown: str, base_url_override: str | Non
             continue
         # A stand-in lets the remaining checks run, so that one run reports every error.
         values[key.name] = key.default if key.default is not None else _STAND_INS[key.name]
-    config = _build_config(values, loaded, shown, problems)
+    config = _build_config(values, loaded, shown, problems, read_static)
     if problems.has_errors() or config is None:
         raise BuildFailed(problems)
     return config
 
 
 def _build_config(
-    values: dict[str, Any], loaded: LoadedMapping, shown: str, problems: Problems
+    values: dict[str, Any],
+    loaded: LoadedMapping,
+    shown: str,
+    problems: Problems,
+    read_static: StaticReader | None,
 ) -> SiteConfig | None:
     def fail(name: str, message: str) -> None:
         problems.error(shown, loaded.line_of(name), name, message)
@@ -143,6 +167,9 @@ def _build_config(
     sections = _parse_sections(values["sections"], loaded, shown, problems)
     unsafe_html = _parse_markdown(values["markdown"], loaded, shown, problems)
     publisher_name, publisher_logo = _parse_publisher(values, base_url, loaded, shown, problems)
+    default_image = _parse_default_image(
+        values["default_image"], base_url, read_static, lambda m: fail("default_image", m)
+    )
     if problems.has_errors() or timezone is None:
         return None
     return SiteConfig(
@@ -159,6 +186,7 @@ def _build_config(
         publisher_name=publisher_name,
         publisher_logo=publisher_logo,
         search=values["search"],
+        default_image=default_image,
     )
 
 
@@ -271,6 +299,27 @@ def _parse_publisher(
             f"'{logo}' must be a site path like /images/logo.png or an http(s) URL",
         )
     return name.strip(), logo
+
+
+def _parse_default_image(
+    value: str, base_url: str, read_static: StaticReader | None, fail: Callable[[str], None]
+) -> str:
+    """Return the absolute URL of ``default_image`` (or ""), reporting through ``fail`` a
+    value that is no site path or http(s) URL, and a local file whose size is unknown
+    or too small (social_image.py)."""
+    value = value.strip()
+    if not value:
+        return ""
+    if value.startswith("/") and not value.startswith("//"):
+        if read_static is not None:
+            problem = social_image_problem(value, read_static)
+            if problem:
+                fail(problem)
+        return base_url.rstrip("/") + value
+    if url_scheme(value) in ("http", "https"):
+        return value
+    fail(f"'{value}' must be a site path like /images/social.jpg (in static/) or an http(s) URL")
+    return ""
 
 
 def _is_kind(value: Any, kind: type | tuple[type, ...]) -> bool:

@@ -2,10 +2,13 @@
 
 Written as text by xmltext.py, in exactly the form ElementTree would give, so
 every value is escaped; text is first cleared of characters that XML 1.0
-forbids. Each article's ``<item>`` is written once for all the feeds that list
-it. Dates are RFC 822 as RSS requires. ``lastBuildDate`` is the newest change
-among the items, not the clock, so that the same input always gives the same
-bytes.
+forbids. Readers take ``description`` (and ``media:description``) as HTML and
+guess at ``title``, so the editor's text goes into them as HTML that shows it as
+written (xmltext.as_html, as_text_or_html); categories, ``dc:creator`` and
+``media:credit`` are plain text. Each article's ``<item>`` is written once for
+all the feeds that list it. Dates are RFC 822 as RSS requires. ``lastBuildDate``
+is the newest change among the items, not the clock, so that the same input
+always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from .cache import CachedBody
 from .links import strip_forbidden
 from .models import Article, CorrectionEntry, Output, Site
 from .urls import absolute
-from .xmltext import document, leaf, parent
+from .xmltext import as_html, as_text_or_html, document, leaf, parent
 
 MAX_ITEM_TAGS = 100
 """Tags listed as categories of one feed item. An article has a feed per tag, so
@@ -41,6 +44,8 @@ ITEM_LEVEL = 2
 """How deep items are in a feed: rss > channel > item."""
 
 _LINK_ATTRIBUTES = ('href="', 'src="')
+_HTML = {"type": "html"}
+"""Media RSS text is plain unless it says so; readers take ``media:description`` as HTML."""
 
 
 def xml_text(text: str) -> str:
@@ -223,9 +228,9 @@ def _document(
         "type": "application/rss+xml",
     }
     children = [
-        _text("title", channel.title),
+        _text("title", as_text_or_html(channel.title)),
         _text("link", channel.link),
-        _text("description", channel.description),
+        _text("description", as_html(channel.description)),
         _text("language", config.language),
         _text("generator", generator),
         *([_text("lastBuildDate", format_datetime(last_change))] if last_change else []),
@@ -246,11 +251,11 @@ def _correction_item(entry: CorrectionEntry) -> WrittenItem:
     article, correction = entry.article, entry.correction
     stamp = correction.date.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     children = [
-        _text("title", f"Correction: {article.headline}"),
+        _text("title", as_text_or_html(f"Correction: {article.headline}")),
         _text("link", f"{article.permalink}#corrections"),
         _text("guid", f"{article.guid}#correction-{stamp}", {"isPermaLink": "false"}),
         _text("pubDate", format_datetime(correction.date)),
-        _text("description", correction.text),
+        _text("description", as_html(correction.text)),
     ]
     return WrittenItem(parent("item", children, ITEM_LEVEL), frozenset())
 
@@ -260,11 +265,11 @@ def article_item(article: Article) -> WrittenItem:
     permanent = "false" if article.id else "true"
     body = absolutise_links(str(article.body_html), article.permalink)
     children = [
-        _text("title", article.headline),
+        _text("title", as_text_or_html(article.headline)),
         _text("link", article.permalink),
         _text("guid", article.guid, {"isPermaLink": permanent}),
         _text("pubDate", format_datetime(article.date)),
-        _text("description", article.summary),
+        _text("description", as_html(article.summary)),
         _text("content:encoded", body),
     ]
     prefixes = {"content"}
@@ -279,7 +284,7 @@ def article_item(article: Article) -> WrittenItem:
     if image:
         media = {"url": image.absolute_url, "medium": "image", "type": image.media_type}
         about = [
-            *([_text("media:description", image.caption)] if image.caption else []),
+            *([_text("media:description", as_html(image.caption), _HTML)] if image.caption else []),
             *([_text("media:credit", image.credit)] if image.credit else []),
         ]
         children.append(parent("media:content", about, ITEM_LEVEL + 1, _cleaned(media)))

@@ -58,6 +58,10 @@ class SiteConfig:
     search: bool = True
     """When True (``search:`` in ``newsgen.yaml``), the build indexes the article
     pages with Pagefind into ``pagefind/`` and renders the ``/search/`` page."""
+    default_image: str = ""
+    """Absolute URL of the social image (``og:image``) of articles without images of
+    their own (``default_image`` in ``newsgen.yaml``), or empty: then they have none.
+    A local file is at least 200x200 pixels (config.py checks it)."""
     home_latest: int = 10
     """How many of the newest articles the home page leads with."""
     home_per_section: int = 5

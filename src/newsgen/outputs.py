@@ -27,6 +27,8 @@ from .render import render_page
 from .sitemaps import (
     NEWS_SITEMAP_PATH,
     ROBOTS_PATH,
+    ROOT_SITEMAPS,
+    news_articles,
     news_sitemap,
     robots_txt,
     sitemap_entries,
@@ -91,10 +93,13 @@ def plan_outputs(
     for part in sitemap_parts(site.config, sitemap_entries(site.config, pages)):
         shows = "\n".join(map(repr, part.shows))  # entries: URLs and dates
         planned.append(PlannedFile(part.path, "sitemap", keys.of(None, shows), part.render))
-    planned += [
-        PlannedFile(NEWS_SITEMAP_PATH, "news sitemap", None, partial(news_sitemap, site)),
-        PlannedFile(ROBOTS_PATH, "robots.txt", None, partial(robots_txt, site.config)),
-    ]
+    news = news_articles(site)  # none on a quiet day: no news sitemap then
+    if news:
+        render_news = partial(news_sitemap, site, news)
+        planned.append(PlannedFile(NEWS_SITEMAP_PATH, "news sitemap", None, render_news))
+    listed = [item.path for item in planned if item.path in ROOT_SITEMAPS]
+    robots = partial(robots_txt, site.config, listed)
+    planned.append(PlannedFile(ROBOTS_PATH, "robots.txt", None, robots))
     return planned
 
 

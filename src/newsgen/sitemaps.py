@@ -9,7 +9,10 @@ sitemap index of ``/sitemaps/sitemap-N.xml`` files. newsgen's URLs are short
 its count all the same, so the limit holds even for a very long ``base_url``.
 
 ``/news-sitemap.xml`` is a Google News sitemap of the articles of the last two
-days before the build time. Built with ElementTree (the urlset, which lists
+days before the build time. A sitemap must list at least one URL (the
+sitemaps.org schema), so a sitemap with none (a quiet day for the news
+sitemap, a site with no articles yet) is not written, and ``/robots.txt`` names
+only the sitemaps that are. Built with ElementTree (the urlset, which lists
 every page, as text in ElementTree's form: xmltext.py), so every value is
 escaped after the characters XML 1.0 forbids are removed. The output depends
 only on the input: no clock is read here.
@@ -47,6 +50,8 @@ SITEMAP_PATH = "sitemap.xml"
 NEWS_SITEMAP_PATH = "news-sitemap.xml"
 ROBOTS_PATH = "robots.txt"
 CHILD_PATH = "sitemaps/sitemap-{number}.xml"
+ROOT_SITEMAPS = (SITEMAP_PATH, NEWS_SITEMAP_PATH)
+"""The sitemaps robots.txt names, when they are written."""
 
 # Bytes of one serialized <url> entry beyond its loc: the lastmod (25 characters)
 # and the indented tags (57), rounded up; and room for the XML declaration and <urlset>.
@@ -80,17 +85,19 @@ def render_sitemaps(
     max_bytes: int = MAX_BYTES,
 ) -> list[Output]:
     """Return ``/sitemap.xml`` (with its child sitemaps when it is an index),
-    ``/news-sitemap.xml`` and ``/robots.txt``.
+    ``/news-sitemap.xml`` and ``/robots.txt``; a sitemap without URLs is left out.
 
     ``pages`` are the site's HTML outputs; those whose ``lastmod`` is None are
     left out. ``max_urls`` and ``max_bytes`` bound each sitemap file (lowered by tests).
     """
     entries = sitemap_entries(site.config, pages)
-    return [
-        *sitemap_files(site.config, entries, max_urls, max_bytes),
-        Output(NEWS_SITEMAP_PATH, news_sitemap(site), "news sitemap"),
-        Output(ROBOTS_PATH, robots_txt(site.config), "robots.txt"),
-    ]
+    outputs = sitemap_files(site.config, entries, max_urls, max_bytes)
+    news = news_articles(site)
+    if news:
+        outputs.append(Output(NEWS_SITEMAP_PATH, news_sitemap(site, news), "news sitemap"))
+    listed = [output.path for output in outputs if output.path in ROOT_SITEMAPS]
+    outputs.append(Output(ROBOTS_PATH, robots_txt(site.config, listed), "robots.txt"))
+    return outputs
 
 
 def sitemap_entries(config: SiteConfig, pages: Sequence[Listed]) -> list[SitemapEntry]:
@@ -122,7 +129,8 @@ def sitemap_files(
     max_bytes: int = MAX_BYTES,
 ) -> list[Output]:
     """Return ``/sitemap.xml`` listing ``entries``, or, when they do not fit one file,
-    a sitemap index there and the child sitemaps ``/sitemaps/sitemap-N.xml``.
+    a sitemap index there and the child sitemaps ``/sitemaps/sitemap-N.xml``; nothing
+    when there are no entries.
     """
     return [
         Output(part.path, part.render(), "sitemap")
@@ -148,9 +156,12 @@ def sitemap_parts(
     max_urls: int = MAX_URLS,
     max_bytes: int = MAX_BYTES,
 ) -> list[SitemapPart]:
-    """Return the sitemap files for ``entries`` (see sitemap_files), each rendered on demand."""
+    """Return the sitemap files for ``entries`` (see sitemap_files), each rendered on
+    demand; none when there are no entries."""
     chunks = split_entries(entries, max_urls, max_bytes)
-    if len(chunks) <= 1:
+    if not chunks:
+        return []
+    if len(chunks) == 1:
         return [SitemapPart(SITEMAP_PATH, tuple(entries), partial(urlset, entries))]
     children = [
         SitemapPart(CHILD_PATH.format(number=number), tuple(chunk), partial(urlset, chunk))
@@ -226,13 +237,14 @@ def news_articles(site: Site) -> list[Article]:
     return recent[:NEWS_MAX_URLS]
 
 
-def news_sitemap(site: Site) -> bytes:
-    """Return the Google News sitemap of ``news_articles(site)``."""
+def news_sitemap(site: Site, articles: Sequence[Article]) -> bytes:
+    """Return the Google News sitemap of ``articles`` (``news_articles(site)``: the
+    caller writes none when there are none)."""
     config = site.config
     name = config.publisher_name or config.title
     language = news_language(config.language)
     root = ET.Element(_sm("urlset"))
-    for article in news_articles(site):
+    for article in articles:
         url = _sub(root, _sm("url"))
         _sub(url, _sm("loc"), article.permalink)
         news = _sub(url, _news("news"))
@@ -265,15 +277,12 @@ def news_language(language: str) -> str:
     return primary
 
 
-def robots_txt(config: SiteConfig) -> bytes:
-    """Return ``/robots.txt``: everything allowed, and where both sitemaps are."""
-    lines = [
-        "User-agent: *",
-        "Allow: /",
-        "",
-        f"Sitemap: {page_url(config, SITEMAP_PATH)}",
-        f"Sitemap: {page_url(config, NEWS_SITEMAP_PATH)}",
-    ]
+def robots_txt(config: SiteConfig, sitemaps: Sequence[str]) -> bytes:
+    """Return ``/robots.txt``: everything allowed, and where the ``sitemaps`` written
+    are (output paths: ``sitemap.xml``, ``news-sitemap.xml``)."""
+    lines = ["User-agent: *", "Allow: /"]
+    if sitemaps:
+        lines += ["", *(f"Sitemap: {page_url(config, path)}" for path in sitemaps)]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

@@ -9,16 +9,24 @@ The forms are ElementTree's own (``ET.indent`` with two spaces, then
 ``ET.tostring`` with an XML declaration), so the bytes do not change;
 tests/unit/test_xmltext.py compares the two. Callers clean values of
 characters XML forbids first.
+
+Feed readers take some RSS elements as HTML (``description`` always, ``title``
+when it looks like HTML), so an editor's text goes into them as HTML that
+shows exactly that text: as_html() and as_text_or_html().
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from html import escape
+from html import escape, unescape
 
 INDENT = "  "
 _ATTRIBUTE_ESCAPES = str.maketrans({'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"})
 XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
+# What HTML reads as markup in text: a tag, end tag, comment or declaration starts, and
+# numeric character references (named ones are found by html.unescape).
+_HTML_MARKUP = re.compile(r"<[A-Za-z/!?]|&#")
 
 
 def escape_text(text: str) -> str:
@@ -31,6 +39,29 @@ def escape_text(text: str) -> str:
 def escape_attribute(text: str) -> str:
     """Return ``text`` escaped as an attribute value, as ElementTree escapes it."""
     return escape(text, quote=False).translate(_ATTRIBUTE_ESCAPES)
+
+
+def as_html(text: str) -> str:
+    """Return HTML that shows exactly ``text``: ``&``, ``<`` and ``>`` escaped.
+
+    For elements that readers take as HTML (RSS ``description``): there ``<!--``
+    would hide the rest of the text, and ``<img onerror=...>`` would be an element.
+    """
+    return escape(text, quote=False)
+
+
+def as_text_or_html(text: str) -> str:
+    """Return ``text`` itself when HTML would show it unchanged, else as_html(text).
+
+    For elements that some readers take as plain text and others as HTML when it
+    looks like HTML (an RSS ``title``): ``AT&T`` and ``1 < 2`` reach both as they are,
+    while ``<b>``, ``</p>``, ``<!--`` or a character reference such as ``&amp;``,
+    which an HTML reader would not show as written, are escaped, and the text is
+    then HTML for every reader.
+    """
+    if _HTML_MARKUP.search(text) or ("&" in text and unescape(text) != text):
+        return as_html(text)
+    return text
 
 
 def attributes(pairs: Mapping[str, str] | None) -> str:

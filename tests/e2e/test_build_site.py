@@ -26,6 +26,7 @@ import pytest
 import yaml
 from e2e_helpers import file_for, is_search_page_own, snapshot
 
+from feed_checks import shown, shown_detail
 from newsgen.build import BuildOptions, BuildReport, build, default_theme
 from newsgen.errors import BuildFailed
 
@@ -445,6 +446,11 @@ def test_article_body_markdown_becomes_html(out: Path) -> None:
 FEEDS = [None, *SPEC.section_order]
 
 
+def as_shown(html: str) -> str:
+    """The text a reader shows for an RSS title or description, which are HTML."""
+    return shown(html, "text/html")[0]
+
+
 @pytest.mark.parametrize("section", FEEDS, ids=lambda s: f"{s or 'site'}-feed")
 def test_feed(out: Path, section: str | None) -> None:
     path = out / ("feed.xml" if section is None else f"{section}/feed.xml")
@@ -459,12 +465,12 @@ def test_feed(out: Path, section: str | None) -> None:
     channel = ET.fromstring(data).find("channel")
     assert channel is not None
     if section is None:
-        assert channel.findtext("title") == SPEC.title
+        assert as_shown(channel.findtext("title")) == SPEC.title
         assert channel.findtext("link") == SPEC.base_url
-        assert channel.findtext("description") == SPEC.description
+        assert as_shown(channel.findtext("description")) == SPEC.description
         feed_url = SPEC.base_url + "feed.xml"
     else:
-        title = channel.findtext("title") or ""
+        title = as_shown(channel.findtext("title") or "")
         assert SPEC.section_titles[section] in title
         assert SPEC.title in title
         assert channel.findtext("link") == f"{SPEC.base_url}{section}/"
@@ -485,8 +491,8 @@ def test_feed(out: Path, section: str | None) -> None:
 
     items = channel.findall("item")
     for entry, item, article in zip(parsed.entries, items, expected, strict=True):
-        assert entry.title == article.headline
-        assert item.findtext("title") == article.headline
+        assert shown_detail(entry.title_detail) == (article.headline, [])
+        assert as_shown(item.findtext("title")) == article.headline
         assert entry.link == article.permalink
         assert item.findtext("link") == article.permalink
         guid = item.find("guid")
@@ -495,7 +501,7 @@ def test_feed(out: Path, section: str | None) -> None:
         assert guid.get("isPermaLink", "true") == "true"
         assert tuple(entry.published_parsed)[:6] == article.date.astimezone(UTC).timetuple()[:6]
         assert parsedate_to_datetime(item.findtext("pubDate") or "") == article.date
-        assert item.findtext("description") == article.summary
+        assert as_shown(item.findtext("description")) == article.summary
         assert sorted(c.text or "" for c in item.findall("category")) == sorted(
             [article.section_title, *article.tags]
         )
@@ -634,9 +640,10 @@ def test_script_headline_is_escaped_everywhere(out: Path) -> None:
 
     for feed in ("feed.xml", "culture/feed.xml"):
         data = (out / feed).read_bytes()
-        titles = [item.findtext("title") for item in ET.fromstring(data).iter("item")]
+        titles = [as_shown(item.findtext("title")) for item in ET.fromstring(data).iter("item")]
         assert SCRIPT_HEADLINE in titles, feed
-        assert SCRIPT_HEADLINE in [e.title for e in feedparser.parse(data).entries]
+        entries = feedparser.parse(data).entries
+        assert (SCRIPT_HEADLINE, []) in [shown_detail(e.title_detail) for e in entries]
 
 
 def test_drafts_are_left_out(out: Path) -> None:

@@ -307,3 +307,19 @@ def test_a_changed_static_file_or_template_is_built_again(site: Path, tmp_path: 
     edit_template(site)
     build(BuildOptions(site, out, now=NOW))
     assert any(b"<!-- v2 -->" in p.read_bytes() for p in out.rglob("index.html"))
+
+
+def test_the_news_sitemap_goes_when_its_articles_grow_old(site: Path, tmp_path: Path) -> None:
+    # A sitemap must list a URL (sitemaps.org's schema): after a quiet two days there is
+    # no news sitemap, robots.txt stops naming it, and the output is a cold build's.
+    out, cold = tmp_path / "out", tmp_path / "cold"
+    build(BuildOptions(site, out, now=NOW))
+    assert (out / "news-sitemap.xml").is_file()
+    assert b"news-sitemap.xml" in (out / "robots.txt").read_bytes()
+    quiet = datetime(2025, 7, 1, tzinfo=UTC)
+    build(BuildOptions(site, out, now=quiet))
+    assert not (out / "news-sitemap.xml").exists()
+    robots = (out / "robots.txt").read_text(encoding="utf-8")
+    assert robots.endswith("\n\nSitemap: https://ledger.example.org/sitemap.xml\n")
+    build(BuildOptions(site, cold, now=quiet, cache=False))
+    assert tree(out) == tree(cold)

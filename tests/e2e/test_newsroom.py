@@ -36,7 +36,9 @@ from e2e_helpers import SEARCH_PAGE, file_for, is_search_page_own, snapshot
 from lxml import etree
 
 from commands import find_newsgen
+from feed_checks import shown_detail
 from newsgen.build import BuildOptions, BuildReport, build
+from sitemap_schemas import assert_valid_sitemap
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = REPO_ROOT / "tests" / "fixtures" / "sites" / "newsroom"
@@ -641,7 +643,9 @@ def test_tag_feed_holds_the_tags_articles(out: Path, listing: Listing) -> None:
     parsed = parsed_feed(path)
     expected = listing.stories[:FEED_ITEMS]
     assert [e.link for e in parsed.entries] == [s.permalink for s in expected]
-    assert [e.title for e in parsed.entries] == [s.headline for s in expected]
+    assert [shown_detail(e.title_detail)[0] for e in parsed.entries] == [
+        s.headline for s in expected
+    ]
     channel = parse_xml(path).find("channel")
     assert channel.findtext("link") == absolute(listing.url)
     assert listing.name in channel.findtext("title")
@@ -839,6 +843,13 @@ def test_news_sitemap_holds_the_last_two_days(out: Path) -> None:
     assert older.permalink not in etree.tostring(root).decode()
 
 
+def test_every_sitemap_is_valid_against_the_published_schemas(out: Path) -> None:
+    written = sorted(out.glob("*sitemap*.xml")) + sorted(out.glob("sitemaps/*.xml"))
+    assert [p.name for p in written] == ["news-sitemap.xml", "sitemap.xml"]
+    for path in written:
+        assert_valid_sitemap(path.read_bytes(), path.name)
+
+
 def test_robots_txt_names_both_sitemaps(out: Path) -> None:
     lines = (out / "robots.txt").read_text(encoding="utf-8").splitlines()
     assert "User-agent: *" in lines
@@ -956,17 +967,22 @@ def test_article_meta_and_json_ld(out: Path, story: Story) -> None:
     assert [(when(c["datePublished"]), c["text"]) for c in corrections] == list(story.corrections)
 
 
-def test_article_without_an_image_still_has_og_image(out: Path) -> None:
+def test_article_without_an_image_has_the_default_social_image(out: Path) -> None:
     """og:image is one of OpenGraph's four required properties; the brief asks for it on
-    every article page. Without a lead image the publisher's logo is the natural one."""
-    missing = []
+    every article page. Without a lead image it is the site's ``default_image`` (400x210
+    in the fixture), never the publisher's logo, which is too small for a link preview."""
+    default = absolute("/images/default-social.png")
+    assert file_for(out, "/images/default-social.png").is_file()
+    wrong = []
     for story in (s for s in PUBLISHED if not s.images):
-        images = meta(page(out, story.url), "og:image")
-        if len(images) != 1 or not images[0].startswith(BASE_URL):
-            missing.append(f"{story.url}: {images}")
-        elif not file_for(out, images[0][len(BASE_URL) - 1 :]).is_file():
-            missing.append(f"{story.url}: {images[0]} is not a file of the site")
-    assert not missing, "article pages without og:image:\n" + "\n".join(missing)
+        root = page(out, story.url)
+        found = (meta(root, "og:image"), meta(root, "twitter:image"))
+        if found != ([default], [default]):
+            wrong.append(f"{story.url}: {found}")
+    assert not wrong, "article pages without the default image:\n" + "\n".join(wrong)
+    logo = absolute("/images/logo.png")
+    for story in PUBLISHED:
+        assert logo not in meta(page(out, story.url), "og:image"), story.url
 
 
 def test_hostile_headline_stays_text_everywhere(out: Path) -> None:
@@ -991,7 +1007,8 @@ def test_hostile_headline_stays_text_everywhere(out: Path) -> None:
     assert not offenders, "\n".join(offenders)
 
     for feed in ("feed.xml", "culture/feed.xml", "tags/film/feed.xml"):
-        assert HOSTILE_HEADLINE in [e.title for e in parsed_feed(out / feed).entries], feed
+        titles = [shown_detail(e.title_detail) for e in parsed_feed(out / feed).entries]
+        assert (HOSTILE_HEADLINE, []) in titles, feed
     items = json.loads((out / "feed.json").read_text(encoding="utf-8"))["items"]
     assert HOSTILE_HEADLINE in [i["title"] for i in items]
     listed = [text_of(a) for a in page(out, "/culture/").xpath("//a[@href=$u]", u=HOSTILE.url)]
@@ -1142,10 +1159,10 @@ def test_corrections_feed_has_one_item_per_correction(out: Path) -> None:
     for entry, item, (moment, story, text) in zip(
         parsed.entries, rss_items(path), expected, strict=True
     ):
-        assert story.headline in entry.title
+        assert shown_detail(entry.title_detail) == (f"Correction: {story.headline}", [])
         assert entry.link.startswith(story.permalink)
         assert parsedate_to_datetime(item.findtext("pubDate")) == moment
-        assert text in entry.description
+        assert shown_detail(entry.summary_detail) == (text, [])
     channel = parse_xml(path).find("channel")
     assert parsedate_to_datetime(channel.findtext("lastBuildDate")) == expected[0][0]
 
@@ -1472,6 +1489,15 @@ def test_example_site_shows_every_newsroom_feature(example_out: Path) -> None:
     ]
     assert not without_related, f"no related list on {without_related}"
     assert not feedparser_failures(out)
+
+
+def test_example_site_sitemaps_are_valid_against_the_published_schemas(
+    example_out: Path,
+) -> None:
+    written = sorted(example_out.glob("*sitemap*.xml")) + sorted(example_out.glob("sitemaps/*"))
+    assert [p.name for p in written] == ["news-sitemap.xml", "sitemap.xml"]
+    for path in written:
+        assert_valid_sitemap(path.read_bytes(), path.name)
 
 
 def feedparser_failures(out: Path) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -375,3 +376,81 @@ def test_not_utf8_file(make_site):
     [problem] = caught.value.problems
     assert problem.path == "newsgen.yaml"
     assert "cannot be read" in problem.message
+
+
+# --- default_image ---------------------------------------------------------------------------
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+WIDE = (REPO_ROOT / "static" / "images" / "default-social.jpg").read_bytes()  # 1200x630
+SMALL = (REPO_ROOT / "tests" / "fixtures" / "images" / "chromium-321x123.png").read_bytes()
+
+
+def with_image(make_site, value, files):
+    return make_site(config=MINIMAL + f"default_image: {value}\n", files=files)
+
+
+def test_default_image_is_none_by_default(make_site):
+    assert config_of(make_site, MINIMAL).default_image == ""
+
+
+def test_a_local_default_image_of_proper_size_becomes_an_absolute_url(make_site):
+    files = {"static/images/social.jpg": WIDE}
+    config = load_config(with_image(make_site, "/images/social.jpg", files), None)
+    assert config.default_image == "https://gazette.example.com/images/social.jpg"
+    staging = load_config(
+        with_image(make_site, "/images/social.jpg", files), "https://staging.example.com/news/"
+    )
+    assert staging.default_image == "https://staging.example.com/news/images/social.jpg"
+
+
+def test_an_http_default_image_is_taken_as_it_is(make_site):
+    url = "https://cdn.example.com/social.png"
+    assert config_of(make_site, MINIMAL + f"default_image: {url}\n").default_image == url
+
+
+@pytest.mark.parametrize(
+    ("files", "value", "expected"),
+    [
+        ({"static/images/s.png": SMALL}, "/images/s.png", "static/images/s.png is 321x123 pixels"),
+        ({"static/images/s.png": b"not an image"}, "/images/s.png", "cannot read the size"),
+        ({}, "/images/none.png", "names no file in static/ (looked for static/images/none.png)"),
+        ({"static/images/s.png": WIDE}, "/images/../images/s.png", "not a file static/ can serve"),
+        ({"static/images/.s.png": WIDE}, "/images/.s.png", "is not a file static/ can serve"),
+        ({"static/images/s/x.png": WIDE}, "/images/s", "is not a regular file"),
+        ({}, "images/s.png", "must be a site path like /images/social.jpg"),
+        ({}, "javascript:alert(1)", "must be a site path like /images/social.jpg"),
+        ({}, "//cdn.example.com/s.png", "must be a site path like /images/social.jpg"),
+    ],
+)
+def test_a_default_image_that_cannot_be_used_is_an_error_at_its_line(
+    make_site, files, value, expected
+):
+    with pytest.raises(BuildFailed) as caught:
+        load_config(with_image(make_site, value, files))
+    problem = one(caught.value.problems, "default_image")
+    assert problem.path == "newsgen.yaml" and problem.line == 3
+    assert expected in problem.message
+
+
+def test_a_default_image_linked_from_outside_static_is_an_error(make_site, tmp_path):
+    outside = tmp_path / "outside.jpg"
+    outside.write_bytes(WIDE)
+    root = with_image(make_site, "/images/s.jpg", {})
+    (root / "static" / "images").mkdir(parents=True)
+    (root / "static" / "images" / "s.jpg").symlink_to(outside)
+    with pytest.raises(BuildFailed) as caught:
+        load_config(root)
+    problem = one(caught.value.problems, "default_image")
+    assert "is a link to a file outside static/" in problem.message
+
+
+def test_a_too_small_default_image_is_reported_with_the_other_problems(make_site):
+    text = MINIMAL + "language: '??'\ndefault_image: /images/s.png\n"
+    problems = failures_with(make_site, text, {"static/images/s.png": SMALL})
+    assert {p.field for p in problems} == {"language", "default_image"}
+
+
+def failures_with(make_site, text, files):
+    with pytest.raises(BuildFailed) as caught:
+        load_config(make_site(config=text, files=files))
+    return list(caught.value.problems)

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 import feedparser
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from unit_helpers import BERLIN, make_article, make_config
 
+from feed_checks import shown, shown_detail
 from newsgen.feeds import (
     NAMESPACES,
     Channel,
     FeedRenderer,
     absolutise_links,
     article_feed,
+    corrections_feed,
     feed_plans,
     render_feeds,
     xml_text,
 )
-from newsgen.models import Image
+from newsgen.models import Correction, Image
 from newsgen.site import build_site
 
 DAY = datetime(2024, 12, 16, 10, 0, tzinfo=BERLIN)
@@ -171,6 +177,7 @@ def test_item_media_content_is_lead_image():
     assert media.get("medium") == "image"
     assert media.get("type") == "image/jpeg"
     assert media.findtext("media:description", namespaces=NS) == "Flags in Idlib"
+    assert media.find("media:description", NS).get("type") == "html"  # it is HTML
     assert media.findtext("media:credit", namespaces=NS) == "AFP"
     parsed = feedparser.parse(feed_of([rich_article()]))
     assert (
@@ -253,11 +260,108 @@ def test_cdata_end_and_script_in_headline_are_text():
     assert b"<script>" not in data
     root = parse(data)
     [item] = root.findall("channel/item")
-    assert item.findtext("title") == headline
+    assert html.unescape(item.findtext("title")) == headline  # HTML that shows the headline
     assert root.find(".//script") is None
     parsed = feedparser.parse(data)
     assert parsed.bozo == 0
-    assert "]]>" in parsed.entries[0].title
+    assert shown_detail(parsed.entries[0].title_detail) == (headline, [])
+
+
+# What editors type that HTML reads as markup, and text that must stay as it is.
+HOSTILE = (
+    "<!--",
+    "-->",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "]]>",
+    "&amp;",
+    "<b>",
+    "</p>",
+    "&#60;",
+    "&notice",
+    "AT&T",
+    "a < b",
+    "I <3 Q&A",
+    "'quoted' \"too\"",
+)
+
+
+def hostile_feed(text: str):
+    """A feed whose every text (site, section, tag, article fields) holds ``text``."""
+    image = Image(
+        url="/images/a.jpg",
+        absolute_url="https://gazette.example.com/images/a.jpg",
+        caption=f"Caption {text} end",
+        credit=f"Credit {text} end",
+        alt=f"Alt {text} end",
+        media_type="image/jpeg",
+    )
+    article = make_article(
+        f"Story {text} end",
+        DAY,
+        slug="story",
+        section=f"Section {text} end",
+        summary=f"Summary {text} end",
+        bylines=(f"Writer {text} end",),
+        tags=(f"Tag {text} end",),
+        images=(image,),
+    )
+    return feed_of([article], title=f"Site {text} end", description=f"About {text} end")
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_every_text_reaches_feedparser_as_written(text):
+    parsed = feedparser.parse(hostile_feed(text))
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    feed, [entry] = parsed.feed, parsed.entries
+    assert shown_detail(feed.title_detail) == (f"Site {text} end", [])
+    assert shown_detail(feed.subtitle_detail) == (f"About {text} end", [])
+    assert shown_detail(entry.title_detail) == (f"Story {text} end", [])
+    assert shown(entry.summary, "text/html") == (f"Summary {text} end", [])
+    # feedparser keeps the last <description> of an item, media:description, as
+    # summary_detail (it is deeper in the item, so entry.summary stays the summary).
+    assert shown_detail(entry.summary_detail) == (f"Caption {text} end", [])
+    assert [author.name for author in entry.authors] == [f"Writer {text} end"]
+    assert [tag.term for tag in entry.tags] == [f"Section {text} end", f"Tag {text} end"]
+    assert [credit["content"] for credit in entry.media_credit] == [f"Credit {text} end"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_every_text_of_the_corrections_feed_reaches_feedparser_as_written(text):
+    correction = Correction(DAY + timedelta(days=1), f"Correction {text} end")
+    article = make_article(f"Story {text} end", DAY, slug="story", corrections=(correction,))
+    site = make_site([article], title=f"Site {text} end")
+    parsed = feedparser.parse(corrections_feed(site, "g").data)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    assert shown_detail(parsed.feed.title_detail) == (f"Corrections – Site {text} end", [])
+    about = f"Every correction Site {text} end has published, newest first"
+    assert shown_detail(parsed.feed.subtitle_detail) == (about, [])
+    [entry] = parsed.entries
+    assert shown_detail(entry.title_detail) == (f"Correction: Story {text} end", [])
+    assert shown_detail(entry.summary_detail) == (f"Correction {text} end", [])
+
+
+def test_plain_titles_are_written_as_they_are():
+    # An ampersand or a lone < that HTML would show as it is stays single-escaped, so
+    # readers that take a title as plain text show it right too.
+    data = feed_of([make_article("AT&T buys 1 < 2 Q&A", DAY, slug="att")], title="Q&A")
+    assert b"<title>AT&amp;T buys 1 &lt; 2 Q&amp;A</title>" in data
+    assert b"<title>Q&amp;A</title>" in data
+
+
+ALPHABET = st.sampled_from(["<", ">", "&", ";", "#", "!", "-", "/", "?", "x", "3", "amp", "lt",
+                            "not", "b", "p", " ", "]]>", "é", "'", '"'])  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(st.lists(ALPHABET, min_size=1, max_size=12).map("".join))
+def test_any_text_reaches_feedparser_as_written(text):
+    text = f"a{text}z"  # feedparser strips the ends
+    parsed = feedparser.parse(feed_of([make_article(text, DAY, slug="s", summary=text)]))
+    assert parsed.bozo == 0
+    [entry] = parsed.entries
+    assert shown_detail(entry.title_detail) == (text, [])
+    assert shown(entry.summary, "text/html") == (text, [])
 
 
 def test_script_in_body_stays_inside_content_text():

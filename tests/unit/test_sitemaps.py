@@ -1,7 +1,10 @@
 """newsgen.sitemaps: sitemap, sitemap index, Google News sitemap and robots.txt.
 
-Documents are parsed with lxml and checked against XML Schemas written from the
-sitemaps.org 0.9 protocol and Google's news sitemap format.
+Documents are parsed with lxml and checked against the published XML Schemas
+(sitemaps.org's sitemap.xsd and siteindex.xsd, Google's sitemap-news.xsd: see
+tests/fixtures/external/) and against stricter ones written here from the
+sitemaps.org 0.9 protocol and Google's news sitemap format (lastmod to the
+second with an offset, http(s) locations).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from newsgen.sitemaps import (
     render_sitemaps,
     w3c_datetime,
 )
+from sitemap_schemas import assert_valid_sitemap
 
 NS = {"sm": SITEMAP_NS, "news": NEWS_NS}
 BASE = "https://gazette.example.com/"
@@ -53,8 +57,7 @@ URLSET_XSD = f"""<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"
   {_LASTMOD}
   <xs:element name="urlset">
     <xs:complexType><xs:sequence>
-      <!-- sitemaps.org's own XSD wants at least one url; an empty news sitemap has none. -->
-      <xs:element name="url" minOccurs="0" maxOccurs="50000">
+      <xs:element name="url" maxOccurs="50000">
         <xs:complexType><xs:sequence>
           <xs:element name="loc" type="loc"/>
           <xs:element name="lastmod" type="w3cDatetime" minOccurs="0"/>
@@ -119,9 +122,10 @@ SCHEMA = _schema()
 
 
 def parse(data: bytes) -> etree._Element:
-    """Parse a sitemap document, checking its declaration and the schema."""
+    """Parse a sitemap document, checking its declaration, the published schema and
+    the stricter one."""
     assert data.startswith(b"<?xml version='1.0' encoding='utf-8'?>\n")
-    root = etree.fromstring(data)
+    root = assert_valid_sitemap(data)
     SCHEMA.assertValid(root)
     return root
 
@@ -239,9 +243,19 @@ def test_sitemap_is_sorted_and_stable():
     assert listed == sorted(listed) and len(listed) == 20
 
 
-def test_empty_sitemap_is_well_formed():
-    root = parse(by_path(render_sitemaps(make_site(), []))["sitemap.xml"].data)
-    assert root.tag == f"{{{SITEMAP_NS}}}urlset" and len(root) == 0
+def test_no_pages_no_sitemap():
+    # sitemaps.org's schema wants at least one <url>: a site with nothing to list
+    # (no articles yet) gets no sitemap, and robots.txt does not name one.
+    outputs = by_path(render_sitemaps(make_site(), [page("404.html", None)]))
+    assert set(outputs) == {"robots.txt"}
+    assert b"Sitemap:" not in outputs["robots.txt"].data
+
+
+def test_an_empty_urlset_is_invalid_against_the_published_schema():
+    # Why no empty sitemap is written: this is what one would look like.
+    empty = f"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"{SITEMAP_NS}\" />\n"
+    with pytest.raises(AssertionError, match="Missing child element"):
+        assert_valid_sitemap(empty.encode())
 
 
 # --- the sitemap index --------------------------------------------------------------------
@@ -275,6 +289,22 @@ def test_exactly_the_limit_is_one_sitemap():
     assert not [o for o in outputs if o.path.startswith("sitemaps/")]
     assert len(locs(parse(by_path(outputs)["sitemap.xml"].data))) == 3
     assert MAX_URLS == 50_000
+
+
+def test_50001_urls_make_a_valid_index_of_two_sitemaps():
+    # The real limit, checked against sitemaps.org's own schemas: 50,000 URLs fit
+    # one sitemap, the 50,001st makes /sitemap.xml an index of two.
+    outputs = by_path(render_sitemaps(make_site(), numbered_pages(MAX_URLS + 1)))
+    assert sorted(outputs) == [
+        "robots.txt",
+        "sitemap.xml",
+        "sitemaps/sitemap-1.xml",
+        "sitemaps/sitemap-2.xml",
+    ]
+    index = parse(outputs["sitemap.xml"].data)
+    assert locs(index, "sitemap") == [BASE + f"sitemaps/sitemap-{n}.xml" for n in (1, 2)]
+    counts = [len(parse(outputs[f"sitemaps/sitemap-{n}.xml"].data)) for n in (1, 2)]
+    assert counts == [MAX_URLS, 1]
 
 
 def test_children_are_also_cut_by_size():
@@ -351,9 +381,19 @@ def test_news_sitemap_holds_at_most_1000_newest_first():
     assert dates == sorted(dates, reverse=True)
 
 
-def test_news_sitemap_without_build_time_is_empty_but_valid():
-    root = news_root(make_site([make_article("A", NOW)], build_time=None))
-    assert root.tag == f"{{{SITEMAP_NS}}}urlset" and len(root) == 0
+def test_news_sitemap_without_build_time_is_not_written():
+    outputs = by_path(render_sitemaps(make_site([make_article("A", NOW)], build_time=None), []))
+    assert "news-sitemap.xml" not in outputs
+
+
+def test_a_quiet_day_writes_no_news_sitemap_and_robots_txt_leaves_it_out():
+    quiet = make_site([make_article("Three days old", NOW - timedelta(days=3))])
+    outputs = by_path(render_sitemaps(quiet, numbered_pages(2)))
+    assert sorted(outputs) == ["robots.txt", "sitemap.xml"]
+    parse(outputs["sitemap.xml"].data)
+    lines = outputs["robots.txt"].data.decode("utf-8").splitlines()
+    named = [line for line in lines if line.startswith("Sitemap:")]
+    assert named == [f"Sitemap: {BASE}sitemap.xml"]
 
 
 @pytest.mark.parametrize(
@@ -389,7 +429,8 @@ def test_hostile_headline_stays_well_formed():
 
 
 def test_robots_txt_allows_everything_and_names_both_sitemaps():
-    output = by_path(render_sitemaps(make_site(), []))["robots.txt"]
+    site = make_site([make_article("A", NOW - timedelta(hours=1))])
+    output = by_path(render_sitemaps(site, numbered_pages(1)))["robots.txt"]
     assert output.source == "robots.txt"
     lines = output.data.decode("utf-8").splitlines()
     assert lines[:2] == ["User-agent: *", "Allow: /"]

@@ -285,6 +285,53 @@ def test_article_page_sharing_meta():
     assert meta("property", "og:image") == []
 
 
+LOGO = "https://gazette.example.com/images/logo.png"
+SOCIAL = "https://gazette.example.com/images/default-social.jpg"
+
+
+def social_meta(site) -> dict[str, list[str]]:
+    """The article page's og:image* and twitter:image* values, by property."""
+    doc = html5lib.parse(render(site)[site.articles[0].output_path], namespaceHTMLElements=False)
+    found: dict[str, list[str]] = {}
+    for meta in doc.findall(".//head/meta"):
+        name = meta.get("property") or meta.get("name") or ""
+        if name.startswith(("og:image", "twitter:image")):
+            found.setdefault(name, []).append(meta.get("content"))
+    return found
+
+
+def test_without_an_image_or_a_default_image_there_is_no_social_image():
+    # The publisher's logo (600x60 in the example site) is never a social image.
+    site = site_with(make_article("Plain", DAY), publisher_logo=LOGO)
+    assert social_meta(site) == {}
+
+
+def test_without_an_image_the_default_image_is_the_social_image():
+    site = site_with(make_article("Plain", DAY), publisher_logo=LOGO, default_image=SOCIAL)
+    assert social_meta(site) == {"og:image": [SOCIAL], "twitter:image": [SOCIAL]}
+
+
+def test_the_lead_image_wins_over_the_default_image():
+    site = site_with(full_article(), publisher_logo=LOGO, default_image=SOCIAL)
+    lead = "https://gazette.example.com/images/bridge.jpg"
+    assert social_meta(site) == {
+        "og:image": [lead],
+        "og:image:alt": ["The bridge at dawn."],
+        "twitter:image": [lead],
+        "twitter:image:alt": ["The bridge at dawn."],
+    }
+
+
+def test_json_ld_images_are_the_article_s_own_and_the_logo_only_the_publisher_s():
+    plain = site_with(make_article("Plain", DAY), publisher_logo=LOGO, default_image=SOCIAL)
+    data = news_article(plain, plain.articles[0])
+    assert "image" not in data
+    assert data["publisher"]["logo"] == {"@type": "ImageObject", "url": LOGO}
+    site = site_with(full_article(), publisher_logo=LOGO, default_image=SOCIAL)
+    urls = [image["url"] for image in news_article(site, site.articles[0])["image"]]
+    assert urls == [f"https://gazette.example.com/images/{n}" for n in ("bridge.jpg", "map.png")]
+
+
 # --- breadcrumbs -----------------------------------------------------------------------------
 
 

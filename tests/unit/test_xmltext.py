@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import html
 import random
 import xml.etree.ElementTree as ET
 
+import html5lib
 import pytest
 
-from newsgen.xmltext import XML_DECLARATION, document, escape_attribute, escape_text, leaf, parent
+from newsgen.xmltext import (
+    XML_DECLARATION,
+    as_html,
+    as_text_or_html,
+    document,
+    escape_attribute,
+    escape_text,
+    leaf,
+    parent,
+)
 
 TRICKY = "&<>\"'\t\n\r]]>é☃ \u00a0x"
 """Characters escaping must get right, and some it must leave alone."""
@@ -66,3 +77,26 @@ def test_an_empty_text_or_no_children_gives_an_empty_element() -> None:
     assert leaf("guid", "", {"isPermaLink": "true"}) == '<guid isPermaLink="true" />'
     assert parent("channel", [], 1) == "<channel />"
     assert document("urlset", [], None, []) == (XML_DECLARATION + "<urlset />").encode()
+
+
+def test_as_html_shows_the_text_as_written() -> None:
+    text = "<!-- <img src=x onerror=alert(1)> &amp; ]]> 'q' \"q\""
+    assert as_html(text) == "&lt;!-- &lt;img src=x onerror=alert(1)&gt; &amp;amp; ]]&gt; 'q' \"q\""
+    assert html.unescape(as_html(text)) == text
+
+
+@pytest.mark.parametrize(
+    "text", ["AT&T", "1 < 2", "I <3 it", "5 > 3", "a & b", "x &foo; y", "&", "<", "<>", ""]
+)
+def test_text_html_shows_as_it_is_stays_as_it_is(text: str) -> None:
+    assert as_text_or_html(text) == text
+    fragment = html5lib.parseFragment(text, namespaceHTMLElements=False)
+    assert "".join(fragment.itertext()) == text and len(fragment) == 0
+
+
+@pytest.mark.parametrize(
+    "text", ["<b>", "</p>", "<!--", "<?x", "<!DOCTYPE", "&amp;", "&#60;", "&#x3C;", "&notice",
+             "&lt", "a<b", "I <3 &amp;"]
+)  # fmt: skip
+def test_text_html_would_read_otherwise_becomes_html(text: str) -> None:
+    assert as_text_or_html(text) == as_html(text)
