@@ -1,8 +1,10 @@
 """The published XML Schemas of sitemaps, to validate what newsgen writes.
 
-sitemaps.org's ``sitemap.xsd`` (a ``urlset``, with Google's ``sitemap-news.xsd``
-for the ``news:`` elements of the news sitemap) and ``siteindex.xsd`` (a
-``sitemapindex``), from ``tests/fixtures/external/`` (see its README): no network.
+sitemaps.org's ``sitemap.xsd`` (a ``urlset``) and ``siteindex.xsd`` (a
+``sitemapindex``), from ``tests/fixtures/external/`` (see its README), and for the
+``news:`` elements of the news sitemap a schema of our own written from Google's
+documentation of the format (``tests/fixtures/schemas/news-sitemap.xsd``; Google's
+own XSD states no licence, so it is not kept): no network.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 EXTERNAL = Path(__file__).resolve().parent / "fixtures" / "external"
+NEWS_SCHEMA = Path(__file__).resolve().parent / "fixtures" / "schemas" / "news-sitemap.xsd"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 
@@ -20,13 +23,13 @@ NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 # namespaces (xsd:any, processContents="strict"), which must then be known.
 _URLSET = f"""<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
   <xs:import namespace="{SITEMAP_NS}" schemaLocation="sitemap.xsd"/>
-  <xs:import namespace="{NEWS_NS}" schemaLocation="sitemap-news.xsd"/>
+  <xs:import namespace="{NEWS_NS}" schemaLocation="{NEWS_SCHEMA.as_uri()}"/>
 </xs:schema>"""
 
 
 @cache
 def urlset_schema() -> etree.XMLSchema:
-    """sitemaps.org's sitemap.xsd with Google's sitemap-news.xsd."""
+    """sitemaps.org's sitemap.xsd with the news sitemap's schema."""
     base = (EXTERNAL / "urlset.xsd").as_uri()  # imports resolve beside it
     return etree.XMLSchema(etree.fromstring(_URLSET.encode(), base_url=base))
 

@@ -1,8 +1,8 @@
 """newsgen.sitemaps: sitemap, sitemap index, Google News sitemap and robots.txt.
 
 Documents are parsed with lxml and checked against the published XML Schemas
-(sitemaps.org's sitemap.xsd and siteindex.xsd, Google's sitemap-news.xsd: see
-tests/fixtures/external/) and against stricter ones written here from the
+(sitemaps.org's sitemap.xsd and siteindex.xsd, tests/fixtures/external/; the news
+extension by tests/fixtures/schemas/news-sitemap.xsd, written from Google's docs) and against stricter ones written here from the
 sitemaps.org 0.9 protocol and Google's news sitemap format (lastmod to the
 second with an offset, http(s) locations).
 """
