@@ -95,6 +95,7 @@ class Previewer:
         message = internal_error_message(error)
         if os.environ.get("NEWSGEN_DEBUG"):
             self._say("".join(traceback.format_exception(error)).rstrip("\n"))
+        error.__traceback__ = None  # lets the failed build's memory go before anything else
         self._say(f"Build failed: {message}; the preview shows the last good build.")
         return self.hub.failed([f"newsgen: {message}"])
 
