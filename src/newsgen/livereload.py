@@ -21,6 +21,10 @@ from dataclasses import dataclass, field
 
 EVENTS_PATH = "/__newsgen/events"
 SCRIPT_PATH = "/__newsgen/reload.js"
+MAX_STREAMS = 100
+"""Event streams held open at once; a browser keeps at most six per server."""
+RETRY_SECONDS = 10
+"""How long a page beyond MAX_STREAMS waits before it connects again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +45,29 @@ class BuildState:
         return f"event: {kind}\ndata: {json.dumps(data)}\n\n".encode()
 
 
+def retry_later() -> bytes:
+    """Return the Server-Sent Events field that has a page connect again after
+    RETRY_SECONDS when its stream ends."""
+    return f"retry: {RETRY_SECONDS * 1000}\n\n".encode()
+
+
 class ReloadHub:
     """Holds the latest BuildState and wakes the event streams waiting for a new one."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_streams: int = MAX_STREAMS) -> None:
         self._state = BuildState(0)
         self._condition = threading.Condition()
         self._closed = False
+        self._streams = threading.BoundedSemaphore(max_streams)
+
+    def open_stream(self) -> bool:
+        """Take a place for one held-open event stream; False when all ``max_streams``
+        are taken. Give it back with close_stream()."""
+        return self._streams.acquire(blocking=False)
+
+    def close_stream(self) -> None:
+        """Give back the place open_stream() took."""
+        self._streams.release()
 
     @property
     def state(self) -> BuildState:

@@ -4,6 +4,11 @@ The handler serves files of the output directory only: every request path is
 decoded, checked and resolved (symbolic links included) before a file is
 opened, and requests whose ``Host`` is not this server's address are refused,
 so that a web page elsewhere cannot reach the preview through DNS rebinding.
+
+Every answer is a complete HTTP response with ``X-Content-Type-Options:
+nosniff``, hostile requests included: a path too long for any file (414), a
+request line or header too long (http.server's 414 and 431), HTTP/0.9 or two
+``Host`` headers (400). Connections, their limits and errors: httpserver.py.
 """
 
 from __future__ import annotations
@@ -20,11 +25,24 @@ from urllib.parse import unquote, urlsplit
 
 from .build import BuildOptions, BuildReport
 from .errors import UsageError
-from .livereload import EVENTS_PATH, RELOAD_SCRIPT, SCRIPT_PATH, ReloadHub, inject_script
+from .httpserver import PreviewServer, report_internal_error
+from .livereload import (
+    EVENTS_PATH,
+    RELOAD_SCRIPT,
+    SCRIPT_PATH,
+    ReloadHub,
+    inject_script,
+    retry_later,
+)
 from .preview import Previewer
 from .watch import Debouncer, start_watching
 
 KEEPALIVE_SECONDS = 15.0
+REQUEST_TIMEOUT = 30.0
+"""Seconds a connection may stay silent while sending its request, or while not reading
+its answer, before it is dropped."""
+MAX_PATH_LENGTH = 2048
+"""Longer request paths are answered 414: no file of a site has such a name."""
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -80,10 +98,28 @@ def resolve_request_path(root: Path, raw_path: str) -> Path | None:
     return candidate
 
 
+def look_up(root: Path, raw_path: str) -> Path | str | None:
+    """Return the file under ``root`` a request path names (a folder's ``index.html``),
+    the path to redirect to for a folder named without its final slash (a ``str``), or
+    None when there is nothing to serve (see resolve_request_path)."""
+    try:
+        target = resolve_request_path(root, raw_path)
+        if target is not None and target.is_dir():
+            path = urlsplit(raw_path).path
+            if not path.endswith("/"):
+                return posixpath.normpath("/" + path.lstrip("/")) + "/"
+            target = target / "index.html"
+        return target if target is not None and target.is_file() else None
+    except (OSError, RuntimeError, ValueError):  # a name too long; a loop of links
+        return None
+
+
 class PreviewHandler(http.server.BaseHTTPRequestHandler):
     """Answers GET and HEAD with files of the output directory and the site's 404 page."""
 
     server_version = "newsgen-preview"
+    default_request_version = "HTTP/1.0"  # an unreadable request line is answered with headers
+    timeout = REQUEST_TIMEOUT
 
     def __init__(
         self,
@@ -97,42 +133,79 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self.allowed_hosts = allowed_hosts
         self.any_ip = any_ip
         self.hub = hub
+        self._status_sent = False
         super().__init__(*args)  # type: ignore[arg-type]
 
     def do_GET(self) -> None:
         """Serve a file, a folder's ``index.html``, a redirect to add a slash, or 404."""
-        self._answer(send_body=True)
+        self._respond(send_body=True)
 
     def do_HEAD(self) -> None:
         """Like GET, without the body."""
-        self._answer(send_body=False)
+        self._respond(send_body=False)
+
+    def parse_request(self) -> bool:
+        """Read the request line and headers (see BaseHTTPRequestHandler); False once a
+        request is answered with an error. HTTP/0.9 (a request line without a version)
+        is refused: its answer would carry neither a status line nor headers."""
+        if len(self.raw_requestline.split()) != 2:
+            return super().parse_request()
+        self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        self.command, self.request_version, self.close_connection = "", "HTTP/1.0", True
+        self.send_error(400, "HTTP/0.9 is not supported")
+        return False
+
+    def send_response_only(self, code: int, message: str | None = None) -> None:
+        """Start the answer with its status line (see BaseHTTPRequestHandler)."""
+        self._status_sent = True
+        super().send_response_only(code, message)
+
+    def end_headers(self) -> None:
+        """End the headers of any answer, errors included, with ``nosniff`` among them."""
+        self.send_header("X-Content-Type-Options", "nosniff")
+        super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:
-        """Log only server errors: the terminal is kept for build messages."""
-        if len(args) > 1 and str(args[1]).startswith("5"):
-            super().log_message(format, *args)
+        """Log nothing: the terminal is kept for build messages (a bug met while
+        answering is reported by report_internal_error)."""
+
+    def _respond(self, send_body: bool) -> None:
+        """Answer the request; a client that went away is let go, a bug is reported and
+        answered 500 when no answer has begun."""
+        try:
+            self._answer(send_body)
+        except (ConnectionError, TimeoutError):  # the client left, or stopped reading
+            self.close_connection = True
+        except Exception as error:
+            self.close_connection = True
+            report_internal_error(error)
+            if not self._status_sent:
+                self._send_plain(500, "Internal Server Error", send_body)
 
     def _answer(self, send_body: bool) -> None:
+        try:
+            path = urlsplit(self.path).path
+        except ValueError:  # "http://[::1/": not a URL
+            self._send_plain(400, "Bad Request: not a request target", send_body)
+            return
         if not self._host_allowed():
             self._send_plain(400, "Bad Request: unknown Host header", send_body)
             return
-        if self.hub is not None and self._answer_live_reload(send_body):
+        if len(path) > MAX_PATH_LENGTH:
+            self._send_plain(414, "URI Too Long", send_body)
             return
-        target = resolve_request_path(self.root, self.path)
-        if target is not None and target.is_dir():
-            path = urlsplit(self.path).path
-            if not path.endswith("/"):
-                self._redirect(posixpath.normpath("/" + path.lstrip("/")) + "/", send_body)
-                return
-            target = target / "index.html"
-        if target is None or not target.is_file():
+        if self.hub is not None and self._answer_live_reload(path, send_body):
+            return
+        found = look_up(self.root, self.path)
+        if isinstance(found, str):
+            self._redirect(found, send_body)
+        elif found is None:
             self._send_not_found(send_body)
-            return
-        self._send_file(200, target, send_body)
+        else:
+            self._send_file(200, found, send_body)
 
-    def _answer_live_reload(self, send_body: bool) -> bool:
+    def _answer_live_reload(self, path: str, send_body: bool) -> bool:
         """Answer the live-reload script and event stream; False for other paths."""
-        path = urlsplit(self.path).path
         if path == SCRIPT_PATH:
             self._send_bytes(
                 200, "text/javascript; charset=utf-8", RELOAD_SCRIPT.encode(), send_body
@@ -144,7 +217,8 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         return False
 
     def _stream_events(self, send_body: bool) -> None:
-        """Send the latest build's state, then each new one, until the page goes away."""
+        """Send the latest build's state, then each new one, until the page goes away;
+        beyond the hub's streams, the state and when to ask again."""
         assert self.hub is not None
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
@@ -152,6 +226,17 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if not send_body:
             return
+        if not self.hub.open_stream():
+            self.wfile.write(retry_later() + self.hub.state.event())
+            return
+        try:
+            self._follow_builds()
+        finally:
+            self.hub.close_stream()
+
+    def _follow_builds(self) -> None:
+        """Send the latest build's state, then each new one, until the page goes away."""
+        assert self.hub is not None
         state = self.hub.state
         try:
             self.wfile.write(state.event())
@@ -168,7 +253,13 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             return
 
     def _host_allowed(self) -> bool:
-        return host_allowed(self.headers.get("Host") or "", self.allowed_hosts, self.any_ip)
+        """True for one ``Host`` header naming this server (and a target that names no
+        other, ``GET http://host/ HTTP/1.1``)."""
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1:
+            return False
+        authority = urlsplit(self.path).netloc or hosts[0]
+        return all(host_allowed(h, self.allowed_hosts, self.any_ip) for h in (hosts[0], authority))
 
     def _redirect(self, location: str, send_body: bool) -> None:
         # Location is a path on this server only: never "//other.host/".
@@ -207,7 +298,6 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-cache")
-        self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         if send_body:
             self.wfile.write(body)
@@ -220,6 +310,26 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if send_body:
             self.wfile.write(body)
+
+
+def preview_server(host: str, port: int, output: Path, hub: ReloadHub | None) -> PreviewServer:
+    """Return a PreviewServer listening on ``host:port`` (port 0: any free one) that
+    serves ``output``, with live reload through ``hub`` when given.
+
+    Raises UsageError when the address cannot be bound.
+    """
+    try:
+        server = PreviewServer((host, port), PreviewHandler)
+    except OSError as error:
+        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    server.RequestHandlerClass = partial(  # type: ignore[assignment]
+        PreviewHandler,
+        root=output,
+        allowed_hosts=allowed_hosts(host, server.server_address[1]),
+        any_ip=host in ("0.0.0.0", "::"),
+        hub=hub,
+    )
+    return server
 
 
 def content_type(path: Path) -> str:
@@ -279,19 +389,7 @@ def serve(
     options = BuildOptions(source, output, url, *drafts, spare_ready=True)
     previewer = Previewer(options, hub, describe)
     previewer.rebuild(first=True)
-    handler = partial(
-        PreviewHandler,
-        root=output,
-        allowed_hosts=allowed_hosts(host, port),
-        any_ip=host in ("0.0.0.0", "::"),
-        hub=hub,
-    )
-    try:
-        server = http.server.ThreadingHTTPServer((host, port), handler)
-    except OSError as error:
-        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
-    server.daemon_threads = True
-    server.block_on_close = False  # event streams end with the hub
+    server = preview_server(host, port, output, hub)
     debouncer = Debouncer()
     stop_watching = start_watching(source, debouncer)
     rebuilder = threading.Thread(target=previewer.run, args=(debouncer,), name="rebuild")

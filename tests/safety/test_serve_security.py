@@ -63,16 +63,24 @@ def request(
     elif host is not None:
         host_line = f"Host: {host}\r\n"
     head = f"{method} {target} HTTP/1.1\r\n{host_line}Connection: close\r\n{extra}\r\n"
+    return raw_request(port, head.encode("latin-1"), address)
+
+
+def raw_request(port: int, data: bytes, address: str = "127.0.0.1") -> Response:
+    """Send ``data`` as it is; read the answer until close and parse it."""
     chunks = []
     deadline = time.monotonic() + 10
     with socket.create_connection((address, port), timeout=5) as sock:
-        sock.sendall(head.encode("latin-1"))
+        sock.sendall(data)
         while time.monotonic() < deadline:
             chunk = sock.recv(65536)
             if not chunk:
                 break
             chunks.append(chunk)
-    raw = b"".join(chunks)
+    return parse_response(b"".join(chunks))
+
+
+def parse_response(raw: bytes) -> Response:
     header_block, _, body = raw.partition(b"\r\n\r\n")
     lines = header_block.decode("latin-1").split("\r\n")
     assert lines and lines[0].startswith("HTTP/"), raw[:200]
