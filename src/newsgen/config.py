@@ -14,11 +14,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import BuildFailed, Problems
 from .frontmatter import FrontMatterError, LoadedMapping, load_yaml_mapping
+from .input_files import read_regular, unreadable_message, utf8_problem
 from .links import url_scheme
 from .models import SectionConfig, SiteConfig
 from .suggest import did_you_mean
 
 CONFIG_FILE = "newsgen.yaml"
+MAX_CONFIG_BYTES = 1 << 20
+"""newsgen.yaml is not even read beyond this; its YAML may hold 64 KiB (load_yaml_mapping)."""
 DEFAULT_PERMALINK = "/{section}/{yyyy}/{mm}/{dd}/{slug}/"
 PERMALINK_FIELDS = ("section", "yyyy", "mm", "dd", "slug")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -55,33 +58,57 @@ _PUBLISHER_KEYS = ("name", "logo")
 _SECTION_KEYS = ("name", "title")
 
 
-def load_config(site_root: Path, base_url_override: str | None = None) -> SiteConfig:
+def load_config(
+    site_root: Path,
+    base_url_override: str | None = None,
+    static_files: frozenset[str] | None = None,
+) -> SiteConfig:
     """Read and validate ``SITE_ROOT/newsgen.yaml``.
 
     Returns the SiteConfig; raises BuildFailed with every problem found.
     ``base_url_override`` (from ``--base-url``) replaces the file's base_url.
+    With ``static_files`` (the site's and theme's, ``images/logo.png``), a
+    ``publisher.logo`` site path must name one of them.
     """
-    path = site_root / CONFIG_FILE
     shown = CONFIG_FILE
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise BuildFailed(
-            _single(shown, f"not found in {site_root}; create one with 'newsgen init'")
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise BuildFailed(_single(shown, f"cannot be read: {error}")) from None
+    text = _read_config(site_root)
     try:
         loaded = load_yaml_mapping(text.replace("\r\n", "\n"), 1, what=CONFIG_FILE)
     except FrontMatterError as error:
         problems = Problems()
-        problems.error(shown, error.line, None, error.message)
+        problems.error(shown, error.line, error.field, error.message)
         raise BuildFailed(problems) from None
-    return parse_config(loaded, shown, base_url_override)
+    return parse_config(loaded, shown, base_url_override, static_files)
 
 
-def parse_config(loaded: LoadedMapping, shown: str, base_url_override: str | None) -> SiteConfig:
-    """Validate a loaded ``newsgen.yaml`` mapping; raise BuildFailed on any error."""
+def _read_config(site_root: Path) -> str:
+    """Return the text of ``SITE_ROOT/newsgen.yaml``; raise BuildFailed when it is
+    missing, not a regular file, or not UTF-8."""
+    path = site_root / CONFIG_FILE
+    try:
+        data, _ = read_regular(path, MAX_CONFIG_BYTES)
+        return data.decode("utf-8-sig")
+    except FileNotFoundError:
+        if path.is_symlink():
+            message = "is a broken symbolic link; restore its target or replace it with a file"
+        else:
+            message = f"not found in {site_root}; create one with 'newsgen init'"
+    except OSError as error:
+        message = unreadable_message(error)
+    except UnicodeDecodeError as error:
+        line, message = utf8_problem(data, error)
+        raise BuildFailed(_single(CONFIG_FILE, message, line)) from None
+    raise BuildFailed(_single(CONFIG_FILE, message))
+
+
+def parse_config(
+    loaded: LoadedMapping,
+    shown: str,
+    base_url_override: str | None,
+    static_files: frozenset[str] | None = None,
+) -> SiteConfig:
+    """Validate a loaded ``newsgen.yaml`` mapping (a ``publisher.logo`` site path
+    against ``static_files``, when given); raise BuildFailed on any error."""
     problems = Problems()
     data = dict(loaded.data)
     if base_url_override is not None:
@@ -109,14 +136,18 @@ def parse_config(loaded: LoadedMapping, shown: str, base_url_override: str | Non
             continue
         # A stand-in lets the remaining checks run, so that one run reports every error.
         values[key.name] = key.default if key.default is not None else _STAND_INS[key.name]
-    config = _build_config(values, loaded, shown, problems)
+    config = _build_config(values, loaded, shown, problems, static_files)
     if problems.has_errors() or config is None:
         raise BuildFailed(problems)
     return config
 
 
 def _build_config(
-    values: dict[str, Any], loaded: LoadedMapping, shown: str, problems: Problems
+    values: dict[str, Any],
+    loaded: LoadedMapping,
+    shown: str,
+    problems: Problems,
+    static_files: frozenset[str] | None,
 ) -> SiteConfig | None:
     def fail(name: str, message: str) -> None:
         problems.error(shown, loaded.line_of(name), name, message)
@@ -142,7 +173,7 @@ def _build_config(
             fail(name, f"must be at least 1, not {values[name]}")
     sections = _parse_sections(values["sections"], loaded, shown, problems)
     unsafe_html = _parse_markdown(values["markdown"], loaded, shown, problems)
-    publisher_name, publisher_logo = _parse_publisher(values, base_url, loaded, shown, problems)
+    publisher = _parse_publisher(values, base_url, loaded, shown, problems, static_files)
     if problems.has_errors() or timezone is None:
         return None
     return SiteConfig(
@@ -156,8 +187,8 @@ def _build_config(
         sections=sections,
         unsafe_html=unsafe_html,
         description=values["description"].strip(),
-        publisher_name=publisher_name,
-        publisher_logo=publisher_logo,
+        publisher_name=publisher[0],
+        publisher_logo=publisher[1],
         search=values["search"],
     )
 
@@ -249,7 +280,12 @@ def _report_unknown_keys(
 
 
 def _parse_publisher(
-    values: dict[str, Any], base_url: str, loaded: LoadedMapping, shown: str, problems: Problems
+    values: dict[str, Any],
+    base_url: str,
+    loaded: LoadedMapping,
+    shown: str,
+    problems: Problems,
+    static_files: frozenset[str] | None,
 ) -> tuple[str, str]:
     """Return the publisher's name (default: the title) and absolute logo URL (or "")."""
     options = values["publisher"]
@@ -261,6 +297,14 @@ def _parse_publisher(
                 shown, loaded.line_of(f"publisher.{key}"), f"publisher.{key}", "must be text"
             )
             return "", ""
+    if logo.startswith("/") and static_files is not None and logo[1:] not in static_files:
+        problems.error(
+            shown,
+            loaded.line_of("publisher.logo"),
+            "publisher.logo",
+            f"'{logo}' names no file in static/ (looked for static{logo}); "
+            "add the file, or give an http(s) URL",
+        )
     if logo.startswith("/"):
         logo = base_url.rstrip("/") + logo
     elif logo and url_scheme(logo) not in ("http", "https"):
@@ -290,7 +334,7 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     return names.get(kind, str(kind)) if isinstance(kind, type) else "a value"
 
 
-def _single(path: str, message: str) -> Problems:
+def _single(path: str, message: str, line: int = 1) -> Problems:
     problems = Problems()
-    problems.error(path, 1, None, message)
+    problems.error(path, line, None, message)
     return problems

@@ -170,5 +170,9 @@ def describe(value: Any) -> str:
         return f"the number {value}"
     if isinstance(value, (date, datetime)):
         return f"the date {value.isoformat()}"
+    if isinstance(value, bytes):
+        return "binary data"
+    if isinstance(value, (set, frozenset)):
+        return "a set"
     text = repr(str(value))
     return text if len(text) <= 60 else text[:57] + "...'"
