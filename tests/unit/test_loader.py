@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from unit_helpers import BERLIN, article_with, load, make_config, one_error
 
-from newsgen.errors import Problems, Severity
+from newsgen.errors import Problems
 from newsgen.urls import make_slug
 
 PATH = "content/world/story.md"
