@@ -7,14 +7,12 @@ is not a regular file runs under ``no_hang``: an alarm turns a hang into a failu
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from unit_helpers import no_hang
 
 from newsgen.input_files import (
     NotAFile,
@@ -24,22 +22,6 @@ from newsgen.input_files import (
     unreadable_message,
     utf8_problem,
 )
-
-
-@contextmanager
-def no_hang(seconds: int = 5) -> Iterator[None]:
-    """Fail the test (instead of hanging) when the block takes more than ``seconds``."""
-
-    def hung(signum: int, frame: object) -> None:
-        raise AssertionError(f"still blocked after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def test_a_regular_file_is_read_with_its_stat(tmp_path: Path) -> None:

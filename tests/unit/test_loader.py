@@ -359,6 +359,16 @@ def test_explicit_invalid_slug_suggests_a_fix(value, suggestion):
     assert problem.message.endswith(f"; use '{suggestion}'")
 
 
+def test_slug_over_200_characters_is_an_error_not_a_crash():
+    # Every slug names a folder of the site; a file system allows 255 bytes in a name.
+    assert load(text(H, D, "slug: " + "a" * 200))[0] is not None
+    article, problems = load(text(H, D, "slug: " + "a" * 201))
+    assert article is None
+    problem = one_error(problems, "slug")
+    assert (problem.path, problem.line) == (PATH, 4)
+    assert problem.message.startswith("is 201 characters long; a slug may have at most 200")
+
+
 def test_invalid_slug_without_letters_has_no_suggestion():
     _, problems = load(text(H, D, 'slug: "--"'))
     problem = one_error(problems, "slug")
