@@ -240,10 +240,14 @@ def _construct(
     mappings, lists and scalars, for which PyYAML's general machinery (which can
     build recursive objects) takes most of the load. Raises _Unusual for anything
     else (a tag it leaves to PyYAML, a key that is not a scalar)."""
-    _check_node(node, path, offset, visited, depth)
+    if id(node) in visited or depth > MAX_DEPTH:  # checked inline: this is the hot path
+        _check_node(node, path, offset, visited, depth)
+    visited.add(id(node))
     kind = type(node)
     if kind is yaml.ScalarNode and node.tag in _SCALAR_TAGS:
-        return _scalar(loader, node, path, offset)
+        if node.tag in _NUMBER_TAGS:
+            return _scalar(loader, node, path, offset)
+        return loader.yaml_constructors[node.tag](loader, node)
     if kind is yaml.MappingNode and node.tag == _MAP:
         data: dict[Any, Any] = {}
         seen: set[str] = set()

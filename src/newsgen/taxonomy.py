@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import TypeVar
 
 from .models import Article, Author, Section, SiteConfig, Tag
@@ -126,10 +127,11 @@ def name_clashes(
     """
     configured = {make_slug(entry.name): (entry.name, "newsgen.yaml") for entry in config.sections}
     named = {slug: (author.name, "authors.yaml") for slug, author in profiles.items()}
+    sections = attrgetter("section")
     return [
-        *_clashes("section", articles, lambda a: (a.section,), lambda s: s.title, configured),
-        *_clashes("tags", articles, lambda a: a.tags, lambda t: t.name, {}),
-        *_clashes("byline", articles, lambda a: a.authors, lambda a: a.name, named),
+        *_clashes("section", articles, lambda a: (sections(a),), attrgetter("title"), configured),
+        *_clashes("tags", articles, attrgetter("tags"), attrgetter("name"), {}),
+        *_clashes("byline", articles, attrgetter("authors"), attrgetter("name"), named),
     ]
 
 
@@ -143,29 +145,29 @@ def _clashes(
     """Return the clashes among the ``items`` of ``articles`` and the names ``elsewhere``
     (``(name, file)`` by slug) that share a slug with one of them."""
     first: dict[str, Named] = {}
-    varied: set[str] = set()
+    spelt: dict[str, set[str]] = {}  # the slugs written in more than one way, and how
     for article in articles:
         for item in items(article):
             seen = first.setdefault(item.slug, item)
             if seen is not item and title(seen) != title(item):
-                varied.add(item.slug)
+                spelt.setdefault(item.slug, {title(seen)}).add(title(item))
     for slug, (name, _) in elsewhere.items():
         if slug in first and name != title(first[slug]):
-            varied.add(slug)
+            spelt.setdefault(slug, {title(first[slug])}).add(name)
+    clashing = sorted(slug for slug, names in spelt.items() if len(set(map(name_key, names))) > 1)
+    if not clashing:  # most sites: every name has one spelling, or several of one name
+        return []
+    wanted = set(clashing)
     places: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
     for article in articles:
         for item in items(article):
-            if item.slug in varied:
+            if item.slug in wanted:
                 places[item.slug][name_key(title(item))].append((article.source_path, title(item)))
-    for slug in varied:
+    for slug in clashing:
         name, path = elsewhere.get(slug, ("", ""))
         if name:
             places[slug][name_key(name)].append((path, name))
-    return [
-        NameClash(field, first[slug].url, _spellings(places[slug]))
-        for slug in sorted(varied)
-        if len(places[slug]) > 1
-    ]
+    return [NameClash(field, first[slug].url, _spellings(places[slug])) for slug in clashing]
 
 
 def _spellings(by_key: Mapping[str, list[tuple[str, str]]]) -> tuple[Spelling, ...]:
