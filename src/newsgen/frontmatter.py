@@ -37,8 +37,6 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 FENCE = "---"
 MAX_FRONT_MATTER_BYTES = 64 * 1024
-
-
 MAX_DEPTH = 20
 """Lists and mappings nest at most this deep (an article's own fields need 3)."""
 MAX_DIGITS = 100
@@ -246,7 +244,7 @@ def _construct(
     kind = type(node)
     if kind is yaml.ScalarNode and node.tag in _SCALAR_TAGS:
         if node.tag in _NUMBER_TAGS:
-            return _scalar(loader, node, path, offset)
+            return _number(loader, node, path, offset)
         return loader.yaml_constructors[node.tag](loader, node)
     if kind is yaml.MappingNode and node.tag == _MAP:
         data: dict[Any, Any] = {}
@@ -289,8 +287,8 @@ def _check_node(node: yaml.Node, path: str, offset: int, visited: set[int], dept
         )
 
 
-def _scalar(loader: Any, node: yaml.ScalarNode, path: str, offset: int) -> Any:
-    """Return the value of a plain scalar; raise FrontMatterError for a number newsgen
+def _number(loader: Any, node: yaml.ScalarNode, path: str, offset: int) -> Any:
+    """Return the value of an int or float scalar; raise FrontMatterError for one newsgen
     cannot use: more than MAX_DIGITS digits (Python cannot even print 4,300), or
     not finite (``.inf``, ``.nan``, ``1.0e+999``)."""
     tag, text = node.tag, node.value
@@ -350,7 +348,7 @@ def _record_lines(
             child = f"{path}.{key}" if path else key
             lines[child] = line
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag in _NUMBER_TAGS:
-                _scalar(loader, key_node, child, offset)
+                _number(loader, key_node, child, offset)
             _record_lines(loader, value_node, child, offset, lines, visited, depth + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
@@ -358,4 +356,4 @@ def _record_lines(
             lines[child] = offset + item.start_mark.line + 1
             _record_lines(loader, item, child, offset, lines, visited, depth + 1)
     elif isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS:
-        _scalar(loader, node, path, offset)
+        _number(loader, node, path, offset)
