@@ -104,4 +104,3 @@ def _front_matter(file: Path, article: bool) -> LoadedMapping | None:
 def _written(value: Any) -> str:
     """Return a name as the loader reads it: text with its spaces folded."""
     return " ".join(str(value).split()) if isinstance(value, (str, int, float)) else ""
-
