@@ -12,11 +12,13 @@ Lena Brandt:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .errors import Problems
 from .fields import MISSING, FieldReader, describe
 from .frontmatter import FrontMatterError, load_yaml_mapping
+from .input_files import read_regular, unreadable_message, utf8_problem
 from .links import url_scheme
 from .models import Author, Link, SiteConfig
 from .urls import absolute, href, make_slug
@@ -31,17 +33,13 @@ def load_author_profiles(
     site_root: Path, config: SiteConfig, static_files: frozenset[str], problems: Problems
 ) -> dict[str, Author]:
     """Return the profiles of ``SITE_ROOT/authors.yaml`` by author slug ({} without the file)."""
-    path = site_root / AUTHORS_FILE
-    if not path.is_file():
+    text = _read_authors(site_root / AUTHORS_FILE, problems)
+    if text is None:
         return {}
     try:
-        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
         loaded = load_yaml_mapping(text, 1, what=AUTHORS_FILE, max_bytes=MAX_BYTES)
     except FrontMatterError as error:
-        problems.error(AUTHORS_FILE, error.line, None, error.message)
-        return {}
-    except (OSError, UnicodeDecodeError) as error:
-        problems.error(AUTHORS_FILE, 1, None, f"cannot be read: {error}")
+        problems.error(AUTHORS_FILE, error.line, error.field, error.message)
         return {}
     reader = FieldReader(loaded, AUTHORS_FILE, problems)
     profiles: dict[str, Author] = {}
@@ -56,6 +54,34 @@ def load_author_profiles(
         elif author is not None:
             profiles[author.slug] = author
     return profiles
+
+
+def _read_authors(path: Path, problems: Problems) -> str | None:
+    """Return the text of ``authors.yaml``, or None when there is none or after
+    recording why it cannot be read (a folder, a named pipe, a broken link, not UTF-8)."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return None  # the file is optional
+    except OSError as error:
+        problems.error(AUTHORS_FILE, 1, None, unreadable_message(error))
+        return None
+    try:
+        data, _ = read_regular(path, MAX_BYTES)
+    except FileNotFoundError:
+        problems.error(
+            AUTHORS_FILE, 1, None, "is a broken symbolic link; remove it or restore its target"
+        )
+        return None
+    except OSError as error:
+        problems.error(AUTHORS_FILE, 1, None, unreadable_message(error))
+        return None
+    try:
+        return data.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as error:
+        line, message = utf8_problem(data, error)
+        problems.error(AUTHORS_FILE, line, None, message)
+        return None
 
 
 def _profile(

@@ -17,6 +17,7 @@ import jinja2
 from . import __version__
 from .authors import AUTHORS_FILE, load_author_profiles
 from .cache import CACHE_DIR, ArticleCache, open_cache
+from .clash_report import report_name_clashes
 from .collector import (
     collector_paused,
     collector_reset,
@@ -56,6 +57,7 @@ from .state import (
     valid_until,
     with_articles,
 )
+from .taxonomy import name_clashes
 from .theme import default_theme, static_copies, template_bytes, template_dirs
 from .write import Copy, check_output_dir, recover_interrupted_swap, write_site
 
@@ -140,29 +142,36 @@ def build(options: BuildOptions) -> BuildReport:
 def _build(options: BuildOptions, started: float) -> BuildReport:
     """Build while holding the site's build lock (see build())."""
     recover_interrupted_swap(options.output_dir)
-    config = load_config(options.source, options.base_url)
+    problems = Problems()
+    copies = static_copies(options.source, default_theme(), problems)  # the config names some
+    static = frozenset(copy.path for copy in copies)
+    config = load_config(options.source, options.base_url, static)
     cache = open_cache(options.source, options.cache)
     try:
-        return _build_with(options, started, config, cache)
+        return _build_with(options, started, config, cache, (copies, problems))
     finally:
         cache.close()
 
 
 def _build_with(
-    options: BuildOptions, started: float, config: SiteConfig, cache: ArticleCache
+    options: BuildOptions,
+    started: float,
+    config: SiteConfig,
+    cache: ArticleCache,
+    static: tuple[list[Copy], Problems],
 ) -> BuildReport:
-    """Read the inputs; return the last report when nothing changed, else build."""
+    """Read the inputs; return the last report when nothing changed, else build.
+    ``static`` is what static_copies() found, with the problems found so far."""
     root, output = options.source, str(options.output_dir.resolve())
     now = options.now or datetime.now(UTC)
-    problems = Problems()
+    copies, problems = static
     tree = discover_content(root, problems)
     theme = default_theme()
-    copies = static_copies(root, theme, problems)
     settings = LoadSettings(
         config, root / "content", frozenset(copy.path for copy in copies), tree.assets
     )
     sources = read_sources(tree, settings, problems, cache)
-    templates = template_bytes(template_dirs(root, theme))
+    templates = template_bytes(template_dirs(root, theme), problems)
     read_files = [(CONFIG_FILE, root / CONFIG_FILE), (AUTHORS_FILE, root / AUTHORS_FILE)]
     stat_files = [(copy.path, copy.source) for copy in copies]
     stat_files += [(f"content/{asset}", root / "content" / asset) for asset in tree.assets]
@@ -244,6 +253,7 @@ def _render_and_write(
     published = resolve_article_links(published, loaded, problems)
     static_files = frozenset(copy.path for copy in copies)
     profiles = load_author_profiles(root, config, static_files, problems)
+    report_name_clashes(root, name_clashes(config, loaded, profiles), problems)
     related = remembered_related(inputs.cache)
     with collector_paused(keep=True):
         site = build_site(config, published, now, profiles, related)

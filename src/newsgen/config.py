@@ -16,12 +16,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import BuildFailed, Problems
 from .frontmatter import FrontMatterError, LoadedMapping, load_yaml_mapping
+from .input_files import read_regular, unreadable_message, utf8_problem
 from .links import url_scheme
 from .models import SectionConfig, SiteConfig
 from .social_image import StaticReader, read_static_head, social_image_problem
 from .suggest import did_you_mean
 
 CONFIG_FILE = "newsgen.yaml"
+MAX_CONFIG_BYTES = 1 << 20
+"""newsgen.yaml is not even read beyond this; its YAML may hold 64 KiB (load_yaml_mapping)."""
 DEFAULT_PERMALINK = "/{section}/{yyyy}/{mm}/{dd}/{slug}/"
 PERMALINK_FIELDS = ("section", "yyyy", "mm", "dd", "slug")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -65,42 +68,62 @@ _PUBLISHER_KEYS = ("name", "logo")
 _SECTION_KEYS = ("name", "title")
 
 
-def load_config(site_root: Path, base_url_override: str | None = None) -> SiteConfig:
+def load_config(
+    site_root: Path,
+    base_url_override: str | None = None,
+    static_files: frozenset[str] | None = None,
+) -> SiteConfig:
     """Read and validate ``SITE_ROOT/newsgen.yaml``.
 
     Returns the SiteConfig; raises BuildFailed with every problem found.
     ``base_url_override`` (from ``--base-url``) replaces the file's base_url.
+    With ``static_files`` (the site's and theme's, ``images/logo.png``), a
+    ``publisher.logo`` site path must name one of them.
     """
-    path = site_root / CONFIG_FILE
     shown = CONFIG_FILE
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise BuildFailed(
-            _single(shown, f"not found in {site_root}; create one with 'newsgen init'")
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise BuildFailed(_single(shown, f"cannot be read: {error}")) from None
+    text = _read_config(site_root)
     try:
         loaded = load_yaml_mapping(text.replace("\r\n", "\n"), 1, what=CONFIG_FILE)
     except FrontMatterError as error:
         problems = Problems()
-        problems.error(shown, error.line, None, error.message)
+        problems.error(shown, error.line, error.field, error.message)
         raise BuildFailed(problems) from None
     reader = partial(read_static_head, site_root / "static")
-    return parse_config(loaded, shown, base_url_override, reader)
+    return parse_config(loaded, shown, base_url_override, static_files, reader)
+
+
+def _read_config(site_root: Path) -> str:
+    """Return the text of ``SITE_ROOT/newsgen.yaml``; raise BuildFailed when it is
+    missing, not a regular file, or not UTF-8."""
+    path = site_root / CONFIG_FILE
+    try:
+        data, _ = read_regular(path, MAX_CONFIG_BYTES)
+        return data.decode("utf-8-sig")
+    except FileNotFoundError:
+        if path.is_symlink():
+            message = "is a broken symbolic link; restore its target or replace it with a file"
+        else:
+            message = f"not found in {site_root}; create one with 'newsgen init'"
+    except OSError as error:
+        message = unreadable_message(error)
+    except UnicodeDecodeError as error:
+        line, message = utf8_problem(data, error)
+        raise BuildFailed(_single(CONFIG_FILE, message, line)) from None
+    raise BuildFailed(_single(CONFIG_FILE, message))
 
 
 def parse_config(
     loaded: LoadedMapping,
     shown: str,
     base_url_override: str | None,
+    static_files: frozenset[str] | None = None,
     read_static: StaticReader | None = None,
 ) -> SiteConfig:
     """Validate a loaded ``newsgen.yaml`` mapping; raise BuildFailed on any error.
 
-    ``read_static`` reads the head of a file in ``static/``, to check the size of a
-    local ``default_image`` (None: not checked).
+    A ``publisher.logo`` site path is checked against ``static_files``, when
+    given; ``read_static`` reads the head of a file in ``static/``, to check the
+    size of a local ``default_image`` (None: not checked).
     """
     problems = Problems()
     data = dict(loaded.data)
@@ -129,7 +152,7 @@ def parse_config(
             continue
         # A stand-in lets the remaining checks run, so that one run reports every error.
         values[key.name] = key.default if key.default is not None else _STAND_INS[key.name]
-    config = _build_config(values, loaded, shown, problems, read_static)
+    config = _build_config(values, loaded, shown, problems, static_files, read_static)
     if problems.has_errors() or config is None:
         raise BuildFailed(problems)
     return config
@@ -140,6 +163,7 @@ def _build_config(
     loaded: LoadedMapping,
     shown: str,
     problems: Problems,
+    static_files: frozenset[str] | None,
     read_static: StaticReader | None,
 ) -> SiteConfig | None:
     def fail(name: str, message: str) -> None:
@@ -166,7 +190,7 @@ def _build_config(
             fail(name, f"must be at least 1, not {values[name]}")
     sections = _parse_sections(values["sections"], loaded, shown, problems)
     unsafe_html = _parse_markdown(values["markdown"], loaded, shown, problems)
-    publisher_name, publisher_logo = _parse_publisher(values, base_url, loaded, shown, problems)
+    publisher = _parse_publisher(values, base_url, loaded, shown, problems, static_files)
     default_image = _parse_default_image(
         values["default_image"], base_url, read_static, lambda m: fail("default_image", m)
     )
@@ -183,8 +207,8 @@ def _build_config(
         sections=sections,
         unsafe_html=unsafe_html,
         description=values["description"].strip(),
-        publisher_name=publisher_name,
-        publisher_logo=publisher_logo,
+        publisher_name=publisher[0],
+        publisher_logo=publisher[1],
         search=values["search"],
         default_image=default_image,
     )
@@ -277,7 +301,12 @@ def _report_unknown_keys(
 
 
 def _parse_publisher(
-    values: dict[str, Any], base_url: str, loaded: LoadedMapping, shown: str, problems: Problems
+    values: dict[str, Any],
+    base_url: str,
+    loaded: LoadedMapping,
+    shown: str,
+    problems: Problems,
+    static_files: frozenset[str] | None,
 ) -> tuple[str, str]:
     """Return the publisher's name (default: the title) and absolute logo URL (or "")."""
     options = values["publisher"]
@@ -289,6 +318,14 @@ def _parse_publisher(
                 shown, loaded.line_of(f"publisher.{key}"), f"publisher.{key}", "must be text"
             )
             return "", ""
+    if logo.startswith("/") and static_files is not None and logo[1:] not in static_files:
+        problems.error(
+            shown,
+            loaded.line_of("publisher.logo"),
+            "publisher.logo",
+            f"'{logo}' names no file in static/ (looked for static{logo}); "
+            "add the file, or give an http(s) URL",
+        )
     if logo.startswith("/"):
         logo = base_url.rstrip("/") + logo
     elif logo and url_scheme(logo) not in ("http", "https"):
@@ -339,7 +376,7 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     return names.get(kind, str(kind)) if isinstance(kind, type) else "a value"
 
 
-def _single(path: str, message: str) -> Problems:
+def _single(path: str, message: str, line: int = 1) -> Problems:
     problems = Problems()
-    problems.error(path, 1, None, message)
+    problems.error(path, line, None, message)
     return problems

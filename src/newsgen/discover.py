@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problems
+from .input_files import kind_problem
 
 ARTICLE_SUFFIX = ".md"
 _TEMPORARY_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".bak")
@@ -177,9 +178,10 @@ def file_problem(path: Path, root: Path, folder: str) -> str | None:
         return "is a broken symbolic link; remove it or restore its target"
     if not _inside(target, root):
         return f"is a link to a file outside {folder}; copy the file in instead"
-    if not target.is_file():
-        return "is not a regular file (a named pipe, socket or device); remove it"
-    return None
+    try:
+        return kind_problem(target.stat().st_mode)  # a named pipe would make the build wait
+    except OSError as error:
+        return f"cannot be read: {error.strerror or error}"
 
 
 def _inside(path: Path, root: Path) -> bool:

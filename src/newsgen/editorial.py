@@ -13,38 +13,69 @@ from datetime import datetime
 from .fields import MISSING, FieldReader, describe
 from .links import url_scheme
 from .models import Alias, Author, Correction, SiteConfig, Tag
-from .urls import href, make_slug
+from .urls import href, make_slug, name_key
 
 CORRECTION_KEYS = ("date", "text")
+MAX_NAME_BYTES = 255
+"""The longest file or folder name most file systems allow."""
 
 
 def read_tags(reader: FieldReader, config: SiteConfig) -> list[Tag]:
-    """Return the article's tags, duplicates (by slug) removed."""
-    tags: dict[str, Tag] = {}
+    """Return the article's tags, each once: a tag given twice, in the same or
+    another spelling (``Syria``, ``syria``), is kept once; different tags with
+    one slug (``C++`` and ``C``) are an error."""
+    tags: dict[str, tuple[int, Tag]] = {}
     for index, name in enumerate(reader.text_list("tags", reader.get("tags"))):
         slug = make_slug(name)
         if not slug:
             reader.error(f"tags[{index}]", f"'{name}' has no letters or digits to make a URL from")
-        elif slug not in tags:
+        elif slug in tags:
+            _same_or_clash(reader, f"tags[{index}]", name, "tags", *tags[slug], "tag")
+        else:
             url = href(config.base_path, f"/tags/{slug}/")
-            tags[slug] = Tag(name=name, slug=slug, url=url, feed_url=url + "feed.xml")
-    return list(tags.values())
+            tags[slug] = (index, Tag(name=name, slug=slug, url=url, feed_url=url + "feed.xml"))
+    return [tag for _, tag in tags.values()]
 
 
 def read_authors(reader: FieldReader, config: SiteConfig) -> tuple[list[str], list[Author]]:
-    """Return the byline names as written and as authors with their page URLs."""
+    """Return the byline names as written and as authors with their page URLs: each
+    author once (see read_tags())."""
     names: list[str] = []
-    authors: list[Author] = []
+    authors: dict[str, tuple[int, Author]] = {}
+    single = isinstance(reader.get("byline"), str)
     written = reader.text_list("byline", reader.get("byline"), allow_single=True)
     for index, name in enumerate(written):
         slug = make_slug(name)
-        field = "byline" if isinstance(reader.get("byline"), str) else f"byline[{index}]"
+        field = "byline" if single else f"byline[{index}]"
         if not slug:
             reader.error(field, f"'{name}' has no letters or digits to make a URL from")
-        elif slug not in {author.slug for author in authors}:  # one name, twice: kept once
+        elif slug in authors:
+            _same_or_clash(reader, field, name, "byline", *authors[slug], "author")
+        else:
             names.append(name)
-            authors.append(Author(name, slug, href(config.base_path, f"/authors/{slug}/")))
-    return names, authors
+            author = Author(name, slug, href(config.base_path, f"/authors/{slug}/"))
+            authors[slug] = (index, author)
+    return names, [author for _, author in authors.values()]
+
+
+def _same_or_clash(
+    reader: FieldReader,
+    field: str,
+    name: str,
+    list_field: str,
+    first_index: int,
+    first: Tag | Author,
+    noun: str,
+) -> None:
+    """Record an error when ``name`` is another name than ``first``'s, with its slug."""
+    if name_key(name) == name_key(first.name):
+        return  # the same name again, perhaps spelt otherwise: kept once
+    reader.error(
+        field,
+        f"'{name}' and '{first.name}' ({list_field}[{first_index}]) are different {noun}s "
+        f"that would share one page, {first.url}; rename one so that their letters or "
+        f"digits differ, or spell them alike if they are the same {noun}",
+    )
 
 
 def read_id(reader: FieldReader) -> str | None:
@@ -101,6 +132,13 @@ def read_aliases(reader: FieldReader) -> list[Alias]:
         parts = alias.strip("/").split("/")
         if any(part in ("", ".", "..") for part in parts) or any(c in alias for c in "\\?#"):
             reader.error(field, f"'{alias}' must be a plain path like old/section/story/")
+            continue
+        if any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in parts):
+            reader.error(
+                field,
+                f"'{alias[:40]}...' has a part longer than {MAX_NAME_BYTES} bytes between "
+                "slashes, more than a file system allows in a name",
+            )
             continue
         path = "/" + "/".join(parts)
         path = path if "." in parts[-1] else path + "/"

@@ -170,5 +170,11 @@ def describe(value: Any) -> str:
         return f"the number {value}"
     if isinstance(value, (date, datetime)):
         return f"the date {value.isoformat()}"
+    if isinstance(value, bytes):
+        return "binary data"
+    if isinstance(value, (set, frozenset)):
+        return "a set"
+    if isinstance(value, tuple):  # an entry of !!omap or !!pairs
+        return "a key-value pair"
     text = repr(str(value))
     return text if len(text) <= 60 else text[:57] + "...'"

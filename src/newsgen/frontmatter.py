@@ -5,6 +5,8 @@ No I/O here: callers read the file and pass its text.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,15 +37,21 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 FENCE = "---"
 MAX_FRONT_MATTER_BYTES = 64 * 1024
+MAX_DEPTH = 20
+"""Lists and mappings nest at most this deep (an article's own fields need 3)."""
+MAX_DIGITS = 100
+"""A number may have at most this many digits (Python refuses to print 4,300)."""
 
 
 class FrontMatterError(ValueError):
-    """The text has no usable front matter; ``line`` is 1-based within the file."""
+    """The text has no usable front matter; ``line`` is 1-based within the file and
+    ``field`` (``sources[0].url``) names the value concerned, when it is one value."""
 
-    def __init__(self, line: int, message: str) -> None:
+    def __init__(self, line: int, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.line = line
         self.message = message
+        self.field = field
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,10 +149,12 @@ def load_yaml_mapping(
         lines: dict[str, int] = {}
         try:
             data = _construct(loader, node, "", first_line - 1, lines, set())
+        except FrontMatterError:
+            raise
         except (_Unusual, yaml.YAMLError, ValueError, TypeError):
             lines.clear()  # PyYAML's own way: every check first, then its constructor
-            _record_lines(node, "", first_line - 1, lines, set())
-            data = loader.construct_document(node)
+            _record_lines(loader, node, "", first_line - 1, lines, set())
+            data = _construct_document(loader, node, first_line, what)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         at_end = mark is not None and mark.index >= len(text.rstrip())
@@ -154,9 +164,24 @@ def load_yaml_mapping(
         raise FrontMatterError(line, f"{what} is not valid YAML: {error.problem}") from None
     except yaml.YAMLError as error:
         raise FrontMatterError(first_line, f"{what} is not valid YAML: {error}") from None
+    except RecursionError:  # the pure-Python composer, on lists nested a thousand deep
+        raise FrontMatterError(first_line, f"{what} is nested too deeply") from None
     finally:
         loader.dispose()
     return LoadedMapping(data, lines, first_line)
+
+
+def _construct_document(loader: Any, node: yaml.Node, first_line: int, what: str) -> Any:
+    """Return PyYAML's construction of ``node``, which _record_lines() has checked.
+
+    Raises FrontMatterError for a value no check foresaw that makes a Python
+    conversion fail, so that it never escapes as a crash.
+    """
+    try:
+        return loader.construct_document(node)
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:
+        message = f"{what} holds a value newsgen cannot read: {error}"
+        raise FrontMatterError(first_line, message) from None
 
 
 def _refuse_anchors(text: str, first_line: int) -> None:
@@ -191,27 +216,35 @@ class _Unusual(Exception):
 
 
 _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_NUMBER_TAGS = frozenset((_INT, _FLOAT))
+_NOT_DIGITS = re.compile(r"^[-+]?0[xXoObB]|[^0-9a-fA-F]")
 _SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
 )
 
 
 def _construct(
-    loader: Any, node: yaml.Node, path: str, offset: int, lines: dict[str, int], visited: set[int]
+    loader: Any,
+    node: yaml.Node,
+    path: str,
+    offset: int,
+    lines: dict[str, int],
+    visited: set[int],
+    depth: int = 0,
 ) -> Any:
     """Return the value of ``node`` as PyYAML's safe constructor would, recording lines
     and refusing what _record_lines refuses, in one walk: front matter is plain
     mappings, lists and scalars, for which PyYAML's general machinery (which can
     build recursive objects) takes most of the load. Raises _Unusual for anything
     else (a tag it leaves to PyYAML, a key that is not a scalar)."""
-    if id(node) in visited:
-        raise FrontMatterError(
-            offset + node.start_mark.line + 1,
-            "YAML aliases ('*name') are not allowed; write the value out",
-        )
+    if id(node) in visited or depth > MAX_DEPTH:  # checked inline: this is the hot path
+        _check_node(node, path, offset, visited, depth)
     visited.add(id(node))
     kind = type(node)
     if kind is yaml.ScalarNode and node.tag in _SCALAR_TAGS:
+        if node.tag in _NUMBER_TAGS:
+            return _number(loader, node, path, offset)
         return loader.yaml_constructors[node.tag](loader, node)
     if kind is yaml.MappingNode and node.tag == _MAP:
         data: dict[Any, Any] = {}
@@ -224,17 +257,59 @@ def _construct(
             _check_key(key_node, key, line, seen)
             child = f"{path}.{key}" if path else key
             lines[child] = line
-            value = _construct(loader, value_node, child, offset, lines, visited)
-            data[_construct(loader, key_node, child, offset, lines, visited)] = value
+            value = _construct(loader, value_node, child, offset, lines, visited, depth + 1)
+            data[_construct(loader, key_node, child, offset, lines, visited, depth + 1)] = value
         return data
     if kind is yaml.SequenceNode and node.tag == _SEQ:
         items = []
         for index, item in enumerate(node.value):
             child = f"{path}[{index}]"
             lines[child] = offset + item.start_mark.line + 1
-            items.append(_construct(loader, item, child, offset, lines, visited))
+            items.append(_construct(loader, item, child, offset, lines, visited, depth + 1))
         return items
     raise _Unusual()
+
+
+def _check_node(node: yaml.Node, path: str, offset: int, visited: set[int], depth: int) -> None:
+    """Refuse a node met before (an alias) and one nested deeper than MAX_DEPTH."""
+    if id(node) in visited:
+        raise FrontMatterError(
+            offset + node.start_mark.line + 1,
+            "YAML aliases ('*name') are not allowed; write the value out",
+        )
+    visited.add(id(node))
+    if depth > MAX_DEPTH:
+        raise FrontMatterError(
+            offset + node.start_mark.line + 1,
+            f"lists and mappings are nested more than {MAX_DEPTH} deep in it; "
+            "write the value flatter",
+            re.split(r"[.\[]", path, maxsplit=1)[0] or None,  # the field, not 20 levels of it
+        )
+
+
+def _number(loader: Any, node: yaml.ScalarNode, path: str, offset: int) -> Any:
+    """Return the value of an int or float scalar; raise FrontMatterError for one newsgen
+    cannot use: more than MAX_DIGITS digits (Python cannot even print 4,300), or
+    not finite (``.inf``, ``.nan``, ``1.0e+999``)."""
+    tag, text = node.tag, node.value
+    if tag == _INT and len(text) > MAX_DIGITS:
+        digits = len(_NOT_DIGITS.sub("", text))
+        if digits > MAX_DIGITS:
+            raise FrontMatterError(
+                offset + node.start_mark.line + 1,
+                f"the number {text[:12]}… has {digits:,} digits, more than newsgen reads "
+                f"({MAX_DIGITS}); put it in quotes if it is text",
+                path or None,
+            )
+    value = loader.yaml_constructors[tag](loader, node)
+    if tag == _FLOAT and not math.isfinite(value):
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        raise FrontMatterError(
+            offset + node.start_mark.line + 1,
+            f"'{shown}' is not a finite number; put it in quotes if it is text",
+            path or None,
+        )
+    return value
 
 
 def _check_key(key_node: yaml.Node, key: str, line: int, seen: set[str]) -> None:
@@ -249,19 +324,21 @@ def _check_key(key_node: yaml.Node, key: str, line: int, seen: set[str]) -> None
 
 
 def _record_lines(
-    node: yaml.Node, path: str, offset: int, lines: dict[str, int], visited: set[int]
+    loader: Any,
+    node: yaml.Node,
+    path: str,
+    offset: int,
+    lines: dict[str, int],
+    visited: set[int],
+    depth: int = 0,
 ) -> None:
-    """Fill ``lines`` with the line of every key and list item below ``node``.
+    """Fill ``lines`` with the line of every key and list item below ``node``, refusing
+    what _construct() refuses (numbers it cannot use, nesting too deep).
 
     An alias makes the composer hand out the same node twice; meeting a node
     again is refused, which also stops alias bombs before they are expanded.
     """
-    if id(node) in visited:
-        raise FrontMatterError(
-            offset + node.start_mark.line + 1,
-            "YAML aliases ('*name') are not allowed; write the value out",
-        )
-    visited.add(id(node))
+    _check_node(node, path, offset, visited, depth)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
@@ -270,9 +347,13 @@ def _record_lines(
             _check_key(key_node, key, line, seen)
             child = f"{path}.{key}" if path else key
             lines[child] = line
-            _record_lines(value_node, child, offset, lines, visited)
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag in _NUMBER_TAGS:
+                _number(loader, key_node, child, offset)
+            _record_lines(loader, value_node, child, offset, lines, visited, depth + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             child = f"{path}[{index}]"
             lines[child] = offset + item.start_mark.line + 1
-            _record_lines(item, child, offset, lines, visited)
+            _record_lines(loader, item, child, offset, lines, visited, depth + 1)
+    elif isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS:
+        _number(loader, node, path, offset)

@@ -27,11 +27,15 @@ from .importplan import (
     plan_article,
     site_section_slugs,
 )
+from .input_files import NotAFile, read_regular
+from .links import url_scheme
 from .loader import LoadContext, load_article
 from .markdown import make_markdown
 from .models import SiteConfig
 from .plaintext import parse_plain_text
 
+MAX_IMPORT_BYTES = 10_000_000
+"""A file to import may hold this much (10 MB: a long article is well under 1 MB)."""
 _LIST_FIELD = re.compile(r"^(images|sources)\[(\d+)\]")
 _FRONT_MATTER = re.compile(r"---\r?\n(?:(?!---\r?\n).*\n)*?headline:", re.MULTILINE)
 
@@ -67,9 +71,9 @@ def open_site(root: Path) -> Site:
     """
     from .theme import default_theme, static_copies  # the build's own view of static/
 
-    config = load_config(root)
     ignored = Problems()  # problems of other files are the build's business, not ours
     static = frozenset(copy.path for copy in static_copies(root, default_theme(), ignored))
+    config = load_config(root, static_files=static)
     assets = discover_content(root, ignored).assets
     markdown = make_markdown(config.unsafe_html)
     return Site(root, config, LoadContext(config, markdown, root / "content", static, assets))
@@ -81,6 +85,7 @@ def import_file(site: Site, file: Path, options: ImportOptions, dry_run: bool) -
     Writes the article unless ``dry_run``. Raises ImportFailed when the file
     cannot be read or imported, or when the article file already exists.
     """
+    _check_images(options.images)
     parsed = parse_plain_text(_read(file), site_section_slugs(site.config))
     planned = checked(plan_article(parsed, options, site.config, str(uuid.uuid4())), site)
     target = site.root / planned.path
@@ -102,9 +107,28 @@ def import_file(site: Site, file: Path, options: ImportOptions, dry_run: bool) -
     return planned
 
 
+def _check_images(images: Sequence[str]) -> None:
+    """Raise ImportFailed for an ``--image`` with a scheme other than http(s), or one that
+    names another host (``//host/a.jpg``): a ``javascript:`` or ``data:`` URL is never
+    written into an article."""
+    for src in images:
+        if url_scheme(src) in (None, "http", "https") and not src.startswith("//"):
+            continue
+        shown = src if len(src) <= 60 else src[:57] + "..."
+        raise ImportFailed(
+            None,
+            f"--image '{shown}' must be an http(s) URL or a file in static/ "
+            "written as a site path like /images/a.jpg; nothing was imported",
+        )
+
+
 def _read(file: Path) -> str:
+    """Return the text of ``file``; raise ImportFailed when it is not a regular file of at
+    most MAX_IMPORT_BYTES, cannot be read or is not UTF-8."""
     try:
-        data = file.read_bytes()
+        data = read_regular(file, MAX_IMPORT_BYTES)[0]
+    except NotAFile as error:
+        raise ImportFailed(None, str(error)) from None
     except OSError as error:
         raise ImportFailed(None, f"cannot be read: {error.strerror or error}") from None
     try:

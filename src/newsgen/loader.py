@@ -58,7 +58,8 @@ FRONT_MATTER_KEYS = (
 SOURCE_KEYS = ("name", "url")
 IMAGE_KEYS = ("src", "caption", "credit", "alt")
 WEB_SCHEMES = ("http", "https")
-HOSTILE_SCHEMES = ("javascript", "vbscript", "data", "file")
+MAX_SLUG_LENGTH = 200
+"""A ``slug:`` may be this long (a headline's slug is cut at 80 characters)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +97,7 @@ def load_article(
         split = split_front_matter(clean.text)
         loaded = load_yaml_mapping(split.front_matter, split.front_matter_line)
     except FrontMatterError as error:
-        problems.error(source.shown, error.line, None, error.message)
+        problems.error(source.shown, error.line, error.field, error.message)
         return None
     loaded, cleaned_fields = _without_forbidden_characters(loaded)
     reader = FieldReader(loaded, source.shown, problems)
@@ -231,6 +232,13 @@ def _slug(reader: FieldReader, headline: str | None) -> str | None:
             "slug", f"'{given}' may only hold lowercase letters, digits and single hyphens{fix}"
         )
         return None
+    if len(given) > MAX_SLUG_LENGTH:
+        reader.error(
+            "slug",
+            f"is {len(given):,} characters long; a slug may have at most {MAX_SLUG_LENGTH} "
+            "(it names a folder, and file systems allow 255)",
+        )
+        return None
     return given
 
 
@@ -241,14 +249,12 @@ def _sources(reader: FieldReader) -> list[Source]:
         name = reader.text(f"{path}.name", item.get("name", MISSING))
         if url is None:
             continue
-        scheme = url_scheme(url)
-        if scheme in HOSTILE_SCHEMES:
-            reader.warning(
-                f"{path}.url", f"'{url[:40]}' is not a web address; the source was left out"
+        if url_scheme(url) not in WEB_SCHEMES or not _host(url):
+            shown = url if len(url) <= 60 else url[:57] + "..."
+            reader.error(
+                f"{path}.url",
+                f"'{shown}' must be an absolute http(s) URL",
             )
-            continue
-        if scheme not in WEB_SCHEMES or not _host(url):
-            reader.error(f"{path}.url", f"'{url}' must be an absolute http(s) URL")
             continue
         sources.append(Source(name=name or _host(url), url=url))
     return sources
@@ -300,7 +306,12 @@ def _locate_image(
     if scheme in WEB_SCHEMES:
         return src, None
     if scheme is not None or src.startswith("//"):
-        reader.warning(field, f"'{src[:40]}' is not an http(s) or local image; it was left out")
+        shown = src if len(src) <= 60 else src[:57] + "..."
+        reader.error(
+            field,
+            f"'{shown}' must be an absolute http(s) URL, a site path like /images/a.jpg "
+            "or the name of a file beside the article",
+        )
         return None
     if ".." in src.split("/") or "\\" in src:
         reader.error(field, f"'{src}' must not contain '..' or backslashes")

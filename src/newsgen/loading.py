@@ -28,6 +28,7 @@ from . import __version__
 from .cache import ArticleCache, CachedBody, cache_format, entry_key, fingerprint
 from .discover import ContentTree, SourceFile
 from .errors import Problem, Problems
+from .input_files import read_regular, unreadable_message, utf8_problem
 from .models import Article, SiteConfig
 
 if TYPE_CHECKING:  # parsing modules are imported when an article is parsed, not before
@@ -311,17 +312,10 @@ def _racy(stat: os.stat_result, hashed_at: int) -> bool:
 
 def read_file(path: Path) -> tuple[bytes, os.stat_result]:
     """Return the bytes of the file at ``path`` and its stat before reading. Raises
-    OSError. Five system calls, where Python's open() and read() make seven (a build
-    reads every article file: twice in a cold build, to hash it and to parse it)."""
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-    try:
-        stat = os.fstat(descriptor)
-        parts = []
-        while part := os.read(descriptor, max(stat.st_size + 1, 1 << 16)):
-            parts.append(part)
-        return parts[0] if len(parts) == 1 else b"".join(parts), stat
-    finally:
-        os.close(descriptor)
+    OSError (NotAFile when it is no longer a regular file). Five system calls, where
+    Python's open() and read() make seven (a build reads every article file: twice in
+    a cold build, to hash it and to parse it)."""
+    return read_regular(path, stat_first=False)  # discover_content() found a regular file
 
 
 def _read(source: SourceFile, problems: Problems) -> tuple[bytes, os.stat_result] | None:
@@ -359,7 +353,7 @@ def load_row(item: SourceBytes, context: LoadContext) -> _Row:
 
 
 def _unreadable(source: SourceFile, error: OSError, problems: Problems) -> None:
-    problems.error(source.shown, 1, None, f"cannot be read: {error.strerror or error}")
+    problems.error(source.shown, 1, None, unreadable_message(error))
 
 
 def _load_chunks(
@@ -415,14 +409,8 @@ def decode(data: bytes, shown: str, problems: Problems) -> str | None:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        problems.error(
-            shown,
-            line,
-            None,
-            f"is not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start}; "
-            "save the file as UTF-8",
-        )
+        line, message = utf8_problem(data, error)
+        problems.error(shown, line, None, message)
         return None
 
 

@@ -19,9 +19,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import __version__
+from .input_files import NotAFile, read_regular
 from .models import Article
 
 NEWS_WINDOW = timedelta(days=2)
+MAX_READ = 1 << 24
+"""A file to fingerprint by its bytes that is larger than this (16 MiB) counts as "not a
+file": the config and authors.yaml are refused long before, when they are loaded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +62,11 @@ def inputs_fingerprint(
     for name, source in sorted(read_files, key=lambda entry: entry[0]):
         digest.update(_name(name))
         try:
-            digest.update(source if isinstance(source, bytes) else source.read_bytes())
+            digest.update(
+                source if isinstance(source, bytes) else read_regular(source, MAX_READ)[0]
+            )
+        except NotAFile:  # a folder or named pipe: never read, and told apart from missing
+            digest.update(b"\0not a file")
         except OSError:
             digest.update(b"\0missing")
     for name, path in sorted(stat_files):

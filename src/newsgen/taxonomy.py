@@ -3,18 +3,20 @@
 Articles name them as written; two spellings with one slug (``World`` and
 ``world``) are one thing, shown with the title from config (sections), the
 profile from ``authors.yaml`` (authors), or else the most used spelling.
-No I/O.
+Different names with one slug (``C++`` and ``C``, see urls.name_key) are
+found by name_clashes(), for the build to report. No I/O.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import TypeVar
 
 from .models import Article, Author, Section, SiteConfig, Tag
-from .urls import make_slug
+from .urls import make_slug, name_key
 
 Named = TypeVar("Named", Section, Tag, Author)
 
@@ -89,3 +91,90 @@ def with_canonical_names(
     if section == article.section and site_tags == article.tags and site_authors == article.authors:
         return article
     return replace(article, section=section, tags=site_tags, authors=site_authors)
+
+
+@dataclass(frozen=True, slots=True)
+class Spelling:
+    """One name (in one or more spellings that are the same name) and where it is written."""
+
+    name: str
+    """The spelling in the first of ``paths``."""
+    paths: tuple[str, ...]
+    """The files that write the name: ``content/...`` articles, ``authors.yaml`` (a
+    profile), ``newsgen.yaml`` (a configured section); sorted, each once."""
+
+
+@dataclass(frozen=True, slots=True)
+class NameClash:
+    """Different names that would share one page, because their slugs are equal."""
+
+    field: str
+    """Where articles write them: ``tags``, ``byline`` or ``section``."""
+    url: str
+    """The page they would share (``/tags/c/``)."""
+    names: tuple[Spelling, ...]
+    """The different names, in the order of their first files."""
+
+
+def name_clashes(
+    config: SiteConfig, articles: list[Article], profiles: Mapping[str, Author]
+) -> list[NameClash]:
+    """Return every set of different tags, bylines or sections (with ``newsgen.yaml``'s
+    sections and ``authors.yaml``'s profiles) that share a slug, and so a page.
+
+    ``articles`` are in path order. One pass over them finds the slugs written
+    in more than one way; only for those are names compared and files listed.
+    """
+    configured = {make_slug(entry.name): (entry.name, "newsgen.yaml") for entry in config.sections}
+    named = {slug: (author.name, "authors.yaml") for slug, author in profiles.items()}
+    sections = attrgetter("section")
+    return [
+        *_clashes("section", articles, lambda a: (sections(a),), attrgetter("title"), configured),
+        *_clashes("tags", articles, attrgetter("tags"), attrgetter("name"), {}),
+        *_clashes("byline", articles, attrgetter("authors"), attrgetter("name"), named),
+    ]
+
+
+def _clashes(
+    field: str,
+    articles: list[Article],
+    items: Callable[[Article], Iterable[Named]],
+    title: Callable[[Named], str],
+    elsewhere: Mapping[str, tuple[str, str]],
+) -> list[NameClash]:
+    """Return the clashes among the ``items`` of ``articles`` and the names ``elsewhere``
+    (``(name, file)`` by slug) that share a slug with one of them."""
+    first: dict[str, Named] = {}
+    spelt: dict[str, set[str]] = {}  # the slugs written in more than one way, and how
+    for article in articles:
+        for item in items(article):
+            seen = first.setdefault(item.slug, item)
+            if seen is not item and title(seen) != title(item):
+                spelt.setdefault(item.slug, {title(seen)}).add(title(item))
+    for slug, (name, _) in elsewhere.items():
+        if slug in first and name != title(first[slug]):
+            spelt.setdefault(slug, {title(first[slug])}).add(name)
+    clashing = sorted(slug for slug, names in spelt.items() if len(set(map(name_key, names))) > 1)
+    if not clashing:  # most sites: every name has one spelling, or several of one name
+        return []
+    wanted = set(clashing)
+    places: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    for article in articles:
+        for item in items(article):
+            if item.slug in wanted:
+                places[item.slug][name_key(title(item))].append((article.source_path, title(item)))
+    for slug in clashing:
+        name, path = elsewhere.get(slug, ("", ""))
+        if name:
+            places[slug][name_key(name)].append((path, name))
+    return [NameClash(field, first[slug].url, _spellings(places[slug])) for slug in clashing]
+
+
+def _spellings(by_key: Mapping[str, list[tuple[str, str]]]) -> tuple[Spelling, ...]:
+    """Return one Spelling per name from its ``(file, spelling)`` places, in file order."""
+    names = []
+    for found in by_key.values():
+        found.sort()
+        paths = tuple(dict.fromkeys(path for path, _ in found))
+        names.append(Spelling(found[0][1], paths))
+    return tuple(sorted(names, key=lambda spelling: spelling.paths[0]))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .discover import file_problem, is_ignored_name
 from .errors import NewsgenError, Problems
+from .input_files import read_regular, unreadable_message
 from .state import folder_files
 from .write import Copy
 
@@ -79,13 +80,54 @@ def template_dirs(root: Path, theme: Path) -> list[Path]:
     return [*dirs, theme / "templates"]
 
 
-def template_bytes(template_dirs: list[Path]) -> list[tuple[str, bytes]]:
+def template_bytes(template_dirs: list[Path], problems: Problems) -> list[tuple[str, bytes]]:
     """Return every template file by name with its bytes (for the inputs fingerprint
-    and the base key of outputs)."""
+    and the base key of outputs).
+
+    A template that is not a regular file (a named pipe, a device, a broken
+    link) is never read and is an error, as is a folder of the site's own
+    with the name of one of the theme's templates: Jinja would pass either
+    over and use the theme's template instead. Hidden and temporary files
+    (an editor's lock file is a broken link) are fingerprinted, never refused.
+    """
     found = []
     for name, path in sorted(folder_files(*template_dirs)):
         try:
-            found.append((name, path.read_bytes()))
-        except OSError:
-            found.append((name, b"\0missing"))
+            data = read_regular(path)[0]
+        except OSError as error:
+            data = b"\0missing"
+            if not is_ignored_name(path.name):
+                problems.error(_shown(name, path, template_dirs), 1, None, _problem(error))
+        found.append((name, data))
+    if len(template_dirs) > 1:
+        _check_own_folders(template_dirs[0], template_dirs[-1], problems)
     return found
+
+
+def _problem(error: OSError) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "is a broken symbolic link; remove it or restore its target"
+    return unreadable_message(error)
+
+
+def _shown(name: str, path: Path, template_dirs: list[Path]) -> str:
+    """Return a template's path as users know it: ``templates/x.html`` for the site's own
+    (folder_files() names them ``0:x.html``), the full path for the theme's."""
+    number, _, relative = name.partition(":")
+    own = len(template_dirs) > 1 and number == "0"
+    return f"{template_dirs[0].name}/{relative}" if own else str(path)
+
+
+def _check_own_folders(own: Path, theme: Path, problems: Problems) -> None:
+    """Record an error for each folder under ``own`` that has a theme template's name."""
+    for directory, dirnames, _ in os.walk(own):
+        for name in dirnames:
+            relative = (Path(directory) / name).relative_to(own).as_posix()
+            if (theme / relative).is_file():
+                problems.error(
+                    f"{own.name}/{relative}",
+                    1,
+                    None,
+                    "is a folder, but the theme has a template of that name; a template "
+                    "that replaces the theme's must be a file",
+                )

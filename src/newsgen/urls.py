@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from datetime import datetime
 
 from slugify import slugify
 
 SLUG_LENGTH = 80
 _VALID_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SIGNIFICANT = frozenset("#&@%")
+_SYMBOLS = frozenset(("Sm", "Sc", "So"))  # math (+), currency ($) and other (emoji) signs
 
 
 @functools.lru_cache(maxsize=4096)  # tags and bylines come back in article after article
@@ -20,6 +23,26 @@ def make_slug(text: str, max_length: int = SLUG_LENGTH) -> str:
     when ``text`` has no letters or digits (an emoji-only headline).
     """
     return slugify(text, max_length=max_length, word_boundary=True, save_order=True)
+
+
+def name_key(name: str) -> str:
+    """Return what tells a tag, byline or section name from another with the same slug.
+
+    That is its letters, digits and symbols (``+``, ``#``, ``&``, ``@``, ``%``,
+    currency signs, emoji), in lowercase, without accents, spaces or other
+    punctuation. Names with one slug are one name when their keys are equal
+    (``World`` and ``world``, ``Middle East`` and ``middle-east``, ``José``
+    and ``Jose``), different ones otherwise (``C++``, ``C#`` and ``C``;
+    ``北京`` and ``背景``, both ``bei-jing``).
+    """
+    decomposed = unicodedata.normalize("NFKD", name).casefold()
+    return "".join(
+        character
+        for character in decomposed
+        if character.isalnum()
+        or character in _SIGNIFICANT
+        or unicodedata.category(character) in _SYMBOLS
+    )
 
 
 def is_valid_slug(slug: str) -> bool:

@@ -5,8 +5,10 @@ Profiles are written as ``yaml(*lines)``: line ``i`` (0-based) is file line ``i 
 
 from __future__ import annotations
 
+import os
+
 import pytest
-from unit_helpers import make_config, one_error
+from unit_helpers import make_config, no_hang, one_error
 
 from newsgen.authors import load_author_profiles, photo_absolute
 from newsgen.errors import Problems
@@ -118,6 +120,37 @@ def test_missing_file_gives_no_profiles(tmp_path):
     problems = Problems()
     assert load_author_profiles(tmp_path, make_config(), STATIC, problems) == {}
     assert list(problems) == []
+
+
+def refused(tmp_path):
+    """Load profiles from an authors.yaml the test made unreadable; return the one problem."""
+    problems = Problems()
+    with no_hang():
+        assert load_author_profiles(tmp_path, make_config(), STATIC, problems) == {}
+    [problem] = problems
+    assert (problem.path, problem.line, problem.field) == ("authors.yaml", 1, None)
+    return problem.message
+
+
+def test_a_named_pipe_is_an_error_never_read(tmp_path):
+    os.mkfifo(tmp_path / "authors.yaml")
+    assert refused(tmp_path) == (
+        "is a named pipe (FIFO), not a regular file; replace it with a file"
+    )
+
+
+def test_a_folder_is_an_error_not_a_missing_file(tmp_path):
+    (tmp_path / "authors.yaml").mkdir()
+    assert refused(tmp_path).startswith("is a folder, not a regular file")
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [("/dev/zero", "is a device"), ("/dev/null", "is a device"), ("gone.yaml", "is a broken")],
+)
+def test_a_link_to_a_device_or_nothing_is_an_error(tmp_path, target, message):
+    (tmp_path / "authors.yaml").symlink_to(target)
+    assert refused(tmp_path).startswith(message)
 
 
 def test_empty_file_gives_no_profiles(tmp_path):

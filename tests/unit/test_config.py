@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from unit_helpers import no_hang
 
 from newsgen.config import DEFAULT_PERMALINK, check_permalink, load_config
 from newsgen.errors import BuildFailed
@@ -374,8 +376,8 @@ def test_not_utf8_file(make_site):
     with pytest.raises(BuildFailed) as caught:
         load_config(root)
     [problem] = caught.value.problems
-    assert problem.path == "newsgen.yaml"
-    assert "cannot be read" in problem.message
+    assert (problem.path, problem.line) == ("newsgen.yaml", 1)
+    assert problem.message.startswith("is not UTF-8: byte 0xe9 at offset 10")
 
 
 # --- default_image ---------------------------------------------------------------------------
@@ -416,7 +418,7 @@ def test_an_http_default_image_is_taken_as_it_is(make_site):
         ({}, "/images/none.png", "names no file in static/ (looked for static/images/none.png)"),
         ({"static/images/s.png": WIDE}, "/images/../images/s.png", "not a file static/ can serve"),
         ({"static/images/.s.png": WIDE}, "/images/.s.png", "is not a file static/ can serve"),
-        ({"static/images/s/x.png": WIDE}, "/images/s", "is not a regular file"),
+        ({"static/images/s/x.png": WIDE}, "/images/s", "not a regular file"),
         ({}, "images/s.png", "must be a site path like /images/social.jpg"),
         ({}, "javascript:alert(1)", "must be a site path like /images/social.jpg"),
         ({}, "//cdn.example.com/s.png", "must be a site path like /images/social.jpg"),
@@ -454,3 +456,66 @@ def failures_with(make_site, text, files):
     with pytest.raises(BuildFailed) as caught:
         load_config(make_site(config=text, files=files))
     return list(caught.value.problems)
+
+
+# --- the file itself: never read unless it is a regular file ------------------------------------
+
+
+def only_problem(root):
+    with no_hang(), pytest.raises(BuildFailed) as caught:
+        load_config(root)
+    [problem] = caught.value.problems
+    assert (problem.path, problem.line, problem.field) == ("newsgen.yaml", 1, None)
+    return problem.message
+
+
+def test_a_named_pipe_is_refused_not_read(make_site):
+    root = make_site(config=None)
+    os.mkfifo(root / "newsgen.yaml")
+    assert only_problem(root) == (
+        "is a named pipe (FIFO), not a regular file; replace it with a file"
+    )
+
+
+def test_a_folder_or_a_device_is_refused(make_site):
+    root = make_site(config=None)
+    (root / "newsgen.yaml").mkdir()
+    assert only_problem(root).startswith("is a folder, not a regular file")
+    (root / "newsgen.yaml").rmdir()
+    (root / "newsgen.yaml").symlink_to("/dev/zero")
+    assert only_problem(root).startswith("is a device, not a regular file")
+
+
+def test_a_broken_link_is_not_called_missing(make_site):
+    root = make_site(config=None)
+    (root / "newsgen.yaml").symlink_to("elsewhere.yaml")
+    assert only_problem(root).startswith("is a broken symbolic link")
+
+
+def test_a_huge_number_is_an_error_at_its_field(make_site):
+    problem = one(failures(make_site, MINIMAL + "per_page: 1" + "0" * 5000 + "\n"), "per_page")
+    assert problem.line == 3
+    assert "has 5,001 digits" in problem.message
+
+
+# --- publisher -----------------------------------------------------------------------------------
+
+
+def test_publisher_logo_site_path_must_name_a_static_file(make_site):
+    root = make_site(config=MINIMAL + "publisher:\n  logo: /images/logo.png\n")
+    config = load_config(root, static_files=frozenset({"images/logo.png"}))
+    assert config.publisher_logo == "https://gazette.example.com/images/logo.png"
+    with pytest.raises(BuildFailed) as caught:
+        load_config(root, static_files=frozenset({"images/other.png"}))
+    problem = one(caught.value.problems, "publisher.logo")
+    assert problem.line == 4
+    assert problem.message.startswith(
+        "'/images/logo.png' names no file in static/ (looked for static/images/logo.png)"
+    )
+
+
+def test_publisher_logo_url_or_unknown_static_files_are_not_checked(make_site):
+    root = make_site(config=MINIMAL + "publisher:\n  logo: https://cdn.example/logo.png\n")
+    assert load_config(root, static_files=frozenset()).publisher_logo.startswith("https://cdn")
+    root = make_site(config=MINIMAL + "publisher:\n  logo: /images/logo.png\n")
+    assert load_config(root).publisher_logo.endswith("/images/logo.png")  # newsgen new

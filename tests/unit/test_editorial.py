@@ -26,7 +26,6 @@ def text(*lines: str, body: str = BODY) -> str:
     return article_with(*lines, body=body)
 
 
-
 def loaded(*lines: str, **kw):
     """Load an article that must have no errors."""
     article, problems = load(text(H, D, *lines), **kw)
@@ -57,6 +56,33 @@ def test_duplicate_tags_by_slug_removed_first_spelling_kept():
     article, problems = loaded("tags: [Syria, syria, Middle East, middle-east, SYRIA]")
     assert list(problems) == []
     assert [t.name for t in article.tags] == ["Syria", "Middle East"]
+
+
+def test_different_tags_with_one_slug_are_an_error_not_a_dropped_tag():
+    article, problems = load(text(H, D, "tags:", "  - C++", "  - Software", "  - c", "  - C#"))
+    assert article is None
+    assert [(p.field, p.line) for p in problems.errors] == [("tags[2]", 7), ("tags[3]", 8)]
+    assert problems.errors[0].message == (
+        "'c' and 'C++' (tags[0]) are different tags that would share one page, /tags/c/; "
+        "rename one so that their letters or digits differ, or spell them alike if they "
+        "are the same tag"
+    )
+
+
+def test_different_bylines_with_one_slug_are_an_error():
+    article, problems = load(text(H, D, "byline: [C++ Desk, Jane Doe, C Desk]"))
+    assert article is None
+    problem = one_error(problems, "byline[2]")
+    assert problem.message.startswith(
+        "'C Desk' and 'C++ Desk' (byline[0]) are different authors that would share one "
+        "page, /authors/c-desk/"
+    )
+
+
+def test_one_byline_in_two_spellings_is_kept_once():
+    article, problems = loaded("byline: [Jose Garcia, José García]")
+    assert list(problems) == []
+    assert article.bylines == ("Jose Garcia",)
 
 
 def test_emoji_only_tag_is_an_error_on_its_line():
@@ -278,6 +304,15 @@ def test_bad_alias_is_an_error_with_its_line(alias):
     error = one_error(problems, "aliases[1]")
     assert (error.path, error.line) == (PATH, 6)
     assert "must be a plain path" in error.message
+
+
+def test_alias_with_a_part_too_long_for_a_file_name_is_an_error():
+    article, problems = load(text(H, D, f"aliases: [/old/{'é' * 128}/]"))  # 256 bytes
+    assert article is None
+    problem = one_error(problems, "aliases[0]")
+    assert problem.line == 4
+    assert "has a part longer than 255 bytes between slashes" in problem.message
+    assert loaded(f"aliases: [/old/{'a' * 255}/]")[0].aliases[0].path == f"/old/{'a' * 255}/"
 
 
 def test_aliases_keep_their_order():

@@ -63,6 +63,9 @@ def test_parse_moment_rejects(value):
         (2.5, "the number 2.5"),
         (date(2024, 1, 2), "the date 2024-01-02"),
         ("x", "'x'"),
+        (b"\x00\xff", "binary data"),  # !!binary
+        ({"a", "b"}, "a set"),  # !!set
+        (("a", 1), "a key-value pair"),  # an entry of !!omap or !!pairs
     ],
 )
 def test_describe(value, text):

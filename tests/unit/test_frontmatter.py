@@ -312,3 +312,64 @@ def test_values_are_pyyaml_s_safe_values_with_a_line_for_every_key(text):
         assert loaded.lines[str(key)] == 2 + next(
             number for number, line in enumerate(text.split("\n")) if line.startswith(str(key))
         )
+
+
+# --- values whose conversion breaks Python ----------------------------------------------------
+
+HUGE = "1" + "0" * 5000  # Python refuses to turn over 4,300 digits into text (or back)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "field"),
+    [
+        (f"headline: {HUGE}\n", 2, "headline"),
+        (f"headline: x\ntags: [a, -{HUGE}]\n", 3, "tags[1]"),
+        (f"sources:\n  - url: https://a.example/\n    name: {HUGE}\n", 4, "sources[0].name"),
+        (f"extra:\n  count: 0x{'f' * 5000}\n", 3, "extra.count"),
+        (f"{'7' * 200}: key\n", 2, "7" * 200),  # a key too (YAML keys hold 1,024 at most)
+        (f"tags: !!set {{a, {HUGE}}}\n", 2, f"tags.{HUGE}"),  # PyYAML's constructor's path
+    ],
+)
+def test_an_integer_of_over_100_digits_is_an_error_at_its_field(text, line, field):
+    with pytest.raises(FrontMatterError) as caught:
+        load_yaml_mapping(text, first_line=2)
+    assert (caught.value.line, caught.value.field) == (line, field)
+    assert "digits, more than newsgen reads (100); put it in quotes if it is text" in (
+        caught.value.message
+    )
+
+
+def test_an_integer_of_100_digits_and_a_quoted_huge_one_are_fine():
+    loaded = load_yaml_mapping(f"a: {'9' * 100}\nb: '{HUGE}'\n", first_line=2)
+    assert loaded.data == {"a": int("9" * 100), "b": HUGE}
+
+
+@pytest.mark.parametrize("value", [".inf", "-.Inf", ".nan", "1.0e+999", "-1.5e+400"])
+def test_a_number_that_is_not_finite_is_an_error_at_its_field(value):
+    with pytest.raises(FrontMatterError) as caught:
+        load_yaml_mapping(f"headline: x\nsummary: {value}\n", first_line=2)
+    assert (caught.value.line, caught.value.field) == (3, "summary")
+    assert (
+        caught.value.message == f"'{value}' is not a finite number; put it in quotes if it is text"
+    )
+
+
+def test_nesting_deeper_than_20_is_an_error_naming_the_top_field():
+    assert load_yaml_mapping("extra: " + "[" * 20 + "]" * 20, first_line=2).data
+    with pytest.raises(FrontMatterError) as caught:
+        load_yaml_mapping("headline: x\nextra: " + "[" * 21 + "]" * 21, first_line=2)
+    assert (caught.value.line, caught.value.field) == (3, "extra")
+    assert "nested more than 20 deep" in caught.value.message
+
+
+def test_nesting_that_libyaml_refuses_is_invalid_yaml_not_a_crash():
+    with pytest.raises(FrontMatterError) as caught:
+        load_yaml_mapping("extra: " + "[" * 2000 + "]" * 2000, first_line=2)
+    assert caught.value.line == 2
+
+
+def test_a_number_in_a_key_that_is_a_list_is_an_error_not_a_crash():
+    # Such keys go to PyYAML's own constructor, past the checks of each value.
+    with pytest.raises(FrontMatterError) as caught:
+        load_yaml_mapping(f"? [{HUGE}]\n: x\n", first_line=2)
+    assert caught.value.line == 2

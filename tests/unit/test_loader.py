@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from unit_helpers import BERLIN, article_with, load, make_config, one_error
 
-from newsgen.errors import Problems, Severity
+from newsgen.errors import Problems
 from newsgen.urls import make_slug
 
 PATH = "content/world/story.md"
@@ -24,7 +24,6 @@ BODY = "First paragraph of the story.\n\nSecond paragraph.\n"
 def text(*lines: str, body: str = BODY) -> str:
     """Return an article whose front matter is ``lines`` (line 2 onwards)."""
     return article_with(*lines, body=body)
-
 
 
 # --- a valid article ---------------------------------------------------------------------
@@ -360,6 +359,16 @@ def test_explicit_invalid_slug_suggests_a_fix(value, suggestion):
     assert problem.message.endswith(f"; use '{suggestion}'")
 
 
+def test_slug_over_200_characters_is_an_error_not_a_crash():
+    # Every slug names a folder of the site; a file system allows 255 bytes in a name.
+    assert load(text(H, D, "slug: " + "a" * 200))[0] is not None
+    article, problems = load(text(H, D, "slug: " + "a" * 201))
+    assert article is None
+    problem = one_error(problems, "slug")
+    assert (problem.path, problem.line) == (PATH, 4)
+    assert problem.message.startswith("is 201 characters long; a slug may have at most 200")
+
+
 def test_invalid_slug_without_letters_has_no_suggestion():
     _, problems = load(text(H, D, 'slug: "--"'))
     problem = one_error(problems, "slug")
@@ -512,26 +521,17 @@ def test_source_url_must_be_absolute_http(url):
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x"])
-def test_source_unsafe_url_dropped_with_warning(url):
+def test_source_unsafe_url_is_an_error_not_a_dropped_source(url):
+    # The README's field table: url must be an absolute http(s) URL. A warning that
+    # leaves the source out would publish the article without it.
     article, problems = load(
-        text(
-            H,
-            D,
-            "sources:",
-            f'  - url: "{url}"',
-            "  - url: https://tass.com/",
-        )
+        text(H, D, "sources:", f'  - url: "{url}"', "  - url: https://tass.com/")
     )
-    assert not problems.has_errors()
-    assert article is not None
-    assert [s.url for s in article.sources] == ["https://tass.com/"]
-    [warning] = problems.warnings
-    assert (warning.severity, warning.field, warning.line) == (
-        Severity.WARNING,
-        "sources[0].url",
-        5,
-    )
-    assert "left out" in warning.message
+    assert article is None
+    problem = one_error(problems, "sources[0].url")
+    assert (problem.path, problem.line) == (PATH, 5)
+    assert problem.message == f"'{url}' must be an absolute http(s) URL"
+    assert problems.warnings == []
 
 
 def test_source_unknown_key_is_an_error_with_suggestion():
@@ -682,11 +682,12 @@ def test_remote_image_is_kept_as_is():
 @pytest.mark.parametrize(
     "src", ["javascript:alert(1)", "//evil.example/x.jpg", "ftp://x.example/a.jpg"]
 )
-def test_non_http_image_is_left_out_with_warning(src):
+def test_non_http_image_is_an_error_not_a_dropped_image(src):
     article, problems = load(text(H, D, "images:", f'  - src: "{src}"', "    alt: x"))
-    assert not problems.has_errors()
-    assert article is not None and article.images == ()
-    assert [w.field for w in problems.warnings] == ["images[0].src"]
+    assert article is None
+    problem = one_error(problems, "images[0].src")
+    assert (problem.path, problem.line) == (PATH, 5)
+    assert problem.message.startswith(f"'{src}' must be an absolute http(s) URL, a site path")
 
 
 def test_image_alt_defaults_to_caption():

@@ -131,7 +131,7 @@ def test_an_unreadable_file_is_a_problem_at_its_path(site: Path, not_racy: None)
     assert "world/a.md" not in {item.source.content_relative for item in found}
     [problem] = problems.errors
     assert problem.path == "content/world/a.md"
-    assert "cannot be read" in problem.message
+    assert problem.message.startswith("is a folder, not a regular file")
     assert "world/a.md" not in cache.file_digests()
 
 

@@ -8,8 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
+from unit_helpers import no_hang
 
-from newsgen.state import output_manifest
+from newsgen.state import inputs_fingerprint, output_manifest
 
 MARKER = ".newsgen-output"
 
@@ -122,3 +123,22 @@ def test_deep_changes_are_not_noticed(output: Path) -> None:
     page.write_text("<p>edited by hand</p>")
     (page.parent / "extra.html").write_text("x")
     assert output_manifest(output) == before
+
+
+# --- inputs_fingerprint: inputs that are not files ------------------------------------------------
+
+
+def test_an_input_that_is_a_named_pipe_is_never_read_and_differs_from_a_missing_one(
+    tmp_path: Path,
+) -> None:
+    def fingerprint() -> str:
+        with no_hang():
+            return inputs_fingerprint((), [("authors.yaml", tmp_path / "authors.yaml")], [], [])
+
+    missing = fingerprint()
+    os.mkfifo(tmp_path / "authors.yaml")
+    pipe = fingerprint()
+    (tmp_path / "authors.yaml").unlink()
+    (tmp_path / "authors.yaml").symlink_to("/dev/zero")
+    device = fingerprint()
+    assert missing != pipe == device  # so a build after either never counts as "no change"

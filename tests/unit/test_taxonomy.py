@@ -8,10 +8,13 @@ from unit_helpers import BERLIN, make_article, make_config, sections_config
 
 from newsgen.models import Author, Link, Section, Tag
 from newsgen.taxonomy import (
+    NameClash,
+    Spelling,
     canonical,
     canonical_authors,
     canonical_sections,
     canonical_tags,
+    name_clashes,
     section_order,
     with_canonical_names,
 )
@@ -230,3 +233,71 @@ def test_with_canonical_names_keeps_order_of_tags_and_authors():
     )
     assert [t.slug for t in fixed.tags] == ["b", "a", "c"]
     assert [a.slug for a in fixed.authors] == ["zoe", "adam"]
+
+
+# --- name_clashes() -------------------------------------------------------------------------------
+
+
+def at(n: int, **changes):
+    """Article ``n`` in a file whose path sorts by ``n``."""
+    return story(n, source_path=f"content/world/{n}.md", **changes)
+
+
+def test_spellings_of_one_name_are_no_clash():
+    articles = [
+        at(1, tags=["Middle East"], bylines=["José"]),
+        at(2, tags=["middle-east"], bylines=["Jose"], section="world"),
+    ]
+    assert name_clashes(make_config(), articles, {}) == []
+
+
+def test_different_tags_with_one_slug_are_a_clash_listing_each_name_and_its_files():
+    articles = [
+        at(1, tags=["C++"]),
+        at(2, tags=["c"]),
+        at(3, tags=["C#", "x"]),
+        at(4, tags=["c++"]),
+    ]
+    assert name_clashes(make_config(), articles, {}) == [
+        NameClash(
+            "tags",
+            "/tags/c/",
+            (
+                Spelling("C++", ("content/world/1.md", "content/world/4.md")),
+                Spelling("c", ("content/world/2.md",)),
+                Spelling("C#", ("content/world/3.md",)),
+            ),
+        )
+    ]
+
+
+def test_sections_and_bylines_clash_too():
+    articles = [
+        at(1, section="北京", bylines=["C Desk"]),
+        at(2, section="背景", bylines=["C++ Desk"]),
+    ]
+    clashes = name_clashes(make_config(), articles, {})
+    assert [(c.field, c.url, [s.name for s in c.names]) for c in clashes] == [
+        ("section", "/bei-jing/", ["北京", "背景"]),
+        ("byline", "/authors/c-desk/", ["C Desk", "C++ Desk"]),
+    ]
+
+
+def test_profiles_and_configured_sections_are_names_too():
+    config = make_config(sections=sections_config(("C++", "C++ News")))
+    profile = Author("C++ Desk", "c-desk", "/authors/c-desk/")
+    articles = [at(1, section="C", bylines=["C Desk"])]
+    clashes = name_clashes(config, articles, {"c-desk": profile})
+    assert [(c.field, c.names) for c in clashes] == [
+        ("section", (Spelling("C", ("content/world/1.md",)), Spelling("C++", ("newsgen.yaml",)))),
+        (
+            "byline",
+            (Spelling("C++ Desk", ("authors.yaml",)), Spelling("C Desk", ("content/world/1.md",))),
+        ),
+    ]
+
+
+def test_a_profile_or_configured_section_without_articles_clashes_with_nothing():
+    config = make_config(sections=sections_config(("C++", "C++ News")))
+    profile = Author("C++ Desk", "c-desk", "/authors/c-desk/")
+    assert name_clashes(config, [at(1, section="World")], {"c-desk": profile}) == []

@@ -15,6 +15,7 @@ from newsgen.urls import (
     is_valid_slug,
     listing_path,
     make_slug,
+    name_key,
     output_file,
 )
 
@@ -177,3 +178,32 @@ def test_href(base_path, site_path, link):
 )
 def test_absolute(base_url, path, url):
     assert absolute(base_url, path) == url
+
+
+# --- name_key: when two names with one slug are one name ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("World", "world"),
+        ("Middle East", "middle-east"),
+        ("Middle East", "Middle  East"),
+        ("José", "Jose"),
+        ("Straße", "STRASSE"),
+        ("U.S.", "u.s"),
+        ("Rock 'n' Roll", "Rock n Roll"),
+    ],
+)
+def test_spellings_of_one_name_have_one_key(one, other):
+    assert make_slug(one) == make_slug(other)
+    assert name_key(one) == name_key(other)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("C++", "C"), ("C#", "C"), ("C++", "C#"), ("F#", "f"), ("AT&T", "AT T"), ("北京", "背景")],
+)
+def test_different_names_with_one_slug_have_different_keys(one, other):
+    assert make_slug(one) == make_slug(other)
+    assert name_key(one) != name_key(other)

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import html
 import json
+import signal
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -170,3 +173,20 @@ def one_error(problems: Any, field: str) -> Any:
     errors = [p for p in problems.errors if p.field == field]
     assert len(errors) == 1, [str(p) for p in problems]
     return errors[0]
+
+
+@contextmanager
+def no_hang(seconds: int = 5) -> Iterator[None]:
+    """Fail the test instead of hanging when the block takes more than ``seconds`` (an
+    alarm interrupts a read blocked on a named pipe)."""
+
+    def hung(signum: int, frame: object) -> None:
+        raise AssertionError(f"still blocked after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
