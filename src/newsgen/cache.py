@@ -7,106 +7,49 @@ the Article (or None) and the problems found, with the article's rendered
 body kept in a column of its own, so that reading every article of an
 archive (their headlines, dates, tags) reads none of their bodies. A cached
 article costs no YAML parse and no Markdown render. SQLite commits in
-transactions, so a build that is interrupted leaves the cache as it was; a
-damaged cache file is replaced.
+transactions, so a build that is interrupted leaves the cache as it was.
 
-It also remembers the hash of each article file's bytes together with the
-file's ``stat`` (size, mtime, inode, ctime), so that an unchanged file need
-not be read again to know its hash.
+It also remembers the hash of each article, static and image file's bytes
+together with the file's ``stat`` (size, mtime, inode, ctime), so that an
+unchanged file need not be read again to know its hash.
 
-The models are pickled as their class and field values and rebuilt by
-calling the class (much faster than dataclasses' generic ``__setstate__``);
-cache_format() names that layout, and loading folds it into every key, so
-that entries pickled by a newsgen whose models differ are never used.
+Nothing in the cache can break a build or reach the site unchecked
+(cache_file.py, cache_codec.py): a value or body that does not match its
+checksum, or does not unpickle to newsgen's data, is a miss (its article is
+loaded again, its row forgotten); a damaged file is moved aside and the build
+goes on with a new one, also when SQLite reports the damage in mid-build. A
+build reports all of it in one warning (warning()).
 """
 
 from __future__ import annotations
 
-import copyreg
-import dataclasses
+import contextlib
 import hashlib
-import pickle
+import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from types import MappingProxyType
+from typing import TypeVar
 
-from . import errors, models
+from . import errors
+from .cache_codec import cache_format, dumps, fingerprint, loads, seal, sealed_text
+from .cache_file import CacheTrouble, open_database, set_aside, trouble
 from .collector import collector_paused
+
+__all__ = ["ArticleCache", "CachedBody", "cache_format", "entry_key", "fingerprint", "open_cache"]
 
 CACHE_DIR = ".newsgen"
 CACHE_FILE = "cache.sqlite"
-_SCHEMA = (
-    "DROP TABLE IF EXISTS articles;"  # the layout before bodies had a column of their own
-    "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB NOT NULL, body TEXT);"
-    "CREATE TABLE IF NOT EXISTS builds (output TEXT PRIMARY KEY, value BLOB NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS memos"
-    " (name TEXT PRIMARY KEY, signature TEXT NOT NULL, value BLOB NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS page_keys (output TEXT PRIMARY KEY, value BLOB NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS file_digests"
-    " (path TEXT PRIMARY KEY, stat TEXT NOT NULL, digest TEXT NOT NULL)"
-)
+ARTICLE_FILES, OTHER_FILES = "file_digests", "asset_digests"
+"""The tables of file hashes: article files, and static files and images."""
 _HELD: dict[tuple[Path | None, str], tuple[str, object]] = {}
 """Memos this process stored or read, by cache file and name, with their signatures."""
 FEW_KEYS = 500
 """get_many() looks up at most this many keys one by one; more, in one pass over all rows."""
 PREFETCHED = 2_000
 """Bodies read ahead (prefetch_bodies) that may wait for body() at once."""
-PAGE_SIZE = 65_536
-"""Bytes in a page of a new cache file: an article (pickle and body, ~10 KB) fits in one,
-and writing a cold build's 100 MB takes a sixteenth of the system calls of 4 KiB pages."""
-_FORMAT = 3
-"""How values are pickled; bump it when that changes in a way cache_format() cannot see."""
-
-
-def read_only(data: dict[object, object]) -> MappingProxyType[object, object]:
-    """Return a read-only view of ``data`` (how Article.extra is unpickled)."""
-    return MappingProxyType(data)
-
-
-# Article.extra is a read-only mapping view, which pickle cannot name; pickle it
-# as the dict it wraps, rebuilt by read_only().
-copyreg.pickle(MappingProxyType, lambda view: (read_only, (dict(view),)))
-
-
-def _pickled_classes() -> list[type]:
-    """The dataclasses that cached values hold: the models and Problem."""
-    found = [errors.Problem]
-    found += [
-        value
-        for value in vars(models).values()
-        if isinstance(value, type) and dataclasses.is_dataclass(value)
-    ]
-    return found
-
-
-def _register_by_fields(cls: type) -> tuple[str, ...]:
-    """Pickle instances of ``cls`` as ``cls(*field values)``; return the field names."""
-    names = tuple(field.name for field in dataclasses.fields(cls))
-
-    def reduce(value: object) -> tuple[type, tuple[object, ...]]:
-        return type(value), tuple([getattr(value, name) for name in names])
-
-    copyreg.pickle(cls, reduce)
-    return names
-
-
-_LAYOUT = tuple((cls.__qualname__, _register_by_fields(cls)) for cls in _pickled_classes())
-
-
-def cache_format() -> str:
-    """Return a name for how values are pickled: the format number and every
-    pickled class with its fields, in order (so a changed model changes it)."""
-    return fingerprint(_FORMAT, _LAYOUT)
-
-
-def fingerprint(*parts: object) -> str:
-    """Return a short hash of ``parts`` (their reprs), for cache keys."""
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(repr(part).encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return digest.hexdigest()
+_MISSING = object()
+_T = TypeVar("_T")
 
 
 def entry_key(context_fingerprint: str, relative_path: str, content_digest: str) -> str:
@@ -115,6 +58,10 @@ def entry_key(context_fingerprint: str, relative_path: str, content_digest: str)
     digest.update(relative_path.encode("utf-8", "surrogatepass") + b"\0")
     digest.update(content_digest.encode())
     return digest.hexdigest()
+
+
+class BodyUnavailable(errors.NewsgenError):
+    """A body left in the cache can be read neither from it nor from its article file."""
 
 
 class CachedBody:
@@ -173,49 +120,150 @@ class CachedBody:
 
 
 class ArticleCache:
-    """Read and write cached article loads; a disabled cache finds nothing and keeps nothing."""
+    """Read and write cached article loads; a disabled cache finds nothing and keeps nothing.
+
+    Whatever goes wrong with the file is noted (see warning()), never raised:
+    reads then find nothing, writes keep nothing, and only a body already
+    handed out as a CachedBody is read again from its article file (reload).
+    """
 
     def __init__(self, path: Path | None, read_only: bool = False) -> None:
         self.path = path
         self.hits = 0
-        if path is None:
-            self._db = None
-        else:
-            self._db = _open_read_only(path) if read_only else _open(path)
+        self.read_only = read_only
+        self.reload: Callable[[str], str | None] | None = None
+        """Given an entry's key, loads its article file again and returns its body (None
+        when it cannot): how body() answers when the cache cannot."""
+        self._notes: list[tuple[str, str]] = []
+        self._bad: set[tuple[str, str]] = set()
+        """The rows (table, name) that did not match their checksums or did not unpickle."""
+        self._unfit_paths: dict[str, list[str]] = {}
+        """Paths of file_digests() rows that did not match, by table: forgotten on the next put."""
+        self._reloaded: dict[str, str] = {}
         self._present: set[str] | None = None
         """The keys the entries table holds, once read."""
         self._fetched: dict[str, str] = {}
         """Bodies read ahead by prefetch_bodies(), each until body() hands it out."""
+        self._db = self._open() if path is not None else None
+
+    def note(self, shown: str, what: str) -> None:
+        """Record that ``shown`` (a path in ``.newsgen/``) was damaged: ``what`` was done."""
+        self._notes.append((shown, what))
+
+    def warning(self) -> errors.Problem | None:
+        """Return the one warning that says what was wrong with the cache during this
+        build and what was done about it, or None when nothing was."""
+        notes = list(self._notes)
+        if self._bad:
+            count = len(self._bad)
+            plural = "entries" if count > 1 else "entry"
+            what = f"{count} cached {plural} did not match what was stored; made again from"
+            notes.append((self.shown, f"{what} the article files, not used"))
+        if not notes:
+            return None
+        shown, what = notes[0]
+        if len(notes) > 1:
+            what += f" (and {len(notes) - 1} more: {', '.join(path for path, _ in notes[1:])})"
+        return errors.Problem(shown, 1, None, what, errors.Severity.WARNING)
+
+    @property
+    def shown(self) -> str:
+        """The cache file as users know it: ``.newsgen/cache.sqlite``."""
+        return f"{self.path.parent.name}/{self.path.name}" if self.path else CACHE_FILE
+
+    def _open(self) -> sqlite3.Connection | None:
+        """Open the cache file; when it cannot be used, see _recover()."""
+        assert self.path is not None
+        try:
+            return open_database(self.path, self.read_only)
+        except CacheTrouble as problem:
+            return self._recover(problem)
+
+    def _recover(self, problem: CacheTrouble) -> sqlite3.Connection | None:
+        """Move the damaged cache file aside and return a new one; note what was done.
+        None (no cache for this build) for a reader, or when that cannot be done."""
+        if self.read_only or self.path is None:
+            return None  # the build itself reads the file too and says what it finds
+        if not problem.damaged:
+            self.note(self.shown, f"{problem.reason}; the build went on without it")
+            return None
+        try:
+            aside = set_aside(self.path)
+            db = open_database(self.path)
+        except (OSError, CacheTrouble) as error:
+            why = error.reason if isinstance(error, CacheTrouble) else error.strerror or error
+            self.note(self.shown, f"{problem.reason}; the build went on without a cache ({why})")
+            return None
+        self.note(self.shown, f"{problem.reason}; moved aside to {aside.name}, and made anew")
+        return db
+
+    def _failed(self, error: Exception) -> None:
+        """Stop using the file that raised ``error``: on with a new one (see _recover())."""
+        db, self._db = self._db, None
+        self._present, self._fetched = None, {}
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+        self._db = self._recover(trouble(error))
+
+    def _query(self, action: Callable[[sqlite3.Connection], _T], default: _T) -> _T:
+        """Return ``action(db)``, or ``default`` when there is no database or it fails."""
+        if self._db is None:
+            return default
+        try:
+            return action(self._db)
+        except sqlite3.Error as error:
+            self._failed(error)
+            return default
+
+    def _checked(self, table: str, name: str, data: object, check: object) -> object:
+        """Return the value unpickled from ``data``, stored as ``name`` in ``table``
+        with checksum ``check``; _MISSING (and the row noted) when either is wrong."""
+        if isinstance(data, bytes) and check == seal(table, name, data):
+            try:
+                return loads(data)
+            except Exception:  # sealed by us, yet not data: load what it stood for again
+                pass
+        self._bad.add((table, name))
+        return _MISSING
+
+    def reject(self, key: str) -> None:
+        """Count the entry of ``key`` as one that does not hold what was stored for it
+        (its article is loaded again and stored over it)."""
+        self._bad.add(("entries", key))
 
     def get_many(self, keys: Sequence[str]) -> dict[str, object]:
         """Return the cached values of those ``keys`` that are in the cache.
 
         The cache holds the entries of the last build (put_many() forgets the
         others), so all rows are read in one pass and those not wanted are
-        skipped; an entry that cannot be unpickled counts as missing.
+        skipped; an entry that does not match its checksum or cannot be
+        unpickled counts as missing.
         """
         if self._db is None or not keys:
             return {}
-        wanted = set(keys)
-        if len(wanted) <= FEW_KEYS:  # a quick rebuild's few articles: looked up by key
-            marks = ", ".join("?" * len(wanted))
-            query = f"SELECT key, value FROM entries WHERE key IN ({marks})"
-            rows = self._db.execute(query, sorted(wanted)).fetchall()
-        else:  # one pass over every row, noting which keys the cache holds
-            self._present, rows = set(), []
-            for key, value in self._db.execute("SELECT key, value FROM entries"):
-                self._present.add(key)
-                if key in wanted:
-                    rows.append((key, value))
+        rows = self._query(lambda db: self._entry_rows(db, set(keys)), [])
         found: dict[str, object] = {}
         with collector_paused():
-            for key, value in rows:
-                try:
-                    found[key] = pickle.loads(value)
-                except Exception:  # written by another newsgen: load the article again
-                    continue
+            for key, value, check in rows:
+                loaded = self._checked("entries", key, value, check)
+                if loaded is not _MISSING:
+                    found[key] = loaded
         self.hits += len(found)
         return found
+
+    def _entry_rows(self, db: sqlite3.Connection, wanted: set[str]) -> list[tuple[str, ...]]:
+        """Return the rows (key, value, checksum) of the ``wanted`` keys."""
+        if len(wanted) <= FEW_KEYS:  # a quick rebuild's few articles: looked up by key
+            marks = ", ".join("?" * len(wanted))
+            query = f"SELECT key, value, value_check FROM entries WHERE key IN ({marks})"
+            return db.execute(query, sorted(wanted)).fetchall()
+        self._present, rows = set(), []  # one pass over every row, noting the keys held
+        for key, value, check in db.execute("SELECT key, value, value_check FROM entries"):
+            self._present.add(key)
+            if key in wanted:
+                rows.append((key, value, check))
+        return rows
 
     def put_many(
         self,
@@ -225,12 +273,8 @@ class ArticleCache:
     ) -> None:
         """Store ``items`` and forget the entries of the keys in ``forget`` and, given
         ``keep``, every entry whose key is not in it, in one transaction."""
-
-        def rows() -> Iterator[tuple[str, bytes, None]]:  # one pickle at a time: 100,000
-            for key, value in items:  # at once would hold most of a gigabyte
-                yield key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), None
-
-        self.put_rows(rows(), keep, forget)
+        rows = ((key, dumps(value), None) for key, value in items)  # one pickle at a time
+        self.put_rows(rows, keep, forget)
 
     def put_rows(
         self,
@@ -241,44 +285,50 @@ class ArticleCache:
         """Like put_many(), for entries already pickled: ``(key, pickled value, body)``,
         where ``body`` is an article's rendered body kept apart from its pickle (read
         by body() and bodies(), never by get_many()), or None."""
-        if self._db is None:
-            return
         stored: list[str] = []
 
-        def noted() -> Iterator[tuple[str, bytes, str | None]]:
-            for row in rows:
-                stored.append(row[0])
-                yield row
+        def sealed() -> Iterator[tuple[str, bytes, bytes, str | None, bytes | None]]:
+            for key, value, body in rows:
+                stored.append(key)
+                checked = None if body is None else sealed_text("body", key, body)
+                yield key, value, seal("entries", key, value), body, checked
 
-        stale = [(key,) for key in forget]
-        if keep is not None:
-            kept = set(keep)
-            if self._present is None:
-                query = "SELECT key FROM entries"
-                self._present = {key for (key,) in self._db.execute(query)}
-            stale += [(key,) for key in self._present if key not in kept]
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", noted())
-            self._db.executemany("DELETE FROM entries WHERE key = ?", stale)
-        if self._present is not None:
-            self._present = (self._present - {key for (key,) in stale}) | set(stored)
+        def put(db: sqlite3.Connection) -> None:
+            stale = [(key,) for key in forget]
+            if keep is not None:
+                kept = set(keep)
+                if self._present is None:
+                    self._present = {key for (key,) in db.execute("SELECT key FROM entries")}
+                stale += [(key,) for key in self._present if key not in kept]
+            with db:
+                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", sealed())
+                db.executemany("DELETE FROM entries WHERE key = ?", stale)
+            if self._present is not None:
+                self._present = (self._present - {key for (key,) in stale}) | set(stored)
+
+        self._query(put, None)
 
     def body(self, key: str) -> str:
-        """Return the body stored apart with the entry of ``key`` (see put_rows()).
+        """Return the body stored apart with the entry of ``key`` (see put_rows()); when
+        the cache cannot give it (gone, damaged), the body reload() makes again.
 
-        Raises NewsgenError when the entry is gone (the cache was deleted
-        during the build).
+        Raises BodyUnavailable when neither can.
         """
         fetched = self._fetched.pop(key, None)
         if fetched is not None:
             return fetched
         found = self.bodies([key])
-        if key not in found:
-            raise errors.NewsgenError(
-                f"an article body went missing from the cache {self.path} during the build; "
-                "build again"
-            )
-        return found[key]
+        if key in found:
+            return found[key]
+        if key not in self._reloaded:
+            text = self.reload(key) if self.reload is not None else None
+            if text is None:
+                raise BodyUnavailable(
+                    f"an article body went missing from the cache {self.path} during the "
+                    "build; build again"
+                )
+            self._reloaded[key] = text
+        return self._reloaded[key]
 
     def prefetch_bodies(self, keys: Iterable[str]) -> None:
         """Read the bodies of ``keys`` in one query for body() to hand out, each once
@@ -290,72 +340,92 @@ class ArticleCache:
             self._fetched.update(self.bodies(wanted))
 
     def bodies(self, keys: Sequence[str]) -> dict[str, str]:
-        """Return the bodies stored apart with the entries of ``keys``, of those that have one."""
-        if self._db is None:
-            return {}
+        """Return the bodies stored apart with the entries of ``keys``, of those that have
+        one that matches its checksum (an entry whose body does not is forgotten)."""
         wanted = sorted(set(keys))
+
+        def read(db: sqlite3.Connection) -> list[tuple[str, object, object]]:
+            rows = []
+            for start in range(0, len(wanted), FEW_KEYS):
+                batch = wanted[start : start + FEW_KEYS]
+                marks = ", ".join("?" * len(batch))
+                query = f"SELECT key, body, body_check FROM entries WHERE key IN ({marks})"
+                rows += db.execute(f"{query} AND body IS NOT NULL", batch).fetchall()
+            return rows
+
         found: dict[str, str] = {}
-        for start in range(0, len(wanted), FEW_KEYS):
-            batch = wanted[start : start + FEW_KEYS]
-            marks = ", ".join("?" * len(batch))
-            query = f"SELECT key, body FROM entries WHERE key IN ({marks}) AND body IS NOT NULL"
-            found.update(self._db.execute(query, batch))
+        for key, body, check in self._query(read, []):
+            if isinstance(body, str) and check == sealed_text("body", key, body):
+                found[key] = body
+            elif not self.read_only:  # a reader leaves it to the build to say so
+                self._bad.add(("body", key))
+                self.put_rows((), forget=[key])
         return found
 
-    def file_digests(self) -> dict[str, tuple[str, str]]:
-        """Return what put_file_digests() recorded: path -> (stat key, hash of the bytes)."""
-        if self._db is None:
-            return {}
-        rows = self._db.execute("SELECT path, stat, digest FROM file_digests")
-        return {path: (stat, digest) for path, stat, digest in rows}
+    def file_digests(self, table: str = ARTICLE_FILES) -> dict[str, tuple[str, str]]:
+        """Return what put_file_digests() recorded in ``table``: path -> (stat key, hash of
+        the bytes); rows that do not match their checksums are left out (and forgotten)."""
+        query = f"SELECT path, stat, digest, checksum FROM {_digest_table(table)}"
+        found: dict[str, tuple[str, str]] = {}
+        unfit = self._unfit_paths.setdefault(table, [])
+        for path, stat, digest, check in self._query(lambda db: db.execute(query).fetchall(), []):
+            if check == seal(table, str(path), f"{stat}\0{digest}".encode()):
+                found[path] = (stat, digest)
+            else:
+                self._bad.add((table, str(path)))
+                unfit.append(path)
+        return found
 
-    def put_file_digests(self, rows: Sequence[tuple[str, str, str]], forget: Iterable[str]) -> None:
-        """Record ``(path, stat key, digest)`` rows and drop the rows of the paths
-        in ``forget``, in one transaction (none when there is nothing to do)."""
-        forgotten = [(path,) for path in forget]
-        if self._db is None or not (rows or forgotten):
+    def put_file_digests(
+        self,
+        rows: Sequence[tuple[str, str, str]],
+        forget: Iterable[str],
+        table: str = ARTICLE_FILES,
+    ) -> None:
+        """Record ``(path, stat key, digest)`` rows in ``table`` and drop the rows of the
+        paths in ``forget``, in one transaction (none when there is nothing to do)."""
+        forgotten = [(path,) for path in [*forget, *self._unfit_paths.pop(table, [])]]
+        if not (rows or forgotten):
             return
-        with self._db:
-            self._db.executemany("DELETE FROM file_digests WHERE path = ?", forgotten)
-            self._db.executemany("INSERT OR REPLACE INTO file_digests VALUES (?, ?, ?)", rows)
+        name = _digest_table(table)
+        sealed = [(p, s, d, seal(table, p, f"{s}\0{d}".encode())) for p, s, d in rows]
+
+        def put(db: sqlite3.Connection) -> None:
+            with db:
+                db.executemany(f"DELETE FROM {name} WHERE path = ?", forgotten)
+                db.executemany(f"INSERT OR REPLACE INTO {name} VALUES (?, ?, ?, ?)", sealed)
+
+        self._query(put, None)
 
     def last_build(self, output: str) -> object | None:
         """Return what put_last_build() stored for the output folder ``output``, or None."""
-        if self._db is None:
-            return None
-        row = self._db.execute("SELECT value FROM builds WHERE output = ?", (output,)).fetchone()
-        try:
-            return pickle.loads(row[0]) if row else None
-        except Exception:
-            return None
+        query = "SELECT value, checksum FROM builds WHERE output = ?"
+        row = self._query(lambda db: db.execute(query, (output,)).fetchone(), None)
+        found = self._checked("builds", output, *row) if row else None
+        return None if found is _MISSING else found
 
     def put_last_build(self, output: str, value: object) -> None:
         """Remember ``value`` (the last build's inputs and report) for ``output``."""
-        if self._db is None:
-            return
-        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        with self._db:
-            self._db.execute("INSERT OR REPLACE INTO builds VALUES (?, ?)", (output, data))
+        self._put("builds", output, value)
 
     def page_keys(self, output: str) -> dict[str, tuple[str, int]]:
         """Return what put_page_keys() stored for ``output``: path -> (inputs key, inode)."""
-        if self._db is None:
-            return {}
-        query = "SELECT value FROM page_keys WHERE output = ?"
-        row = self._db.execute(query, (output,)).fetchone()
-        try:
-            value = pickle.loads(row[0]) if row else {}
-        except Exception:
-            return {}
+        query = "SELECT value, checksum FROM page_keys WHERE output = ?"
+        row = self._query(lambda db: db.execute(query, (output,)).fetchone(), None)
+        value = self._checked("page_keys", output, *row) if row else {}
         return value if isinstance(value, dict) else {}
 
     def put_page_keys(self, output: str, keys: dict[str, tuple[str, int]]) -> None:
         """Remember, for each file of ``output``, the key of its inputs and its inode."""
+        self._put("page_keys", output, keys)
+
+    def _put(self, table: str, name: str, value: object) -> None:
+        """Store ``value`` as ``name`` in ``table`` (builds or page_keys)."""
         if self._db is None:
             return
-        data = pickle.dumps(keys, protocol=pickle.HIGHEST_PROTOCOL)
-        with self._db:
-            self._db.execute("INSERT OR REPLACE INTO page_keys VALUES (?, ?)", (output, data))
+        data = dumps(value)
+        query = f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)"
+        self._query(lambda db: _commit(db, query, (name, data, seal(table, name, data))), None)
 
     def memo(self, name: str) -> tuple[str, object] | None:
         """Return the signature and value put_memo() last stored under ``name``, or None.
@@ -364,23 +434,21 @@ class ArticleCache:
         as it is, without reading it again (a live preview rebuilds many
         times): callers must not change the values they get.
         """
-        if self._db is None:
-            return None
         query = "SELECT signature FROM memos WHERE name = ?"
-        row = self._db.execute(query, (name,)).fetchone()
+        row = self._query(lambda db: db.execute(query, (name,)).fetchone(), None)
         if row is None:
             return None
         held = _HELD.get((self.path, name))
         if held is not None and held[0] == row[0]:
             return held
-        query = "SELECT signature, value FROM memos WHERE name = ?"
-        row = self._db.execute(query, (name,)).fetchone()
-        try:
-            found = (row[0], pickle.loads(row[1])) if row else None
-        except Exception:
+        query = "SELECT signature, value, checksum FROM memos WHERE name = ?"
+        row = self._query(lambda db: db.execute(query, (name,)).fetchone(), None)
+        if row is None:
             return None
-        if found is not None:
-            _HELD[(self.path, name)] = found
+        value = self._checked("memos", f"{name}\0{row[0]}", row[1], row[2])
+        if value is _MISSING:
+            return None
+        found = _HELD[(self.path, name)] = (row[0], value)
         return found
 
     def put_memo(self, name: str, signature: str, value: object) -> None:
@@ -388,20 +456,18 @@ class ArticleCache:
         (a different signature for a different value: memo() goes by it)."""
         if self._db is None:
             return
-        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        with self._db:
-            query = "INSERT OR REPLACE INTO memos VALUES (?, ?, ?)"
-            self._db.execute(query, (name, signature, data))
+        data = dumps(value)
+        check = seal("memos", f"{name}\0{signature}", data)
+        query = "INSERT OR REPLACE INTO memos VALUES (?, ?, ?, ?)"
+        self._query(lambda db: _commit(db, query, (name, signature, data, check)), None)
         _HELD.pop((self.path, name), None)  # held once read back: ``value`` may hold
         # CachedBody objects of this build, whose cache is closed after it
 
     def forget_memo(self, name: str) -> None:
         """Forget what put_memo() stored under ``name``."""
-        if self._db is None:
-            return
         _HELD.pop((self.path, name), None)
-        with self._db:
-            self._db.execute("DELETE FROM memos WHERE name = ?", (name,))
+        query = "DELETE FROM memos WHERE name = ?"
+        self._query(lambda db: _commit(db, query, (name,)), None)
 
     @property
     def stores(self) -> bool:
@@ -416,43 +482,45 @@ class ArticleCache:
     def close(self) -> None:
         """Close the database."""
         if self._db is not None:
-            self._db.close()
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
             self._db = None
 
 
+def _commit(db: sqlite3.Connection, query: str, values: tuple[object, ...]) -> None:
+    with db:
+        db.execute(query, values)
+
+
+def _digest_table(table: str) -> str:
+    if table not in (ARTICLE_FILES, OTHER_FILES):
+        raise ValueError(f"no table of file hashes named {table!r}")
+    return table
+
+
 def open_cache(site_root: Path, enabled: bool) -> ArticleCache:
-    """Return the site's cache (``SITE_ROOT/.newsgen/cache.sqlite``), or a disabled one."""
+    """Return the site's cache (``SITE_ROOT/.newsgen/cache.sqlite``), or a disabled one.
+
+    When something else has the name ``.newsgen`` (a file), it is moved aside
+    first (noted in the cache's warning()); a site whose ``.newsgen`` folder
+    cannot be made (read-only) builds without a cache.
+    """
     if not enabled:
         return ArticleCache(None)
     folder = site_root / CACHE_DIR
+    note = None
+    if os.path.lexists(folder) and not folder.is_dir():  # a file, a broken link
+        try:
+            note = (CACHE_DIR, f"is not a folder; moved aside to {set_aside(folder).name}")
+        except OSError as error:
+            cache = ArticleCache(None)
+            cache.note(CACHE_DIR, f"is not a folder ({error.strerror}); built without the cache")
+            return cache
     try:
         folder.mkdir(exist_ok=True)
     except OSError:  # a read-only site still builds, just without a cache
         return ArticleCache(None)
-    return ArticleCache(folder / CACHE_FILE)
-
-
-def _open_read_only(path: Path) -> sqlite3.Connection | None:
-    """Open the cache file for reading only (a helper process reading beside a build)."""
-    try:
-        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
-        return None
-
-
-def _open(path: Path) -> sqlite3.Connection | None:
-    """Open (or create) the cache database; a damaged file is deleted and made anew."""
-    for _attempt in range(2):
-        try:
-            db = sqlite3.connect(path, isolation_level="DEFERRED")
-            db.execute(f"PRAGMA page_size={PAGE_SIZE}")  # a new file's only: kept as made
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.executescript(_SCHEMA)
-            return db
-        except sqlite3.DatabaseError:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        except OSError:
-            return None
-    return None
+    cache = ArticleCache(folder / CACHE_FILE)
+    if note is not None:
+        cache.note(*note)
+    return cache

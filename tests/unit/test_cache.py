@@ -10,7 +10,7 @@ from types import MappingProxyType
 import pytest
 from unit_helpers import BERLIN, load
 
-from newsgen import cache as cache_module
+from newsgen import cache_codec
 from newsgen.cache import (
     CACHE_DIR,
     CACHE_FILE,
@@ -20,6 +20,7 @@ from newsgen.cache import (
     fingerprint,
     open_cache,
 )
+from newsgen.cache_codec import seal
 from newsgen.models import Correction
 
 
@@ -47,7 +48,7 @@ def test_the_cache_survives_closing_and_reopening(tmp_path):
     assert open_cache(tmp_path, enabled=True).get_many(["k"]) == {"k": "v"}
 
 
-def test_a_damaged_cache_file_is_replaced(tmp_path):
+def test_a_damaged_cache_file_is_moved_aside_and_replaced(tmp_path):
     folder = tmp_path / CACHE_DIR
     folder.mkdir()
     (folder / CACHE_FILE).write_bytes(b"this is not a database" * 100)
@@ -55,15 +56,25 @@ def test_a_damaged_cache_file_is_replaced(tmp_path):
     assert cache.get_many(["k"]) == {}
     cache.put_many([("k", 1)], keep=["k"])
     assert cache.get_many(["k"]) == {"k": 1}
+    [aside] = folder.glob(f"{CACHE_FILE}.damaged-*")
+    assert aside.read_bytes() == b"this is not a database" * 100
+    warning = cache.warning()
+    assert warning is not None and warning.path == f"{CACHE_DIR}/{CACHE_FILE}"
+    assert "is damaged (SQLite: file is not a database)" in warning.message
+    assert f"moved aside to {aside.name}" in warning.message
 
 
-def test_an_unreadable_entry_counts_as_a_miss(tmp_path):
+def test_an_entry_that_does_not_match_or_unpickle_counts_as_a_miss(tmp_path):
     cache = ArticleCache(tmp_path / "c.sqlite")
-    assert cache._db is not None
+    assert cache._db is not None and cache.warning() is None
+    junk = b"\x00\xff\x00"
     with cache._db:
-        cache._db.execute("INSERT INTO entries VALUES ('k', X'00ff00', NULL)")
-    assert cache.get_many(["k"]) == {}
+        rows = [("sealed", junk, seal("entries", "sealed", junk)), ("unsealed", junk, b"0" * 16)]
+        cache._db.executemany("INSERT INTO entries VALUES (?, ?, ?, NULL, NULL)", rows)
+    assert cache.get_many(["sealed", "unsealed"]) == {}
     assert cache.hits == 0
+    warning = cache.warning()
+    assert warning is not None and warning.message.startswith("2 cached entries did not match")
 
 
 def test_a_disabled_cache_finds_and_keeps_nothing(tmp_path):
@@ -111,13 +122,13 @@ def test_loaded_articles_and_their_problems_round_trip():
 
 def test_the_cache_format_names_every_model_field(monkeypatch):
     """A field added to Article (without a version bump) changes every cache key."""
-    before = cache_module.cache_format()
-    layout = list(cache_module._LAYOUT)
+    before = cache_codec.cache_format()
+    layout = list(cache_codec._LAYOUT)
     index = next(i for i, (name, _) in enumerate(layout) if name == "Article")
     fields = (*layout[index][1], "subtitle")
     layout[index] = ("Article", fields)
-    monkeypatch.setattr(cache_module, "_LAYOUT", tuple(layout))
-    assert cache_module.cache_format() != before
+    monkeypatch.setattr(cache_codec, "_LAYOUT", tuple(layout))
+    assert cache_codec.cache_format() != before
 
 
 def test_file_digests_are_recorded_replaced_and_forgotten(tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from unit_helpers import article_text, make_config
 
-from newsgen import loading
+from newsgen import file_hashes, loading
 from newsgen.cache import ArticleCache, open_cache
 from newsgen.discover import discover_content
 from newsgen.errors import Problems
@@ -41,7 +41,7 @@ def site(make_site) -> Path:
 @pytest.fixture
 def not_racy(monkeypatch: pytest.MonkeyPatch) -> None:
     """Treat files written a moment ago as settled, so that their stat is recorded."""
-    monkeypatch.setattr(loading, "RACY_SECONDS", 0)
+    monkeypatch.setattr(file_hashes, "RACY_SECONDS", 0)
 
 
 def sha(path: Path) -> str:
