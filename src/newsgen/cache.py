@@ -23,20 +23,27 @@ build reports all of it in one warning (warning()).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TypeVar
 
 from . import errors
-from .cache_codec import cache_format, dumps, fingerprint, loads, seal, sealed_text
-from .cache_file import CacheTrouble, open_database, set_aside, trouble
+from .cache_codec import cache_format, dumps, fingerprint, seal, sealed_text
+from .cache_file import MISSING, CacheDatabase, set_aside
+from .cached_body import BodyUnavailable, CachedBody
 from .collector import collector_paused
 
-__all__ = ["ArticleCache", "CachedBody", "cache_format", "entry_key", "fingerprint", "open_cache"]
+__all__ = [
+    "ArticleCache",
+    "BodyUnavailable",
+    "CachedBody",
+    "cache_format",
+    "entry_key",
+    "fingerprint",
+    "open_cache",
+]
 
 CACHE_DIR = ".newsgen"
 CACHE_FILE = "cache.sqlite"
@@ -48,8 +55,6 @@ FEW_KEYS = 500
 """get_many() looks up at most this many keys one by one; more, in one pass over all rows."""
 PREFETCHED = 2_000
 """Bodies read ahead (prefetch_bodies) that may wait for body() at once."""
-_MISSING = object()
-_T = TypeVar("_T")
 
 
 def entry_key(context_fingerprint: str, relative_path: str, content_digest: str) -> str:
@@ -58,65 +63,6 @@ def entry_key(context_fingerprint: str, relative_path: str, content_digest: str)
     digest.update(relative_path.encode("utf-8", "surrogatepass") + b"\0")
     digest.update(content_digest.encode())
     return digest.hexdigest()
-
-
-class BodyUnavailable(errors.NewsgenError):
-    """A body left in the cache can be read neither from it nor from its article file."""
-
-
-class CachedBody:
-    """An article's rendered body left in the cache until a page or feed shows it.
-
-    A large archive's bodies are most of a build's memory (100,000 articles:
-    over a gigabyte as Python text), yet each is read once or twice: by its
-    article page and the feeds that carry it. Once the articles are cached,
-    the build swaps each body for one of these (load_articles(defer_bodies=)).
-    It reads as the text it stands for: ``str()``, ``__html__`` (Jinja's
-    ``safe``), ``==``, ``in`` and ``len``; pickled, it is that text.
-    """
-
-    __slots__ = ("_cache", "_key")
-
-    def __init__(self, cache: ArticleCache, key: str) -> None:
-        self._cache = cache
-        self._key = key
-
-    def __str__(self) -> str:
-        return self._cache.body(self._key)
-
-    def __html__(self) -> str:
-        return str(self)
-
-    @staticmethod
-    def prefetch(values: Iterable[object]) -> None:
-        """Have the bodies that the CachedBody objects among ``values`` stand for read
-        ahead, one query per cache (ArticleCache.prefetch_bodies)."""
-        keys: dict[int, tuple[ArticleCache, list[str]]] = {}
-        for value in values:
-            if isinstance(value, CachedBody):
-                keys.setdefault(id(value._cache), (value._cache, []))[1].append(value._key)
-        for cache, wanted in keys.values():
-            cache.prefetch_bodies(wanted)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, str | CachedBody):
-            return str(self) == str(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(str(self))
-
-    def __len__(self) -> int:
-        return len(str(self))
-
-    def __contains__(self, part: str) -> bool:
-        return part in str(self)
-
-    def __repr__(self) -> str:
-        return repr(str(self))
-
-    def __reduce__(self) -> tuple[type[str], tuple[str]]:
-        return str, (str(self),)
 
 
 class ArticleCache:
@@ -134,9 +80,6 @@ class ArticleCache:
         self.reload: Callable[[str], str | None] | None = None
         """Given an entry's key, loads its article file again and returns its body (None
         when it cannot): how body() answers when the cache cannot."""
-        self._notes: list[tuple[str, str]] = []
-        self._bad: set[tuple[str, str]] = set()
-        """The rows (table, name) that did not match their checksums or did not unpickle."""
         self._unfit_paths: dict[str, list[str]] = {}
         """Paths of file_digests() rows that did not match, by table: forgotten on the next put."""
         self._reloaded: dict[str, str] = {}
@@ -144,93 +87,25 @@ class ArticleCache:
         """The keys the entries table holds, once read."""
         self._fetched: dict[str, str] = {}
         """Bodies read ahead by prefetch_bodies(), each until body() hands it out."""
-        self._db = self._open() if path is not None else None
+        self._file = CacheDatabase(path, read_only, self._forget_reads)
+
+    def _forget_reads(self) -> None:
+        """Forget what was read of a file that is no longer used (a damaged one)."""
+        self._present, self._fetched = None, {}
 
     def note(self, shown: str, what: str) -> None:
         """Record that ``shown`` (a path in ``.newsgen/``) was damaged: ``what`` was done."""
-        self._notes.append((shown, what))
+        self._file.note(shown, what)
 
     def warning(self) -> errors.Problem | None:
         """Return the one warning that says what was wrong with the cache during this
         build and what was done about it, or None when nothing was."""
-        notes = list(self._notes)
-        if self._bad:
-            count = len(self._bad)
-            plural = "entries" if count > 1 else "entry"
-            what = f"{count} cached {plural} did not match what was stored; made again from"
-            notes.append((self.shown, f"{what} the article files, not used"))
-        if not notes:
-            return None
-        shown, what = notes[0]
-        if len(notes) > 1:
-            what += f" (and {len(notes) - 1} more: {', '.join(path for path, _ in notes[1:])})"
-        return errors.Problem(shown, 1, None, what, errors.Severity.WARNING)
-
-    @property
-    def shown(self) -> str:
-        """The cache file as users know it: ``.newsgen/cache.sqlite``."""
-        return f"{self.path.parent.name}/{self.path.name}" if self.path else CACHE_FILE
-
-    def _open(self) -> sqlite3.Connection | None:
-        """Open the cache file; when it cannot be used, see _recover()."""
-        assert self.path is not None
-        try:
-            return open_database(self.path, self.read_only)
-        except CacheTrouble as problem:
-            return self._recover(problem)
-
-    def _recover(self, problem: CacheTrouble) -> sqlite3.Connection | None:
-        """Move the damaged cache file aside and return a new one; note what was done.
-        None (no cache for this build) for a reader, or when that cannot be done."""
-        if self.read_only or self.path is None:
-            return None  # the build itself reads the file too and says what it finds
-        if not problem.damaged:
-            self.note(self.shown, f"{problem.reason}; the build went on without it")
-            return None
-        try:
-            aside = set_aside(self.path)
-            db = open_database(self.path)
-        except (OSError, CacheTrouble) as error:
-            why = error.reason if isinstance(error, CacheTrouble) else error.strerror or error
-            self.note(self.shown, f"{problem.reason}; the build went on without a cache ({why})")
-            return None
-        self.note(self.shown, f"{problem.reason}; moved aside to {aside.name}, and made anew")
-        return db
-
-    def _failed(self, error: Exception) -> None:
-        """Stop using the file that raised ``error``: on with a new one (see _recover())."""
-        db, self._db = self._db, None
-        self._present, self._fetched = None, {}
-        if db is not None:
-            with contextlib.suppress(sqlite3.Error):
-                db.close()
-        self._db = self._recover(trouble(error))
-
-    def _query(self, action: Callable[[sqlite3.Connection], _T], default: _T) -> _T:
-        """Return ``action(db)``, or ``default`` when there is no database or it fails."""
-        if self._db is None:
-            return default
-        try:
-            return action(self._db)
-        except sqlite3.Error as error:
-            self._failed(error)
-            return default
-
-    def _checked(self, table: str, name: str, data: object, check: object) -> object:
-        """Return the value unpickled from ``data``, stored as ``name`` in ``table``
-        with checksum ``check``; _MISSING (and the row noted) when either is wrong."""
-        if isinstance(data, bytes) and check == seal(table, name, data):
-            try:
-                return loads(data)
-            except Exception:  # sealed by us, yet not data: load what it stood for again
-                pass
-        self._bad.add((table, name))
-        return _MISSING
+        return self._file.warning()
 
     def reject(self, key: str) -> None:
         """Count the entry of ``key`` as one that does not hold what was stored for it
         (its article is loaded again and stored over it)."""
-        self._bad.add(("entries", key))
+        self._file.unfit("entries", key)
 
     def get_many(self, keys: Sequence[str]) -> dict[str, object]:
         """Return the cached values of those ``keys`` that are in the cache.
@@ -240,14 +115,14 @@ class ArticleCache:
         skipped; an entry that does not match its checksum or cannot be
         unpickled counts as missing.
         """
-        if self._db is None or not keys:
+        if not self._file.stores or not keys:
             return {}
-        rows = self._query(lambda db: self._entry_rows(db, set(keys)), [])
+        rows = self._file.query(lambda db: self._entry_rows(db, set(keys)), [])
         found: dict[str, object] = {}
         with collector_paused():
             for key, value, check in rows:
-                loaded = self._checked("entries", key, value, check)
-                if loaded is not _MISSING:
+                loaded = self._file.checked("entries", key, value, check)
+                if loaded is not MISSING:
                     found[key] = loaded
         self.hits += len(found)
         return found
@@ -306,7 +181,7 @@ class ArticleCache:
             if self._present is not None:
                 self._present = (self._present - {key for (key,) in stale}) | set(stored)
 
-        self._query(put, None)
+        self._file.query(put, None)
 
     def body(self, key: str) -> str:
         """Return the body stored apart with the entry of ``key`` (see put_rows()); when
@@ -354,11 +229,11 @@ class ArticleCache:
             return rows
 
         found: dict[str, str] = {}
-        for key, body, check in self._query(read, []):
+        for key, body, check in self._file.query(read, []):
             if isinstance(body, str) and check == sealed_text("body", key, body):
                 found[key] = body
             elif not self.read_only:  # a reader leaves it to the build to say so
-                self._bad.add(("body", key))
+                self._file.unfit("body", key)
                 self.put_rows((), forget=[key])
         return found
 
@@ -368,11 +243,12 @@ class ArticleCache:
         query = f"SELECT path, stat, digest, checksum FROM {_digest_table(table)}"
         found: dict[str, tuple[str, str]] = {}
         unfit = self._unfit_paths.setdefault(table, [])
-        for path, stat, digest, check in self._query(lambda db: db.execute(query).fetchall(), []):
+        rows = self._file.query(lambda db: db.execute(query).fetchall(), [])
+        for path, stat, digest, check in rows:
             if check == seal(table, str(path), f"{stat}\0{digest}".encode()):
                 found[path] = (stat, digest)
             else:
-                self._bad.add((table, str(path)))
+                self._file.unfit(table, str(path))
                 unfit.append(path)
         return found
 
@@ -395,14 +271,14 @@ class ArticleCache:
                 db.executemany(f"DELETE FROM {name} WHERE path = ?", forgotten)
                 db.executemany(f"INSERT OR REPLACE INTO {name} VALUES (?, ?, ?, ?)", sealed)
 
-        self._query(put, None)
+        self._file.query(put, None)
 
     def last_build(self, output: str) -> object | None:
         """Return what put_last_build() stored for the output folder ``output``, or None."""
         query = "SELECT value, checksum FROM builds WHERE output = ?"
-        row = self._query(lambda db: db.execute(query, (output,)).fetchone(), None)
-        found = self._checked("builds", output, *row) if row else None
-        return None if found is _MISSING else found
+        row = self._file.query(lambda db: db.execute(query, (output,)).fetchone(), None)
+        found = self._file.checked("builds", output, *row) if row else None
+        return None if found is MISSING else found
 
     def put_last_build(self, output: str, value: object) -> None:
         """Remember ``value`` (the last build's inputs and report) for ``output``."""
@@ -411,8 +287,8 @@ class ArticleCache:
     def page_keys(self, output: str) -> dict[str, tuple[str, int]]:
         """Return what put_page_keys() stored for ``output``: path -> (inputs key, inode)."""
         query = "SELECT value, checksum FROM page_keys WHERE output = ?"
-        row = self._query(lambda db: db.execute(query, (output,)).fetchone(), None)
-        value = self._checked("page_keys", output, *row) if row else {}
+        row = self._file.query(lambda db: db.execute(query, (output,)).fetchone(), None)
+        value = self._file.checked("page_keys", output, *row) if row else {}
         return value if isinstance(value, dict) else {}
 
     def put_page_keys(self, output: str, keys: dict[str, tuple[str, int]]) -> None:
@@ -421,11 +297,11 @@ class ArticleCache:
 
     def _put(self, table: str, name: str, value: object) -> None:
         """Store ``value`` as ``name`` in ``table`` (builds or page_keys)."""
-        if self._db is None:
+        if not self._file.stores:
             return
         data = dumps(value)
         query = f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)"
-        self._query(lambda db: _commit(db, query, (name, data, seal(table, name, data))), None)
+        self._file.query(lambda db: _commit(db, query, (name, data, seal(table, name, data))), None)
 
     def memo(self, name: str) -> tuple[str, object] | None:
         """Return the signature and value put_memo() last stored under ``name``, or None.
@@ -435,18 +311,18 @@ class ArticleCache:
         times): callers must not change the values they get.
         """
         query = "SELECT signature FROM memos WHERE name = ?"
-        row = self._query(lambda db: db.execute(query, (name,)).fetchone(), None)
+        row = self._file.query(lambda db: db.execute(query, (name,)).fetchone(), None)
         if row is None:
             return None
         held = _HELD.get((self.path, name))
         if held is not None and held[0] == row[0]:
             return held
         query = "SELECT signature, value, checksum FROM memos WHERE name = ?"
-        row = self._query(lambda db: db.execute(query, (name,)).fetchone(), None)
+        row = self._file.query(lambda db: db.execute(query, (name,)).fetchone(), None)
         if row is None:
             return None
-        value = self._checked("memos", f"{name}\0{row[0]}", row[1], row[2])
-        if value is _MISSING:
+        value = self._file.checked("memos", f"{name}\0{row[0]}", row[1], row[2])
+        if value is MISSING:
             return None
         found = _HELD[(self.path, name)] = (row[0], value)
         return found
@@ -454,12 +330,12 @@ class ArticleCache:
     def put_memo(self, name: str, signature: str, value: object) -> None:
         """Remember ``value`` under ``name``, with the ``signature`` of what it was made from
         (a different signature for a different value: memo() goes by it)."""
-        if self._db is None:
+        if not self._file.stores:
             return
         data = dumps(value)
         check = seal("memos", f"{name}\0{signature}", data)
         query = "INSERT OR REPLACE INTO memos VALUES (?, ?, ?, ?)"
-        self._query(lambda db: _commit(db, query, (name, signature, data, check)), None)
+        self._file.query(lambda db: _commit(db, query, (name, signature, data, check)), None)
         _HELD.pop((self.path, name), None)  # held once read back: ``value`` may hold
         # CachedBody objects of this build, whose cache is closed after it
 
@@ -467,24 +343,21 @@ class ArticleCache:
         """Forget what put_memo() stored under ``name``."""
         _HELD.pop((self.path, name), None)
         query = "DELETE FROM memos WHERE name = ?"
-        self._query(lambda db: _commit(db, query, (name,)), None)
+        self._file.query(lambda db: _commit(db, query, (name,)), None)
 
     @property
     def stores(self) -> bool:
         """True when the cache keeps what it is given (it is enabled and could be opened)."""
-        return self._db is not None
+        return self._file.stores
 
     def folder(self, name: str) -> Path | None:
         """Return the path of folder ``name`` beside the cache file (for other caches,
         such as compiled templates), or None when the cache is disabled."""
-        return self.path.parent / name if self.path is not None and self._db is not None else None
+        return self.path.parent / name if self.path is not None and self.stores else None
 
     def close(self) -> None:
         """Close the database."""
-        if self._db is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.close()
-            self._db = None
+        self._file.close()
 
 
 def _commit(db: sqlite3.Connection, query: str, values: tuple[object, ...]) -> None:

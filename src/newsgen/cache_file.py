@@ -6,22 +6,27 @@ tables SCHEMA makes and the cache format of this newsgen. Anything else —
 bytes SQLite calls malformed or not a database, a folder or a pipe where the
 file should be, tables of another program or of another newsgen version, a
 file that cannot be read — is damage: the file is renamed to
-``cache.sqlite.damaged-TIME`` (with its companions; only the newest KEEP_DAMAGED
-are kept) and a new, empty cache is made in its place. SQLite's own errors
-that say nothing about the file (busy, locked, disk full) are not damage:
-the build then goes on without the cache and leaves the file alone.
+``cache.sqlite.damaged-TIME`` (UTC, to the microsecond; with its companions;
+only the newest KEEP_DAMAGED are kept) and a new, empty cache is made in its
+place. SQLite's own errors that say nothing about the file (busy, locked,
+disk full) are not damage: the build then goes on without the cache and
+leaves the file alone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
 import stat
-import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
-from .cache_codec import cache_format
+from . import errors
+from .cache_codec import cache_format, loads, seal
 
 PAGE_SIZE = 65_536
 """Bytes in a page of a new cache file: an article (pickle and body, ~10 KB) fits in one,
@@ -53,6 +58,9 @@ _NOT_DAMAGE = frozenset(
     }
 )
 """SQLite's primary result codes that say nothing about the file's bytes."""
+MISSING = object()
+"""What CacheDatabase.checked() returns for a value it cannot give."""
+_T = TypeVar("_T")
 
 
 class CacheTrouble(Exception):
@@ -73,6 +81,113 @@ def trouble(error: Exception) -> CacheTrouble:
     if code is not None and code & 0xFF in _NOT_DAMAGE:
         return CacheTrouble(f"cannot be used now (SQLite: {error})", damaged=False)
     return CacheTrouble(f"is damaged (SQLite: {error})")
+
+
+class CacheDatabase:
+    """The cache file, open, with what went wrong with it during a build.
+
+    Every use goes through query(): an SQLite error there (the file damaged
+    while a build reads it) closes the file, moves it aside and goes on with
+    a new one, like damage found when it is opened; ``forget_reads`` is told
+    then. Rows that do not match their checksums are counted (unfit()).
+    """
+
+    def __init__(
+        self, path: Path | None, read_only: bool, forget_reads: Callable[[], None]
+    ) -> None:
+        self.path = path
+        self.read_only = read_only
+        self._forget_reads = forget_reads
+        self._notes: list[tuple[str, str]] = []
+        self._unfit: set[tuple[str, str]] = set()
+        """The rows (table, name) that did not match their checksums or did not unpickle."""
+        self._db: sqlite3.Connection | None = None
+        if path is not None:
+            try:
+                self._db = open_database(path, read_only)
+            except CacheTrouble as problem:
+                self._db = self._recover(problem)
+
+    @property
+    def stores(self) -> bool:
+        """True when there is a file to read and write."""
+        return self._db is not None
+
+    @property
+    def shown(self) -> str:
+        """The cache file as users know it: ``.newsgen/cache.sqlite``."""
+        return f"{self.path.parent.name}/{self.path.name}" if self.path else "cache"
+
+    def note(self, shown: str, what: str) -> None:
+        """Record that ``shown`` (a path in ``.newsgen/``) was damaged: ``what`` was done."""
+        self._notes.append((shown, what))
+
+    def unfit(self, table: str, name: str) -> None:
+        """Count the row ``name`` of ``table`` as one that does not hold what was stored."""
+        self._unfit.add((table, name))
+
+    def warning(self) -> errors.Problem | None:
+        """Return the one warning that says what was wrong with the cache during this
+        build and what was done about it, or None when nothing was."""
+        notes = list(self._notes)
+        if self._unfit:
+            count = len(self._unfit)
+            what = f"{count} cached {'entries' if count > 1 else 'entry'} did not match what"
+            notes.append((self.shown, f"{what} was stored; made again from the files, not used"))
+        if not notes:
+            return None
+        shown, what = notes[0]
+        if len(notes) > 1:
+            what += f" (and {len(notes) - 1} more: {', '.join(path for path, _ in notes[1:])})"
+        return errors.Problem(shown, 1, None, what, errors.Severity.WARNING)
+
+    def query(self, action: Callable[[sqlite3.Connection], _T], default: _T) -> _T:
+        """Return ``action(db)``, or ``default`` when there is no file or it fails."""
+        if self._db is None:
+            return default
+        try:
+            return action(self._db)
+        except sqlite3.Error as error:
+            self.close()
+            self._forget_reads()
+            self._db = self._recover(trouble(error))
+            return default
+
+    def checked(self, table: str, name: str, data: object, check: object) -> object:
+        """Return the value unpickled from ``data``, stored as ``name`` in ``table``
+        with checksum ``check``; MISSING (and the row counted) when either is wrong."""
+        if isinstance(data, bytes) and check == seal(table, name, data):
+            try:
+                return loads(data)
+            except Exception:  # sealed by us, yet not data: load what it stood for again
+                pass
+        self.unfit(table, name)
+        return MISSING
+
+    def close(self) -> None:
+        """Close the file."""
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+    def _recover(self, problem: CacheTrouble) -> sqlite3.Connection | None:
+        """Move the damaged cache file aside and return a new one; note what was done.
+        None (no cache for this build) for a reader, or when that cannot be done."""
+        if self.read_only or self.path is None:
+            return None  # the build itself reads the file too and says what it finds
+        if not problem.damaged:
+            self.note(self.shown, f"{problem.reason}; the build went on without it")
+            return None
+        try:
+            aside = set_aside(self.path)
+            db = open_database(self.path)
+        except (OSError, CacheTrouble) as error:
+            why = error.reason if isinstance(error, CacheTrouble) else error.strerror or error
+            self.note(self.shown, f"{problem.reason}; the build went on without a cache ({why})")
+            return None
+        self.note(self.shown, f"{problem.reason}; moved aside to {aside.name}, and made anew")
+        return db
 
 
 def open_database(path: Path, read_only: bool = False) -> sqlite3.Connection:
@@ -144,7 +259,7 @@ def set_aside(path: Path) -> Path:
     """Rename the cache file at ``path`` (and its companions) to ``NAME.damaged-TIME``
     and delete all but the newest KEEP_DAMAGED such; return the new name.
     Raises OSError when it cannot be renamed."""
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S.%f")  # in order of time, by name
     aside = path.with_name(f"{path.name}.damaged-{stamp}")
     number = 1
     while any(os.path.lexists(f"{aside}{suffix}") for suffix in ("", *COMPANIONS)):
