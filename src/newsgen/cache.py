@@ -57,6 +57,16 @@ PREFETCHED = 2_000
 """Bodies read ahead (prefetch_bodies) that may wait for body() at once."""
 
 
+SealedRow = tuple[str, bytes, bytes, str | None, bytes | None]
+"""An entry as stored: key, pickled value, its checksum, body (or None), its checksum."""
+
+
+def sealed_row(key: str, value: bytes, body: str | None) -> SealedRow:
+    """Return the entry ``(key, pickled value, body)`` with its checksums, as stored."""
+    body_check = None if body is None else sealed_text("body", key, body)
+    return key, value, seal("entries", key, value), body, body_check
+
+
 def entry_key(context_fingerprint: str, relative_path: str, content_digest: str) -> str:
     """Return the cache key of one article file (by the hash of its bytes) in a load context."""
     digest = hashlib.sha256(context_fingerprint.encode())
@@ -160,13 +170,21 @@ class ArticleCache:
         """Like put_many(), for entries already pickled: ``(key, pickled value, body)``,
         where ``body`` is an article's rendered body kept apart from its pickle (read
         by body() and bodies(), never by get_many()), or None."""
+        self.put_sealed((sealed_row(*row) for row in rows), keep, forget)
+
+    def put_sealed(
+        self,
+        rows: Iterable[SealedRow],
+        keep: Iterable[str] | None = None,
+        forget: Iterable[str] = (),
+    ) -> None:
+        """Like put_rows(), for rows made by sealed_row() (by a worker process)."""
         stored: list[str] = []
 
-        def sealed() -> Iterator[tuple[str, bytes, bytes, str | None, bytes | None]]:
-            for key, value, body in rows:
-                stored.append(key)
-                checked = None if body is None else sealed_text("body", key, body)
-                yield key, value, seal("entries", key, value), body, checked
+        def noted() -> Iterator[SealedRow]:
+            for row in rows:
+                stored.append(row[0])
+                yield row
 
         def put(db: sqlite3.Connection) -> None:
             stale = [(key,) for key in forget]
@@ -176,7 +194,7 @@ class ArticleCache:
                     self._present = {key for (key,) in db.execute("SELECT key FROM entries")}
                 stale += [(key,) for key in self._present if key not in kept]
             with db:
-                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", sealed())
+                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", noted())
                 db.executemany("DELETE FROM entries WHERE key = ?", stale)
             if self._present is not None:
                 self._present = (self._present - {key for (key,) in stale}) | set(stored)

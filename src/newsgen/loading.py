@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .cache import ArticleCache, CachedBody, entry_key
+from .cache import ArticleCache, CachedBody, SealedRow, entry_key, sealed_row
 from .cache_codec import cache_format, dumps, fingerprint, loads
 from .discover import ContentTree, SourceFile
 from .errors import Problem, Problems
@@ -38,10 +38,10 @@ SERIAL_CHUNK = 100
 """Articles parsed in the parent between two progress reports and cache writes."""
 
 _Loaded = tuple[Article | None, list[Problem]]
-_Row = tuple[bytes, str | None, bool]
+_Row = tuple[SealedRow, bool]
 """A load as the cache keeps it (see load_row): the pickled Article without its body
-(or None) and problems; the body; whether the file still had the hash read_sources()
-found, without which it is not cached."""
+(or None) and problems, and the body, with their checksums; and whether the file
+still had the hash read_sources() found, without which it is not cached."""
 Progress = Callable[[str, int, int], None]
 """Told ``(stage, done, total)``."""
 
@@ -196,17 +196,18 @@ def load_articles(
         # Each chunk is cached (and its bodies left there) as it comes, so that
         # the bodies of the whole archive are never all held at once.
         stored, bodies = [], []
-        for item, (data, body, same) in zip(missing[done : done + len(chunk)], chunk, strict=True):
-            loaded = results[item.key] = loads(data)
+        for item, (row, same) in zip(missing[done : done + len(chunk)], chunk, strict=True):
+            loaded = results[item.key] = loads(row[1])
+            body = row[3]
             if same:
-                stored.append((item.key, data, body))
+                stored.append(row)
             else:  # changed since it was hashed: its recorded hash is no more
                 changed.append(item.source.content_relative)
             if loaded[0] is not None:
                 left = defer and same and not loaded[0].link_refs
                 bodies.append((loaded[0], CachedBody(cache, item.key) if left else body))
         done += len(chunk)
-        cache.put_rows(stored)
+        cache.put_sealed(stored)
         for article, body in bodies:
             _attach_body(article, body)
     cache.put_rows((), keep=keys)  # and forget the entries of files that are gone
@@ -341,9 +342,10 @@ def load_source(item: SourceBytes, context: LoadContext) -> tuple[_Loaded, bool]
 
 
 def load_row(item: SourceBytes, context: LoadContext) -> _Row:
-    """Load one article file (see load_source) and return it as the cache keeps it."""
+    """Load one article file (see load_source) and return it as the cache keeps it
+    (checksummed here: in a worker process, not in the build's)."""
     loaded, same = load_source(item, context)
-    return (*_as_row(loaded), same)
+    return sealed_row(item.key, *_as_row(loaded)), same
 
 
 def _unreadable(source: SourceFile, error: OSError, problems: Problems) -> None:

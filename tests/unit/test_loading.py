@@ -255,14 +255,14 @@ def test_articles_are_cached_chunk_by_chunk_as_they_are_parsed(
     monkeypatch.setattr(loading, "SERIAL_CHUNK", 1)
     cache = open_cache(site, enabled=True)
     stored: list[int] = []
-    real = cache.put_rows
+    real = cache.put_sealed
 
-    def put_rows(rows, keep=None, forget=()):  # type: ignore[no-untyped-def]
+    def put_sealed(rows, keep=None, forget=()):  # type: ignore[no-untyped-def]
         rows = list(rows)
         stored.append(len(rows))
         real(rows, keep, forget)
 
-    monkeypatch.setattr(cache, "put_rows", put_rows)
+    monkeypatch.setattr(cache, "put_sealed", put_sealed)
     problems = Problems()
     sources = read_sources(discover_content(site, problems), settings_for(site), problems, cache)
     articles = load_articles(sources, settings_for(site), cache, 1, problems, defer_bodies=True)
