@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -17,6 +18,7 @@ import jinja2
 from . import __version__
 from .authors import AUTHORS_FILE, load_author_profiles
 from .cache import CACHE_DIR, ArticleCache, open_cache
+from .cache_file import set_aside
 from .clash_report import report_name_clashes
 from .collector import (
     collector_paused,
@@ -29,7 +31,8 @@ from .depends import InputKeys, base_key
 from .discover import discover_content
 from .errors import BuildFailed, Problem, Problems
 from .feeds import feed_plans
-from .loading import LoadSettings, default_jobs, load_articles, read_sources
+from .file_hashes import file_hashes
+from .loading import LoadSettings, body_reloader, default_jobs, load_articles, read_sources
 from .models import Article, SiteConfig
 from .outputs import PlannedFile, fresh_or_kept, plan_outputs
 from .quick import QuickChanges, QuickFound, QuickState, make_quick_state
@@ -135,22 +138,33 @@ def build(options: BuildOptions) -> BuildReport:
     """
     started = time.perf_counter()
     check_output_dir(options.output_dir, options.source)
-    with build_lock(options.source), collector_reset():
-        return _build(options, started)
+    with build_lock(options.source) as lock_note, collector_reset():
+        return _build(options, started, lock_note)
 
 
-def _build(options: BuildOptions, started: float) -> BuildReport:
-    """Build while holding the site's build lock (see build())."""
+def _build(options: BuildOptions, started: float, lock_note: str | None) -> BuildReport:
+    """Build while holding the site's build lock (see build()). What was wrong with
+    the cache (``lock_note``: with the lock file) is one more warning, never stored
+    with the report (the next build would repeat it)."""
     recover_interrupted_swap(options.output_dir)
     problems = Problems()
     copies = static_copies(options.source, default_theme(), problems)  # the config names some
     static = frozenset(copy.path for copy in copies)
     config = load_config(options.source, options.base_url, static)
     cache = open_cache(options.source, options.cache)
+    if lock_note is not None:
+        cache.note(f"{CACHE_DIR}/{LOCK_FILE}", lock_note)
     try:
-        return _build_with(options, started, config, cache, (copies, problems))
+        report = _build_with(options, started, config, cache, (copies, problems))
+    except BuildFailed as failure:
+        warning = cache.warning()
+        if warning is None:
+            raise
+        raise BuildFailed([*failure.problems, warning]) from None
     finally:
         cache.close()
+    warning = cache.warning()
+    return replace(report, warnings=(*report.warnings, warning)) if warning else report
 
 
 def _build_with(
@@ -171,12 +185,14 @@ def _build_with(
         config, root / "content", frozenset(copy.path for copy in copies), tree.assets
     )
     sources = read_sources(tree, settings, problems, cache)
+    cache.reload = body_reloader(sources, settings)  # for a body the cache cannot give back
     templates = template_bytes(template_dirs(root, theme), problems)
     read_files = [(CONFIG_FILE, root / CONFIG_FILE), (AUTHORS_FILE, root / AUTHORS_FILE)]
-    stat_files = [(copy.path, copy.source) for copy in copies]
-    stat_files += [(f"content/{asset}", root / "content" / asset) for asset in tree.assets]
+    other_files = [(copy.path, copy.source) for copy in copies]
+    other_files += [(f"content/{asset}", root / "content" / asset) for asset in tree.assets]
+    hashed = file_hashes(other_files, cache if cache.stores else None)
     shown_options = [options.drafts, options.future, options.base_url]
-    others = inputs_fingerprint((), [*read_files, *templates], stat_files, shown_options)
+    others = inputs_fingerprint((), [*read_files, *templates], hashed, shown_options)
     inputs = with_articles(others, [(i.source.content_relative, i.digest) for i in sources])
     last, manifest = _complete(cache.last_build(output)), output_manifest(options.output_dir)
     if not problems.has_errors() and still_valid(last, inputs, now, manifest):
@@ -258,17 +274,13 @@ def _render_and_write(
     with collector_paused(keep=True):
         site = build_site(config, published, now, profiles, related)
     folders = template_dirs(root, theme)
-    env = make_environment(folders, config, inputs.cache.folder(COMPILED_TEMPLATES))
+    compiled = inputs.cache.folder(COMPILED_TEMPLATES)
+    env = make_environment(folders, config, compiled, inputs.cache.note)
     output = str(options.output_dir.resolve())
     previous = inputs.quick  # and the page keys quick rebuilds wrote:
     keys_before = {**inputs.cache.page_keys(output), **(previous[1].page_keys if previous else {})}
     hand_off = inputs.helper and inputs.helper.pages(
-        site,
-        env,
-        folders,
-        inputs.cache.folder(COMPILED_TEMPLATES),
-        inputs.found.entry_keys,
-        problems,
+        site, env, folders, compiled, inputs.found.entry_keys, problems
     )
     if hand_off and not keys_before:  # nothing recorded: every article page is rendered
         hand_off.hand_early(site)  # so the helper starts now, while the build plans
@@ -374,26 +386,34 @@ def _page_keys(planned: list[PlannedFile], inodes: Mapping[str, int]) -> dict[st
     }
 
 
+LOCK_FILE = "build.lock"
+
+
 @contextmanager
-def build_lock(site_root: Path) -> Iterator[None]:
+def build_lock(site_root: Path) -> Iterator[str | None]:
     """Hold the site's build lock: builds of one site (a preview's rebuild and a
     manual build) take turns, so that neither links files the other is replacing.
+    Yield what was wrong with the lock file, if anything (None).
 
     The lock is ``SITE_ROOT/.newsgen/build.lock`` (flock: it goes with the
-    process, so a killed build never leaves it held). A site whose ``.newsgen``
-    folder cannot be made (read-only) builds without it.
+    process, so a killed build never leaves it held); something else of that
+    name (a folder) is moved aside first. A site whose ``.newsgen`` folder
+    cannot be made (read-only, or a file: open_cache() moves it aside) builds
+    without it.
     """
-    folder = site_root / CACHE_DIR
+    path, note = site_root / CACHE_DIR / LOCK_FILE, None
     try:
-        folder.mkdir(exist_ok=True)
-        handle = open(folder / "build.lock", "a+b")  # noqa: SIM115 (closed below)
+        path.parent.mkdir(exist_ok=True)
+        if os.path.lexists(path) and (path.is_symlink() or not path.is_file()):
+            note = f"is not a file; moved aside to {set_aside(path).name}"
+        handle = open(path, "a+b")  # noqa: SIM115 (closed below)
     except OSError:
-        yield
+        yield note
         return
     with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            yield note
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 

@@ -5,11 +5,8 @@ only the misses are parsed and rendered, in chunks spread over a process pool
 when there are enough of them to repay starting it.
 
 A file's hash is taken from the cache when its ``stat`` (size, mtime, inode,
-ctime) is the one recorded with that hash; such a file is read only if its
-article has to be loaded again. Like git, newsgen does not record the stat
-of a "racy" file, one changed within RACY_SECONDS of being hashed: a second
-change in the same clock tick would leave the stat as it was, so such a
-file is hashed again by the next build.
+ctime) is the one recorded with that hash, and it was not "racy" when hashed
+(file_hashes.py); such a file is read only if its article has to be loaded again.
 """
 
 from __future__ import annotations
@@ -17,7 +14,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,10 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .cache import ArticleCache, CachedBody, cache_format, entry_key, fingerprint
+from .cache import ArticleCache, CachedBody, SealedRow, entry_key, sealed_row
+from .cache_codec import cache_format, dumps, fingerprint, loads
 from .discover import ContentTree, SourceFile
 from .errors import Problem, Problems
-from .input_files import read_regular, unreadable_message, utf8_problem
+from .file_hashes import racy, read_file, recorded_digest, stat_key
+from .input_files import unreadable_message, utf8_problem
 from .models import Article, SiteConfig
 
 if TYPE_CHECKING:  # parsing modules are imported when an article is parsed, not before
@@ -39,14 +37,12 @@ PARALLEL_THRESHOLD = 200
 CHUNKS_PER_WORKER = 8
 SERIAL_CHUNK = 100
 """Articles parsed in the parent between two progress reports and cache writes."""
-RACY_SECONDS = 2
-"""A file changed this close to the moment it was hashed is hashed again by the next build."""
 
 _Loaded = tuple[Article | None, list[Problem]]
-_Row = tuple[bytes, str | None, bool]
+_Row = tuple[SealedRow, bool]
 """A load as the cache keeps it (see load_row): the pickled Article without its body
-(or None) and problems; the body; whether the file still had the hash read_sources()
-found, without which it is not cached."""
+(or None) and problems, and the body, with their checksums; and whether the file
+still had the hash read_sources() found, without which it is not cached."""
 Progress = Callable[[str, int, int], None]
 """Told ``(stage, done, total)``."""
 
@@ -145,7 +141,7 @@ def read_sources(
     for source in tree.articles:
         path = source.content_relative
         row = known.get(path)
-        digest = _recorded_digest(source, row) if row is not None else None
+        digest = recorded_digest(source.path, row) if row is not None else None
         if digest is not None:
             found.append(SourceBytes(source, digest, entry_key(prints, path, digest)))
             continue
@@ -159,8 +155,8 @@ def read_sources(
         reads += 1  # the bytes of a few files are kept for parsing; many are parsed in
         held = data if reads <= PARALLEL_THRESHOLD else None  # workers that read them
         found.append(SourceBytes(source, digest, entry_key(prints, path, digest), held))
-        if not _racy(stat, started):
-            recorded.append((path, _stat_key(stat), digest))
+        if not racy(stat, started):
+            recorded.append((path, stat_key(stat), digest))
     if cache is not None:
         present = {source.content_relative for source in tree.articles}
         cache.put_file_digests(recorded, stale + [path for path in known if path not in present])
@@ -190,24 +186,33 @@ def load_articles(
     keys = [item.key for item in sources]
     defer = defer_bodies and cache.stores
     results = cached_loads(cache, keys, defer)
+    for item in sources:  # a sound row of another file's article would be no hit either
+        loaded = results.get(item.key)
+        if loaded and loaded[0] is not None and loaded[0].source_path != item.source.shown:
+            del results[item.key]
+            cache.reject(item.key)
     missing = [item for item in sources if item.key not in results]
-    done = 0
+    done, changed = 0, []
     for chunk in _load_chunks(missing, settings, jobs, progress):
         # Each chunk is cached (and its bodies left there) as it comes, so that
         # the bodies of the whole archive are never all held at once.
         stored, bodies = [], []
-        for item, (data, body, same) in zip(missing[done : done + len(chunk)], chunk, strict=True):
-            loaded = results[item.key] = pickle.loads(data)
+        for item, (row, same) in zip(missing[done : done + len(chunk)], chunk, strict=True):
+            loaded = results[item.key] = loads(row[1])
+            body = row[3]
             if same:
-                stored.append((item.key, data, body))
+                stored.append(row)
+            else:  # changed since it was hashed: its recorded hash is no more
+                changed.append(item.source.content_relative)
             if loaded[0] is not None:
                 left = defer and same and not loaded[0].link_refs
                 bodies.append((loaded[0], CachedBody(cache, item.key) if left else body))
         done += len(chunk)
-        cache.put_rows(stored)
+        cache.put_sealed(stored)
         for article, body in bodies:
             _attach_body(article, body)
     cache.put_rows((), keep=keys)  # and forget the entries of files that are gone
+    cache.put_file_digests([], forget=changed)
     articles = []
     for key in keys:
         article, found = results[key]
@@ -272,7 +277,7 @@ def _as_row(loaded: _Loaded) -> tuple[bytes, str | None]:
     if article is not None:
         body = str(article.body_html)
         article = replace(article, body_html="")
-    return pickle.dumps((article, problems), protocol=pickle.HIGHEST_PROTOCOL), body
+    return dumps((article, problems)), body
 
 
 def _is_load(value: object) -> bool:
@@ -289,33 +294,24 @@ def _attach_body(article: Article, body: str | CachedBody) -> None:
     object.__setattr__(article, "body_html", body)
 
 
-def _recorded_digest(source: SourceFile, row: tuple[str, str]) -> str | None:
-    """Return the recorded hash of ``source`` when its stat is still the recorded one."""
-    try:
-        stat = os.stat(source.path)
-    except OSError:  # read_sources tries to read it and reports why it cannot
-        return None
-    recorded_stat, digest = row
-    return digest if _stat_key(stat) == recorded_stat else None
+def body_reloader(
+    sources: Sequence[SourceBytes], settings: LoadSettings
+) -> Callable[[str], str | None]:
+    """Return a function that loads again the article file of a cache key among
+    ``sources`` and returns its body (None when it cannot): how a build shows an
+    article whose body it left in the cache when the cache cannot give it back."""
+    by_key: dict[str, SourceBytes] = {}
 
+    def reload(key: str) -> str | None:
+        if not by_key:
+            by_key.update((item.key, item) for item in sources)
+        item = by_key.get(key)
+        if item is None:
+            return None
+        (article, _), _same = load_source(item, settings.context())
+        return None if article is None else str(article.body_html)
 
-def _stat_key(stat: os.stat_result) -> str:
-    """The parts of a stat that change whenever a file's bytes do."""
-    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}:{stat.st_ctime_ns}"
-
-
-def _racy(stat: os.stat_result, hashed_at: int) -> bool:
-    """True when the file changed within RACY_SECONDS of ``hashed_at`` (ns since 1970)."""
-    changed = max(stat.st_mtime_ns, stat.st_ctime_ns)
-    return changed + RACY_SECONDS * 1_000_000_000 > hashed_at
-
-
-def read_file(path: Path) -> tuple[bytes, os.stat_result]:
-    """Return the bytes of the file at ``path`` and its stat before reading. Raises
-    OSError (NotAFile when it is no longer a regular file). Five system calls, where
-    Python's open() and read() make seven (a build reads every article file: twice in
-    a cold build, to hash it and to parse it)."""
-    return read_regular(path, stat_first=False)  # discover_content() found a regular file
+    return reload
 
 
 def _read(source: SourceFile, problems: Problems) -> tuple[bytes, os.stat_result] | None:
@@ -347,9 +343,10 @@ def load_source(item: SourceBytes, context: LoadContext) -> tuple[_Loaded, bool]
 
 
 def load_row(item: SourceBytes, context: LoadContext) -> _Row:
-    """Load one article file (see load_source) and return it as the cache keeps it."""
+    """Load one article file (see load_source) and return it as the cache keeps it
+    (checksummed here: in a worker process, not in the build's)."""
     loaded, same = load_source(item, context)
-    return (*_as_row(loaded), same)
+    return sealed_row(item.key, *_as_row(loaded)), same
 
 
 def _unreadable(source: SourceFile, error: OSError, problems: Problems) -> None:

@@ -82,7 +82,7 @@ def try_quick(
         return None
     output = str(options.output_dir.resolve())
     compiled = cache.folder(COMPILED_TEMPLATES)
-    env = make_environment(folders, config, compiled)
+    env = make_environment(folders, config, compiled, cache.note)
     result = quick_rebuild(state, sources, settings, cache, env, options.output_dir, GENERATOR, now)
     if result is None:
         return None

@@ -134,7 +134,10 @@ class RememberedRelated:
         known = self.store.memo(MEMO_NAME)
         if known is not None and known[0] == signature and isinstance(known[1], dict):
             by_path = {article.source_path: article for article in articles}
-            return {path: tuple(by_path[p] for p in paths) for path, paths in known[1].items()}
+            try:
+                return {path: tuple(by_path[p] for p in paths) for path, paths in known[1].items()}
+            except (KeyError, TypeError):  # not what was stored under this signature
+                pass
         found = related_articles(articles)
         paths = {path: tuple(a.source_path for a in items) for path, items in found.items()}
         self.store.put_memo(MEMO_NAME, signature, paths)

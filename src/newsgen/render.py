@@ -16,6 +16,8 @@ from typing import Any
 import jinja2
 
 from . import __version__
+from .cache import BodyUnavailable
+from .compiled_templates import Note, compiled_templates
 from .errors import Problem, Problems
 from .fragments import FragmentCache
 from .models import Output, Site, SiteConfig
@@ -29,17 +31,21 @@ REMEMBERED_MOMENTS = 20_000
 
 
 def make_environment(
-    template_dirs: Sequence[Path], config: SiteConfig, compiled: Path | None = None
+    template_dirs: Sequence[Path],
+    config: SiteConfig,
+    compiled: Path | None = None,
+    note: Note | None = None,
 ) -> jinja2.Environment:
     """Return the Jinja environment: autoescaping, strict undefined, newsgen's filters.
 
     ``compiled``, when given, is a folder where compiled templates are kept
-    between builds (Jinja's bytecode cache: an entry is used only while its
-    template's text is unchanged; entries are written atomically).
+    between builds (compiled_templates.py: an entry is used only while its
+    template's text is unchanged and it matches its checksum; entries are
+    written atomically); ``note`` is told of damage found there.
     """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
-        bytecode_cache=_bytecode_cache(compiled) if compiled is not None else None,
+        bytecode_cache=_bytecode_cache(compiled, note) if compiled is not None else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -57,15 +63,10 @@ def make_environment(
     return env
 
 
-def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
-    """Return Jinja's bytecode cache in ``folder`` (None when it cannot be made); its
-    files are named after the newsgen and Jinja versions that compiled them."""
-    try:
-        folder.mkdir(exist_ok=True)
-    except OSError:
-        return None
-    versions = f"{__version__}-{jinja2.__version__}".replace("%", "")
-    return jinja2.FileSystemBytecodeCache(str(folder), f"{versions}-%s.cache")
+def _bytecode_cache(folder: Path, note: Note | None) -> jinja2.BytecodeCache | None:
+    """Return the cache of compiled templates in ``folder`` (None when it cannot be
+    made); its files are named after the newsgen and Jinja versions that compiled them."""
+    return compiled_templates(folder, f"{__version__}-{jinja2.__version__}", note)
 
 
 def render_pages(site: Site, env: jinja2.Environment, problems: Problems) -> list[Output]:
@@ -98,6 +99,8 @@ def render_template(
     """Render template ``name`` with ``context``; on error record it and return None."""
     try:
         return env.get_template(name).render(context)
+    except BodyUnavailable:  # not the template's fault: the build says what it is
+        raise
     except Exception as error:  # a filter may fail too (a date filter given none)
         problems.extend([template_problem(error, name, source)])
         return None

@@ -111,7 +111,8 @@ def serve(connection: Connection, cache_path: Path, chunks: Chunks) -> None:
     if message is None:
         return
     settings, work, folder = message
-    cache = ArticleCache(cache_path, read_only=True)
+    cache = ArticleCache(cache_path, read_only=True)  # checked as the build's cache is: a
+    # page whose article or body fails the checks is left to the build (render_chunk)
     published = _Published(cache, settings)
     env = make_environment(settings.folders, settings.config, settings.compiled)
     held: list[Done] | None = [] if folder == FOLDER_LATER else None

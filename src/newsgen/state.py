@@ -45,18 +45,19 @@ class LastBuild:
 def inputs_fingerprint(
     articles: Iterable[tuple[str, str]],
     read_files: Iterable[tuple[str, Path | bytes]],
-    stat_files: Iterable[tuple[str, Path]],
+    hashed_files: Iterable[tuple[str, str]],
     options: Sequence[object],
 ) -> str:
     """Return a hash of every input of a build.
 
     ``articles`` are ``(path, hash of bytes)``; ``read_files`` (config,
     templates: small; a path, or the bytes already read) count by their bytes
-    and ``stat_files`` (static files, images: possibly large) by size and
-    modification time, each named by a path relative to its folder, so that
-    a copy of a site elsewhere has the same fingerprint; ``options`` are the
-    build options that change output. It is with_articles() of the fingerprint
-    of all but the articles (``articles`` empty) and ``articles``.
+    and ``hashed_files`` (static files, images: possibly large) by the hash of
+    their bytes (file_hashes.file_hashes(), which reads a file only when its
+    stat changed), each named by a path relative to its folder, so that a copy
+    of a site elsewhere has the same fingerprint; ``options`` are the build
+    options that change output. It is with_articles() of the fingerprint of
+    all but the articles (``articles`` empty) and ``articles``.
     """
     digest = hashlib.sha256(__version__.encode())
     for name, source in sorted(read_files, key=lambda entry: entry[0]):
@@ -69,13 +70,8 @@ def inputs_fingerprint(
             digest.update(b"\0not a file")
         except OSError:
             digest.update(b"\0missing")
-    for name, path in sorted(stat_files):
-        digest.update(_name(name))
-        try:
-            info = path.stat()
-            digest.update(f"{info.st_size}:{info.st_mtime_ns}".encode())
-        except OSError:
-            digest.update(b"\0missing")
+    for name, content in sorted(hashed_files):
+        digest.update(_name(name) + content.encode() + b"\0")
     digest.update(repr(list(options)).encode("utf-8", "surrogatepass"))
     return with_articles(digest.hexdigest(), articles)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import sqlite3
 from dataclasses import replace
 from datetime import datetime
 from types import MappingProxyType
@@ -10,16 +11,18 @@ from types import MappingProxyType
 import pytest
 from unit_helpers import BERLIN, load
 
-from newsgen import cache as cache_module
+from newsgen import cache_codec
 from newsgen.cache import (
     CACHE_DIR,
     CACHE_FILE,
     ArticleCache,
+    BodyUnavailable,
     CachedBody,
     entry_key,
     fingerprint,
     open_cache,
 )
+from newsgen.cache_codec import seal
 from newsgen.models import Correction
 
 
@@ -47,7 +50,7 @@ def test_the_cache_survives_closing_and_reopening(tmp_path):
     assert open_cache(tmp_path, enabled=True).get_many(["k"]) == {"k": "v"}
 
 
-def test_a_damaged_cache_file_is_replaced(tmp_path):
+def test_a_damaged_cache_file_is_moved_aside_and_replaced(tmp_path):
     folder = tmp_path / CACHE_DIR
     folder.mkdir()
     (folder / CACHE_FILE).write_bytes(b"this is not a database" * 100)
@@ -55,15 +58,25 @@ def test_a_damaged_cache_file_is_replaced(tmp_path):
     assert cache.get_many(["k"]) == {}
     cache.put_many([("k", 1)], keep=["k"])
     assert cache.get_many(["k"]) == {"k": 1}
+    [aside] = folder.glob(f"{CACHE_FILE}.damaged-*")
+    assert aside.read_bytes() == b"this is not a database" * 100
+    warning = cache.warning()
+    assert warning is not None and warning.path == f"{CACHE_DIR}/{CACHE_FILE}"
+    assert "is damaged (SQLite: file is not a database)" in warning.message
+    assert f"moved aside to {aside.name}" in warning.message
 
 
-def test_an_unreadable_entry_counts_as_a_miss(tmp_path):
+def test_an_entry_that_does_not_match_or_unpickle_counts_as_a_miss(tmp_path):
     cache = ArticleCache(tmp_path / "c.sqlite")
-    assert cache._db is not None
-    with cache._db:
-        cache._db.execute("INSERT INTO entries VALUES ('k', X'00ff00', NULL)")
-    assert cache.get_many(["k"]) == {}
+    assert cache._file._db is not None and cache.warning() is None
+    junk = b"\x00\xff\x00"
+    with cache._file._db:
+        rows = [("sealed", junk, seal("entries", "sealed", junk)), ("unsealed", junk, b"0" * 16)]
+        cache._file._db.executemany("INSERT INTO entries VALUES (?, ?, ?, NULL, NULL)", rows)
+    assert cache.get_many(["sealed", "unsealed"]) == {}
     assert cache.hits == 0
+    warning = cache.warning()
+    assert warning is not None and warning.message.startswith("2 cached entries did not match")
 
 
 def test_a_disabled_cache_finds_and_keeps_nothing(tmp_path):
@@ -111,13 +124,13 @@ def test_loaded_articles_and_their_problems_round_trip():
 
 def test_the_cache_format_names_every_model_field(monkeypatch):
     """A field added to Article (without a version bump) changes every cache key."""
-    before = cache_module.cache_format()
-    layout = list(cache_module._LAYOUT)
+    before = cache_codec.cache_format()
+    layout = list(cache_codec._LAYOUT)
     index = next(i for i, (name, _) in enumerate(layout) if name == "Article")
     fields = (*layout[index][1], "subtitle")
     layout[index] = ("Article", fields)
-    monkeypatch.setattr(cache_module, "_LAYOUT", tuple(layout))
-    assert cache_module.cache_format() != before
+    monkeypatch.setattr(cache_codec, "_LAYOUT", tuple(layout))
+    assert cache_codec.cache_format() != before
 
 
 def test_file_digests_are_recorded_replaced_and_forgotten(tmp_path):
@@ -196,3 +209,80 @@ def test_prefetched_bodies_are_handed_out_once_each(tmp_path):
     assert "a" not in cache._fetched  # handed out: no longer held
     assert str(bodies[0]) == "<p>A</p>"  # read again from the cache
     cache.close()
+
+
+def body_row(cache: ArticleCache, key: str, text: str) -> None:
+    article, _ = load("---\nheadline: H\ndate: 2024-12-16\n---\nBody.\n")
+    cache.put_rows([(key, pickle.dumps((article, [])), text)], keep=None)
+
+
+def test_a_body_that_does_not_match_is_made_again_and_its_entry_forgotten(tmp_path):
+    cache = ArticleCache(tmp_path / "c.sqlite")
+    body_row(cache, "a", "<p>A</p>")
+    body_row(cache, "b", "<p>B</p>")
+    assert cache._file._db is not None
+    with cache._file._db:  # swapped: each body with the other's checksum too
+        cache._file._db.execute(
+            "UPDATE entries SET body = CASE key WHEN 'a' THEN '<p>B</p>' ELSE '<p>A</p>' END"
+        )
+    cache.reload = {"a": "<p>A again</p>"}.get
+    assert cache.bodies(["a", "b"]) == {}
+    assert str(CachedBody(cache, "a")) == "<p>A again</p>"
+    with pytest.raises(BodyUnavailable):
+        str(CachedBody(cache, "b"))  # neither the cache nor its file can give it
+    assert cache.get_many(["a", "b"]) == {}  # forgotten: loaded and stored again next time
+    warning = cache.warning()
+    assert warning is not None and warning.message.startswith("2 cached entries did not match")
+
+
+class Failing:
+    """A connection whose file turned out damaged."""
+
+    def execute(self, *args: object) -> None:
+        error = sqlite3.DatabaseError("database disk image is malformed")
+        error.sqlite_errorcode = 11  # type: ignore[attr-defined]
+        raise error
+
+    def close(self) -> None:
+        pass
+
+
+def test_damage_found_in_mid_build_moves_the_file_aside_and_the_build_goes_on(tmp_path):
+    cache = open_cache(tmp_path, enabled=True)
+    body_row(cache, "a", "<p>A</p>")
+    cache.put_memo("m", "sig", 1)
+    assert cache._file._db is not None
+    cache._file._db.close()
+    cache._file._db = Failing()  # type: ignore[assignment]
+    cache.reload = {"a": "<p>A from its file</p>"}.get
+    assert str(CachedBody(cache, "a")) == "<p>A from its file</p>"
+    assert cache.stores and cache.memo("m") is None  # a new, empty cache
+    cache.put_memo("m", "sig", 2)
+    assert cache.memo("m") == ("sig", 2)
+    assert len(list((tmp_path / CACHE_DIR).glob(f"{CACHE_FILE}.damaged-*"))) == 1
+    warning = cache.warning()
+    assert warning is not None and "is damaged (SQLite: database disk image is malformed)" in (
+        warning.message
+    )
+
+
+def test_a_reader_leaves_the_file_alone_and_says_nothing(tmp_path):
+    """The page helper reads beside the build: the build itself reports and repairs."""
+    ArticleCache(tmp_path / "c.sqlite").close()
+    (tmp_path / "c.sqlite").write_bytes(b"not a database" * 300)
+    reader = ArticleCache(tmp_path / "c.sqlite", read_only=True)
+    assert not reader.stores and reader.warning() is None
+    assert (tmp_path / "c.sqlite").read_bytes() == b"not a database" * 300
+
+
+def test_file_hashes_that_do_not_match_are_left_out_then_forgotten(tmp_path):
+    cache = ArticleCache(tmp_path / "c.sqlite")
+    cache.put_file_digests([("a.md", "1:2:3:4", "da"), ("b.md", "5:6:7:8", "db")], forget=[])
+    assert cache._file._db is not None
+    with cache._file._db:
+        cache._file._db.execute("UPDATE file_digests SET digest = 'dX' WHERE path = 'a.md'")
+    assert cache.file_digests() == {"b.md": ("5:6:7:8", "db")}
+    cache.put_file_digests([], forget=[])
+    assert cache._file._db.execute("SELECT path FROM file_digests").fetchall() == [("b.md",)]
+    warning = cache.warning()
+    assert warning is not None and warning.message.startswith("1 cached entry did not match")

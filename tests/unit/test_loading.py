@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from unit_helpers import article_text, make_config
 
-from newsgen import loading
+from newsgen import file_hashes, loading
 from newsgen.cache import ArticleCache, open_cache
 from newsgen.discover import discover_content
 from newsgen.errors import Problems
@@ -41,7 +41,7 @@ def site(make_site) -> Path:
 @pytest.fixture
 def not_racy(monkeypatch: pytest.MonkeyPatch) -> None:
     """Treat files written a moment ago as settled, so that their stat is recorded."""
-    monkeypatch.setattr(loading, "RACY_SECONDS", 0)
+    monkeypatch.setattr(file_hashes, "RACY_SECONDS", 0)
 
 
 def sha(path: Path) -> str:
@@ -255,14 +255,14 @@ def test_articles_are_cached_chunk_by_chunk_as_they_are_parsed(
     monkeypatch.setattr(loading, "SERIAL_CHUNK", 1)
     cache = open_cache(site, enabled=True)
     stored: list[int] = []
-    real = cache.put_rows
+    real = cache.put_sealed
 
-    def put_rows(rows, keep=None, forget=()):  # type: ignore[no-untyped-def]
+    def put_sealed(rows, keep=None, forget=()):  # type: ignore[no-untyped-def]
         rows = list(rows)
         stored.append(len(rows))
         real(rows, keep, forget)
 
-    monkeypatch.setattr(cache, "put_rows", put_rows)
+    monkeypatch.setattr(cache, "put_sealed", put_sealed)
     problems = Problems()
     sources = read_sources(discover_content(site, problems), settings_for(site), problems, cache)
     articles = load_articles(sources, settings_for(site), cache, 1, problems, defer_bodies=True)

@@ -263,12 +263,17 @@ def test_compiled_templates_are_kept_between_environments(tmp_path):
     (tmp_path / "t").mkdir()
     (tmp_path / "t" / "x.html").write_text("{{ 1 + 1 }} one", encoding="utf-8")
     config = make_config()
-    first = make_environment([tmp_path / "t"], config, compiled)
+    notes: list[tuple[str, str]] = []
+    first = make_environment([tmp_path / "t"], config, compiled, lambda *note: notes.append(note))
     assert first.get_template("x.html").render() == "2 one"
-    assert len(list(compiled.glob("*.cache"))) == 1
+    assert len(list(compiled.glob("*.code"))) == 1
     (tmp_path / "t" / "x.html").write_text("{{ 2 + 2 }} two", encoding="utf-8")
-    second = make_environment([tmp_path / "t"], config, compiled)
+    second = make_environment([tmp_path / "t"], config, compiled, lambda *note: notes.append(note))
     assert second.get_template("x.html").render() == "4 two"  # the changed text, not the cache
+    assert notes == []  # a changed template is no damage
     blocked = tmp_path / "file"
     blocked.write_text("", encoding="utf-8")
-    assert make_environment([tmp_path / "t"], config, blocked).bytecode_cache is None
+    env = make_environment([tmp_path / "t"], config, blocked, lambda *note: notes.append(note))
+    assert env.bytecode_cache is not None and blocked.is_dir()  # the file was moved aside
+    [(shown, what)] = notes
+    assert shown == f"{tmp_path.name}/file" and what.startswith("is not a folder; moved aside to")

@@ -2,9 +2,10 @@
 
 Documents are parsed with lxml and checked against the published XML Schemas
 (sitemaps.org's sitemap.xsd and siteindex.xsd, tests/fixtures/external/; the news
-extension by tests/fixtures/schemas/news-sitemap.xsd, written from Google's docs) and against stricter ones written here from the
-sitemaps.org 0.9 protocol and Google's news sitemap format (lastmod to the
-second with an offset, http(s) locations).
+extension by tests/fixtures/schemas/news-sitemap.xsd, written from Google's docs)
+and against stricter ones written here from the sitemaps.org 0.9 protocol and
+Google's news sitemap format (lastmod to the second with an offset, http(s)
+locations).
 """
 
 from __future__ import annotations
