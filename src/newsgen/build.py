@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +14,7 @@ import jinja2
 
 from . import __version__
 from .authors import AUTHORS_FILE, load_author_profiles
-from .cache import CACHE_DIR, ArticleCache, open_cache
+from .cache import ArticleCache, open_cache
 from .collector import (
     collector_paused,
     collector_reset,
@@ -29,6 +27,7 @@ from .discover import discover_content
 from .errors import BuildFailed, Problem, Problems
 from .feeds import feed_plans
 from .loading import LoadSettings, default_jobs, load_articles, read_sources
+from .locks import DEFAULT_WAIT, Waiting
 from .models import Article, SiteConfig
 from .outputs import PlannedFile, fresh_or_kept, plan_outputs
 from .quick import QuickChanges, QuickFound, QuickState, make_quick_state
@@ -57,7 +56,8 @@ from .state import (
     with_articles,
 )
 from .theme import default_theme, static_copies, template_bytes, template_dirs
-from .write import Copy, check_output_dir, recover_interrupted_swap, write_site
+from .turn import build_turn
+from .write import Copy, check_output_dir, write_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +89,11 @@ class BuildOptions:
     spare_ready: bool = False
     """After a build that left no spare tree (a new output folder), make one at once,
     so that the next rebuild can be quick (the live preview)."""
+    wait: float = DEFAULT_WAIT
+    """Seconds to wait for another build of the same output folder or site to finish
+    before giving up (locks.py)."""
+    waiting: Waiting | None = None
+    """Told a line saying whom the build waits for, when it has to (the CLI prints it)."""
 
     @property
     def output_dir(self) -> Path:
@@ -128,18 +133,23 @@ class BuildReport:
 def build(options: BuildOptions) -> BuildReport:
     """Build the site described by ``options`` and return a report.
 
-    Raises BuildFailed with every problem found (nothing is written then), or
-    OutputError when the output directory is unsafe to replace.
+    One build at a time writes an output folder, and one at a time uses a
+    site's cache: a build waits up to ``options.wait`` seconds for another.
+    Raises BuildFailed with every problem found (nothing is written then),
+    OutputError when the output directory is unsafe to replace, LockBusy when
+    another build held on longer than the wait, and KeyboardInterrupt (Ctrl-C,
+    or SIGTERM through the CLI) with a message saying what the output folder
+    holds now.
     """
     started = time.perf_counter()
     check_output_dir(options.output_dir, options.source)
-    with build_lock(options.source), collector_reset():
+    turn = build_turn(options.source, options.output_dir, options.wait, options.waiting)
+    with turn, collector_reset():
         return _build(options, started)
 
 
 def _build(options: BuildOptions, started: float) -> BuildReport:
-    """Build while holding the site's build lock (see build())."""
-    recover_interrupted_swap(options.output_dir)
+    """Build while holding the build locks (see build())."""
     config = load_config(options.source, options.base_url)
     cache = open_cache(options.source, options.cache)
     try:
@@ -362,30 +372,6 @@ def _page_keys(planned: list[PlannedFile], inodes: Mapping[str, int]) -> dict[st
         for item in planned
         if item.key is not None and item.path in inodes
     }
-
-
-@contextmanager
-def build_lock(site_root: Path) -> Iterator[None]:
-    """Hold the site's build lock: builds of one site (a preview's rebuild and a
-    manual build) take turns, so that neither links files the other is replacing.
-
-    The lock is ``SITE_ROOT/.newsgen/build.lock`` (flock: it goes with the
-    process, so a killed build never leaves it held). A site whose ``.newsgen``
-    folder cannot be made (read-only) builds without it.
-    """
-    folder = site_root / CACHE_DIR
-    try:
-        folder.mkdir(exist_ok=True)
-        handle = open(folder / "build.lock", "a+b")  # noqa: SIM115 (closed below)
-    except OSError:
-        yield
-        return
-    with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _is_published(article: Article, now: datetime, options: BuildOptions) -> bool:

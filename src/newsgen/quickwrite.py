@@ -77,7 +77,8 @@ def make_spare(output: Path) -> bool:
     spare = spare_path(output)
     if os.path.lexists(spare):
         return False
-    staging = output.parent / f"{STAGING_PREFIX}{output.name}-spare-{os.getpid()}"
+    staging = output.parent / f"{STAGING_PREFIX}{output.name}-{os.getpid()}"  # the next build
+    # of this output deletes it if this one is killed; no other output's build does
     try:
         for folder, _, files in os.walk(output):
             relative = os.path.relpath(folder, output)
