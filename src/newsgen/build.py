@@ -204,6 +204,10 @@ def _build_with(
         quick = try_quick(options, folders, config, reading, now, found, last, known)
         if quick is not None:
             return replace(quick, seconds=time.perf_counter() - started)
+    # The page keys recorded name the output's files by inode, which holds only while the
+    # output is as this site's last build left it: a build of another site into the same
+    # folder makes new files, which may take the inode numbers of those it replaced.
+    recorded = last is not None and last.manifest == manifest
     jobs = options.jobs or default_jobs()
     likely = likely_article_pages(sources, found, known)
     with page_helper(cache, jobs, likely) as helper:  # forked while this is small
@@ -220,7 +224,7 @@ def _build_with(
                 config,
                 now,
                 loaded,
-                _Inputs(copies, digests, templates, cache, found, known, helper),
+                _Inputs(copies, digests, templates, cache, found, known, recorded, helper),
                 problems,
             )
     report = replace(report, cache_hits=cache.hits, seconds=time.perf_counter() - started)
@@ -262,6 +266,8 @@ def _render_and_write(
     output = str(options.output_dir.resolve())
     previous = inputs.quick  # and the page keys quick rebuilds wrote:
     keys_before = {**inputs.cache.page_keys(output), **(previous[1].page_keys if previous else {})}
+    if not inputs.recorded:  # the output is not as the last build left it: nothing is kept
+        keys_before = {}
     hand_off = inputs.helper and inputs.helper.pages(
         site,
         env,
@@ -334,6 +340,9 @@ class _Inputs:
     """What the build found before loading (for the QuickState it leaves)."""
     quick: tuple[QuickState, QuickChanges] | None
     """The QuickState the last build left, with the quick rebuilds' changes since."""
+    recorded: bool
+    """True when the output is as the last build of this site left it (its manifest):
+    only then do the page keys recorded name its files."""
     helper: PageHelper | None = None
     """A process to render article pages in meanwhile (renderpool.py)."""
 

@@ -11,19 +11,23 @@ process that took it, which is what a build needs of it:
 - the kernel drops it when the process ends; there is no stale lock to clean.
 
 Two rules come with POSIX locks, and this module keeps both: the process
-drops its lock when it closes *any* descriptor of the file, so only the
-holder opens a lock file (once, while it waits and holds); and threads of one
+drops its lock when it closes *any* descriptor of the file, so a lock file is
+opened only here, by one thread of the process at a time; and threads of one
 process share the process's locks, so the threads of one process take turns
 through a table of the locks this process holds (the one piece of
 module-level state here: the kernel's locks are process-wide too).
 
 While it holds a lock, a build writes who it is into the file (pid, host,
 source, output, since when), so that a build that has to wait, or gives up
-waiting, can name the other one.
+waiting, can name the other one. Done, it removes the file, then unlocks it;
+a build that was waiting on the removed file sees that the name no longer
+leads to it and locks the file there now instead. So a build leaves no lock
+file behind unless it is killed (and the next build takes that one over).
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import threading
@@ -115,70 +119,108 @@ def holding(
         if not gate.acquire(timeout=max(0.0, deadline - time.monotonic())):
             raise LockBusy(_busy(what, _HELD.holder(path), wait))
     try:
+        descriptor = _acquire(path, _Wait(what, deadline, wait, waiting), required)
+        if descriptor is None:  # a read-only site: built without its lock
+            yield
+            return
+        try:
+            _HELD.hold(path, holder)
+            _write_holder(descriptor, holder)
+            yield
+        finally:
+            _HELD.release(path)
+            _release(path, descriptor)
+    finally:
+        gate.release()
+
+
+@dataclass(frozen=True, slots=True)
+class _Wait:
+    """How a build waits for a lock: for messages, ``what`` it guards; until when
+    (``deadline``, monotonic seconds), ``wait`` seconds in all; whom to tell."""
+
+    what: str
+    deadline: float
+    wait: float
+    waiting: Waiting | None
+
+
+def _acquire(path: Path, wait: _Wait, required: bool) -> int | None:
+    """Return a descriptor of the lock file at ``path``, locked, once it is ours; None
+    when it cannot be opened and is not ``required``. Raises LockBusy after the wait.
+
+    The holder before us removes the file before it unlocks it: a lock taken on a
+    file that ``path`` no longer names is worth nothing, and the file now there
+    is tried instead.
+    """
+    started, told = time.monotonic(), False
+    while True:
         try:
             descriptor = os.open(path, _OPEN_FLAGS, 0o644)
         except OSError:
             if required:
                 raise
-            descriptor = None  # a read-only site: built without its lock
-        if descriptor is None:
-            yield
-        else:
-            with _locked(descriptor, path, holder, what, deadline, wait, waiting):
-                yield
-    finally:
-        gate.release()
-
-
-@contextmanager
-def _locked(
-    descriptor: int,
-    path: Path,
-    holder: Holder,
-    what: str,
-    deadline: float,
-    wait: float,
-    waiting: Waiting | None,
-) -> Iterator[None]:
-    """Lock the open lock file (see holding()), name ``holder`` in it, and close it
-    at the end, which unlocks it whatever happened."""
-    try:
-        _take(descriptor, what, deadline, wait, waiting)
-        _HELD.hold(path, holder)
+            return None
+        ours = False
         try:
-            _write_holder(descriptor, holder)
-            yield
+            while True:
+                locked = _try_lock(descriptor)
+                if not _names(path, descriptor):
+                    break  # removed by the build before: the file at ``path`` now is tried
+                if locked:
+                    ours = True
+                    break
+                told = _wait_once(descriptor, wait, told, time.monotonic() - started)
         finally:
-            _HELD.release(path)
-            try:
-                os.ftruncate(descriptor, 0)  # nobody holds it now
-            finally:
-                fcntl.lockf(descriptor, fcntl.LOCK_UN)
+            if not ours:
+                os.close(descriptor)
+        if ours:
+            return descriptor
+
+
+def _wait_once(descriptor: int, wait: _Wait, told: bool, waited: float) -> bool:
+    """Wait a little for the lock of the open lock file, after saying whom for once the
+    holder is known (or ``waited`` is long); raise LockBusy once the wait is over.
+    Return whether it was said."""
+    now = time.monotonic()
+    if now >= wait.deadline:
+        raise LockBusy(_busy(wait.what, read_holder(descriptor), wait.wait))
+    if not told:
+        other = read_holder(descriptor)
+        if (other is not None and _may_be_alive(other)) or waited > _QUIET_WAIT:
+            _tell(wait.waiting, wait.what, other, wait.wait)
+            told = True
+    time.sleep(min(POLL_SECONDS, max(0.0, wait.deadline - now)))
+    return told
+
+
+def _try_lock(descriptor: int) -> bool:
+    """Lock the file without waiting; False when another process holds it."""
+    try:
+        fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except (BlockingIOError, PermissionError):  # EAGAIN or EACCES: held by another
+        return False
+    return True
+
+
+def _names(path: Path, descriptor: int) -> bool:
+    """True when ``path`` still names the open file ``descriptor``."""
+    try:
+        named = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    opened = os.fstat(descriptor)
+    return (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino)
+
+
+def _release(path: Path, descriptor: int) -> None:
+    """Remove the lock file, then unlock it (closing it does): a build waiting on this
+    file finds it gone and makes a new one (see _acquire)."""
+    try:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
     finally:
         os.close(descriptor)
-
-
-def _take(
-    descriptor: int, what: str, deadline: float, wait: float, waiting: Waiting | None
-) -> None:
-    """Lock ``descriptor``, waiting until ``deadline`` (monotonic seconds) at most."""
-    started, told = time.monotonic(), False
-    while True:
-        try:
-            fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except OSError as error:
-            if not isinstance(error, BlockingIOError | PermissionError):
-                raise  # not "held by another": say what is wrong
-        now = time.monotonic()
-        if now >= deadline:
-            raise LockBusy(_busy(what, read_holder(descriptor), wait))
-        if not told:
-            other = read_holder(descriptor)
-            if (other is not None and _may_be_alive(other)) or now - started > _QUIET_WAIT:
-                _tell(waiting, what, other, wait)
-                told = True
-        time.sleep(min(POLL_SECONDS, max(0.0, deadline - now)))
 
 
 def read_holder(descriptor: int) -> Holder | None:
