@@ -218,7 +218,27 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    """``newsgen build``: build once, print warnings and one summary line."""
+    """``newsgen build``: build once, print warnings and one summary line.
+
+    An interrupt raises KeyboardInterrupt with a message that says what the output
+    folder holds (build() says it while it runs)."""
+    try:
+        report, output = _build_once(args)
+    except KeyboardInterrupt as interrupt:
+        said = str(interrupt) or "interrupted before this build changed anything"
+        raise KeyboardInterrupt(said) from None
+    try:
+        if not args.quiet:
+            report_problems(report.warnings)
+            print(summary_line(report))
+    except KeyboardInterrupt:
+        said = f"interrupted after the build had finished; {output} holds the site it built"
+        raise KeyboardInterrupt(said) from None
+    return EXIT_OK
+
+
+def _build_once(args: argparse.Namespace) -> tuple[BuildReport, Path]:
+    """Build as ``args`` say; return the report and the output folder."""
     from .build import BuildOptions, build
     from .progress import ProgressBar
 
@@ -236,18 +256,10 @@ def run_build(args: argparse.Namespace) -> int:
     )
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     try:
-        report = build(replace(options, progress=bar))
+        return build(replace(options, progress=bar)), options.output_dir
     finally:
         if bar is not None:
             bar.clear()
-    try:
-        if not args.quiet:
-            report_problems(report.warnings)
-            print(summary_line(report))
-    except KeyboardInterrupt:
-        done = f"interrupted after the build; {options.output_dir} holds the new site"
-        raise KeyboardInterrupt(done) from None
-    return EXIT_OK
 
 
 def _say(line: str) -> None:

@@ -201,7 +201,7 @@ def holds(ab: AB) -> str:
 
 def told(stderr: str) -> str:
     """Say which site the message of an interrupted build says the output holds."""
-    if "is unchanged" in stderr:
+    if "is unchanged" in stderr or "before this build changed anything" in stderr:
         return "A"
     if "holds the new site" in stderr:
         return "B"
