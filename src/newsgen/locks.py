@@ -86,7 +86,12 @@ def this_build(source: Path, output: Path) -> Holder:
     return Holder(os.getpid(), host, str(source.absolute()), str(output.absolute()), now)
 
 
-class LockBusy(NewsgenError):
+class LockError(NewsgenError):
+    """A build lock cannot be taken: its file cannot be made, or another build held it
+    for longer than this build would wait (LockBusy)."""
+
+
+class LockBusy(LockError):
     """Another build held the lock for longer than this build would wait."""
 
 
@@ -109,8 +114,8 @@ def holding(
     messages (``the output folder /srv/public``). When another build (another
     process, or another thread of this one) holds it, wait up to ``wait`` seconds,
     trying every POLL_SECONDS; ``waiting`` is told once whom for. Raises LockBusy,
-    naming the other build, when the wait is over, and OSError when the file cannot
-    be opened, unless it is not ``required`` (then the block runs without it).
+    naming the other build, when the wait is over, and LockError when the file
+    cannot be opened, unless it is not ``required`` (then the block runs without it).
     """
     deadline = time.monotonic() + max(0.0, wait)
     gate = _HELD.gate(path)
@@ -157,9 +162,12 @@ def _acquire(path: Path, wait: _Wait, required: bool) -> int | None:
     while True:
         try:
             descriptor = os.open(path, _OPEN_FLAGS, 0o644)
-        except OSError:
+        except OSError as error:
             if required:
-                raise
+                raise LockError(
+                    f"cannot make the lock file {path} for {wait.what}: "
+                    f"{error.strerror or error}; a build needs it to keep other builds out"
+                ) from None
             return None
         ours = False
         try:
@@ -184,10 +192,10 @@ def _wait_once(descriptor: int, wait: _Wait, told: bool, waited: float) -> bool:
     Return whether it was said."""
     now = time.monotonic()
     if now >= wait.deadline:
-        raise LockBusy(_busy(wait.what, read_holder(descriptor), wait.wait))
+        raise LockBusy(_busy(wait.what, _live_holder(descriptor), wait.wait))
     if not told:
-        other = read_holder(descriptor)
-        if (other is not None and _may_be_alive(other)) or waited > _QUIET_WAIT:
+        other = _live_holder(descriptor)
+        if other is not None or waited > _QUIET_WAIT:
             _tell(wait.waiting, wait.what, other, wait.wait)
             told = True
     time.sleep(min(POLL_SECONDS, max(0.0, wait.deadline - now)))
@@ -233,6 +241,13 @@ def read_holder(descriptor: int) -> Holder | None:
         return Holder(**json.loads(data)) if data else None
     except (OSError, ValueError, TypeError):
         return None
+
+
+def _live_holder(descriptor: int) -> Holder | None:
+    """Return the Holder in the open lock file, but None for one that has ended: what a
+    killed build wrote, read before the build now holding the lock wrote its own."""
+    holder = read_holder(descriptor)
+    return holder if holder is not None and _may_be_alive(holder) else None
 
 
 def _write_holder(descriptor: int, holder: Holder) -> None:

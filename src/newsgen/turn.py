@@ -35,8 +35,8 @@ def build_turn(
     waiting up to ``wait`` seconds for each (``waiting`` is told whom for); put back a
     previous site that a build killed mid-swap left beside ``output``.
 
-    Raises locks.LockBusy when another build held on longer, and OSError when the
-    output's lock cannot be made. A KeyboardInterrupt is raised again with a message
+    Raises locks.LockBusy when another build held on longer, and locks.LockError when
+    the output's lock cannot be made. A KeyboardInterrupt is raised again with a message
     saying what ``output`` holds, found while no other build can change it.
     """
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@ a clear message naming the holder; no lock file left behind."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -15,7 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.locks import Holder, LockBusy, holding, read_holder, this_build
+from newsgen.locks import (
+    Holder,
+    LockBusy,
+    LockError,
+    _live_holder,
+    holding,
+    read_holder,
+    this_build,
+)
 
 IN_ANOTHER_PROCESS = textwrap.dedent(
     """
@@ -177,7 +186,8 @@ def test_holders_never_overlap_though_each_removes_the_file(tmp_path: Path) -> N
 def test_a_lock_file_that_cannot_be_made(tmp_path: Path) -> None:
     path = tmp_path / "not-a-folder" / "lock"
     (tmp_path / "not-a-folder").write_text("a file")
-    with pytest.raises(OSError), holding(path, holder(), "the lock"):
+    unusable = pytest.raises(LockError, match=f"cannot make the lock file {path} for the lock: ")
+    with unusable, holding(path, holder(), "the lock"):
         pass
     ran = False
     with holding(path, holder(), "the lock", required=False):  # a read-only site
@@ -189,7 +199,7 @@ def test_a_symbolic_link_is_not_followed(tmp_path: Path) -> None:
     target = tmp_path / "elsewhere"
     target.write_text("keep")
     (tmp_path / "lock").symlink_to(target)
-    with pytest.raises(OSError), holding(tmp_path / "lock", holder(), "the lock"):
+    with pytest.raises(LockError), holding(tmp_path / "lock", holder(), "the lock"):
         pass
     assert target.read_text() == "keep"
 
@@ -209,3 +219,19 @@ def test_the_holder_describes_itself() -> None:
     said = named.describe(now=1_700_000_012.4)
     assert said.startswith("pid 42 on desk-3, building /sites/daily into /srv/www/public since ")
     assert said.endswith(" (12 s ago)")
+
+
+def test_what_a_killed_build_wrote_names_nobody(tmp_path: Path) -> None:
+    """A waiter may read the file before the new holder has written its name: a holder
+    whose process has ended (on this machine) is not named."""
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    path = tmp_path / "lock"
+    for pid, named in ((ended.pid, False), (os.getpid(), True)):
+        written = Holder(pid, os.uname().nodename, "/s", "/o", time.time())
+        path.write_text(json.dumps(dataclasses.asdict(written)))
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            assert (_live_holder(descriptor) == written) is named
+        finally:
+            os.close(descriptor)
