@@ -110,6 +110,33 @@ def session(leader: int) -> list[Running]:
     return found
 
 
+def descendants(pid: int) -> list[Running]:
+    """Return the live processes below ``pid``, found through /proc/PID/task/*/children
+    (cheap enough to ask every few milliseconds, where session() reads all of /proc)."""
+    found: list[Running] = []
+    pending = [pid]
+    while pending:
+        parent = pending.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                children = Path(f"/proc/{parent}/task/{task}/children").read_text().split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                try:
+                    name = Path(f"/proc/{child}/comm").read_text().strip()
+                except OSError:
+                    continue
+                if is_alive(child):
+                    found.append(Running(child, parent, name))
+                    pending.append(child)
+    return found
+
+
 def is_alive(pid: int) -> bool:
     """True while process ``pid`` runs (a zombie has ended)."""
     try:
@@ -138,7 +165,7 @@ def wait_for(
     return them then, or None when the build ended first."""
     deadline = time.monotonic() + limit
     while process.poll() is None and time.monotonic() < deadline:
-        others = [p for p in session(process.pid) if p.pid != process.pid]
+        others = descendants(process.pid)
         if moment(others):
             return others
         time.sleep(0.002)
