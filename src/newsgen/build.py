@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import os
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +15,6 @@ import jinja2
 from . import __version__
 from .authors import AUTHORS_FILE, load_author_profiles
 from .cache import CACHE_DIR, ArticleCache, open_cache
-from .cache_file import set_aside
 from .clash_report import report_name_clashes
 from .collector import (
     collector_paused,
@@ -33,6 +29,7 @@ from .errors import BuildFailed, Problem, Problems
 from .feeds import feed_plans
 from .file_hashes import file_hashes
 from .loading import LoadSettings, body_reloader, default_jobs, load_articles, read_sources
+from .locks import DEFAULT_WAIT, Waiting
 from .models import Article, SiteConfig
 from .outputs import PlannedFile, fresh_or_kept, plan_outputs
 from .quick import QuickChanges, QuickFound, QuickState, make_quick_state
@@ -62,7 +59,8 @@ from .state import (
 )
 from .taxonomy import name_clashes
 from .theme import default_theme, static_copies, template_bytes, template_dirs
-from .write import Copy, check_output_dir, recover_interrupted_swap, write_site
+from .turn import SITE_LOCK, build_turn
+from .write import Copy, check_output_dir, write_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +92,11 @@ class BuildOptions:
     spare_ready: bool = False
     """After a build that left no spare tree (a new output folder), make one at once,
     so that the next rebuild can be quick (the live preview)."""
+    wait: float = DEFAULT_WAIT
+    """Seconds to wait for another build of the same output folder or site to finish
+    before giving up (locks.py)."""
+    waiting: Waiting | None = None
+    """Told a line saying whom the build waits for, when it has to (the CLI prints it)."""
 
     @property
     def output_dir(self) -> Path:
@@ -133,27 +136,32 @@ class BuildReport:
 def build(options: BuildOptions) -> BuildReport:
     """Build the site described by ``options`` and return a report.
 
-    Raises BuildFailed with every problem found (nothing is written then), or
-    OutputError when the output directory is unsafe to replace.
+    One build at a time writes an output folder, and one at a time uses a
+    site's cache: a build waits up to ``options.wait`` seconds for another.
+    Raises BuildFailed with every problem found (nothing is written then),
+    OutputError when the output directory is unsafe to replace, LockBusy when
+    another build held on longer than the wait, and KeyboardInterrupt (Ctrl-C,
+    or SIGTERM through the CLI) with a message saying what the output folder
+    holds now.
     """
     started = time.perf_counter()
     check_output_dir(options.output_dir, options.source)
-    with build_lock(options.source) as lock_note, collector_reset():
+    turn = build_turn(options.source, options.output_dir, options.wait, options.waiting)
+    with turn as lock_note, collector_reset():
         return _build(options, started, lock_note)
 
 
 def _build(options: BuildOptions, started: float, lock_note: str | None) -> BuildReport:
-    """Build while holding the site's build lock (see build()). What was wrong with
-    the cache (``lock_note``: with the lock file) is one more warning, never stored
+    """Build while holding the build locks (see build()). What was wrong with the
+    site's lock file (``lock_note``) is one more warning of the cache's, never stored
     with the report (the next build would repeat it)."""
-    recover_interrupted_swap(options.output_dir)
     problems = Problems()
     copies = static_copies(options.source, default_theme(), problems)  # the config names some
     static = frozenset(copy.path for copy in copies)
     config = load_config(options.source, options.base_url, static)
     cache = open_cache(options.source, options.cache)
     if lock_note is not None:
-        cache.note(f"{CACHE_DIR}/{LOCK_FILE}", lock_note)
+        cache.note(f"{CACHE_DIR}/{SITE_LOCK}", lock_note)
     try:
         report = _build_with(options, started, config, cache, (copies, problems))
     except BuildFailed as failure:
@@ -219,6 +227,10 @@ def _build_with(
         quick = try_quick(options, folders, config, reading, now, found, last, known)
         if quick is not None:
             return replace(quick, seconds=time.perf_counter() - started)
+    # The page keys recorded name the output's files by inode, which holds only while the
+    # output is as this site's last build left it: a build of another site into the same
+    # folder makes new files, which may take the inode numbers of those it replaced.
+    recorded = last is not None and last.manifest == manifest
     jobs = options.jobs or default_jobs()
     likely = likely_article_pages(sources, found, known)
     with page_helper(cache, jobs, likely) as helper:  # forked while this is small
@@ -235,7 +247,7 @@ def _build_with(
                 config,
                 now,
                 loaded,
-                _Inputs(copies, digests, templates, cache, found, known, helper),
+                _Inputs(copies, digests, templates, cache, found, known, recorded, helper),
                 problems,
             )
     report = replace(report, cache_hits=cache.hits, seconds=time.perf_counter() - started)
@@ -279,6 +291,8 @@ def _render_and_write(
     output = str(options.output_dir.resolve())
     previous = inputs.quick  # and the page keys quick rebuilds wrote:
     keys_before = {**inputs.cache.page_keys(output), **(previous[1].page_keys if previous else {})}
+    if not inputs.recorded:  # the output is not as the last build left it: nothing is kept
+        keys_before = {}
     hand_off = inputs.helper and inputs.helper.pages(
         site, env, folders, compiled, inputs.found.entry_keys, problems
     )
@@ -346,6 +360,9 @@ class _Inputs:
     """What the build found before loading (for the QuickState it leaves)."""
     quick: tuple[QuickState, QuickChanges] | None
     """The QuickState the last build left, with the quick rebuilds' changes since."""
+    recorded: bool
+    """True when the output is as the last build of this site left it (its manifest):
+    only then do the page keys recorded name its files."""
     helper: PageHelper | None = None
     """A process to render article pages in meanwhile (renderpool.py)."""
 
@@ -384,38 +401,6 @@ def _page_keys(planned: list[PlannedFile], inodes: Mapping[str, int]) -> dict[st
         for item in planned
         if item.key is not None and item.path in inodes
     }
-
-
-LOCK_FILE = "build.lock"
-
-
-@contextmanager
-def build_lock(site_root: Path) -> Iterator[str | None]:
-    """Hold the site's build lock: builds of one site (a preview's rebuild and a
-    manual build) take turns, so that neither links files the other is replacing.
-    Yield what was wrong with the lock file, if anything (None).
-
-    The lock is ``SITE_ROOT/.newsgen/build.lock`` (flock: it goes with the
-    process, so a killed build never leaves it held); something else of that
-    name (a folder) is moved aside first. A site whose ``.newsgen`` folder
-    cannot be made (read-only, or a file: open_cache() moves it aside) builds
-    without it.
-    """
-    path, note = site_root / CACHE_DIR / LOCK_FILE, None
-    try:
-        path.parent.mkdir(exist_ok=True)
-        if os.path.lexists(path) and (path.is_symlink() or not path.is_file()):
-            note = f"is not a file; moved aside to {set_aside(path).name}"
-        handle = open(path, "a+b")  # noqa: SIM115 (closed below)
-    except OSError:
-        yield note
-        return
-    with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield note
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _is_published(article: Article, now: datetime, options: BuildOptions) -> bool:

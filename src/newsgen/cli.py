@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import BuildFailed, NewsgenError, Problem, UsageError
+from .locks import DEFAULT_WAIT
 
 if TYPE_CHECKING:
     from .build import BuildReport
@@ -74,8 +75,8 @@ def _main(argv: Sequence[str] | None) -> int:
     except NewsgenError as error:
         print(f"newsgen: {error}", file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
-        print("newsgen: interrupted; the previous output is unchanged.", file=sys.stderr)
+    except KeyboardInterrupt as interrupt:  # a build says what its output folder holds
+        print(f"newsgen: {str(interrupt) or 'interrupted'}.", file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as error:
         print(f"newsgen: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
@@ -119,6 +120,14 @@ def make_parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--no-cache", dest="cache", action="store_false", help="neither read nor update the cache"
+    )
+    build.add_argument(
+        "--wait",
+        type=_seconds,
+        default=DEFAULT_WAIT,
+        metavar="SECONDS",
+        help="how long to wait for another build of the same output folder or site to "
+        f"finish before giving up (default {DEFAULT_WAIT:g}; 0: give up at once)",
     )
     build.set_defaults(run=run_build)
 
@@ -209,7 +218,27 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    """``newsgen build``: build once, print warnings and one summary line."""
+    """``newsgen build``: build once, print warnings and one summary line.
+
+    An interrupt raises KeyboardInterrupt with a message that says what the output
+    folder holds (build() says it while it runs)."""
+    try:
+        report, output = _build_once(args)
+    except KeyboardInterrupt as interrupt:
+        said = str(interrupt) or "interrupted before this build changed anything"
+        raise KeyboardInterrupt(said) from None
+    try:
+        if not args.quiet:
+            report_problems(report.warnings)
+            print(summary_line(report))
+    except KeyboardInterrupt:
+        said = f"interrupted after the build had finished; {output} holds the site it built"
+        raise KeyboardInterrupt(said) from None
+    return EXIT_OK
+
+
+def _build_once(args: argparse.Namespace) -> tuple[BuildReport, Path]:
+    """Build as ``args`` say; return the report and the output folder."""
     from .build import BuildOptions, build
     from .progress import ProgressBar
 
@@ -222,17 +251,20 @@ def run_build(args: argparse.Namespace) -> int:
         build_time(),
         jobs=args.jobs,
         cache=args.cache,
+        wait=args.wait,
+        waiting=None if args.quiet else _say,
     )
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     try:
-        report = build(replace(options, progress=bar))
+        return build(replace(options, progress=bar)), options.output_dir
     finally:
         if bar is not None:
             bar.clear()
-    if not args.quiet:
-        report_problems(report.warnings)
-        print(summary_line(report))
-    return EXIT_OK
+
+
+def _say(line: str) -> None:
+    """Print a note of the build's to standard error."""
+    print(f"newsgen: {line}", file=sys.stderr, flush=True)
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -339,6 +371,17 @@ def summary_line(report: BuildReport) -> str:
     if report.future_skipped:
         parts.append(f"{_count(report.future_skipped, 'future article')} left out")
     return ", ".join(parts) + f" in {report.seconds:.2f} s"
+
+
+def _seconds(text: str) -> float:
+    """argparse type: a number of seconds, 0 or more."""
+    try:
+        number = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not number >= 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError("must be 0 or more seconds")
+    return number
 
 
 def _positive(text: str) -> int:

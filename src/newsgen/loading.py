@@ -27,6 +27,7 @@ from .discover import ContentTree, SourceFile
 from .errors import Problem, Problems
 from .file_hashes import racy, read_file, recorded_digest, stat_key
 from .input_files import unreadable_message, utf8_problem
+from .lifeline import die_with_parent
 from .models import Article, SiteConfig
 
 if TYPE_CHECKING:  # parsing modules are imported when an article is parsed, not before
@@ -382,13 +383,17 @@ def _load_chunks(
         max_workers=jobs,
         mp_context=get_context("fork"),
         initializer=_start_worker,
-        initargs=(settings,),
+        initargs=(settings, os.getpid()),
     ) as pool:
         done = 0
-        for chunk in pool.map(_load_chunk, chunks):
-            done += len(chunk)
-            told("parsing", done, len(items))
-            yield chunk
+        try:
+            for chunk in pool.map(_load_chunk, chunks):
+                done += len(chunk)
+                told("parsing", done, len(items))
+                yield chunk
+        except BaseException:  # interrupted, or a chunk failed: start no further chunk
+            pool.shutdown(cancel_futures=True)
+            raise
 
 
 def load_bytes(source: SourceFile, data: bytes, context: LoadContext) -> _Loaded:
@@ -415,8 +420,11 @@ def decode(data: bytes, shown: str, problems: Problems) -> str | None:
 _worker_context: LoadContext | None = None
 
 
-def _start_worker(settings: LoadSettings) -> None:
+def _start_worker(settings: LoadSettings, build: int) -> None:
+    """Make the worker's LoadContext; the worker ends with the ``build`` process (its
+    pid) if that ends first, and leaves Ctrl-C to it (lifeline.py)."""
     global _worker_context
+    die_with_parent(build)
     _worker_context = settings.context()
 
 

@@ -77,7 +77,9 @@ def make_spare(output: Path) -> bool:
     spare = spare_path(output)
     if os.path.lexists(spare):
         return False
-    staging = output.parent / f"{STAGING_PREFIX}{output.name}-spare-{os.getpid()}"
+    # The output's own staging name: should this build be killed, the next build of this
+    # output deletes it, and no build of another output ever does.
+    staging = output.parent / f"{STAGING_PREFIX}{output.name}-{os.getpid()}"
     try:
         for folder, _, files in os.walk(output):
             relative = os.path.relpath(folder, output)

@@ -12,7 +12,6 @@ renders the page itself.
 
 from __future__ import annotations
 
-import signal
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from typing import Any
 
 from .cache import ArticleCache, CachedBody
 from .errors import Problem, Problems
+from .lifeline import die_with_parent
 from .loading import cached_loads
 from .models import Article, Author, Section, Site, SiteConfig, Tag
 from .pages import article_page
@@ -100,10 +100,11 @@ class Chunks:
             return end - 1
 
 
-def serve(connection: Connection, cache_path: Path, chunks: Chunks) -> None:
+def serve(connection: Connection, cache_path: Path, chunks: Chunks, build: int) -> None:
     """The helper's life: wait for its pages (or None), render them, send them back;
-    pages handed early are held until it is told where to write them."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it stops us
+    pages handed early are held until it is told where to write them. It ends with
+    the ``build`` process (its pid) if that ends first, and leaves Ctrl-C to it."""
+    die_with_parent(build)
     try:
         message = connection.recv()
     except (EOFError, OSError):

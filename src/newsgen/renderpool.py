@@ -37,6 +37,7 @@ pages or more (quickbuild.likely_article_pages), on more than one core.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from multiprocessing import get_context
@@ -92,7 +93,7 @@ class PageHelper:
             context = get_context("fork")
             ours, theirs = context.Pipe()
             chunks = helper_side.Chunks(context.RawArray("q", 2), context.Lock())
-            args = (theirs, cache.path, chunks)
+            args = (theirs, cache.path, chunks, os.getpid())
             process = context.Process(target=helper_side.serve, args=args, daemon=True)
             process.start()
         except (OSError, ValueError):  # no fork on this system, or no process to be had

@@ -18,15 +18,13 @@ running Pagefind again.
 
 from __future__ import annotations
 
-import ctypes
+import functools
 import hashlib
 import importlib
 import os
 import shutil
-import signal
 import stat
 import subprocess
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -34,6 +32,7 @@ import jinja2
 
 from .depends import template_sources
 from .errors import NewsgenError
+from .lifeline import before_exec
 
 INDEX_DIR = "pagefind"
 """The folder of the index in the output (served under the site's base path)."""
@@ -228,7 +227,7 @@ class SearchIndexer:
                 env=_clean_environment(),
                 capture_output=True,
                 check=False,
-                preexec_fn=_die_with_parent,
+                preexec_fn=functools.partial(before_exec, os.getpid()),
             )
         except OSError as error:
             raise SearchError(f"search: cannot run Pagefind ({self.binary}): {error}") from None
@@ -267,27 +266,6 @@ def _link_files(
             return None
         linked[path] = inode
     return linked
-
-
-def _die_with_parent() -> None:
-    """In the Pagefind process, before it starts: ask Linux to kill it when newsgen
-    dies, so that a killed build leaves no Pagefind writing into its tree (which the
-    next build deletes). Ctrl-C and SIGTERM end it through subprocess.run()."""
-    if _PRCTL is not None:
-        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
-def _load_prctl() -> Callable[[int, int], int] | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        return ctypes.CDLL(None, use_errno=True).prctl  # type: ignore[no-any-return]
-    except (OSError, AttributeError):
-        return None
-
-
-_PR_SET_PDEATHSIG = 1
-_PRCTL = _load_prctl()
 
 
 def _clean_environment() -> dict[str, str]:

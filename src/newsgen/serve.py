@@ -386,7 +386,7 @@ def serve(
         print(f"warning: serving on {host}: other machines can reach this preview", file=sys.stderr)
     url = f"http://{_url_host(host)}:{port}/"
     hub = ReloadHub()
-    options = BuildOptions(source, output, url, *drafts, spare_ready=True)
+    options = BuildOptions(source, output, url, *drafts, spare_ready=True, waiting=_say)
     previewer = Previewer(options, hub, describe)
     previewer.rebuild(first=True)
     server = preview_server(host, port, output, hub)
@@ -407,6 +407,11 @@ def serve(
         server.server_close()
         print("Stopped.", file=sys.stderr)
     return 0
+
+
+def _say(line: str) -> None:
+    """Print a note of a rebuild's (it waits for another build) to the terminal."""
+    print(f"newsgen: {line}", file=sys.stderr, flush=True)
 
 
 def _is_loopback(host: str) -> bool:

@@ -32,9 +32,10 @@ MARKER_TEXT = "This directory is written by newsgen; each build replaces it whol
 STAGING_PREFIX = ".newsgen-staging-"
 RETIRED_PREFIX = ".newsgen-retired-"
 SPARE_PREFIX = ".newsgen-spare-"
+LOCK_PREFIX = ".newsgen-lock-"
 DIRTY = ".newsgen-dirty"
 DIRTY_TEXT = "newsgen is updating this spare tree; a build that finds this file deletes the tree.\n"
-_OWN_PREFIXES = (STAGING_PREFIX, RETIRED_PREFIX, SPARE_PREFIX)
+_OWN_PREFIXES = (STAGING_PREFIX, RETIRED_PREFIX, SPARE_PREFIX, LOCK_PREFIX)
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NO_BLOCK = getattr(os, "O_NONBLOCK", 0)  # opening a FIFO found in the output must not hang
 
@@ -61,7 +62,7 @@ def check_output_dir(output: Path, site_root: Path) -> None:
     Refused: the site root itself, a folder inside ``content/``, a folder
     holding ``content/``, ``templates/`` or ``static/``, an existing
     non-empty folder that newsgen did not make, and the folders newsgen
-    keeps beside an output (its spare tree, staging and retired folders).
+    keeps beside an output (its spare tree, staging and retired folders, lock file).
     """
     if output.is_symlink():
         raise OutputError(f"output {output} is a symbolic link; give the real folder instead")
@@ -110,6 +111,11 @@ class WriteReport:
 def spare_path(output: Path) -> Path:
     """Return where the spare tree of ``output`` lies: ``.newsgen-spare-NAME`` beside it."""
     return output.parent / f"{SPARE_PREFIX}{output.name}"
+
+
+def lock_path(output: Path) -> Path:
+    """Return the lock file of ``output`` (see locks.py): ``.newsgen-lock-NAME`` beside it."""
+    return output.parent / f"{LOCK_PREFIX}{output.name}"
 
 
 def write_site(

@@ -247,6 +247,7 @@ class KillOutcome:
     result: str  # "A", "B", "missing" or "mix"
     leftovers: list[str]
     spare_at_start: bool = False
+    stderr: str = ""
 
 
 @pytest.fixture(scope="module")
@@ -342,6 +343,7 @@ def kill_build(
         result,
         leftovers(parent),
         spare_at_start,
+        stderr,
     )
     site.outcomes.append(outcome)
     assert_spares_ok(parent)
@@ -419,6 +421,10 @@ def _check_graceful(site: BigSite, outcome: KillOutcome) -> None:
         assert outcome.returncode == 130, (
             f"{outcome.signal_name} at {outcome.delay:.2f}s: exit code {outcome.returncode}"
         )
+        # The message says what the output holds: the old site (A) or the new one (B).
+        old = ("is unchanged", "before this build changed anything")
+        said = old if outcome.result == "A" else ("holds the new site",)
+        assert any(words in outcome.stderr for words in said), (outcome.result, outcome.stderr)
     assert outcome.leftovers == [], (
         f"{outcome.signal_name} at {outcome.delay:.2f}s left {outcome.leftovers} beside the output"
     )
@@ -653,7 +659,7 @@ def test_fallback_ctrl_c_right_after_first_rename_keeps_old_site(
 
     Python runs signal handlers between bytecodes, so KeyboardInterrupt can be
     raised right after the first rename, before the ``try`` that would undo it.
-    The CLI then says "the previous output is unchanged"; it must be there.
+    The CLI then says the output is unchanged; it must be there.
     """
     root, public, a, _ = ab
     build(BuildOptions(root, public))

@@ -243,7 +243,7 @@ def on_compiled_templates(change: Callable[[Path], None]) -> Damage:
 
 
 def folder_instead(path: Path) -> None:
-    path.unlink()
+    path.unlink(missing_ok=True)  # a finished build removes its lock file (locks.py)
     path.mkdir()
     (path / "x").write_text("x")
 
