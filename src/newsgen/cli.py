@@ -77,8 +77,9 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print("newsgen: interrupted; the previous output is unchanged.", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except OSError as error:
-        print(f"newsgen: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+    except OSError as error:  # one name, or none (a write to an open file): never ": :"
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"newsgen: {where}{error.strerror or error}", file=sys.stderr)
         return EXIT_FAILED
     except Exception as error:  # a bug in newsgen: say so, without a wall of traceback
         if os.environ.get("NEWSGEN_DEBUG"):

@@ -17,6 +17,7 @@ from .frontmatter import FrontMatterError, LoadedMapping, load_yaml_mapping
 from .links import url_scheme
 from .models import SectionConfig, SiteConfig
 from .suggest import did_you_mean
+from .urls import NAME_BYTES
 
 CONFIG_FILE = "newsgen.yaml"
 DEFAULT_PERMALINK = "/{section}/{yyyy}/{mm}/{dd}/{slug}/"
@@ -180,6 +181,11 @@ def check_permalink(pattern: str) -> str | None:
         return "must contain {slug} so that every article gets its own URL"
     if ".." in pattern or "//" in pattern or "\\" in pattern:
         return f"'{pattern}' must not contain '..', '//' or backslashes"
+    for part in pattern.strip("/").split("/"):
+        if part.startswith(".newsgen-"):
+            return f"'{part}': names starting with '.newsgen-' are newsgen's own; choose another"
+        if len(re.sub(r"\{[^{}]*\}", "", part).encode("utf-8")) > NAME_BYTES:
+            return f"'{part[:40]}…' is longer than a folder name may be ({NAME_BYTES} bytes)"
     return None
 
 

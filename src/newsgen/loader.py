@@ -36,7 +36,7 @@ from .links import remove_forbidden_characters, strip_forbidden, url_scheme
 from .markdown import Markdown, plain_summary, render_markdown
 from .models import Article, Asset, Image, LinkRef, Section, SiteConfig, Source
 from .suggest import did_you_mean
-from .urls import absolute, article_path, href, is_valid_slug, make_slug, output_file
+from .urls import NAME_BYTES, absolute, article_path, href, is_valid_slug, make_slug, output_file
 
 FRONT_MATTER_KEYS = (
     "headline",
@@ -229,6 +229,13 @@ def _slug(reader: FieldReader, headline: str | None) -> str | None:
         fix = f"; use '{better}'" if better else ""
         reader.error(
             "slug", f"'{given}' may only hold lowercase letters, digits and single hyphens{fix}"
+        )
+        return None
+    if len(given) > NAME_BYTES:  # ASCII: a byte a character
+        reader.error(
+            "slug",
+            f"is {len(given)} characters long; a folder name may have at most {NAME_BYTES} "
+            f"on most file systems: shorten it, e.g. to '{make_slug(given)}'",
         )
         return None
     return given
