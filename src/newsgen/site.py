@@ -236,7 +236,7 @@ def _shorten(claim: Claim) -> str:
     if claim.field:
         return "shorten it"
     if claim.origin.startswith("content/") and claim.path.endswith("index.html"):
-        return "give the article a shorter 'slug:' (or shorten the permalink in newsgen.yaml)"
+        return "give the article a shorter 'slug:' (or a shorter permalink in newsgen.yaml)"
     return "rename the file"
 
 
