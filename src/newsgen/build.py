@@ -380,7 +380,7 @@ def name_limits(output: Path) -> NameLimits:
     below = len(os.fsencode(output.absolute())) + 1
     name = name if name > 0 else limits.name
     path = path if path > 0 else limits.path
-    return NameLimits(name, max(path - below - 1, 0))
+    return NameLimits(name, max(path - below - 1, 0), limits.depth)
 
 
 @contextmanager

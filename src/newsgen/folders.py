@@ -48,12 +48,25 @@ class Folders:
             return handle
         if len(self._open) >= OPEN_FOLDERS:
             self.close()
-        if folder:
-            above, _, name = folder.rpartition("/")
-            handle = os.open(name, _FOLDER, dir_fd=self.fd(above))
-        else:
-            handle = os.open(self.root, _FOLDER)
-        self._open[folder] = handle
+        chain = []  # the folders to open, from ``folder`` up to the nearest one open
+        above = folder
+        while above and above not in self._open:
+            chain.append(above)
+            above = above.rpartition("/")[0]
+        handle = self._open.get(above)
+        if handle is None:
+            handle = self._open[""] = os.open(self.root, _FOLDER)
+        kept = True
+        for path in reversed(chain):  # kept open while there is room (``folder`` always)
+            try:
+                opened = os.open(path.rpartition("/")[2], _FOLDER, dir_fd=handle)
+            finally:
+                if not kept:
+                    os.close(handle)
+            kept = path == folder or len(self._open) < OPEN_FOLDERS
+            if kept:
+                self._open[path] = opened
+            handle = opened
         return handle
 
     def forget(self, folder: str) -> None:

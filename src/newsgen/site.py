@@ -190,12 +190,16 @@ class NameLimits:
     """The longest file or folder name (NAME_MAX: 255 on ext4, XFS, Btrfs, APFS)."""
     path: int = 4096
     """The longest path from the output folder down (PATH_MAX less the output's own path)."""
+    depth: int = 100
+    """The most folders a path may go down: far more than any site needs, and few enough
+    for every tool that walks folders one inside the other (Python's among them)."""
 
 
 def find_unwritable(claims: Iterable[Claim], limits: NameLimits, problems: Problems) -> None:
     """Record an error for each output path that names one of newsgen's own files (a
     part starting with ``.newsgen-``) or that the file system cannot hold (a part or
-    the whole path too long), on the claim's source file and line."""
+    the whole path too long, or too many folders deep), on the claim's source file
+    and line."""
     for claim in claims:
         path = claim.path
         if OWN_NAMES in path and any(part.startswith(OWN_NAMES) for part in path.split("/")):
@@ -205,6 +209,9 @@ def find_unwritable(claims: Iterable[Claim], limits: NameLimits, problems: Probl
                 f"names starting with '{OWN_NAMES}' are newsgen's own (the marker of its "
                 "output, its spare and staging folders); choose another path",
             )
+        if path.count("/") > limits.depth:
+            deep = f"it is more than {limits.depth} folders deep"
+            _refuse(problems, claim, f"{deep}; {_shorten(claim)}")
         if len(path) <= limits.name and path.isascii():
             continue  # no part can be too long: most paths stop here
         size = len(path.encode("utf-8"))

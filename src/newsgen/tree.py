@@ -184,8 +184,16 @@ class Tree:
         found are taken as they are (until a file is made in them, see _folder_fd())."""
         if folder in self.ready:
             return
+        chain = []
+        while folder not in self.ready:
+            chain.append(folder)
+            folder = folder.rpartition("/")[0]
+        for below in reversed(chain):
+            self._make_one_folder(below)
+
+    def _make_one_folder(self, folder: str) -> None:
+        """Make ``folder`` a folder of the tree, the one above it being one already."""
         above, _, name = folder.rpartition("/")
-        self._make_folder(above)
         if folder in self.placed:
             raise NotADirectoryError(errno.ENOTDIR, "the site has a file and a folder here", folder)
         if folder not in self.folders:

@@ -278,3 +278,10 @@ def test_the_output_disks_own_limits_are_used():
     deep = Claim("a/" * 20 + "index.html", "content/b.md", 3, "aliases[0]")
     [whole] = unwritable(deep, limits=NameLimits(name=10, path=30))
     assert "the path is 50 bytes long, and the file system of the output allows at most 30" in whole
+
+
+def test_a_path_too_many_folders_deep_is_an_error():
+    deep = Claim("a/" * 101 + "index.html", "content/b.md", 3, "aliases[0]")
+    [found] = unwritable(deep, Claim("a/" * 100 + "index.html", "content/c.md", 3, "aliases[0]"))
+    assert found.startswith("content/b.md:3: aliases[0]: would be written to a/a/")
+    assert found.endswith("it is more than 100 folders deep; shorten it")

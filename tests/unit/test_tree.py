@@ -234,3 +234,26 @@ def test_links_planted_in_a_new_tree_are_replaced(tmp_path, outside):
     assert snapshot(outside) == before
     assert files(root) == {"a/b/page": b"page", "a/other": b"outside other", "index.html": b"home"}
     assert not any(path.is_symlink() for path in root.rglob("*"))
+
+
+def test_a_deep_path_is_made_with_few_descriptors(tmp_path):
+    """An alias may be a path of a hundred folders: the folders are opened one from the
+    other, but only a few are kept open."""
+    root = tmp_path / "deep"
+    root.mkdir()
+    before = len(os.listdir("/proc/self/fd"))
+    tree = Tree(root)
+    path = "a/" * 100 + "index.html"
+    tree.write(path, b"deep")
+    assert len(os.listdir("/proc/self/fd")) <= before + 70
+    tree.write("a/top.html", b"top")
+    tree.finish()
+    tree.close()
+    assert len(os.listdir("/proc/self/fd")) == before
+    deepest = os.open(root, os.O_RDONLY)
+    for _ in range(100):
+        deepest, above = os.open("a", os.O_RDONLY, dir_fd=deepest), deepest
+        os.close(above)
+    with os.fdopen(os.open("index.html", os.O_RDONLY, dir_fd=deepest), "rb") as file:
+        assert file.read() == b"deep"
+    os.close(deepest)
