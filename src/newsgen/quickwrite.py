@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .models import Output
 from .swap import can_exchange, exchange_directories
-from .tree import Folders, new_file
+from .folders import Folders, new_file
 from .write import DIRTY, DIRTY_TEXT, STAGING_PREFIX, made_by_newsgen, spare_path
 
 

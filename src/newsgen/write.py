@@ -117,7 +117,8 @@ def write_site(
     OutputError for a Kept file the output lacks, an unusable path, or when
     the file system fails (a full disk...: the message names the file of the
     output that could not be written and what to do); the output is unchanged
-    then, no staging folder is left, and a spare being filled is deleted.
+    then and no staging folder is left (a spare being filled stays, marked
+    dirty, but on a full disk it is deleted to give its space back).
 
     ``finish``, when given, is called with the folder of the complete new
     tree just before the swap, to add files made from the site itself (the
