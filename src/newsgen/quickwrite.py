@@ -20,9 +20,9 @@ import shutil
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
+from .folders import Folders, new_file
 from .models import Output
 from .swap import can_exchange, exchange_directories
-from .folders import Folders, new_file
 from .write import DIRTY, DIRTY_TEXT, STAGING_PREFIX, made_by_newsgen, spare_path
 
 
