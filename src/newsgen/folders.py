@@ -46,6 +46,15 @@ class Folders:
         handle = self._open.get(folder)
         if handle is not None:
             return handle
+        above, _, name = folder.rpartition("/")
+        parent = self._open.get(above) if folder else None
+        if parent is not None and len(self._open) < OPEN_FOLDERS:  # the usual case
+            handle = self._open[folder] = os.open(name, _FOLDER, dir_fd=parent)
+            return handle
+        return self._open_chain(folder)
+
+    def _open_chain(self, folder: str) -> int:
+        """Open ``folder`` from the nearest folder above it that is open (or the root)."""
         if len(self._open) >= OPEN_FOLDERS:
             self.close()
         chain = []  # the folders to open, from ``folder`` up to the nearest one open
