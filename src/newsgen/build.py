@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -48,7 +49,7 @@ from .related import remembered_related
 from .render import make_environment
 from .renderpool import HELPER_PAGES, PageHelper, page_helper
 from .search import INDEX_DIR, SearchIndexer, indexed_templates
-from .site import Claim, build_site, find_collisions
+from .site import Claim, NameLimits, build_site, find_collisions, find_unwritable
 from .state import (
     LastBuild,
     inputs_fingerprint,
@@ -309,7 +310,7 @@ def _render_and_write(
         for article in published
         for asset in article.assets
     ]
-    _check_outputs(planned, copies, problems, config.search)
+    _check_outputs(planned, copies, problems, config.search, name_limits(options.output_dir))
     if problems.has_errors():
         raise BuildFailed(problems)
     indexer = _search_indexer(options, config, planned, copies, env, keys_before)
@@ -403,17 +404,42 @@ def _page_keys(planned: list[PlannedFile], inodes: Mapping[str, int]) -> dict[st
     }
 
 
+def name_limits(output: Path) -> NameLimits:
+    """Return the longest name and path the file system of ``output`` allows below it
+    (asked of the nearest folder that exists; the usual Linux limits when it cannot say)."""
+    folder = output.absolute()
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    limits = NameLimits()
+    try:
+        name = os.pathconf(folder, "PC_NAME_MAX")
+        path = os.pathconf(folder, "PC_PATH_MAX")
+    except (OSError, ValueError):
+        return limits
+    below = len(os.fsencode(output.absolute())) + 1
+    name = name if name > 0 else limits.name
+    path = path if path > 0 else limits.path
+    return NameLimits(name, max(path - below - 1, 0), limits.depth)
+
+
 def _is_published(article: Article, now: datetime, options: BuildOptions) -> bool:
     """Drafts need ``--drafts``; articles dated after the build time need ``--future``."""
     return (options.drafts or not article.draft) and (options.future or article.date <= now)
 
 
 def _check_outputs(
-    outputs: list[PlannedFile], copies: list[Copy], problems: Problems, search: bool
+    outputs: list[PlannedFile],
+    copies: list[Copy],
+    problems: Problems,
+    search: bool,
+    limits: NameLimits,
 ) -> None:
+    """Record an error for each output path two sources claim, that newsgen keeps for
+    itself or the file system cannot hold, and that lies in the search index's folder."""
     claims = [Claim(c.path, c.origin) for c in copies]
     claims += [Claim(o.path, o.source, o.line, o.field) for o in outputs]
     find_collisions(claims, problems)
+    find_unwritable(claims, limits, problems)
     if search:  # the search index's folder is made whole by Pagefind
         for claim in claims:
             if claim.path.casefold().split("/", 1)[0] == INDEX_DIR:

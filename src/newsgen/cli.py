@@ -78,8 +78,9 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt as interrupt:  # a build says what its output folder holds
         print(f"newsgen: {str(interrupt) or 'interrupted'}.", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except OSError as error:
-        print(f"newsgen: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+    except OSError as error:  # one name, or none (a write to an open file): never ": :"
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"newsgen: {where}{error.strerror or error}", file=sys.stderr)
         return EXIT_FAILED
     except Exception as error:  # a bug in newsgen: say so, without a wall of traceback
         if os.environ.get("NEWSGEN_DEBUG"):

@@ -21,6 +21,7 @@ from .links import url_scheme
 from .models import SectionConfig, SiteConfig
 from .social_image import StaticReader, read_static_head, social_image_problem
 from .suggest import did_you_mean
+from .urls import NAME_BYTES
 
 CONFIG_FILE = "newsgen.yaml"
 MAX_CONFIG_BYTES = 1 << 20
@@ -232,6 +233,11 @@ def check_permalink(pattern: str) -> str | None:
         return "must contain {slug} so that every article gets its own URL"
     if ".." in pattern or "//" in pattern or "\\" in pattern:
         return f"'{pattern}' must not contain '..', '//' or backslashes"
+    for part in pattern.strip("/").split("/"):
+        if part.startswith(".newsgen-"):
+            return f"'{part}': names starting with '.newsgen-' are newsgen's own; choose another"
+        if len(re.sub(r"\{[^{}]*\}", "", part).encode("utf-8")) > NAME_BYTES:
+            return f"'{part[:40]}…' is longer than a folder name may be ({NAME_BYTES} bytes)"
     return None
 
 

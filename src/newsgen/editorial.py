@@ -13,11 +13,9 @@ from datetime import datetime
 from .fields import MISSING, FieldReader, describe
 from .links import url_scheme
 from .models import Alias, Author, Correction, SiteConfig, Tag
-from .urls import href, make_slug, name_key
+from .urls import NAME_BYTES, href, make_slug, name_key
 
 CORRECTION_KEYS = ("date", "text")
-MAX_NAME_BYTES = 255
-"""The longest file or folder name most file systems allow."""
 
 
 def read_tags(reader: FieldReader, config: SiteConfig) -> list[Tag]:
@@ -133,10 +131,10 @@ def read_aliases(reader: FieldReader) -> list[Alias]:
         if any(part in ("", ".", "..") for part in parts) or any(c in alias for c in "\\?#"):
             reader.error(field, f"'{alias}' must be a plain path like old/section/story/")
             continue
-        if any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in parts):
+        if any(len(part.encode("utf-8")) > NAME_BYTES for part in parts):
             reader.error(
                 field,
-                f"'{alias[:40]}...' has a part longer than {MAX_NAME_BYTES} bytes between "
+                f"'{alias[:40]}...' has a part longer than {NAME_BYTES} bytes between "
                 "slashes, more than a file system allows in a name",
             )
             continue

@@ -36,7 +36,7 @@ from .links import remove_forbidden_characters, strip_forbidden, url_scheme
 from .markdown import Markdown, plain_summary, render_markdown
 from .models import Article, Asset, Image, LinkRef, Section, SiteConfig, Source
 from .suggest import did_you_mean
-from .urls import absolute, article_path, href, is_valid_slug, make_slug, output_file
+from .urls import NAME_BYTES, absolute, article_path, href, is_valid_slug, make_slug, output_file
 
 FRONT_MATTER_KEYS = (
     "headline",
@@ -236,7 +236,8 @@ def _slug(reader: FieldReader, headline: str | None) -> str | None:
         reader.error(
             "slug",
             f"is {len(given):,} characters long; a slug may have at most {MAX_SLUG_LENGTH} "
-            "(it names a folder, and file systems allow 255)",
+            f"(it names a folder, and file systems allow {NAME_BYTES} bytes): shorten it, "
+            f"e.g. to '{make_slug(given)}'",
         )
         return None
     return given

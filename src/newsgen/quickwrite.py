@@ -17,13 +17,13 @@ import contextlib
 import errno
 import os
 import shutil
-import stat
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
+from .folders import Folders, new_file
 from .models import Output
 from .swap import can_exchange, exchange_directories
-from .write import DIRTY, DIRTY_TEXT, MARKER, MARKER_TEXT, STAGING_PREFIX, spare_path
+from .write import DIRTY, DIRTY_TEXT, STAGING_PREFIX, made_by_newsgen, spare_path
 
 
 class QuickWriteUnavailable(Exception):
@@ -42,25 +42,32 @@ def write_changes(
     QuickWriteUnavailable before changing anything when the spare or the live
     output is not as expected, and also when writing into the spare fails
     (then the spare stays marked dirty, and the full build that follows
-    discards it); the output is unchanged either way.
+    discards it); the output is unchanged either way. Every change is made
+    relative to a folder of the spare opened without following a link: a
+    link found in the spare where a folder should be fails the quick write.
     """
     spare = spare_path(output)
     _check(output, spare, outputs, live)
-    dirty = spare / DIRTY
-    with open(dirty, "x", encoding="utf-8") as marker:
-        marker.write(DIRTY_TEXT)
+    try:
+        new_file(spare, DIRTY, DIRTY_TEXT.encode())
+    except OSError as error:
+        raise QuickWriteUnavailable from error
     written = {item.path for item in outputs}
     inodes = {}
+    folders = Folders(spare)
     try:
         for path in sorted(set(behind) - written):
-            _sync(spare, output, path, live.get(path))
+            _sync(folders, output, path, live.get(path))
         for item in outputs:
-            inodes[item.path] = _replace_file(spare / item.path, item.data)
+            inodes[item.path] = _replace_file(folders, item.path, item.data)
     except OSError as error:  # a folder where a file was, a file changed meanwhile...:
         raise QuickWriteUnavailable from error  # the spare stays dirty; a full build mends
-    dirty.unlink()
+    finally:
+        folders.close()
+    os.unlink(spare / DIRTY)
     if not exchange_directories(spare, output):  # this file system cannot: a full build can
-        dirty.write_text(DIRTY_TEXT, encoding="utf-8")
+        with contextlib.suppress(OSError):
+            new_file(spare, DIRTY, DIRTY_TEXT.encode())
         raise QuickWriteUnavailable
     return inodes
 
@@ -96,56 +103,72 @@ def make_spare(output: Path) -> bool:
 
 def _check(output: Path, spare: Path, outputs: Sequence[Output], live: Mapping[str, int]) -> None:
     """Raise QuickWriteUnavailable unless the spare and the output are usable as recorded."""
+    if not made_by_newsgen(spare) or os.path.lexists(spare / DIRTY) or not can_exchange():
+        raise QuickWriteUnavailable
     try:
-        if (spare / MARKER).read_text(encoding="utf-8") != MARKER_TEXT:
-            raise QuickWriteUnavailable
-        if not stat.S_ISDIR(os.lstat(spare).st_mode) or os.path.lexists(spare / DIRTY):
-            raise QuickWriteUnavailable
         for item in outputs:  # each file to replace is the recorded one in the live output
             if os.lstat(output / item.path).st_ino != live.get(item.path):
                 raise QuickWriteUnavailable
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise QuickWriteUnavailable from error
-    if not can_exchange():
-        raise QuickWriteUnavailable
 
 
-def _sync(spare: Path, output: Path, path: str, inode: int | None) -> None:
+def _sync(folders: Folders, output: Path, path: str, inode: int | None) -> None:
     """Make ``path`` in the spare what it is in the live output: a link to the live file
     (``inode``), or nothing when the live output has no such file."""
-    target = spare / path
-    _remove(target)
+    folder, _, name = path.rpartition("/")
     if inode is None:
-        _prune(spare, target.parent)
+        try:
+            _remove(folders.fd(folder), name)
+        except FileNotFoundError:  # no such folder: nothing to remove
+            return
+        _prune(folders, folder)
         return
     source = output / path
     if os.lstat(source).st_ino != inode:
         raise OSError(errno.ESTALE, "the output changed during the build", str(source))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    os.link(source, target, follow_symlinks=False)
+    handle = _made_folder(folders, folder)
+    _remove(handle, name)
+    os.link(source, name, dst_dir_fd=handle, follow_symlinks=False)
 
 
-def _replace_file(target: Path, data: bytes) -> int:
-    """Replace ``target`` (never writing into it: it may be a link to a live file) with
+def _replace_file(folders: Folders, path: str, data: bytes) -> int:
+    """Replace ``path`` (never writing into it: it may be a link to a live file) with
     a new file holding ``data``; return its inode."""
-    _remove(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "xb") as file:
-        file.write(data)
-        return os.fstat(file.fileno()).st_ino
+    folder, _, name = path.rpartition("/")
+    handle = _made_folder(folders, folder)
+    _remove(handle, name)
+    return new_file(handle, name, data)
 
 
-def _remove(target: Path) -> None:
-    """Remove the file or link at ``target``, if any. Raises OSError for a folder."""
+def _made_folder(folders: Folders, folder: str) -> int:
+    """Return a descriptor of ``folder`` of the spare, made with those above it where
+    missing. Raises OSError (ELOOP, ENOTDIR) where one is a link or a file."""
+    try:
+        return folders.fd(folder)
+    except FileNotFoundError:
+        if not folder:
+            raise
+    above, _, name = folder.rpartition("/")
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(name, dir_fd=_made_folder(folders, above))
+    return folders.fd(folder)
+
+
+def _remove(folder: int, name: str) -> None:
+    """Remove the file or link ``name`` from ``folder``, if any. Raises OSError for a
+    folder."""
     with contextlib.suppress(FileNotFoundError):
-        os.unlink(target)
+        os.unlink(name, dir_fd=folder)
 
 
-def _prune(root: Path, folder: Path) -> None:
-    """Remove ``folder`` and the folders above it (up to ``root``) that are left empty."""
-    while folder != root and root in folder.parents:
+def _prune(folders: Folders, folder: str) -> None:
+    """Remove ``folder`` and the folders above it (up to the root) that are left empty."""
+    while folder:
+        above, _, name = folder.rpartition("/")
+        folders.forget(folder)
         try:
-            folder.rmdir()
+            os.rmdir(name, dir_fd=folders.fd(above))
         except OSError:  # not empty (or gone): stop
             return
-        folder = folder.parent
+        folder = above

@@ -134,12 +134,15 @@ def serve(connection: Connection, cache_path: Path, chunks: Chunks, build: int) 
             else:
                 connection.send(done)
         if held is not None:
-            _send_held(connection, held, work, _writer(_told_folder(connection)))
+            writer = _writer(_told_folder(connection))
+            _send_held(connection, held, work, writer)
         connection.send(None)
     except (OSError, ValueError, EOFError):  # the build stopped listening
         return
     finally:
         cache.close()
+        if writer is not None:
+            writer.close()
 
 
 def _writer(folder: object) -> Tree | None:

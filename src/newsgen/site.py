@@ -177,6 +177,76 @@ def find_collisions(claims: Iterable[Claim], problems: Problems) -> None:
             folder = folder.rpartition("/")[0]
 
 
+OWN_NAMES = ".newsgen-"
+"""The start of the names newsgen keeps for itself: the marker ``.newsgen-output``, the
+spare tree's ``.newsgen-dirty`` and the folders beside the output."""
+
+
+@dataclass(frozen=True, slots=True)
+class NameLimits:
+    """What the file system of the output allows, in bytes of UTF-8."""
+
+    name: int = 255
+    """The longest file or folder name (NAME_MAX: 255 on ext4, XFS, Btrfs, APFS)."""
+    path: int = 4096
+    """The longest path from the output folder down (PATH_MAX less the output's own path)."""
+    depth: int = 100
+    """The most folders a path may go down: far more than any site needs, and few enough
+    for every tool that walks folders one inside the other (Python's among them)."""
+
+
+def find_unwritable(claims: Iterable[Claim], limits: NameLimits, problems: Problems) -> None:
+    """Record an error for each output path that names one of newsgen's own files (a
+    part starting with ``.newsgen-``) or that the file system cannot hold (a part or
+    the whole path too long, or too many folders deep), on the claim's source file
+    and line."""
+    for claim in claims:
+        path = claim.path
+        if OWN_NAMES in path and any(part.startswith(OWN_NAMES) for part in path.split("/")):
+            _refuse(
+                problems,
+                claim,
+                f"names starting with '{OWN_NAMES}' are newsgen's own (the marker of its "
+                "output, its spare and staging folders); choose another path",
+            )
+        if path.count("/") > limits.depth:
+            deep = f"it is more than {limits.depth} folders deep"
+            _refuse(problems, claim, f"{deep}; {_shorten(claim)}")
+        if len(path) <= limits.name and path.isascii():
+            continue  # no part can be too long: most paths stop here
+        size = len(path.encode("utf-8"))
+        long = [part for part in path.split("/") if len(part.encode("utf-8")) > limits.name]
+        if long:
+            length = len(long[0].encode("utf-8"))
+            _refuse(
+                problems,
+                claim,
+                f"its name '{long[0][:40]}…' is {length} bytes long, and the file system of "
+                f"the output allows at most {limits.name}; {_shorten(claim)}",
+            )
+        elif size > limits.path:
+            _refuse(
+                problems,
+                claim,
+                f"the path is {size} bytes long, and the file system of the output allows "
+                f"at most {limits.path} below it; {_shorten(claim)}",
+            )
+
+
+def _refuse(problems: Problems, claim: Claim, why: str) -> None:
+    message = f"would be written to {claim.path}: {why}"
+    problems.error(claim.origin, claim.line, claim.field, message)
+
+
+def _shorten(claim: Claim) -> str:
+    """Say what to shorten so that ``claim`` fits."""
+    if claim.field:
+        return "shorten it"
+    if claim.origin.startswith("content/") and claim.path.endswith("index.html"):
+        return "give the article a shorter 'slug:' (or a shorter permalink in newsgen.yaml)"
+    return "rename the file"
+
+
 def _report(problems: Problems, first: Claim, second: Claim, message: str) -> None:
     """Record ``message`` on the claim an editor can change, naming the other."""
     reporter, other = (

@@ -10,6 +10,9 @@ from datetime import datetime
 from slugify import slugify
 
 SLUG_LENGTH = 80
+NAME_BYTES = 255
+"""The longest file or folder name most file systems allow (ext4, XFS, Btrfs, APFS, NTFS),
+in bytes of UTF-8; the build checks the output's own limit too."""
 _VALID_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SIGNIFICANT = frozenset("#&@%")
 _SYMBOLS = frozenset(("Sm", "Sc", "So"))  # math (+), currency ($) and other (emoji) signs

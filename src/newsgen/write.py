@@ -13,35 +13,66 @@ replaces a non-empty directory that lacks it.
 
 from __future__ import annotations
 
+import errno
 import filecmp
+import itertools
 import os
 import re
 import shutil
 import stat
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import NewsgenError
 from .models import Kept, Output, Placed
+from .outputdir import (
+    DIRTY,
+    DIRTY_TEXT,
+    LOCK_PREFIX,
+    MARKER,
+    MARKER_BYTES,
+    MARKER_TEXT,
+    RETIRED_PREFIX,
+    SPARE_PREFIX,
+    STAGING_PREFIX,
+    OutputError,
+    check_output_dir,
+    delete_leftover,
+    discard_spare,
+    lock_path,
+    made_by_newsgen,
+    recover_interrupted_swap,
+    remove_leftovers,
+    spare_listing,
+    spare_path,
+)
 from .swap import exchange_directories
-from .tree import Tree
+from .tree import Tree, new_file
+from .writefail import cannot, cannot_write
 
-MARKER = ".newsgen-output"
-MARKER_TEXT = "This directory is written by newsgen; each build replaces it whole.\n"
-STAGING_PREFIX = ".newsgen-staging-"
-RETIRED_PREFIX = ".newsgen-retired-"
-SPARE_PREFIX = ".newsgen-spare-"
-LOCK_PREFIX = ".newsgen-lock-"
-DIRTY = ".newsgen-dirty"
-DIRTY_TEXT = "newsgen is updating this spare tree; a build that finds this file deletes the tree.\n"
-_OWN_PREFIXES = (STAGING_PREFIX, RETIRED_PREFIX, SPARE_PREFIX, LOCK_PREFIX)
+__all__ = [  # what the other modules and the tests take from here
+    "DIRTY",
+    "DIRTY_TEXT",
+    "LOCK_PREFIX",
+    "MARKER",
+    "MARKER_TEXT",
+    "RETIRED_PREFIX",
+    "SPARE_PREFIX",
+    "STAGING_PREFIX",
+    "Copy",
+    "OutputError",
+    "WriteReport",
+    "check_output_dir",
+    "lock_path",
+    "made_by_newsgen",
+    "recover_interrupted_swap",
+    "spare_listing",
+    "spare_path",
+    "write_site",
+]
+
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NO_BLOCK = getattr(os, "O_NONBLOCK", 0)  # opening a FIFO found in the output must not hang
-
-
-class OutputError(NewsgenError):
-    """The output directory cannot be used safely."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,44 +87,6 @@ class Copy:
     """What it was found as, for error messages (``static/css/a.css``)."""
 
 
-def check_output_dir(output: Path, site_root: Path) -> None:
-    """Raise OutputError when writing to ``output`` could destroy someone's files.
-
-    Refused: the site root itself, a folder inside ``content/``, a folder
-    holding ``content/``, ``templates/`` or ``static/``, an existing
-    non-empty folder that newsgen did not make, and the folders newsgen
-    keeps beside an output (its spare tree, staging and retired folders, lock file).
-    """
-    if output.is_symlink():
-        raise OutputError(f"output {output} is a symbolic link; give the real folder instead")
-    output, root = output.resolve(), site_root.resolve()
-    if output.name.startswith(_OWN_PREFIXES):
-        raise OutputError(
-            f"output {output} is a folder newsgen keeps beside an output for itself; "
-            "choose another"
-        )
-    if output == root or output in root.parents:
-        raise OutputError(
-            f"output {output} would replace the site itself; use e.g. {root / 'public'}"
-        )
-    for name in ("content", "templates", "static"):
-        inside = (root / name).resolve()  # the folder newsgen reads, even through a link
-        if output == inside or inside in output.parents:
-            raise OutputError(f"output {output} lies inside {name}/; choose a folder outside it")
-    for name in ("content", "templates", "static"):
-        if (output / name).exists():
-            raise OutputError(
-                f"output {output} holds a {name}/ folder: it looks like a site, not newsgen output"
-            )
-    if output.exists() and not output.is_dir():
-        raise OutputError(f"output {output} is not a directory newsgen made; choose another")
-    if output.is_dir() and not (output / MARKER).exists() and any(output.iterdir()):
-        raise OutputError(
-            f"output {output} is not empty and was not made by newsgen (no {MARKER} file); "
-            "choose an empty or new folder"
-        )
-
-
 @dataclass(frozen=True, slots=True)
 class WriteReport:
     """What write_site() did."""
@@ -106,16 +99,6 @@ class WriteReport:
     inodes: dict[str, int] = field(default_factory=dict)
     """Every file of the new output (the marker not counted), by path relative to
     the output directory: its inode in the new output."""
-
-
-def spare_path(output: Path) -> Path:
-    """Return where the spare tree of ``output`` lies: ``.newsgen-spare-NAME`` beside it."""
-    return output.parent / f"{SPARE_PREFIX}{output.name}"
-
-
-def lock_path(output: Path) -> Path:
-    """Return the lock file of ``output`` (see locks.py): ``.newsgen-lock-NAME`` beside it."""
-    return output.parent / f"{LOCK_PREFIX}{output.name}"
 
 
 def write_site(
@@ -135,8 +118,11 @@ def write_site(
     changed; every other file is written anew, never into an existing file.
     The live output is not touched until the new tree is complete, and then
     swapped with it in one step; the old tree becomes the spare. Raises
-    OutputError for a Kept file the output lacks or an unusable path, and
-    OSError when the file system fails; the output is unchanged then.
+    OutputError for a Kept file the output lacks, an unusable path, or when
+    the file system fails (a full disk...: the message names the file of the
+    output that could not be written and what to do); the output is unchanged
+    then and no staging folder is left (a spare being filled stays, marked
+    dirty, but on a full disk it is deleted to give its space back).
 
     ``finish``, when given, is called with the folder of the complete new
     tree just before the swap, to add files made from the site itself (the
@@ -156,33 +142,55 @@ def write_site(
     to stop that someone when the write fails, before the folder is deleted.
     """
     parent = output.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    recover_interrupted_swap(output)
-    _remove_leftovers(parent, output.name)
-    previous = output if _made_by_newsgen(output) else None
-    spare = spare_path(output)
-    staging = None
-    tree = _open_spare(spare, spare_files)
-    if tree is None:
-        staging = parent / f"{STAGING_PREFIX}{output.name}-{os.getpid()}"
-        tree = _new_staging(staging)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        recover_interrupted_swap(output)
+        remove_leftovers(parent, output.name)
+        previous = output if made_by_newsgen(output) else None
+        tree, staging = _open_tree(output, spare_files)
+    except OSError as error:
+        raise OutputError(cannot("make the new site beside", output, error, output)) from error
     stop = None
+    doing, where = "finish the new site in", tree.root
     try:
         if starting is not None:
             stop = starting(tree.root, staging is not None and previous is None)
-        report = _fill(tree, outputs, copies, previous)
+        report = _fill(tree, outputs, copies, previous, output)
         if finish is not None:
             finish(tree.root)
         if staging is None:
-            (spare / DIRTY).unlink()  # complete now
-        _swap_in(tree.root, output, spare)
-    except BaseException:
+            os.unlink(tree.root / DIRTY)  # complete now
+        doing, where = "swap the new site into", output
+        _swap_in(tree.root, output, spare_path(output))
+    except BaseException as error:
+        tree.close()
         if stop is not None:
             stop()
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+        elif _disk_full(error):  # give back the space of the spare (dirty, the next build
+            discard_spare(tree.root)  # would delete it anyway)
+        if isinstance(error, OSError):
+            raise OutputError(cannot(doing, where, error, output)) from error
         raise  # a spare stays marked dirty: the next build deletes it
+    tree.close()
     return report
+
+
+def _disk_full(error: BaseException) -> bool:
+    """True when ``error`` (or the OSError behind it) says the disk or quota is full."""
+    cause = error.__cause__ if isinstance(error, OutputError) else error
+    return isinstance(cause, OSError) and cause.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def _open_tree(output: Path, spare_files: Mapping[str, int] | None) -> tuple[Tree, Path | None]:
+    """Return the tree to fill with the new site of ``output``: its spare, or a new
+    staging folder, which is returned too. Raises OSError."""
+    tree = _open_spare(spare_path(output), spare_files)
+    if tree is not None:
+        return tree, None
+    staging = output.parent / f"{STAGING_PREFIX}{output.name}-{os.getpid()}"
+    return _new_staging(staging), staging
 
 
 def _open_spare(spare: Path, files: Mapping[str, int] | None = None) -> Tree | None:
@@ -190,60 +198,31 @@ def _open_spare(spare: Path, files: Mapping[str, int] | None = None) -> Tree | N
     know what it holds unless ``files`` says so.
 
     A spare that is dirty (an interrupted build was changing it), not made
-    by newsgen (no marker), a symbolic link or unreadable is deleted.
+    by newsgen (no marker file with newsgen's text), a symbolic link or
+    unreadable is deleted.
     """
     if not os.path.lexists(spare):
         return None
-    if _made_by_newsgen(spare) and not os.path.lexists(spare / DIRTY):
+    if made_by_newsgen(spare) and not os.path.lexists(spare / DIRTY):
         try:
-            if (spare / MARKER).read_text(encoding="utf-8") == MARKER_TEXT:
-                known = files is not None
-                tree = Tree.known(spare, files) if known else Tree.scan(spare, (MARKER, DIRTY))
-                (spare / DIRTY).write_text(DIRTY_TEXT, encoding="utf-8")
-                return tree
-        except (OSError, UnicodeDecodeError):
-            pass  # unreadable: deleted below like any spare that cannot be trusted
-    _discard(spare)
-    return None
-
-
-def spare_listing(
-    output: Path, live: Mapping[str, int], behind: Collection[str]
-) -> dict[str, int] | None:
-    """Return every file of the spare tree of ``output`` with its inode, from what the
-    last build recorded: ``live``, every file of the output, and ``behind``, the paths
-    where the spare differs from it (looked at one by one). None when one of those
-    is a folder in the spare (then it is walked).
-
-    Like quick rebuilds, this trusts that nobody changed the spare by hand.
-    """
-    spare = os.path.join(spare_path(output), "")
-    listing = {path: inode for path, inode in live.items() if path not in behind}
-    for path in behind:
-        try:
-            status = os.lstat(spare + path)
+            known = files is not None
+            tree = Tree.known(spare, files) if known else Tree.scan(spare, (MARKER, DIRTY))
+            new_file(spare, DIRTY, DIRTY_TEXT.encode())
+            return tree
         except OSError:
-            continue  # not in the spare
-        if stat.S_ISDIR(status.st_mode):
-            return None
-        listing[path] = status.st_ino
-    return listing
-
-
-def _discard(spare: Path) -> None:
-    """Delete a spare that cannot be used, its marker first: cut short, it is no spare."""
-    if spare.is_symlink() or not spare.is_dir():
-        spare.unlink()
-        return
-    if _is_file(spare / MARKER):
-        (spare / MARKER).unlink()
-    shutil.rmtree(spare, ignore_errors=True)
+            pass  # unreadable: deleted below like any spare that cannot be trusted
+    discard_spare(spare)
+    return None
 
 
 def _new_staging(staging: Path) -> Tree:
     """Create an empty staging directory with the marker; return it as a Tree."""
     staging.mkdir()
-    (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    try:
+        new_file(staging, MARKER, MARKER_BYTES)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return Tree(staging)
 
 
@@ -252,24 +231,33 @@ def _fill(
     outputs: Iterable[Output | Kept],
     copies: Iterable[Copy],
     previous: Path | None,
+    output: Path,
 ) -> WriteReport:
-    """Make ``tree`` hold exactly the new site; return what was done."""
+    """Make ``tree`` hold exactly the new site; return what was done. Raises OutputError
+    naming the file of ``output`` that could not be written."""
     files = unchanged = 0
     # The previous output's folder name ending in a separator, or "" when there is none.
     before = os.path.join(previous, "") if previous else ""
-    for copy in copies:
-        unchanged += _place_copy(tree, copy, before)
-        files += 1
-    for item in outputs:
-        if isinstance(item, Kept):
-            unchanged += _place_kept(tree, item, before)
-        elif isinstance(item, Placed):
-            tree.adopt(_checked(item.path), item.inode)
-        else:
-            unchanged += _place_output(tree, item, before)
+    for item in itertools.chain(copies, outputs):
+        try:
+            unchanged += _place(tree, item, before)
+        except OSError as error:
+            raise OutputError(cannot_write(output, item, error)) from error
         files += 1
     tree.finish()
     return WriteReport(files, unchanged, tree.placed)
+
+
+def _place(tree: Tree, item: Output | Kept | Placed | Copy, before: str) -> bool:
+    """Put ``item`` into ``tree``; True when the previous output had its bytes."""
+    if isinstance(item, Kept):
+        return _place_kept(tree, item, before)
+    if isinstance(item, Placed):
+        tree.adopt(_checked(item.path), item.inode)
+        return False
+    if isinstance(item, Copy):
+        return _place_copy(tree, item, before)
+    return _place_output(tree, item, before)
 
 
 def _place_kept(tree: Tree, kept: Kept, before: str) -> bool:
@@ -333,18 +321,6 @@ def _regular(name: str | Path) -> os.stat_result | None:
     return status if stat.S_ISREG(status.st_mode) else None
 
 
-def _is_file(name: Path) -> bool:
-    return _regular(name) is not None
-
-
-def _made_by_newsgen(folder: Path) -> bool:
-    """True when ``folder`` is a real folder (not a link) holding the marker file."""
-    try:
-        return stat.S_ISDIR(os.lstat(folder).st_mode) and _is_file(folder / MARKER)
-    except OSError:
-        return False
-
-
 def _holds(old: str, data: bytes) -> int | None:
     """Return the inode of ``old`` if it is a regular file (not a link) holding exactly
     ``data``, else None."""
@@ -399,48 +375,13 @@ def _swap_in(tree: Path, output: Path, spare: Path) -> None:
 
 def _keep_as_spare(old: Path, spare: Path) -> None:
     """Keep ``old``, the site just replaced, as the spare tree; delete it when it is
-    not newsgen's (an empty folder the output was) or the spare's place is taken."""
-    if _made_by_newsgen(old) and (old == spare or not os.path.lexists(spare)):
-        if old != spare:
-            old.rename(spare)
-        return
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def recover_interrupted_swap(output: Path) -> bool:
-    """Put the last good site back if a build died between the two renames of a swap.
-
-    That moment leaves no ``output`` but a retired tree beside it, which is
-    the previous site, complete. Returns True when it was put back. Called
-    at the start of every build, so that even a build that then fails on
-    bad content brings the site back.
-    """
-    if output.exists() or output.is_symlink() or not output.parent.is_dir():
-        return False
-    retired = _leftovers(output.parent, RETIRED_PREFIX, output.name)
-    if not retired:
-        return False
-    retired[-1].rename(output)
-    return True
-
-
-def _remove_leftovers(parent: Path, name: str) -> None:
-    """Delete the staging and retired trees that interrupted builds of ``name`` left.
-
-    Those of other outputs in the same folder are left alone, and so is the
-    spare tree, which is no leftover.
-    """
-    for prefix in (STAGING_PREFIX, RETIRED_PREFIX):
-        for leftover in _leftovers(parent, prefix, name):
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _leftovers(parent: Path, prefix: str, name: str) -> list[Path]:
-    """Return the ``{prefix}{name}-{pid}`` folders in ``parent``, oldest first."""
-    pattern = re.compile(re.escape(prefix + name) + r"-\d+")
-    found = [
-        path
-        for path in parent.glob(f"{prefix}*")
-        if pattern.fullmatch(path.name) and path.is_dir() and not path.is_symlink()
-    ]
-    return sorted(found, key=lambda path: path.stat().st_mtime)
+    not newsgen's (an empty folder the output was) or the spare's place is taken.
+    The new site is live by now: nothing here fails the build."""
+    if made_by_newsgen(old) and (old == spare or not os.path.lexists(spare)):
+        try:
+            if old != spare:
+                old.rename(spare)
+            return
+        except OSError:
+            pass
+    delete_leftover(old)

@@ -21,6 +21,7 @@ from test_incremental import (
 
 from newsgen import quickwrite
 from newsgen.build import BuildOptions, BuildReport, build, default_theme
+from newsgen.folders import Folders
 from newsgen.write import DIRTY, spare_path
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "newsroom"
@@ -194,11 +195,11 @@ def test_an_interrupted_quick_write_leaves_the_site_and_the_next_build_mends_it(
     add_paragraph(site)
     calls = []
 
-    def fail_on_second(target: Path, data: bytes) -> int:
-        calls.append(target)
+    def fail_on_second(folders: Folders, path: str, data: bytes) -> int:
+        calls.append(path)
         if len(calls) == 2:
             raise KeyboardInterrupt  # Ctrl-C halfway through writing
-        return real(target, data)
+        return real(folders, path, data)
 
     real = quickwrite._replace_file
     monkeypatch.setattr(quickwrite, "_replace_file", fail_on_second)
@@ -228,8 +229,8 @@ def test_a_quick_write_that_fails_gives_way_to_a_full_build(
     ready(site, out)
     add_paragraph(site)
 
-    def no_room(target: Path, data: bytes) -> int:
-        raise IsADirectoryError(21, "a folder where the page was", str(target))
+    def no_room(folders: Folders, path: str, data: bytes) -> int:
+        raise IsADirectoryError(21, "a folder where the page was", path)
 
     monkeypatch.setattr(quickwrite, "_replace_file", no_room)
     report = rebuild(site, out)

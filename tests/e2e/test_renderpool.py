@@ -152,7 +152,7 @@ def test_a_write_that_fails_stops_the_helper_before_its_folder_is_deleted(
         return real(tree, output, before)
 
     monkeypatch.setattr(write, "_place_output", failing)
-    with pytest.raises(OSError):
+    with pytest.raises(write.OutputError, match="No space left on device"):
         helped(site, tmp_path / "out")
     assert not (tmp_path / "out").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no staging folder left

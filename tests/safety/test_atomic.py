@@ -704,7 +704,7 @@ def test_fallback_failure_of_second_rename_puts_old_site_back(
         return real_rename(self, target)
 
     monkeypatch.setattr(Path, "rename", rename)
-    with pytest.raises(OSError):
+    with pytest.raises(newsgen.write.OutputError, match="No space left on device"):
         build(BuildOptions(root, public))
     monkeypatch.undo()
     assert digest(public) == a

@@ -79,3 +79,20 @@ def test_summary_line_plural_with_drafts_and_warnings():
         "Built 3 articles, 9 pages written (12 files in all), 1 warning, "
         "2 drafts left out in 0.12 s"
     )
+
+
+def test_an_os_error_without_a_file_name_is_said_plainly(make_site, capsys, monkeypatch):
+    """An OSError that names no file (a write to an open file) reads ``newsgen: No space
+    left on device``, never ``newsgen: : No space left on device``."""
+    import errno
+    import os
+
+    import newsgen.build
+
+    def full(options):  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(newsgen.build, "build", full)
+    root = make_site({"content/world/a.md": article_text()})
+    assert main(["build", "--source", str(root)]) == EXIT_FAILED
+    assert capsys.readouterr().err == "newsgen: No space left on device\n"

@@ -253,6 +253,9 @@ def test_base_url_override_is_validated(make_site):
         ("/{section}/../{slug}/", "must not contain '..'"),
         ("/{section}//{slug}/", "must not contain '..', '//'"),
         ("/{slug!r}/", "unknown placeholder"),
+        ("/.newsgen-output/{slug}/", "names starting with '.newsgen-' are newsgen's own"),
+        ("/{section}/.newsgen-x{yyyy}/{slug}/", "'.newsgen-x{yyyy}': names starting with"),
+        ("/" + "n" * 256 + "/{slug}/", "is longer than a folder name may be (255 bytes)"),
     ],
 )
 def test_bad_permalink(make_site, pattern, expected):

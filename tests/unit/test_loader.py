@@ -336,6 +336,17 @@ def test_explicit_valid_slug_is_used():
     assert article.url == "/world/2024/12/16/talks-in-moscow-2/"
 
 
+def test_a_slug_longer_than_a_file_name_may_be_is_an_error_on_its_line():
+    article, problems = load(text(H, D, "slug: " + "a" * 256))
+    assert article is None
+    [problem] = problems.errors
+    assert (problem.line, problem.field) == (4, "slug")
+    assert problem.message.startswith("is 256 characters long; a slug may have at most 200")
+    assert "file systems allow 255 bytes" in problem.message
+    article, _ = load(text(H, D, "slug: " + "a" * 200))
+    assert article is not None
+
+
 def test_explicit_numeric_slug_is_used():
     article, _ = load(text(H, D, "slug: 2024"))
     assert article is not None and article.slug == "2024"

@@ -8,7 +8,14 @@ from datetime import UTC, datetime, timedelta
 from unit_helpers import BERLIN, make_article, make_config, sections_config
 
 from newsgen.errors import Problems
-from newsgen.site import Claim, build_site, find_collisions, output_key
+from newsgen.site import (
+    Claim,
+    NameLimits,
+    build_site,
+    find_collisions,
+    find_unwritable,
+    output_key,
+)
 
 DAY = datetime(2024, 12, 16, 10, 0, tzinfo=BERLIN)
 
@@ -217,3 +224,64 @@ def test_three_claims_give_two_errors():
 def test_output_key_folds_case_and_form():
     assert output_key("World/Café") == output_key(unicodedata.normalize("NFD", "world/café"))
     assert output_key("a") != output_key("b")
+
+
+# --- paths the file system cannot hold, or newsgen keeps for itself ---------------------
+
+
+def unwritable(*claims: Claim, limits: NameLimits | None = None) -> list[str]:
+    problems = Problems()
+    find_unwritable(claims, limits or NameLimits(), problems)
+    return [str(problem) for problem in problems]
+
+
+def test_paths_under_newsgens_own_names_are_errors_on_the_claim():
+    found = unwritable(
+        Claim(".newsgen-output", "content/a.md", 7, "aliases[0]"),
+        Claim("old/.newsgen-spare-public/index.html", "content/a.md", 8, "aliases[1]"),
+        Claim(".newsgen-dirty", "content/b.md", 9, "aliases[0]"),
+        Claim("old/newsgen-output/x.newsgen-y/index.html", "content/a.md", 10, "aliases[2]"),
+    )
+    assert [line.split(": would be")[0] for line in found] == [
+        "content/a.md:7: aliases[0]",
+        "content/a.md:8: aliases[1]",
+        "content/b.md:9: aliases[0]",
+    ]
+    assert "names starting with '.newsgen-' are newsgen's own" in found[0]
+
+
+def test_a_name_longer_than_the_file_system_allows_is_an_error():
+    long = "é" * 128  # 128 characters, 256 bytes of UTF-8
+    found = unwritable(
+        Claim(f"old/{long}/index.html", "content/a.md", 5, "aliases[0]"),
+        Claim(f"world/2024/{long[:127]}/index.html", "content/b.md"),  # 254 bytes: fits
+        Claim(f"images/{'x' * 256}.png", "static/images/x.png"),
+    )
+    assert found[0].startswith("content/a.md:5: aliases[0]: would be written to old/")
+    assert "is 256 bytes long, and the file system of the output allows at most 255" in found[0]
+    assert found[0].endswith("shorten it")
+    assert found[1].startswith("static/images/x.png:1: would be written to images/xxx")
+    assert found[1].endswith("rename the file")
+    assert len(found) == 2
+
+
+def test_the_output_disks_own_limits_are_used():
+    found = unwritable(
+        Claim("world/2024/01/02/a-fairly-long-slug/index.html", "content/a.md"),
+        Claim("a/b/c/d/index.html", "content/b.md", 3, "aliases[0]"),
+        limits=NameLimits(name=10, path=30),
+    )
+    assert found[0].startswith("content/a.md:1: would be written to world/")
+    assert "'a-fairly-long-slug…' is 18 bytes long" in found[0]
+    assert found[0].endswith("a shorter 'slug:' (or a shorter permalink in newsgen.yaml)")
+    assert found == found[:1]  # 18 bytes: fits in 30
+    deep = Claim("a/" * 20 + "index.html", "content/b.md", 3, "aliases[0]")
+    [whole] = unwritable(deep, limits=NameLimits(name=10, path=30))
+    assert "the path is 50 bytes long, and the file system of the output allows at most 30" in whole
+
+
+def test_a_path_too_many_folders_deep_is_an_error():
+    deep = Claim("a/" * 101 + "index.html", "content/b.md", 3, "aliases[0]")
+    [found] = unwritable(deep, Claim("a/" * 100 + "index.html", "content/c.md", 3, "aliases[0]"))
+    assert found.startswith("content/b.md:3: aliases[0]: would be written to a/a/")
+    assert found.endswith("it is more than 100 folders deep; shorten it")

@@ -12,7 +12,7 @@ import pytest
 
 from newsgen.locks import LockBusy
 from newsgen.turn import build_turn, site_lock
-from newsgen.write import MARKER, RETIRED_PREFIX, lock_path
+from newsgen.write import MARKER, MARKER_TEXT, RETIRED_PREFIX, lock_path
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def site(tmp_path: Path) -> Path:
 def site_with_output(tmp_path: Path, name: str = "public") -> Path:
     output = tmp_path / "out" / name
     output.mkdir(parents=True)
-    (output / MARKER).write_text("")
+    (output / MARKER).write_text(MARKER_TEXT)
     return output
 
 

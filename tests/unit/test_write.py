@@ -93,7 +93,7 @@ def test_failed_fill_leaves_previous_output_unchanged(tmp_path):
     write_site(out, outputs(index="v1", world__page="w1"), [])
     before = snapshot(out)
     broken = Copy(tmp_path / "no-such-file.png", "images/x.png", "static/images/x.png")
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(OutputError, match=r"cannot write .*: No such file"):
         write_site(out, outputs(index="v2"), [broken])
     assert snapshot(out) == before
     assert leftovers(tmp_path) == []
@@ -102,7 +102,7 @@ def test_failed_fill_leaves_previous_output_unchanged(tmp_path):
 def test_failed_first_build_leaves_nothing(tmp_path):
     out = tmp_path / "public"
     broken = Copy(tmp_path / "missing", "x", "static/x")
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(OutputError, match=r"cannot write .*: No such file"):
         write_site(out, [], [broken])
     assert not out.exists()
     assert leftovers(tmp_path) == []
@@ -160,7 +160,7 @@ def test_interrupted_swap_is_restored(tmp_path):
     (retired / "world" / "index.html").write_text("world")
     before = snapshot(retired)
     broken = Copy(tmp_path / "missing", "x", "static/x")
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(OutputError, match=r"cannot write .*: No such file"):
         write_site(tmp_path / "public", outputs(index_html="new"), [broken])
     assert snapshot(tmp_path / "public") == before
     assert leftovers(tmp_path) == []
@@ -533,7 +533,7 @@ def test_a_failed_build_leaves_the_spare_dirty_and_the_next_discards_it(tmp_path
     out = built_twice(tmp_path)
     before = snapshot(out)
     broken = Copy(tmp_path / "no-such-file.png", "images/x.png", "static/images/x.png")
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(OutputError, match=r"cannot write .*: No such file"):
         write_site(out, outputs(index="v3"), [broken])
     assert snapshot(out) == before
     assert (spare_path(out) / DIRTY).is_file()
