@@ -27,8 +27,9 @@ except ImportError:  # pragma: no cover - depends on the platform
     markdown_it_pyrs = None
 
 from .links import article_link, is_safe_url
+from .mdguard import check_body, reference_refusal
 from .mdhtml import write_html
-from .mdinline import CannotWrite
+from .mdinline import MAX_NESTING, CannotWrite
 
 SUMMARY_LENGTH = 300
 ENGINE = (
@@ -131,15 +132,37 @@ def render_markdown(md: Markdown, body: str, folder: str = "") -> RenderedBody:
 
     ``folder`` is the article's folder relative to ``content/``: relative
     links to ``.md`` files are resolved from it and marked for the build.
+    Raises BodyRefused (mdguard.py) when the body passes a limit on its
+    nesting, definitions, emphasis or markup, or when markdown-it.rs cannot
+    render it and it is too long for markdown-it-py.
     """
+    if not check_body(body):  # it nests deeper than markdown-it.rs's tree is written
+        return render_by_reference(md, body, folder)
     try:
         return render_fast(md, body, folder)
-    except Unparsable:
+    except Unparsable as error:
+        refused = reference_refusal(body, error.reason) if md.parser is not None else None
+        if refused is not None:
+            raise refused from error
         return render_by_reference(md, body, folder)
+
+
+_TOO_DEEP = (
+    f"it nests quotes, lists, notes, links or emphasis more than {MAX_NESTING} levels deep"
+)
+_PANICKED = (
+    "markdown-it.rs cannot parse it (it fails on some malformed input, such as [ "
+    "before an unclosed `)"
+)
 
 
 class Unparsable(Exception):
     """markdown-it.rs cannot parse a body (it panicked), or it nests too deep."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        """Why, as a clause for a message ("it nests more than 10 levels deep")."""
 
 
 def render_fast(md: Markdown, body: str, folder: str = "") -> RenderedBody:
@@ -157,7 +180,7 @@ def render_fast(md: Markdown, body: str, folder: str = "") -> RenderedBody:
         tree = _parse(md.parser, marked.text)
         written = write_html(tree, links.check, source, marked.clean, md.typographer)
     except CannotWrite as error:
-        raise Unparsable(str(error) or "nested too deep") from error
+        raise Unparsable(str(error) or _TOO_DEEP) from error
     return RenderedBody(
         marked.clean(written.html),
         written.first_paragraph,
@@ -183,11 +206,11 @@ def _parse(parser: Any, text: str) -> Any:
         try:
             return parser.tree(text)
         except Exception as error:
-            raise Unparsable("markdown-it.rs failed") from error
+            raise Unparsable(_PANICKED) from error
         except BaseException as error:  # a Rust panic is a BaseException
             if type(error).__name__ != "PanicException":
                 raise
-            raise Unparsable("markdown-it.rs panicked") from error
+            raise Unparsable(_PANICKED) from error
 
 
 @contextmanager

@@ -327,7 +327,7 @@ class _Writer:
     def footnote_ref(self, token: InlineToken) -> None:
         numbered = self.notes.refs.get(token.start)
         if numbered is None:
-            raise CannotWrite("a footnote reference without its number")
+            raise CannotWrite("it has a footnote reference markdown-it.rs gave no number")
         number, sub = numbered
         ref_id = f"{number}:{sub}" if sub else f"{number}"
         caption = f"[{number}:{sub}]" if sub else f"[{number}]"
