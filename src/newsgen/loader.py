@@ -32,7 +32,7 @@ from .frontmatter import (
     normalise_text,
     split_front_matter,
 )
-from .links import remove_forbidden_characters, strip_forbidden, url_scheme
+from .links import is_safe_url, remove_forbidden_characters, strip_forbidden, url_scheme
 from .markdown import Markdown, RenderedBody, plain_summary, render_markdown
 from .mdguard import BodyRefused
 from .models import Article, Asset, Image, LinkRef, Section, SiteConfig, Source
@@ -190,11 +190,14 @@ def _report_removed_links(
     reader: FieldReader, body_line: int, removed: tuple[tuple[int, str], ...]
 ) -> None:
     for line, url in removed:
+        why = (
+            "only http(s), mailto and relative links are kept"
+            if not is_safe_url(url)
+            else "its address cannot be read (a host with [ or ] that is no IPv6 address); "
+            "write [ as %5B and ] as %5D"
+        )
         reader.problems.warning(
-            reader.shown,
-            body_line + line,
-            None,
-            f"link '{url[:60]}' was removed: only http(s), mailto and relative links are kept",
+            reader.shown, body_line + line, None, f"link '{url[:60]}' was removed: {why}"
         )
 
 

@@ -26,8 +26,8 @@ try:  # a wheel for every common platform; elsewhere markdown-it-py renders ever
 except ImportError:  # pragma: no cover - depends on the platform
     markdown_it_pyrs = None
 
-from .links import article_link, is_safe_url
-from .mdguard import check_body, reference_refusal
+from .links import article_link, is_readable_url, is_safe_url
+from .mdguard import REFERENCE_LIMIT, check_body, reference_refusal
 from .mdhtml import write_html
 from .mdinline import MAX_NESTING, CannotWrite
 
@@ -94,7 +94,8 @@ class RenderedBody:
     first_paragraph: str
     """The first paragraph as plain text (empty when the body has none)."""
     removed_links: tuple[tuple[int, str], ...] = ()
-    """``(line, url)`` of each link or image removed for an unsafe scheme; 0-based body lines."""
+    """``(line, url)`` of each link or image removed for an unsafe scheme or a URL that
+    cannot be read (links.is_readable_url); 0-based body lines."""
     article_links: tuple[tuple[int, str], ...] = ()
     """``(line, target)`` of each link to an article's ``.md`` file, target relative to
     ``content/``; its ``href`` is ``newsgen-ref:TARGET`` until the build resolves it."""
@@ -136,7 +137,8 @@ def render_markdown(md: Markdown, body: str, folder: str = "") -> RenderedBody:
     nesting, definitions, emphasis or markup, or when markdown-it.rs cannot
     render it and it is too long for markdown-it-py.
     """
-    if not check_body(body):  # it nests deeper than markdown-it.rs's tree is written
+    deep = not check_body(body)  # too deep for mdhtml.py (and not too long for the reference)
+    if deep or (len(body) <= REFERENCE_LIMIT and parsed_otherwise(md, body)):
         return render_by_reference(md, body, folder)
     try:
         return render_fast(md, body, folder)
@@ -163,6 +165,48 @@ class Unparsable(Exception):
         super().__init__(reason)
         self.reason = reason
         """Why, as a clause for a message ("it nests more than 10 levels deep")."""
+
+
+_WIDE_NOTE = re.compile(r"\[\^[^\]\s]+\]:(?:[ \t]{4}|[ \t]{0,3}\t)")
+"""A footnote definition whose text starts four columns or more after its colon."""
+_QUOTE_MARKS = re.compile(r"[ \t>]*")
+
+
+def parsed_otherwise(md: Markdown, body: str) -> bool:
+    """Return True when ``body`` holds what markdown-it.rs parses otherwise than
+    markdown-it-py: a footnote definition whose text starts four or more columns after
+    the colon (a paragraph to mdit-py-plugins, code to markdown-it.rs), or, with raw HTML
+    allowed, an HTML comment of CommonMark 0.31 that 0.30 did not have (``<!-->``,
+    ``<!--->``, ``<!-- a -- b -->``). A few microseconds when it has neither."""
+    if "[^" in body and _has_wide_note(body):
+        return True
+    return md.unsafe_html and "<!--" in body and _has_new_comment(body)
+
+
+def _has_wide_note(body: str) -> bool:
+    for found in _WIDE_NOTE.finditer(body):
+        line_start = body.rfind("\n", 0, found.start()) + 1
+        if _QUOTE_MARKS.fullmatch(body, line_start, found.start()):
+            return True
+    return False
+
+
+def _has_new_comment(body: str) -> bool:
+    """Return True when ``body`` has an HTML comment that CommonMark 0.31 allows and 0.30
+    did not: one that is ``<!-->`` or ``<!--->``, or whose text holds ``--`` or ends
+    with ``-``. Linear: each comment is searched for once."""
+    at = body.find("<!--")
+    while at != -1:
+        if body.startswith((">", "->"), at + 4):
+            return True
+        end = body.find("-->", at + 4)
+        if end == -1:
+            return False
+        text = body[at + 4 : end]
+        if "--" in text or text.endswith("-"):
+            return True
+        at = body.find("<!--", end + 3)
+    return False
 
 
 def render_fast(md: Markdown, body: str, folder: str = "") -> RenderedBody:
@@ -315,7 +359,7 @@ class _LinkRules:
         """Return the URL to write for a link (or image) to ``url`` starting at byte
         ``offset``, or None to remove it."""
         url = self.clean(url)
-        if not is_safe_url(url):
+        if not is_safe_url(url) or not is_readable_url(url):
             self.removed.append((self.lines.line(offset), url))
             return None
         linked = article_link(url, self.folder) if kind == "link" else None

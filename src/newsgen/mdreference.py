@@ -14,7 +14,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .links import article_link, is_safe_url
+from .links import article_link, is_readable_url, is_safe_url
 
 Rendered = tuple[str, str, list[tuple[int, str]], list[tuple[int, str]]]
 """HTML, first paragraph, ``(line, url)`` of links removed, ``(line, target)`` of links
@@ -61,7 +61,8 @@ def _mark_article_links(tokens: list[Token], folder: str) -> list[tuple[int, str
 
 
 def _remove_unsafe_links(tokens: list[Token]) -> list[tuple[int, str]]:
-    """Unlink links and drop images whose URL has an unsafe scheme; return what went.
+    """Unlink links and drop images whose URL has an unsafe scheme or cannot be read
+    (links.is_readable_url); return what went.
 
     A link keeps its text; an image becomes its alt text.
     """
@@ -76,7 +77,7 @@ def _remove_unsafe_links(tokens: list[Token]) -> list[tuple[int, str]]:
                 unlinking = False
             attribute = {"link_open": "href", "image": "src"}.get(child.type)
             url = child.attrGet(attribute) if attribute else None
-            if not isinstance(url, str) or is_safe_url(url):
+            if not isinstance(url, str) or (is_safe_url(url) and is_readable_url(url)):
                 continue
             removed.append((line, url))
             if child.type == "link_open":

@@ -188,7 +188,7 @@ def test_a_body_markdown_it_rs_cannot_parse_is_rendered_by_the_reference(body, c
 
 def test_deep_nesting_is_rendered_by_the_reference() -> None:
     md = make_markdown()
-    for body in ("> " * 1_000 + "x\n", "- " * 200 + "x\n", "*" * 500 + "a" + "*" * 500):
+    for body in ("> " * 100 + "x\n", "- " * 60 + "x\n", "*" * 500 + "a" + "*" * 500):
         with pytest.raises(Unparsable):
             render_fast(md, body)
         assert render_markdown(md, body) == render_by_reference(md, body)
