@@ -362,7 +362,10 @@ class _Writer:
         """Write a note's blocks with its back-links inside its last paragraph (after
         its last block when that is no paragraph)."""
         blocks = [node for node in blocks if node.name != "footnote_ref_anchor"]
-        if not blocks or all(node.name in INLINE for node in blocks):  # an inline note
+        if not blocks:  # an empty definition ("[^a]:" and nothing indented after it)
+            self.out.append(backlinks)
+            return
+        if all(node.name in INLINE for node in blocks):  # an inline note
             self.out.append("<p>")
             self.inline(self.tokens(blocks, None))
             self.out.append(f"{backlinks}</p>\n")
