@@ -39,9 +39,11 @@ def with_ascii_host(url: str) -> str:
 
 
 def _written_host(host: str) -> str:
-    """Return a percent-encoded host with its IPv6 brackets and non-ASCII labels decoded."""
+    """Return a percent-encoded host with its IPv6 brackets and non-ASCII labels decoded.
+    Brackets around a host stay only around an address with a colon (mdurl's rule)."""
     if host.upper().startswith("%5B") and host.upper().endswith("%5D"):
-        return "[" + host[3:-3] + "]"
+        inside = host[3:-3]
+        return f"[{inside}]" if ":" in inside else inside
     return ".".join(map(_ascii_label, host.split(".")))
 
 
