@@ -33,7 +33,7 @@ MAX_INLINE_NOTES = 1_000
 """Inline footnotes (``^[…]``) in one body."""
 MAX_MARKUP = 2_000_000
 """Markup units in one body (see markup_units)."""
-REFERENCE_LIMIT = 500_000
+REFERENCE_LIMIT = 200_000
 """The longest body (in characters) markdown-it-py renders when markdown-it.rs cannot."""
 
 _WEIGHTS = (
@@ -104,6 +104,8 @@ def _check_counts(body: str) -> None:
     emphasis = 0
     if len(body) > MAX_EMPHASIS_IN_PARAGRAPH:
         emphasis = body.count("*") + body.count("_") + body.count("~")
+    if definitions > MAX_DEFINITIONS_IN_A_ROW or emphasis > MAX_EMPHASIS_IN_PARAGRAPH:
+        _check_paragraphs(body)
     if definitions > MAX_DEFINITIONS:
         line = _line_of(body, _nth(body, _DEFINITION, MAX_DEFINITIONS + 1))
         raise BodyRefused(
@@ -111,8 +113,6 @@ def _check_counts(body: str) -> None:
             f"more than {MAX_DEFINITIONS:,} link reference and footnote definitions "
             f"([label]: …) in one body; split the article",
         )
-    if definitions > MAX_DEFINITIONS_IN_A_ROW or emphasis > MAX_EMPHASIS_IN_PARAGRAPH:
-        _check_paragraphs(body)
 
 
 def markup_units(body: str) -> int:
