@@ -56,7 +56,7 @@ WITHIN = {
     "lists-40": "1. " * 20 + "- " * 20 + "deep\n",
     "definitions": "\n".join(definitions(MAX_DEFINITIONS_IN_A_ROW) for _ in range(2)) + "[r1]\n",
     "emphasis": ("**a** *b* " * 400 + "\n\n") * 10 + "*a**" * 1_200 + "\n",
-    "brackets": "[" * 100_000 + "\n\n" + "![" * 50_000 + "\n\n" + "<" * 100_000 + "\n",
+    "brackets": "[" * 20_000 + "\n\n" + "![" * 10_000 + "\n\n" + "<" * 20_000 + "\n",
     "odd-hosts": "[x](https://a]b.example/) <https://a[b.example/> [v6](https://[::1]/)\n",
 }
 
