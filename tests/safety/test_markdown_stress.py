@@ -109,3 +109,32 @@ def test_bodies_within_the_limits_build(tmp_path: Path) -> None:
     assert 'href="https://a%5Db.example/"' in hosts
     assert 'href="https://a%5Bb.example/"' in hosts
     assert 'href="https://[::1]/"' in hosts
+
+
+def test_the_preview_s_in_process_rebuild_refuses_a_crashing_body(tmp_path: Path) -> None:
+    # The live preview parses saved articles in its own process (a quick rebuild, or
+    # a full build of few articles): the guard answers there too, so a body that used
+    # to crash markdown-it.rs cannot take the server down. This test is that process.
+    from newsgen.build import BuildOptions, build
+    from newsgen.errors import BuildFailed
+
+    root = tmp_path / "site"
+    write_site(root, {"story": "A story.\n"})
+    out = root / "public"
+    build(BuildOptions(root, out))
+    build(BuildOptions(root, out))  # leaves a spare tree: the next edit is quick
+    story = root / "content" / "world" / "story.md"
+    story.write_bytes((FRONT.format(name="story") + HOSTILE["quotes"]).encode("utf-8"))
+    try:
+        build(BuildOptions(root, out))
+    except BuildFailed as failed:
+        shown = [str(problem) for problem in failed.problems]
+    else:
+        raise AssertionError("the build did not fail")
+    assert shown == [
+        f"content/world/story.md:{BODY_LINE}: body: a line opens more than 100 levels of "
+        "block quotes and lists (> or list markers at its start); at most 100 are allowed"
+    ]
+    story.write_bytes((FRONT.format(name="story") + "Fixed.\n").encode("utf-8"))
+    build(BuildOptions(root, out))
+    assert b"Fixed." in next(out.rglob("story/index.html")).read_bytes()
