@@ -11,8 +11,9 @@ twice, as a one-article site, in a subprocess with a time limit:
   per-paragraph limits, repeated to the largest body newsgen accepts (at
   most 10 MB): the slowest body of that kind that builds.
 
-The table gives the wall time and what the build said (built, or its first
-error). A body must build in under 10 s or be refused with a ``path:line``
+The table gives the wall time, the CPU time of the build's processes (what a
+shared machine's load does not inflate) and what the build said (built, or its
+first error). A body must build in under 10 s or be refused with a ``path:line``
 error; ``crash`` or ``timeout`` would be a bug. Not a test: figures depend on
 the machine. Append the table to results.md with ``--results``.
 
@@ -22,6 +23,7 @@ the machine. Append the table to results.md with ``--results``.
 from __future__ import annotations
 
 import argparse
+import resource
 import subprocess
 import sys
 import tempfile
@@ -156,30 +158,38 @@ def paragraph_size(pattern: Pattern) -> int:
     return each
 
 
-def build(newsgen: str, body: str, limit: float) -> tuple[float, str]:
-    """Build a one-article site whose body is ``body``; return seconds and outcome."""
+def build(newsgen: str, body: str, limit: float) -> tuple[float, float, str]:
+    """Build a one-article site whose body is ``body``; return wall seconds, CPU seconds
+    of the build's processes, and the outcome."""
     with tempfile.TemporaryDirectory(prefix="newsgen-stress-") as temp:
         site = Path(temp) / "site"
         (site / "content" / "world").mkdir(parents=True)
         (site / "newsgen.yaml").write_text(CONFIG, encoding="utf-8")
         (site / "content" / "world" / "stress.md").write_text(FRONT + body, encoding="utf-8")
         started = time.perf_counter()
+        cpu = _children_cpu()
         try:
             done = subprocess.run(
                 [newsgen, "build", "--source", str(site), "--output", str(site / "public")],
                 capture_output=True, text=True, timeout=limit, check=False,
             )  # fmt: skip
         except subprocess.TimeoutExpired:
-            return limit, "timeout"
-        seconds = time.perf_counter() - started
+            return limit, _children_cpu() - cpu, "timeout"
+        seconds, cpu = time.perf_counter() - started, _children_cpu() - cpu
     if done.returncode == 0:
-        return seconds, "built"
+        return seconds, cpu, "built"
     if done.returncode < 0:
-        return seconds, f"crash (signal {-done.returncode})"
+        return seconds, cpu, f"crash (signal {-done.returncode})"
     first = next(
         (line for line in done.stderr.splitlines() if "error" in line or ": body:" in line), ""
     )
-    return seconds, "refused: " + first.split("stress.md:", 1)[-1][:110]
+    return seconds, cpu, "refused: " + first.split("stress.md:", 1)[-1][:110]
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user and system) of the finished child processes so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, help="Markdown file to append the table to")
     args = parser.parse_args(argv)
     names = [name for name in PATTERNS if not args.only or name in args.only.split(",")]
-    rows = ["| pattern | body | MB | wall s | outcome |", "|---|---|---:|---:|---|"]
+    rows = ["| pattern | body | MB | wall s | CPU s | outcome |", "|---|---|---:|---:|---:|---|"]
     for name in names:
         what, pattern, count = PATTERNS[name]
         cases = [
@@ -204,10 +214,10 @@ def main(argv: list[str] | None = None) -> int:
         if n:
             cases.append(("at the limit", paragraphs(n)))
         for label, body in cases:
-            seconds, outcome = build(args.newsgen, body, args.limit_seconds)
-            row = (
-                f"| {name} ({what}) | {label} | {len(body) / 1e6:.2f} | {seconds:.2f} | {outcome} |"
-            )
+            seconds, cpu, outcome = build(args.newsgen, body, args.limit_seconds)
+            size = len(body) / 1e6
+            figures = f"{size:.2f} | {seconds:.2f} | {cpu:.2f}"
+            row = f"| {name} ({what}) | {label} | {figures} | {outcome} |"
             rows.append(row)
             print(row, flush=True)
     table = "\n".join(rows)

@@ -32,12 +32,16 @@ from .mdhtml import write_html
 from .mdinline import MAX_NESTING, CannotWrite
 
 SUMMARY_LENGTH = 300
+RENDERING = 2
+"""Raised whenever the HTML newsgen writes for some body changes, so that no cached
+article keeps the old (2: hosts percent-encoded as markdown-it-py writes them, bodies
+past mdguard.py's limits refused)."""
 ENGINE = (
     f"markdown-it-pyrs {getattr(markdown_it_pyrs, '__version__', '?')}"
     if markdown_it_pyrs is not None
     else "markdown-it-py"
-)
-"""The parser and its version: a part of the article cache's key."""
+) + f", rendering {RENDERING}"
+"""The parser and its version, and RENDERING: a part of the article cache's key."""
 
 _RULES = (
     "blockquote",
@@ -149,9 +153,7 @@ def render_markdown(md: Markdown, body: str, folder: str = "") -> RenderedBody:
         return render_by_reference(md, body, folder)
 
 
-_TOO_DEEP = (
-    f"it nests quotes, lists, notes, links or emphasis more than {MAX_NESTING} levels deep"
-)
+_TOO_DEEP = f"it nests quotes, lists, notes, links or emphasis more than {MAX_NESTING} levels deep"
 _PANICKED = (
     "markdown-it.rs cannot parse it (it fails on some malformed input, such as [ "
     "before an unclosed `)"

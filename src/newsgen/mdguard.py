@@ -42,23 +42,25 @@ _WEIGHTS = (
     ("_", 1),
     ("~", 1),
     ("[", 1),
-    ("|", 1),  # a table cell
     ("\\", 1),
     ("<", 1),
-    (">", 1),  # a block quote
-    ("-", 1),  # a list item
-    ("+", 1),
+    ("|", 2),  # a table cell
+    (">", 2),  # a block quote
+    ("-", 2),  # a list item
+    ("+", 2),
+    (". ", 2),  # an ordered list item
     ("`", 3),  # a code span
     ("&", 3),  # a character reference
+    ("\n#", 3),  # a heading
     ("](", 10),  # a link or image
     ("][", 10),  # a reference link
 )
-"""What each mark counts in markup_units: roughly its cost in rendering, a unit
-being 2 to 4 µs (benchmarks/markdown_stress.py measures it)."""
+"""What each mark counts in markup_units: roughly its cost in rendering, a unit being
+1 to 3 µs of CPU (benchmarks/markdown_stress.py measures whole builds)."""
 _AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]{1,31}:|<[^\s<>@]+@")
 _AUTOLINK_WEIGHT = 20
-_MOST_UNITS_PER_CHARACTER = 7
-"""No text holds more markup units than this many per character ("<a:" is 22 in 3)."""
+_MOST_UNITS_PER_CHARACTER = 8
+"""No text holds more markup units than this many per character ("<-@" is 22 in 3)."""
 _DEEP_LINE = re.compile(r"\n[ \t>*+\-0-9.)]{" + str(MAX_NESTING + 1) + "}")
 """A line that starts with more than MAX_NESTING characters that may open quotes and lists
 (the newline first, so that the search skips ahead to line starts as fast as str.find)."""
@@ -116,8 +118,9 @@ def _check_counts(body: str) -> None:
 
 
 def markup_units(body: str) -> int:
-    """Return the markup units of ``body``: a line, ``*``, ``_``, ``~``, ``[``, ``|``,
-    ``\\`` or ``<`` counts 1, a backtick or ``&`` 3, a link or image 10, an autolink 20."""
+    """Return the markup units of ``body``: a line, ``*``, ``_``, ``~``, ``[``, ``\\`` or
+    ``<`` counts 1; ``|``, ``>``, ``-``, ``+`` or ``. `` 2; a backtick or ``&`` 3, and a
+    line starting with ``#`` 3 more; a link or image 10; an autolink 20."""
     units = sum(body.count(mark) * weight for mark, weight in _WEIGHTS)
     if "<" in body:
         units += _AUTOLINK_WEIGHT * sum(1 for _ in _AUTOLINK.finditer(body))
@@ -189,9 +192,9 @@ def _check_markup(body: str) -> None:
     if units > MAX_MARKUP:
         raise BodyRefused(
             0,
-            f"the body holds {units:,} units of markup (a line, an emphasis or list mark, "
-            f"a bracket or a table cell counts 1, a code span 6, a link 10), more than the "
-            f"{MAX_MARKUP:,} one body may hold; split the article",
+            f"the body holds {units:,} units of markup (a line, an emphasis mark or a "
+            "bracket counts 1, a list item, quote or table cell 2, a code span 6, a link "
+            f"10), more than the {MAX_MARKUP:,} one body may hold; split the article",
         )
 
 

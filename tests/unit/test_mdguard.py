@@ -113,8 +113,9 @@ def test_markup_units_weigh_what_rendering_costs() -> None:
     assert markup_units("*a* _b_ ~~c~~\n") == 9
     assert markup_units("`code`") == 6
     assert markup_units("[a](https://x.example/)") == 11
-    assert markup_units("<https://x.example/>") == 22
-    assert markup_units("| a |\n") == 3
+    assert markup_units("<https://x.example/>") == 23
+    assert markup_units("| a |\n") == 5
+    assert markup_units("\n# Title\n- a\n1. b\n> c") == 4 + 3 + 2 + 2 + 2  # lines, #, -, 1., >
 
 
 def test_too_much_markup_is_refused() -> None:

@@ -223,6 +223,23 @@ def test_comments_of_commonmark_0_30_and_narrow_notes_stay_on_the_fast_path() ->
         assert not parsed_otherwise(md, body)
 
 
+def test_heading_ids_are_the_anchors_plugin_s() -> None:
+    # mdreference gives ids with its own linear rule; the plugin's are the contract.
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.anchors import anchors_plugin
+
+    plugin = MarkdownIt("commonmark").use(anchors_plugin, min_level=1, max_level=6)
+    md = make_markdown(typographer=False)
+    for body in (
+        "# a\n\n# a\n\n## a-1\n\n# a\n\n# a-2\n\n# A\n\nb\n---\n\n# `a` *b*",
+        "# x-1\n\n# x\n\n# x\n\n# x\n",
+        "# \n\n#\n\n# ?\n",
+        "# a\n\n" * 300,
+    ):
+        assert render_by_reference(md, body).html == plugin.render(body)
+        assert render_fast(md, body) == render_by_reference(md, body)
+
+
 def test_typographer_off_keeps_quotes_and_dashes() -> None:
     html = render_markdown(make_markdown(typographer=False), 'He said "no" -- twice...').html
     assert html == "<p>He said &quot;no&quot; -- twice...</p>\n"
