@@ -4,8 +4,10 @@ Bodies are parsed by markdown-it.rs (the ``markdown-it-pyrs`` package: the
 markdown-it parser in Rust, ten times faster than markdown-it-py on a news
 article, whose parsing was most of a cold build) and written as HTML by
 mdhtml.py as markdown-it-py writes the same tokens. A body markdown-it.rs
-cannot parse (it panics on some malformed input) or that nests deeper than
-MAX_NESTING is rendered by markdown-it-py itself (mdreference.py).
+cannot parse (it panics on some malformed input), parses otherwise than
+markdown-it-py (parsed_otherwise) or that nests deeper than MAX_NESTING is
+rendered by markdown-it-py itself (mdreference.py). Before any of this,
+mdguard.py refuses a body that would crash or stall a parser.
 
 No I/O: render_markdown() takes the body text and returns HTML and plain text.
 """
