@@ -21,6 +21,10 @@ from collections.abc import Iterator
 
 from .mdinline import MAX_NESTING
 
+MAX_CHARACTERS = 10_000_000
+"""Characters in one body. Besides bounding the time, this bounds nesting made with
+indentation alone (a list item per line, each indented deeper): to nest d levels
+deep so takes about d² characters, and a few thousand levels are safe."""
 MAX_DEPTH = 100
 """Block quotes and list items one line may open (``> > > …``, ``1. 1. 1. …``)."""
 MAX_EMPHASIS_IN_PARAGRAPH = 5_000
@@ -39,19 +43,19 @@ REFERENCE_LIMIT = 200_000
 _WEIGHTS = (
     ("\n", 1),  # a line: a block or a break
     ("*", 1),
-    ("_", 1),
     ("~", 1),
     ("[", 1),
     ("\\", 1),
     ("<", 1),
-    ("|", 2),  # a table cell
+    ("_", 2),
+    ("|", 3),  # a table cell
     (">", 2),  # a block quote
     ("-", 2),  # a list item
     ("+", 2),
     (". ", 2),  # an ordered list item
     ("`", 3),  # a code span
     ("&", 3),  # a character reference
-    ("\n#", 3),  # a heading
+    ("\n#", 7),  # a heading
     ("](", 10),  # a link or image
     ("][", 10),  # a reference link
 )
@@ -86,6 +90,12 @@ def check_body(body: str) -> bool:
     """Return whether markdown-it.rs may parse ``body``: False when a line opens more
     than MAX_NESTING quotes and lists (markdown-it-py renders it then). Raise
     BodyRefused naming the first limit the body passes and the line where it does."""
+    if len(body) > MAX_CHARACTERS:
+        raise BodyRefused(
+            0,
+            f"the body has {len(body):,} characters, more than the {MAX_CHARACTERS:,} "
+            "one body may have; split the article",
+        )
     deep_line = _check_depth(body)
     if deep_line is not None:
         refused = reference_refusal(body, _DEEPER_THAN_NESTING)
@@ -118,9 +128,9 @@ def _check_counts(body: str) -> None:
 
 
 def markup_units(body: str) -> int:
-    """Return the markup units of ``body``: a line, ``*``, ``_``, ``~``, ``[``, ``\\`` or
-    ``<`` counts 1; ``|``, ``>``, ``-``, ``+`` or ``. `` 2; a backtick or ``&`` 3, and a
-    line starting with ``#`` 3 more; a link or image 10; an autolink 20."""
+    """Return the markup units of ``body``: a line, ``*``, ``~``, ``[``, ``\\`` or ``<``
+    counts 1; ``_``, ``>``, ``-``, ``+`` or ``. `` 2; ``|``, a backtick or ``&`` 3; a line
+    starting with ``#`` 7 more; a link or image 10; an autolink 20."""
     units = sum(body.count(mark) * weight for mark, weight in _WEIGHTS)
     if "<" in body:
         units += _AUTOLINK_WEIGHT * sum(1 for _ in _AUTOLINK.finditer(body))
@@ -193,8 +203,9 @@ def _check_markup(body: str) -> None:
         raise BodyRefused(
             0,
             f"the body holds {units:,} units of markup (a line, an emphasis mark or a "
-            "bracket counts 1, a list item, quote or table cell 2, a code span 6, a link "
-            f"10), more than the {MAX_MARKUP:,} one body may hold; split the article",
+            "bracket counts 1, a list item or quote 2, a table cell 3, a code span 6, a "
+            f"heading 8, a link 10), more than the {MAX_MARKUP:,} one body may hold; "
+            "split the article",
         )
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from newsgen.markdown import make_markdown, render_by_reference, render_markdown
 from newsgen.mdguard import (
+    MAX_CHARACTERS,
     MAX_DEFINITIONS,
     MAX_DEFINITIONS_IN_A_ROW,
     MAX_DEPTH,
@@ -110,12 +111,12 @@ def test_inline_notes() -> None:
 
 def test_markup_units_weigh_what_rendering_costs() -> None:
     assert markup_units("plain words") == 0
-    assert markup_units("*a* _b_ ~~c~~\n") == 9
+    assert markup_units("*a* _b_ ~~c~~\n") == 11
     assert markup_units("`code`") == 6
     assert markup_units("[a](https://x.example/)") == 11
     assert markup_units("<https://x.example/>") == 23
-    assert markup_units("| a |\n") == 5
-    assert markup_units("\n# Title\n- a\n1. b\n> c") == 4 + 3 + 2 + 2 + 2  # lines, #, -, 1., >
+    assert markup_units("| a |\n") == 7
+    assert markup_units("\n# Title\n- a\n1. b\n> c") == 4 + 7 + 2 + 2 + 2  # lines, #, -, 1., >
 
 
 def test_too_much_markup_is_refused() -> None:
@@ -123,6 +124,13 @@ def test_too_much_markup_is_refused() -> None:
     refused = refusal(links)
     assert f"more than the {MAX_MARKUP:,}" in refused.message
     check_body("Ordinary words of a sentence.\n" * 100_000)  # 3 MB of text passes
+
+
+def test_a_body_over_max_characters_is_refused() -> None:
+    check_body("a" * MAX_CHARACTERS)
+    refused = refusal("a" * (MAX_CHARACTERS + 1))
+    assert refused.line == 0
+    assert f"more than the {MAX_CHARACTERS:,}" in refused.message
 
 
 def test_render_markdown_raises_the_refusal() -> None:
