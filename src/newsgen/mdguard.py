@@ -35,7 +35,7 @@ MAX_DEFINITIONS = 20_000
 """Link reference and footnote definitions in one body."""
 MAX_INLINE_NOTES = 1_000
 """Inline footnotes (``^[…]``) in one body."""
-MAX_MARKUP = 2_000_000
+MAX_MARKUP = 1_800_000
 """Markup units in one body (see markup_units)."""
 REFERENCE_LIMIT = 200_000
 """The longest body (in characters) markdown-it-py renders when markdown-it.rs cannot."""
