@@ -171,9 +171,10 @@ class Unparsable(Exception):
         """Why, as a clause for a message ("it nests more than 10 levels deep")."""
 
 
-_WIDE_NOTE = re.compile(r"\[\^[^\]\s]+\]:(?:[ \t]{4}|[ \t]{0,3}\t)")
-"""A footnote definition whose text starts four columns or more after its colon."""
-_QUOTE_MARKS = re.compile(r"[ \t>]*")
+_WIDE_COLON = re.compile(r"\]:(?:[ \t]{4}|[ \t]{0,3}\t)")
+"""The colon of a label followed by four columns or more of white space."""
+_NOTE_LABEL = re.compile(r"[ \t>]*\[\^[^\]\s]+")
+"""What comes before that colon when it ends a footnote definition's label."""
 
 
 def parsed_otherwise(md: Markdown, body: str) -> bool:
@@ -188,9 +189,18 @@ def parsed_otherwise(md: Markdown, body: str) -> bool:
 
 
 def _has_wide_note(body: str) -> bool:
-    for found in _WIDE_NOTE.finditer(body):
-        line_start = body.rfind("\n", 0, found.start()) + 1
-        if _QUOTE_MARKS.fullmatch(body, line_start, found.start()):
+    """Return True when a footnote definition's text starts four or more columns after
+    its colon. Linear: only the first such colon on a line is looked at (a later one
+    has a ``]`` before it, which no label holds), and the newline before a colon is
+    searched for back to the previous colon only."""
+    previous, tested = 0, False
+    for found in _WIDE_COLON.finditer(body):
+        newline = body.rfind("\n", previous, found.start())
+        previous = found.start()
+        if newline == -1 and tested:  # on the line of the previous colon
+            continue
+        tested = True
+        if _NOTE_LABEL.fullmatch(body, newline + 1, found.start()):
             return True
     return False
 
