@@ -223,6 +223,16 @@ def test_comments_of_commonmark_0_30_and_narrow_notes_stay_on_the_fast_path() ->
         assert not parsed_otherwise(md, body)
 
 
+def test_looking_for_what_markdown_it_rs_parses_otherwise_reads_each_line_once() -> None:
+    # Shapes that would make a naive search quadratic (minutes, not milliseconds).
+    md = make_markdown(unsafe_html=True)
+    assert not parsed_otherwise(md, "[^" * 100_000)
+    assert not parsed_otherwise(md, " " * 100_000 + "x]:    " * 100_000)
+    assert parsed_otherwise(md, "x]:    " * 100_000 + "\n> [^a]:    note")
+    assert not parsed_otherwise(md, "<!--" * 100_000)
+    assert parsed_otherwise(md, "<!-- a -->" * 100_000 + "<!-- b -- c -->")
+
+
 def test_heading_ids_are_the_anchors_plugin_s() -> None:
     # mdreference gives ids with its own linear rule; the plugin's are the contract.
     from markdown_it import MarkdownIt
