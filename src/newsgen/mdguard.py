@@ -35,6 +35,9 @@ MAX_DEFINITIONS = 20_000
 """Link reference and footnote definitions in one body."""
 MAX_INLINE_NOTES = 1_000
 """Inline footnotes (``^[…]``) in one body."""
+MAX_INLINE_NOTES_IN_PARAGRAPH = 3
+"""Inline footnotes in one paragraph: markdown-it.rs takes time exponential in the
+number of them left open (``^[`` with no ``]``), two seconds for 20."""
 MAX_MARKUP = 1_800_000
 """Markup units in one body (see markup_units)."""
 REFERENCE_LIMIT = 200_000
@@ -97,6 +100,9 @@ def check_body(body: str) -> bool:
             "one body may have; split the article",
         )
     deep_line = _check_depth(body)
+    notes = body.count("^[") if "^[" in body else 0
+    if notes > MAX_INLINE_NOTES_IN_PARAGRAPH:
+        _check_inline_notes(body, notes)
     if deep_line is not None:
         refused = reference_refusal(body, _DEEPER_THAN_NESTING)
         if refused is not None:
@@ -107,10 +113,9 @@ def check_body(body: str) -> bool:
 
 
 def _check_counts(body: str) -> None:
-    """Raise BodyRefused when ``body`` has too many inline notes, units of markup or
-    definitions, or a paragraph with too many definitions or emphasis marks (each count
-    is taken only when the body is long enough to pass its limit)."""
-    _check_inline_notes(body)
+    """Raise BodyRefused when ``body`` has too many units of markup or definitions, or a
+    paragraph with too many definitions or emphasis marks (each count is taken only
+    when the body is long enough to pass its limit)."""
     _check_markup(body)
     definitions = body.count(_DEFINITION)
     emphasis = 0
@@ -187,12 +192,22 @@ def _depth_at(body: str, at: int) -> int:
     return depth
 
 
-def _check_inline_notes(body: str) -> None:
-    if body.count("^[") > MAX_INLINE_NOTES:
+def _check_inline_notes(body: str, notes: int) -> None:
+    """Raise BodyRefused when ``body`` has more than MAX_INLINE_NOTES inline footnotes,
+    or more than MAX_INLINE_NOTES_IN_PARAGRAPH in one paragraph."""
+    if notes > MAX_INLINE_NOTES:
         raise BodyRefused(
             _line_of(body, _nth(body, "^[", MAX_INLINE_NOTES + 1)),
             f"more than {MAX_INLINE_NOTES:,} inline footnotes (^[…]) in one body",
         )
+    for start, end in _paragraphs(body):
+        if body.count("^[", start, end) > MAX_INLINE_NOTES_IN_PARAGRAPH:
+            at = _nth(body, "^[", MAX_INLINE_NOTES_IN_PARAGRAPH + 1, start)
+            raise BodyRefused(
+                _line_of(body, at),
+                f"more than {MAX_INLINE_NOTES_IN_PARAGRAPH} inline footnotes (^[…]) in one "
+                "paragraph; put a blank line between paragraphs, or use [^label] notes",
+            )
 
 
 def _check_markup(body: str) -> None:
