@@ -303,9 +303,18 @@ def absolutise_links(html: str, page_url: str) -> str:
     done = 0
     for start, end in _link_values(html):
         value = html_unescape(html[start:end])
-        parts += [html[done:start], xml_escape(urljoin(page_url, value))]
+        parts += [html[done:start], xml_escape(_joined(page_url, value))]
         done = end
     return "".join([*parts, html[done:]]) if parts else html
+
+
+def _joined(page_url: str, value: str) -> str:
+    """Return ``value`` resolved against ``page_url``; as written when Python's URL library
+    refuses it (raw HTML may hold ``https://[x``: Markdown links never do, see links.py)."""
+    try:
+        return urljoin(page_url, value)
+    except ValueError:
+        return value
 
 
 def _link_values(html: str) -> Iterator[tuple[int, int]]:

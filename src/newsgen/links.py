@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 REF_SCHEME = "newsgen-ref:"
@@ -43,6 +43,18 @@ def is_safe_url(url: str) -> bool:
     """Return True for http(s), mailto and relative URLs; False for any other scheme."""
     scheme = url_scheme(url)
     return scheme is None or scheme in SAFE_SCHEMES
+
+
+def is_readable_url(url: str) -> bool:
+    """Return False for a URL that Python's URL library refuses (a host with ``[`` or
+    ``]`` that is no IPv6 address in brackets), which no feed could make absolute."""
+    if "[" not in url and "]" not in url and url.isascii():
+        return True  # what urlsplit() refuses has brackets or non-ASCII text
+    try:
+        urlsplit(url)
+    except ValueError:
+        return False
+    return True
 
 
 def article_link(url: str, folder: str) -> tuple[str, str] | None:

@@ -32,8 +32,9 @@ from .frontmatter import (
     normalise_text,
     split_front_matter,
 )
-from .links import remove_forbidden_characters, strip_forbidden, url_scheme
-from .markdown import Markdown, plain_summary, render_markdown
+from .links import is_safe_url, remove_forbidden_characters, strip_forbidden, url_scheme
+from .markdown import Markdown, RenderedBody, plain_summary, render_markdown
+from .mdguard import BodyRefused
 from .models import Article, Asset, Image, LinkRef, Section, SiteConfig, Source
 from .suggest import did_you_mean
 from .urls import NAME_BYTES, absolute, article_path, href, is_valid_slug, make_slug, output_file
@@ -134,7 +135,7 @@ def _build_article(
     summary_text = reader.text("summary", reader.get("summary"))
     article_id, aliases = read_id(reader), read_aliases(reader)
     corrections = read_corrections(reader, config, published)
-    rendered = render_markdown(context.markdown, body, article_folder(source.content_relative))
+    rendered = _render_body(reader, body, body_line, context.markdown, source)
     if not body.strip():
         reader.warning("headline", "the article has no body text")
     _report_removed_links(reader, body_line, rendered.removed_links)
@@ -175,15 +176,29 @@ def _build_article(
     )
 
 
+def _render_body(
+    reader: FieldReader, body: str, body_line: int, markdown: Markdown, source: SourceFile
+) -> RenderedBody:
+    """Return the rendered body; a body over a limit (mdguard.py) is an error at its line."""
+    try:
+        return render_markdown(markdown, body, article_folder(source.content_relative))
+    except BodyRefused as refused:
+        reader.problems.error(reader.shown, body_line + refused.line, "body", refused.message)
+        return RenderedBody("", "")
+
+
 def _report_removed_links(
     reader: FieldReader, body_line: int, removed: tuple[tuple[int, str], ...]
 ) -> None:
     for line, url in removed:
+        why = (
+            "only http(s), mailto and relative links are kept"
+            if not is_safe_url(url)
+            else "its address cannot be read (a host with [ or ] that is no IPv6 address); "
+            "write [ as %5B and ] as %5D"
+        )
         reader.problems.warning(
-            reader.shown,
-            body_line + line,
-            None,
-            f"link '{url[:60]}' was removed: only http(s), mailto and relative links are kept",
+            reader.shown, body_line + line, None, f"link '{url[:60]}' was removed: {why}"
         )
 
 

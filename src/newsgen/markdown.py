@@ -4,8 +4,10 @@ Bodies are parsed by markdown-it.rs (the ``markdown-it-pyrs`` package: the
 markdown-it parser in Rust, ten times faster than markdown-it-py on a news
 article, whose parsing was most of a cold build) and written as HTML by
 mdhtml.py as markdown-it-py writes the same tokens. A body markdown-it.rs
-cannot parse (it panics on some malformed input) or that nests deeper than
-MAX_NESTING is rendered by markdown-it-py itself (mdreference.py).
+cannot parse (it panics on some malformed input), parses otherwise than
+markdown-it-py (parsed_otherwise) or that nests deeper than MAX_NESTING is
+rendered by markdown-it-py itself (mdreference.py). Before any of this,
+mdguard.py refuses a body that would crash or stall a parser.
 
 No I/O: render_markdown() takes the body text and returns HTML and plain text.
 """
@@ -26,17 +28,22 @@ try:  # a wheel for every common platform; elsewhere markdown-it-py renders ever
 except ImportError:  # pragma: no cover - depends on the platform
     markdown_it_pyrs = None
 
-from .links import article_link, is_safe_url
+from .links import article_link, is_readable_url, is_safe_url
+from .mdguard import REFERENCE_LIMIT, check_body, reference_refusal
 from .mdhtml import write_html
-from .mdinline import CannotWrite
+from .mdinline import MAX_NESTING, CannotWrite
 
 SUMMARY_LENGTH = 300
+RENDERING = 2
+"""Raised whenever the HTML newsgen writes for some body changes, so that no cached
+article keeps the old (2: hosts percent-encoded as markdown-it-py writes them, bodies
+past mdguard.py's limits refused)."""
 ENGINE = (
     f"markdown-it-pyrs {getattr(markdown_it_pyrs, '__version__', '?')}"
     if markdown_it_pyrs is not None
     else "markdown-it-py"
-)
-"""The parser and its version: a part of the article cache's key."""
+) + f", rendering {RENDERING}"
+"""The parser and its version, and RENDERING: a part of the article cache's key."""
 
 _RULES = (
     "blockquote",
@@ -93,7 +100,8 @@ class RenderedBody:
     first_paragraph: str
     """The first paragraph as plain text (empty when the body has none)."""
     removed_links: tuple[tuple[int, str], ...] = ()
-    """``(line, url)`` of each link or image removed for an unsafe scheme; 0-based body lines."""
+    """``(line, url)`` of each link or image removed for an unsafe scheme or a URL that
+    cannot be read (links.is_readable_url); 0-based body lines."""
     article_links: tuple[tuple[int, str], ...] = ()
     """``(line, target)`` of each link to an article's ``.md`` file, target relative to
     ``content/``; its ``href`` is ``newsgen-ref:TARGET`` until the build resolves it."""
@@ -131,15 +139,88 @@ def render_markdown(md: Markdown, body: str, folder: str = "") -> RenderedBody:
 
     ``folder`` is the article's folder relative to ``content/``: relative
     links to ``.md`` files are resolved from it and marked for the build.
+    Raises BodyRefused (mdguard.py) when the body passes a limit on its
+    nesting, definitions, emphasis or markup, or when markdown-it.rs cannot
+    render it and it is too long for markdown-it-py.
     """
+    deep = not check_body(body)  # too deep for mdhtml.py (and not too long for the reference)
+    if deep or (len(body) <= REFERENCE_LIMIT and parsed_otherwise(md, body)):
+        return render_by_reference(md, body, folder)
     try:
         return render_fast(md, body, folder)
-    except Unparsable:
+    except Unparsable as error:
+        refused = reference_refusal(body, error.reason) if md.parser is not None else None
+        if refused is not None:
+            raise refused from error
         return render_by_reference(md, body, folder)
+
+
+_TOO_DEEP = f"it nests quotes, lists, notes, links or emphasis more than {MAX_NESTING} levels deep"
+_PANICKED = (
+    "markdown-it.rs cannot parse it (it fails on some malformed input, such as [ "
+    "before an unclosed `)"
+)
 
 
 class Unparsable(Exception):
     """markdown-it.rs cannot parse a body (it panicked), or it nests too deep."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        """Why, as a clause for a message ("it nests more than 10 levels deep")."""
+
+
+_WIDE_COLON = re.compile(r"\]:(?:[ \t]{4}|[ \t]{0,3}\t)")
+"""The colon of a label followed by four columns or more of white space."""
+_NOTE_LABEL = re.compile(r"[ \t>]*\[\^[^\]\s]+")
+"""What comes before that colon when it ends a footnote definition's label."""
+
+
+def parsed_otherwise(md: Markdown, body: str) -> bool:
+    """Return True when ``body`` holds what markdown-it.rs parses otherwise than
+    markdown-it-py: a footnote definition whose text starts four or more columns after
+    the colon (a paragraph to mdit-py-plugins, code to markdown-it.rs), or, with raw HTML
+    allowed, an HTML comment of CommonMark 0.31 that 0.30 did not have (``<!-->``,
+    ``<!--->``, ``<!-- a -- b -->``). A few microseconds when it has neither."""
+    if "[^" in body and _has_wide_note(body):
+        return True
+    return md.unsafe_html and "<!--" in body and _has_new_comment(body)
+
+
+def _has_wide_note(body: str) -> bool:
+    """Return True when a footnote definition's text starts four or more columns after
+    its colon. Linear: only the first such colon on a line is looked at (a later one
+    has a ``]`` before it, which no label holds), and the newline before a colon is
+    searched for back to the previous colon only."""
+    previous, tested = 0, False
+    for found in _WIDE_COLON.finditer(body):
+        newline = body.rfind("\n", previous, found.start())
+        previous = found.start()
+        if newline == -1 and tested:  # on the line of the previous colon
+            continue
+        tested = True
+        if _NOTE_LABEL.fullmatch(body, newline + 1, found.start()):
+            return True
+    return False
+
+
+def _has_new_comment(body: str) -> bool:
+    """Return True when ``body`` has an HTML comment that CommonMark 0.31 allows and 0.30
+    did not: one that is ``<!-->`` or ``<!--->``, or whose text holds ``--`` or ends
+    with ``-``. Linear: each comment is searched for once."""
+    at = body.find("<!--")
+    while at != -1:
+        if body.startswith((">", "->"), at + 4):
+            return True
+        end = body.find("-->", at + 4)
+        if end == -1:
+            return False
+        text = body[at + 4 : end]
+        if "--" in text or text.endswith("-"):
+            return True
+        at = body.find("<!--", end + 3)
+    return False
 
 
 def render_fast(md: Markdown, body: str, folder: str = "") -> RenderedBody:
@@ -157,7 +238,7 @@ def render_fast(md: Markdown, body: str, folder: str = "") -> RenderedBody:
         tree = _parse(md.parser, marked.text)
         written = write_html(tree, links.check, source, marked.clean, md.typographer)
     except CannotWrite as error:
-        raise Unparsable(str(error) or "nested too deep") from error
+        raise Unparsable(str(error) or _TOO_DEEP) from error
     return RenderedBody(
         marked.clean(written.html),
         written.first_paragraph,
@@ -183,11 +264,11 @@ def _parse(parser: Any, text: str) -> Any:
         try:
             return parser.tree(text)
         except Exception as error:
-            raise Unparsable("markdown-it.rs failed") from error
+            raise Unparsable(_PANICKED) from error
         except BaseException as error:  # a Rust panic is a BaseException
             if type(error).__name__ != "PanicException":
                 raise
-            raise Unparsable("markdown-it.rs panicked") from error
+            raise Unparsable(_PANICKED) from error
 
 
 @contextmanager
@@ -292,7 +373,7 @@ class _LinkRules:
         """Return the URL to write for a link (or image) to ``url`` starting at byte
         ``offset``, or None to remove it."""
         url = self.clean(url)
-        if not is_safe_url(url):
+        if not is_safe_url(url) or not is_readable_url(url):
             self.removed.append((self.lines.line(offset), url))
             return None
         linked = article_link(url, self.folder) if kind == "link" else None

@@ -84,6 +84,23 @@ def heading_slug(title: str) -> str:
     return _SLUG_DROPPED.sub("", title.lower().replace(" ", "-"))
 
 
+def unique_slug(slug: str, taken: set[str], numbers: dict[str, int]) -> str:
+    """Return ``slug``, or else the first of ``slug-1``, ``slug-2``, … not in ``taken``, as
+    the anchors plugin numbers them, and add it to ``taken``. ``numbers`` keeps the number
+    to try next for each slug (all below it are taken), so that many headings of one text
+    take linear time: the plugin tries every number from 1 again."""
+    if slug not in taken:
+        taken.add(slug)
+        return slug
+    number = numbers.get(slug, 1)
+    while f"{slug}-{number}" in taken:
+        number += 1
+    numbers[slug] = number + 1
+    unique = f"{slug}-{number}"
+    taken.add(unique)
+    return unique
+
+
 @dataclass(frozen=True, slots=True)
 class WrittenBody:
     """A body's HTML and its first paragraph."""
@@ -124,6 +141,7 @@ class _Writer:
     out: list[str] = field(default_factory=list)
     first_paragraph: str | None = None
     slugs: set[str] = field(default_factory=set)
+    slug_numbers: dict[str, int] = field(default_factory=dict)
     depth: int = 0
     """How deep in lists, quotes and notes the block being written is."""
 
@@ -207,11 +225,7 @@ class _Writer:
         level = node.meta["level"]
         tokens = self.tokens(node.children, node)
         slug = heading_slug(self.clean(heading_text(tokens)))
-        unique, number = slug, 1
-        while unique in self.slugs:
-            unique = f"{slug}-{number}"
-            number += 1
-        self.slugs.add(unique)
+        unique = unique_slug(slug, self.slugs, self.slug_numbers)
         self.out.append(f'<h{level} id="{escape_html(unique)}">')
         self.inline(tokens)
         self.out.append(f"</h{level}>\n")
@@ -327,7 +341,7 @@ class _Writer:
     def footnote_ref(self, token: InlineToken) -> None:
         numbered = self.notes.refs.get(token.start)
         if numbered is None:
-            raise CannotWrite("a footnote reference without its number")
+            raise CannotWrite("it has a footnote reference markdown-it.rs gave no number")
         number, sub = numbered
         ref_id = f"{number}:{sub}" if sub else f"{number}"
         caption = f"[{number}:{sub}]" if sub else f"[{number}]"
@@ -362,7 +376,10 @@ class _Writer:
         """Write a note's blocks with its back-links inside its last paragraph (after
         its last block when that is no paragraph)."""
         blocks = [node for node in blocks if node.name != "footnote_ref_anchor"]
-        if not blocks or all(node.name in INLINE for node in blocks):  # an inline note
+        if not blocks:  # an empty definition ("[^a]:" and nothing indented after it)
+            self.out.append(backlinks)
+            return
+        if all(node.name in INLINE for node in blocks):  # an inline note
             self.out.append("<p>")
             self.inline(self.tokens(blocks, None))
             self.out.append(f"{backlinks}</p>\n")

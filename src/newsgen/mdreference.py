@@ -5,16 +5,21 @@ renderer's, byte for byte, for what articles hold (tests/unit/test_mdhtml.py
 checks). It is used for the bodies markdown-it.rs cannot parse (it panics on
 some malformed input) and for those nested deeper than MAX_NESTING, which
 markdown-it-py cuts short as it always did.
+
+Heading ids are the anchors plugin's, given by a rule of this module that takes
+linear time (tests/unit/test_mdhtml.py checks it against the plugin).
 """
 
 from __future__ import annotations
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .links import article_link, is_safe_url
+from .links import article_link, is_readable_url, is_safe_url
+from .mdhtml import unique_slug
 
 Rendered = tuple[str, str, list[tuple[int, str]], list[tuple[int, str]]]
 """HTML, first paragraph, ``(line, url)`` of links removed, ``(line, target)`` of links
@@ -27,11 +32,28 @@ def make_reference(unsafe_html: bool = False, typographer: bool = True) -> Markd
     md = MarkdownIt("commonmark", options)
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
-    md.use(anchors_plugin, min_level=1, max_level=6)
+    md.core.ruler.push("anchor", _heading_ids)
     # Every URL reaches the token stream, where _remove_unsafe_links() takes out
     # the ones with unsafe schemes and says so (markdown-it alone drops some silently).
     md.validateLink = lambda url: True
     return md
+
+
+def _heading_ids(state: StateCore) -> None:
+    """Give every heading an ``id`` as mdit-py-plugins' anchors plugin does (its slug of
+    the heading's text and code, made unique with -1, -2, …), in linear time: the plugin
+    takes time quadratic in the number of headings of one text."""
+    taken: set[str] = set()
+    numbers: dict[str, int] = {}
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        children = tokens[index + 1].children or []
+        title = "".join(
+            child.content for child in children if child.type in ("text", "code_inline")
+        )
+        token.attrSet("id", unique_slug(slugify(title), taken, numbers))
 
 
 def render_reference(md: MarkdownIt, body: str, folder: str = "") -> Rendered:
@@ -61,7 +83,8 @@ def _mark_article_links(tokens: list[Token], folder: str) -> list[tuple[int, str
 
 
 def _remove_unsafe_links(tokens: list[Token]) -> list[tuple[int, str]]:
-    """Unlink links and drop images whose URL has an unsafe scheme; return what went.
+    """Unlink links and drop images whose URL has an unsafe scheme or cannot be read
+    (links.is_readable_url); return what went.
 
     A link keeps its text; an image becomes its alt text.
     """
@@ -76,7 +99,7 @@ def _remove_unsafe_links(tokens: list[Token]) -> list[tuple[int, str]]:
                 unlinking = False
             attribute = {"link_open": "href", "image": "src"}.get(child.type)
             url = child.attrGet(attribute) if attribute else None
-            if not isinstance(url, str) or is_safe_url(url):
+            if not isinstance(url, str) or (is_safe_url(url) and is_readable_url(url)):
                 continue
             removed.append((line, url))
             if child.type == "link_open":

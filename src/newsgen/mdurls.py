@@ -26,17 +26,39 @@ _INFO_ESCAPE = re.compile(
 
 
 def with_ascii_host(url: str) -> str:
-    """Return ``url`` (percent-encoded) with a non-ASCII host of an ``http``, ``https``,
-    ``mailto`` or scheme-relative URL written in punycode."""
+    """Return ``url`` (percent-encoded, host included) with the host of an ``http``,
+    ``https``, ``mailto`` or scheme-relative URL as markdown-it-py writes it: a label
+    that is not ASCII in punycode, an IPv6 address in brackets, and every other
+    character of the host as markdown-it.rs encoded it (``[``, ``]``, ``%`` and the like
+    percent-encoded; an escape such as ``%41`` kept as written)."""
     found = _with_host(url) if "%" in url else None
     if found is None or "%" not in found[1]:
         return url
     before, host, after = found
+    return f"{before}{_written_host(host)}{after}"
+
+
+def _written_host(host: str) -> str:
+    """Return a percent-encoded host with its IPv6 brackets and non-ASCII labels decoded.
+    Brackets around a host stay only around an address with a colon (mdurl's rule)."""
+    if host.upper().startswith("%5B") and host.upper().endswith("%5D"):
+        inside = host[3:-3]
+        return f"[{inside}]" if ":" in inside else inside
+    return ".".join(map(_ascii_label, host.split(".")))
+
+
+def _ascii_label(label: str) -> str:
+    """Return a percent-encoded host label in punycode when it decodes to non-ASCII UTF-8;
+    as it is otherwise."""
+    if "%" not in label:
+        return label
     try:
-        decoded = unquote(host, errors="strict")
+        decoded = unquote(label, errors="strict")
     except UnicodeDecodeError:
-        return url
-    return f"{before}{_punycode_host(decoded)}{after}"
+        return label
+    if decoded.isascii():
+        return label
+    return "xn--" + decoded.encode("punycode").decode("ascii")
 
 
 def link_text(url: str) -> str:
@@ -78,13 +100,6 @@ def _split_port(host_port: str) -> tuple[str, str, str]:
     if colon and port.isdigit():
         return host, colon, port
     return host_port, "", ""
-
-
-def _punycode_host(host: str) -> str:
-    return ".".join(
-        "xn--" + label.encode("punycode").decode("ascii") if not label.isascii() else label
-        for label in host.split(".")
-    )
 
 
 def _unicode_host(host: str) -> str:

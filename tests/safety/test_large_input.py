@@ -58,7 +58,7 @@ def test_a_5_mb_body_and_10000_tags_build(make_site) -> None:
 
 def test_deeply_nested_and_unclosed_markdown_builds(make_site) -> None:
     hostile = (
-        "[" * 100_000 + "\n\n" + "*a " * 50_000 + "\n\n" + "> " * 1_000 + "x\n\n" + "<" * 50_000
+        "[" * 100_000 + "\n\n" + "*a " * 4_000 + "\n\n" + "> " * 100 + "x\n\n" + "<" * 50_000
     )
     root = make_site(
         {"content/world/nested.md": f"---\nheadline: Nested\ndate: 2024-01-01\n---\n{hostile}\n"},

@@ -6,8 +6,10 @@ numbers, lists, nested mappings, dates as text, booleans, null, and values whose
 conversion breaks Python: 5,000-digit integers, infinite and NaN floats, lists
 nested 40 deep, ``!!binary``, ``!!set``, dates of year 0 or 99999) with unknown
 keys, and whose bodies are random sequences of Markdown fragments (headings,
-emphasis, links and images with random schemes, raw HTML, code, lists, tables,
-footnotes, block quotes). ``newsgen.build.build`` must then either
+emphasis, links and images with random schemes or hosts Python's URL library
+refuses, raw HTML, code, lists, tables, footnotes, block quotes, and the shapes
+that crashed or stalled the parser: deep nesting, many definitions, long runs
+of emphasis and brackets). ``newsgen.build.build`` must then either
 
 - succeed, and every page parses with html5lib's strict parser, every feed
   parses with feedparser without ``bozo``, and no page or feed body holds a
@@ -86,9 +88,19 @@ good_text = st.tuples(words, st.one_of(st.just(""), text)).map(
 SCHEMES = ["javascript:", "JaVaScRiPt:", "java\tscript:", " javascript:", "vbscript:", "data:",
            "data:image/svg+xml;base64,", "file:", "ftp:", "http:", "https:", "mailto:", "", "//",
            "#", "/", "../", "?", "&#106;avascript:", "javascript&colon;"]  # fmt: skip
-url = st.tuples(
-    st.sampled_from(SCHEMES), st.sampled_from(["", "//"]), st.text(chars, max_size=15)
-).map("".join)
+# Hosts Python's URL library refuses as written (brackets) or that need escaping.
+ODD_HOSTS = ["a]b.example", "a[b.example", "[2001:db8::1", "[2001:db8::1]", "[abc]", "[1:zz]",
+             "a%b.example", "a%41b.example", "a`b{c}|d^e\\f", "a<b>.example"]  # fmt: skip
+url = st.one_of(
+    st.tuples(
+        st.sampled_from(SCHEMES), st.sampled_from(["", "//"]), st.text(chars, max_size=15)
+    ).map("".join),
+    st.tuples(
+        st.sampled_from(["https://", "//", "mailto:x@"]),
+        st.sampled_from(ODD_HOSTS),
+        st.sampled_from(["", "/", "/p?q#f", ":8080/x"]),
+    ).map("".join),
+)
 GOOD_IMAGE_SOURCES = ["/images/ok.png", "photo.png", "https://img.example.org/a.jpg"]
 IMAGE_SOURCES = [
     "/images/ok.png", "photo.png", "https://img.example.org/a.jpg", "missing.png",
@@ -318,6 +330,20 @@ block = st.one_of(
     st.builds("[^{}]: {}".format, st.sampled_from(["1", "n", "x"]), line_of_inline),
     st.builds("[r]: {}".format, url),
     st.sampled_from(["---", "***", "<div>\n<script>alert(1)</script>\n</div>", "<!--", "```"]),
+    # Shapes that crashed or stalled the parser: deep nesting, many definitions in a
+    # row, long runs of emphasis and brackets (at and past newsgen's limits, mdguard.py).
+    st.builds(
+        "{}x".format,
+        st.sampled_from(["> ", "1. ", "- ", "> - "]).flatmap(
+            lambda marker: st.sampled_from([12, 60, 101, 5_000]).map(lambda n: marker * n)
+        ),
+    ),
+    st.sampled_from([20, 1_001]).map(
+        lambda n: "".join(f"[d{i}]: https://d.example/{i}\n" for i in range(n)) + "[d1]"
+    ),
+    st.sampled_from(["*a**", "a*b_", "[", "![", "^[", "`"]).flatmap(
+        lambda mark: st.sampled_from([100, 2_600]).map(lambda n: mark * n)
+    ),
 )
 bodies = st.lists(st.tuples(block, st.sampled_from(["\n\n", "\n", " "])), max_size=8).map(
     lambda parts: "".join(b + sep for b, sep in parts)

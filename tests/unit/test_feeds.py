@@ -422,6 +422,13 @@ def test_absolutise_root_relative_href_and_src():
     )
 
 
+def test_absolutise_keeps_a_url_python_cannot_split_as_written():
+    # Raw HTML (markdown.unsafe_html) may hold any href; Markdown links never reach
+    # here unreadable (links.is_readable_url). urljoin() raises ValueError on these.
+    html = '<a href="https://[2001:db8::1/x">a</a><a href="https://a]b.example/">b</a>'
+    assert absolutise_links(html, "https://example.com/") == html
+
+
 def test_absolutise_uses_origin_not_base_path():
     html = '<a href="/news/world/">x</a>'
     assert absolutise_links(html, "https://example.com/news/") == (

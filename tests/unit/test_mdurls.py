@@ -18,6 +18,17 @@ from newsgen.mdurls import link_text, unescape_info, with_ascii_host
         ("ftp://%E2%98%83.net/", "ftp://%E2%98%83.net/"),  # only web and mail hosts
         ("relative/%C3%B6.md", "relative/%C3%B6.md"),
         ("http://%FF.example/", "http://%FF.example/"),  # not UTF-8: left alone
+        # Other characters of a host stay percent-encoded, as markdown-it-py writes them.
+        ("https://a%5Db.example/", "https://a%5Db.example/"),
+        ("https://a%5Bb.example/x", "https://a%5Bb.example/x"),
+        (
+            "https://a%60%7B%7D%7C%5E%5C%22%3C%3E%25b.example/",
+            "https://a%60%7B%7D%7C%5E%5C%22%3C%3E%25b.example/",
+        ),
+        ("https://a%41b.example/", "https://a%41b.example/"),  # kept as written
+        ("https://%5B2001:db8::1%5D:8080/x", "https://[2001:db8::1]:8080/x"),  # IPv6
+        ("https://%5B2001:db8::1/x", "https://%5B2001:db8::1/x"),  # no closing bracket
+        ("https://%5Babc%5D/", "https://abc/"),  # brackets only around an address
     ],
 )
 def test_with_ascii_host(url: str, expected: str) -> None:
