@@ -19,7 +19,7 @@ from .errors import Problems
 from .fields import MISSING, FieldReader, describe
 from .frontmatter import FrontMatterError, load_yaml_mapping
 from .input_files import read_regular, unreadable_message, utf8_problem
-from .links import url_scheme
+from .links import WEB_SCHEMES, url_scheme, web_url_problem
 from .models import Author, Link, SiteConfig
 from .urls import absolute, href, make_slug
 
@@ -107,10 +107,11 @@ def _profile(
     for path, item in reader.mapping_list(f"{name}.links", entry.get("links"), LINK_KEYS):
         link_name = reader.text(f"{path}.name", item.get("name", MISSING), required=True)
         url = reader.text(f"{path}.url", item.get("url", MISSING), required=True)
-        if link_name and url and url_scheme(url) in ("http", "https", "mailto"):
+        problem = web_url_problem(url, also=("mailto",)) if url else None
+        if link_name and url and problem is None:
             links.append(Link(link_name, url))
-        elif link_name and url:
-            reader.error(f"{path}.url", f"'{url}' must be an http(s) or mailto URL")
+        elif link_name and problem:
+            reader.error(f"{path}.url", problem)
     url = href(config.base_path, f"/authors/{slug}/")
     return Author(name=name, slug=slug, url=url, bio=bio, photo=photo, links=tuple(links))
 
@@ -119,7 +120,10 @@ def _photo(
     reader: FieldReader, field: str, value: object, config: SiteConfig, static_files: frozenset[str]
 ) -> str:
     photo = reader.text(field, value) or ""
-    if not photo or url_scheme(photo) in ("http", "https"):
+    if photo and url_scheme(photo) in WEB_SCHEMES and web_url_problem(photo):
+        reader.error(field, str(web_url_problem(photo)))
+        return ""
+    if not photo or url_scheme(photo) in WEB_SCHEMES:
         return photo
     if not photo.startswith("/") or photo.lstrip("/") not in static_files:
         reader.error(

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import BuildFailed, Problems
 from .frontmatter import FrontMatterError, LoadedMapping, load_yaml_mapping
 from .input_files import read_regular, unreadable_message, utf8_problem
-from .links import url_scheme
+from .links import WEB_SCHEMES, url_scheme, web_url_problem
 from .models import SectionConfig, SiteConfig
 from .social_image import StaticReader, read_static_head, social_image_problem
 from .suggest import did_you_mean
@@ -176,6 +176,8 @@ def _build_config(
             "base_url",
             f"'{base_url}' is not an absolute http(s) URL, e.g. https://news.example.com/",
         )
+    elif web_url_problem(base_url):
+        fail("base_url", str(web_url_problem(base_url)))
     if not base_url.endswith("/"):
         base_url += "/"
     if not values["title"].strip():
@@ -334,7 +336,11 @@ def _parse_publisher(
         )
     if logo.startswith("/"):
         logo = base_url.rstrip("/") + logo
-    elif logo and url_scheme(logo) not in ("http", "https"):
+    elif logo and url_scheme(logo) in WEB_SCHEMES and web_url_problem(logo):
+        problems.error(
+            shown, loaded.line_of("publisher.logo"), "publisher.logo", str(web_url_problem(logo))
+        )
+    elif logo and url_scheme(logo) not in WEB_SCHEMES:
         problems.error(
             shown,
             loaded.line_of("publisher.logo"),
@@ -359,8 +365,12 @@ def _parse_default_image(
             if problem:
                 fail(problem)
         return base_url.rstrip("/") + value
-    if url_scheme(value) in ("http", "https"):
-        return value
+    if url_scheme(value) in WEB_SCHEMES:
+        problem = web_url_problem(value)
+        if problem is None:
+            return value
+        fail(problem)
+        return ""
     fail(f"'{value}' must be a site path like /images/social.jpg (in static/) or an http(s) URL")
     return ""
 

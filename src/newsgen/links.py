@@ -57,6 +57,31 @@ def is_readable_url(url: str) -> bool:
     return True
 
 
+WEB_SCHEMES = ("http", "https")
+
+
+def web_url_problem(url: str, also: tuple[str, ...] = ()) -> str | None:
+    """Return what is wrong with ``url`` as an absolute http(s) URL given in front matter
+    or config (or one of the schemes ``also`` allows, like ``mailto``), or None when it
+    is fine: another scheme, no host, white space, or an address Python's URL library
+    cannot read (a host with ``[`` or ``]`` that is no IPv6 address), which no page,
+    feed or reader could follow."""
+    shown = url if len(url) <= 60 else url[:57] + "..."
+    scheme = url_scheme(url)
+    wanted = " or ".join(("an absolute http(s) URL", *(f"a {other} URL" for other in also)))
+    if scheme in also:
+        return None if is_readable_url(url) else f"'{shown}' cannot be read as a URL"
+    if scheme not in WEB_SCHEMES or not url.split(":", 1)[1].startswith("//"):
+        return f"'{shown}' must be {wanted}"
+    if len(url) == len(scheme) + 3 or url[len(scheme) + 3] in "/?#":
+        return f"'{shown}' has no host; it must be {wanted}"
+    if any(character.isspace() for character in url):
+        return f"'{shown}' holds white space; write a space as %20"
+    if not is_readable_url(url):
+        return f"'{shown}' cannot be read as a URL: write [ as %5B and ] as %5D in a host"
+    return None
+
+
 def article_link(url: str, folder: str) -> tuple[str, str] | None:
     """Return ``(target, href)`` for a link to ``url`` in an article in ``folder``
     (relative to ``content/``) when it points at another article's ``.md`` file:

@@ -32,7 +32,14 @@ from .frontmatter import (
     normalise_text,
     split_front_matter,
 )
-from .links import is_safe_url, remove_forbidden_characters, strip_forbidden, url_scheme
+from .links import (
+    WEB_SCHEMES,
+    is_safe_url,
+    remove_forbidden_characters,
+    strip_forbidden,
+    url_scheme,
+    web_url_problem,
+)
 from .markdown import Markdown, RenderedBody, plain_summary, render_markdown
 from .mdguard import BodyRefused
 from .models import Article, Asset, Image, LinkRef, Section, SiteConfig, Source
@@ -58,7 +65,6 @@ FRONT_MATTER_KEYS = (
 )
 SOURCE_KEYS = ("name", "url")
 IMAGE_KEYS = ("src", "caption", "credit", "alt")
-WEB_SCHEMES = ("http", "https")
 MAX_SLUG_LENGTH = 200
 """A ``slug:`` may be this long (a headline's slug is cut at 80 characters)."""
 
@@ -265,12 +271,9 @@ def _sources(reader: FieldReader) -> list[Source]:
         name = reader.text(f"{path}.name", item.get("name", MISSING))
         if url is None:
             continue
-        if url_scheme(url) not in WEB_SCHEMES or not _host(url):
-            shown = url if len(url) <= 60 else url[:57] + "..."
-            reader.error(
-                f"{path}.url",
-                f"'{shown}' must be an absolute http(s) URL",
-            )
+        problem = web_url_problem(url)
+        if problem is not None:
+            reader.error(f"{path}.url", problem)
             continue
         sources.append(Source(name=name or _host(url), url=url))
     return sources
@@ -320,6 +323,10 @@ def _locate_image(
     """Return the image's link and, for a file beside the article, the asset to copy."""
     scheme = url_scheme(src)
     if scheme in WEB_SCHEMES:
+        problem = web_url_problem(src)
+        if problem is not None:
+            reader.error(field, problem)
+            return None
         return src, None
     if scheme is not None or src.startswith("//"):
         shown = src if len(src) <= 60 else src[:57] + "..."

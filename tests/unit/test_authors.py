@@ -210,7 +210,7 @@ def test_link_with_other_scheme_is_an_error_on_its_line(tmp_path):
     )
     first = one_error(problems, "Lena Brandt.links[1].url")
     assert (first.path, first.line) == ("authors.yaml", 6)
-    assert "must be an http(s) or mailto URL" in first.message
+    assert "must be an absolute http(s) URL or a mailto URL" in first.message
     second = one_error(problems, "Lena Brandt.links[2].url")
     assert second.line == 8
     assert profiles["lena-brandt"].links == (Link("Site", "https://lena.example"),)

@@ -10,6 +10,7 @@ from newsgen.links import (
     article_link,
     remove_forbidden_characters,
     strip_forbidden,
+    web_url_problem,
 )
 
 
@@ -53,3 +54,30 @@ def test_remove_forbidden_characters_counts_them_and_finds_the_first_line():
 )
 def test_article_link_points_md_files_at_their_articles(url, linked):
     assert article_link(url, "world") == linked
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("https://council.example/minutes.pdf", None),
+        ("http://[2001:db8::1]/x", None),  # an IPv6 host in brackets
+        ("https://xn--n3h.example/%5Bdraft%5D", None),
+        ("ftp://example.org/a.txt", "must be an absolute http(s) URL"),
+        ("javascript:alert(1)", "must be an absolute http(s) URL"),
+        ("//example.org/a", "must be an absolute http(s) URL"),
+        ("https:example.org", "must be an absolute http(s) URL"),
+        ("https://", "has no host"),
+        ("https:///a", "has no host"),
+        ("https://a.example/a b", "holds white space"),
+        ("https://a]b.example/", "cannot be read as a URL"),
+        ("https://[2001:db8::1/x", "cannot be read as a URL"),
+    ],
+)
+def test_web_url_problem_names_what_no_reader_could_follow(url, problem):
+    found = web_url_problem(url)
+    assert found is None if problem is None else problem in str(found)
+
+
+def test_web_url_problem_may_allow_other_schemes():
+    assert web_url_problem("mailto:desk@courier.example", also=("mailto",)) is None
+    assert "or a mailto URL" in str(web_url_problem("tel:123", also=("mailto",)))
