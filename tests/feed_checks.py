@@ -13,6 +13,24 @@ import html5lib
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
+# What editors type that HTML reads as markup, and text that must stay as it is.
+HOSTILE = (
+    "<!--",
+    "-->",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "]]>",
+    "&amp;",
+    "<b>",
+    "</p>",
+    "&#60;",
+    "&notice",
+    "AT&T",
+    "a < b",
+    "I <3 Q&A",
+    "'quoted' \"too\"",
+)
+
 
 def shown(value: str, content_type: str) -> tuple[str, list[str]]:
     """Return ``(text, elements)``: what a reader shows for a value of ``content_type``,

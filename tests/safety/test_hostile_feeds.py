@@ -27,7 +27,7 @@ import feedparser
 import pytest
 from lxml import etree
 
-from feed_checks import shown, shown_detail
+from feed_checks import HOSTILE, shown, shown_detail
 from newsgen.build import BuildOptions, build
 from sitemap_schemas import NEWS_NS, SITEMAP_NS, assert_valid_sitemap
 
@@ -35,21 +35,6 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 PNG = (REPO_ROOT / "tests" / "fixtures" / "images" / "chromium-321x123.png").read_bytes()
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 
-HOSTILE = (
-    "<!--",
-    "-->",
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    "]]>",
-    "&amp;",
-    "<b>",
-    "</p>",
-    "&#60;",
-    "&notice",
-    "AT&T",
-    "a < b",
-    '"quoted" and \'single\'',
-)
 ALL = " ".join(HOSTILE)
 SITE = f"Herald {ALL} end"
 ABOUT = f"About {ALL} end"
