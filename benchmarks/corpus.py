@@ -751,7 +751,7 @@ def site_config() -> str:
         "publisher:\n"
         f"  name: {SITE_TITLE}\n"
         "# No search index: Hugo and Pelican build none in the anchor benchmarks, and\n"
-        "# Pagefind cannot update one (README: Search gives its cost separately).\n"
+        "# Pagefind cannot update one (docs/search.md gives its cost separately).\n"
         "search: false\n"
     )
 

@@ -6,7 +6,7 @@ brackets, backticks, ``<``, tables, footnotes, plain text). Each is built
 twice, as a one-article site, in a subprocess with a time limit:
 
 - ``10 MB``: the pattern repeated to 10 MB (or the size the issue names);
-  most such bodies are refused by newsgen's limits (mdguard.py);
+  most such bodies are refused by newsgen's limits (markdown/guard.py);
 - ``at the limit``: the pattern in paragraphs small enough for the
   per-paragraph limits, repeated to the largest body newsgen accepts (at
   most 10 MB): the slowest body of that kind that builds.
@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from newsgen.mdguard import BodyRefused, check_body
+from newsgen.markdown.guard import BodyRefused, check_body
 
 HERE = Path(__file__).resolve().parent
 TEN_MB = 10_000_000

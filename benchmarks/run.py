@@ -57,7 +57,7 @@ TARGETS: dict[int, dict[str, tuple[str, float]]] = {
     10_000: {COLD: ("MB", 500), NO_CHANGE: ("s", 0.5), BODY: ("s", 1.0), HEADLINE: ("s", 2.0)},
     100_000: {COLD: ("MB", 2500), NO_CHANGE: ("s", 3.0)},
 }
-"""The issue's targets that one size's figures can be checked against (see README.md)."""
+"""The issue's targets that one size's figures can be checked against (see docs/performance.md)."""
 COLD_SCALING = 11.0
 """Cold build at 100,000 articles: at most this many times the 10,000 time."""
 
@@ -156,7 +156,7 @@ def install_template_override(site: Path, newsgen: Path) -> Path:
         [
             str(python if python.exists() else sys.executable),
             "-c",
-            "import newsgen.build as b; print(b.default_theme())",
+            "import newsgen.build.inputs as b; print(b.default_theme())",
         ],
         check=True,
         capture_output=True,

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from commands import default_ctrl_c, find_newsgen
-from newsgen.loading import PARALLEL_THRESHOLD
-from newsgen.renderpool import HELPER_PAGES
-from newsgen.search import reproducible
-from newsgen.write import RETIRED_PREFIX, STAGING_PREFIX
+from newsgen.content.load import PARALLEL_THRESHOLD
+from newsgen.output.write import RETIRED_PREFIX, STAGING_PREFIX
+from newsgen.pagehelper.pool import HELPER_PAGES
+from page_checks import reproducible
 
 NEWSGEN = find_newsgen()
 POOL_ARTICLES = max(HELPER_PAGES, PARALLEL_THRESHOLD) + 20

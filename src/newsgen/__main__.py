@@ -1,5 +1,5 @@
 """Allow ``python -m newsgen``."""
 
-from .cli import console
+from newsgen.cli import console
 
 console()

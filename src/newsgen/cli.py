@@ -18,12 +18,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .errors import BuildFailed, NewsgenError, Problem, UsageError
-from .locks import DEFAULT_WAIT
+from newsgen import __version__
+from newsgen.build.locks import DEFAULT_WAIT
+from newsgen.errors import BuildFailed, NewsgenError, Problem, UsageError
 
 if TYPE_CHECKING:
-    from .build import BuildReport
+    from newsgen.build.options import BuildReport
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -240,8 +240,9 @@ def run_build(args: argparse.Namespace) -> int:
 
 def _build_once(args: argparse.Namespace) -> tuple[BuildReport, Path]:
     """Build as ``args`` say; return the report and the output folder."""
-    from .build import BuildOptions, build
-    from .progress import ProgressBar
+    from newsgen.build.options import BuildOptions
+    from newsgen.build.pipeline import build
+    from newsgen.progress import ProgressBar
 
     options = BuildOptions(
         args.source,
@@ -270,7 +271,7 @@ def _say(line: str) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     """``newsgen serve``: build for preview, then serve until Ctrl-C."""
-    from .serve import serve
+    from newsgen.preview.server import serve
 
     output = args.output or args.source / ".newsgen" / "preview"
     drafts = args.drafts or not args.no_drafts  # previews show drafts unless told not to
@@ -280,7 +281,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_init(args: argparse.Namespace) -> int:
     """``newsgen init DIR``: create a site."""
-    from .scaffold import init_site
+    from newsgen.scaffold import init_site
 
     created = init_site(args.directory)
     for path in created:
@@ -291,7 +292,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 def run_new(args: argparse.Namespace) -> int:
     """``newsgen new "Headline" --section S``: write an article file, print its path."""
-    from .scaffold import new_article
+    from newsgen.scaffold import new_article
 
     path = new_article(args.source, args.headline, args.section, args.date, args.byline)
     print(path)
@@ -300,8 +301,14 @@ def run_new(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """``newsgen import FILE...``: write an article per file; 1 when any could not be imported."""
-    from .importer import ImportFailed, ImportOptions, import_file, open_site, parse_date_option
-    from .urls import make_slug
+    from newsgen.importer.command import (
+        ImportFailed,
+        ImportOptions,
+        import_file,
+        open_site,
+        parse_date_option,
+    )
+    from newsgen.urls import make_slug
 
     if args.image and len(args.files) > 1:
         raise UsageError("--image gives the photos of one file; import that file on its own")

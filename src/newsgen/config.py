@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import BuildFailed, Problems
-from .frontmatter import FrontMatterError, LoadedMapping, load_yaml_mapping
-from .input_files import read_regular, unreadable_message, utf8_problem
-from .links import WEB_SCHEMES, url_scheme, web_url_problem
-from .models import SectionConfig, SiteConfig
-from .social_image import StaticReader, read_static_head, social_image_problem
-from .suggest import did_you_mean
-from .urls import NAME_BYTES
+from newsgen.errors import BuildFailed, Problems, did_you_mean
+from newsgen.input_files import read_regular, unreadable_message, utf8_problem
+from newsgen.models import SectionConfig, SiteConfig
+from newsgen.sanitize import WEB_SCHEMES, url_scheme, web_url_problem
+from newsgen.social_image import StaticReader, read_static_head, social_image_problem
+from newsgen.urls import NAME_BYTES
+from newsgen.yaml_source import LoadedMapping, YamlError, load_yaml_mapping
 
 CONFIG_FILE = "newsgen.yaml"
 MAX_CONFIG_BYTES = 1 << 20
@@ -85,7 +84,7 @@ def load_config(
     text = _read_config(site_root)
     try:
         loaded = load_yaml_mapping(text.replace("\r\n", "\n"), 1, what=CONFIG_FILE)
-    except FrontMatterError as error:
+    except YamlError as error:
         problems = Problems()
         problems.error(shown, error.line, error.field, error.message)
         raise BuildFailed(problems) from None

@@ -7,6 +7,7 @@ reports everything that is wrong; the build then fails once with all of them.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -102,3 +103,13 @@ class BuildFailed(NewsgenError):
 
 def _problem_order(problem: Problem) -> tuple[str, int]:
     return (problem.path, problem.line)
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """Return ``" 'x'; did you mean 'y'?"`` for the closest known name, or the list of
+    known names when none is close (the end of an "unknown key" message)."""
+    choices = sorted(known)
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    if close:
+        return f" '{name}'; did you mean '{close[0]}'?"
+    return f" '{name}'; known keys are {', '.join(choices)}"

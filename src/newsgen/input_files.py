@@ -5,14 +5,42 @@ files given to ``newsgen import``. Any of these paths may name something
 other than a file: a named pipe (reading one waits for a writer that never
 comes), a device (``/dev/zero`` never ends), a folder or a socket.
 read_regular() opens without blocking, checks on the open descriptor that it
-is a regular file, and reads no more than a limit.
+is a regular file, and reads no more than a limit. file_problem() says why a
+file found in a tree cannot be used; is_ignored_name() which names are never
+inputs (hidden files, editors' temporary files: one list for the build and the
+preview's watcher).
 """
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import re
 import stat
 from pathlib import Path
+
+EDITOR_TEMPORARY = (
+    "*.swp", "*.swo", "*.swx", "*.swpx", "4913",  # vim
+    "*~", ".#*", "#*#",  # emacs, many editors' backups
+    "*.tmp", "*.temp", "*.bak", "*.part", "*.crdownload",
+    "*.kate-swp", ".goutputstream-*",  # Kate, GNOME (gedit)
+    "*___jb_tmp___", "*___jb_old___",  # JetBrains
+    ".~lock.*#",  # LibreOffice
+    ".DS_Store", "Thumbs.db", "desktop.ini",
+    "sed??????",  # sed -i
+)  # fmt: skip
+"""File names (shell patterns) that editors and tools write while saving: never
+content, never a reason to rebuild."""
+
+_TEMPORARY = re.compile("|".join(fnmatch.translate(pattern) for pattern in EDITOR_TEMPORARY))
+_HIDDEN = (".", "#", "~$")
+
+
+def is_ignored_name(name: str) -> bool:
+    """Return True for a name no build reads and no save rebuilds for: hidden files
+    (``.x``, ``#x``, ``~$x``) and editors' temporary and swap files (EDITOR_TEMPORARY)."""
+    return name.startswith(_HIDDEN) or _TEMPORARY.match(name) is not None
+
 
 _OPEN_FLAGS = (
     os.O_RDONLY
@@ -110,3 +138,28 @@ def utf8_problem(data: bytes, error: UnicodeDecodeError) -> tuple[int, str]:
         f"is not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start}; "
         "save the file as UTF-8"
     )
+
+
+def file_problem(path: Path, root: Path, folder: str) -> str | None:
+    """Return why ``path`` (a file found under ``root``) cannot be used, or None.
+
+    Refused: links that lead outside ``root`` or round in a loop, broken
+    links, and anything that is not a regular file (a named pipe would make
+    the build wait forever).
+    """
+    try:
+        target = path.resolve(strict=True)
+    except RuntimeError:
+        return "is a symbolic link that loops back on itself; remove it"
+    except OSError:
+        return "is a broken symbolic link; remove it or restore its target"
+    if not _inside(target, root):
+        return f"is a link to a file outside {folder}; copy the file in instead"
+    try:
+        return kind_problem(target.stat().st_mode)  # a named pipe would make the build wait
+    except OSError as error:
+        return f"cannot be read: {error.strerror or error}"
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents

@@ -1,7 +1,7 @@
 """Child processes of a build end with it, however it ends.
 
-A build forks helpers (the page helper of renderpool.py, the parse workers of
-loading.py) and runs Pagefind. Killed with SIGKILL, the build cannot stop
+A build forks helpers (the page helper of pagehelper/pool.py, the parse workers of
+content/load.py) and runs Pagefind. Killed with SIGKILL, the build cannot stop
 them, and they may wait forever on pipes that their siblings keep open. So
 each child ties its life to the build's from its first instant:
 

@@ -2,7 +2,7 @@
 
 Plain frozen dataclasses, no behaviour beyond derived read-only properties, and
 no imports from the rest of newsgen. Templates receive these objects; every
-field documented here is part of the theme contract listed in the README.
+field documented here is part of the theme contract (docs/themes.md).
 """
 
 from __future__ import annotations
@@ -434,7 +434,7 @@ class Output:
 @dataclass(frozen=True, slots=True)
 class Placed:
     """A file of the built site that a helper process already wrote into the new
-    output folder (renderpool.py); the writer only notes it."""
+    output folder (pagehelper/pool.py); the writer only notes it."""
 
     path: str
     """Where it is, relative to the output directory, ``/``-separated."""

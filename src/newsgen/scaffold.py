@@ -8,13 +8,13 @@ from pathlib import Path
 
 import yaml
 
-from .config import CONFIG_FILE, load_config
-from .errors import NewsgenError, UsageError
-from .fields import parse_moment
-from .urls import make_slug
+from newsgen.config import CONFIG_FILE, load_config
+from newsgen.content.fields import parse_moment
+from newsgen.errors import NewsgenError, UsageError
+from newsgen.urls import make_slug
 
 SITE_CONFIG = """\
-# newsgen site configuration; every key is described in newsgen's README.
+# newsgen site configuration; every key is described in newsgen's docs/configuration.md.
 title: {title}
 base_url: https://news.example.com/
 description: Local news, as it happens.

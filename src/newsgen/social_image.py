@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .discover import file_problem, is_ignored_name
-from .image_size import image_size
+from newsgen.image_size import image_size
+from newsgen.input_files import file_problem, is_ignored_name
 
 SOCIAL_IMAGE_MIN = 200
 """The smallest width and height, in pixels, of an image Facebook shows as ``og:image``."""

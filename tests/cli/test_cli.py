@@ -20,7 +20,7 @@ import pytest
 
 import newsgen
 from commands import default_ctrl_c, find_newsgen
-from newsgen.livereload import remove_script
+from page_checks import remove_script
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = REPO_ROOT / "tests" / "fixtures" / "sites" / "basic"

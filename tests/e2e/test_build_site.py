@@ -1,4 +1,4 @@
-"""End-to-end tests: build whole sites with ``newsgen.build.build`` and inspect the output.
+"""End-to-end tests: build whole sites with ``newsgen.build.pipeline.build`` and inspect the output.
 
 The expectations are computed from the fixture's own files (front matter read
 with PyYAML, dates taken in the site's time zone) and never from newsgen's URL
@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import math
 import re
-import shutil
 import textwrap
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -24,10 +23,24 @@ import feedparser
 import html5lib
 import pytest
 import yaml
-from e2e_helpers import file_for, is_search_page_own, snapshot
+from e2e_helpers import (
+    article_links,
+    aware,
+    by_class,
+    copy_fixture,
+    expected_pages,
+    file_for,
+    first_paragraph,
+    is_search_page_own,
+    one,
+    snapshot,
+    text_of,
+)
 
 from feed_checks import shown, shown_detail
-from newsgen.build import BuildOptions, BuildReport, build, default_theme
+from newsgen.build.inputs import default_theme
+from newsgen.build.options import BuildOptions, BuildReport
+from newsgen.build.pipeline import build
 from newsgen.errors import BuildFailed
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -117,20 +130,6 @@ def plain_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def aware(value: Any, zone: ZoneInfo) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    elif isinstance(value, date) and not isinstance(value, datetime):
-        value = datetime.combine(value, time())
-    assert isinstance(value, datetime)
-    return value if value.tzinfo else value.replace(tzinfo=zone)
-
-
-def first_paragraph(body: str) -> str:
-    block = body.strip().split("\n\n", 1)[0]
-    return " ".join(block.split())
-
-
 def read_articles(root: Path, spec: SiteSpec) -> list[Expected]:
     """Every article of the site, newest first."""
     articles = []
@@ -146,27 +145,29 @@ def read_articles(root: Path, spec: SiteSpec) -> list[Expected]:
         url = f"/{section}/{local:%Y}/{local:%m}/{local:%d}/{slug}/"
         bylines = front.get("byline") or []
         bylines = [bylines] if isinstance(bylines, str) else bylines
-        articles.append(Expected(
-            source=path.relative_to(root).as_posix(),
-            headline=front["headline"],
-            date=published,
-            updated=aware(front["updated"], spec.zone) if "updated" in front else None,
-            section=section,
-            section_title=spec.section_titles[section],
-            slug=slug,
-            summary=front.get("summary") or first_paragraph(body),
-            bylines=tuple(bylines),
-            tags=tuple(front.get("tags") or ()),
-            sources=tuple(
-                (s.get("name") or s["url"].split("/")[2], s["url"])
-                for s in front.get("sources", ())
-            ),
-            images=tuple(front.get("images") or ()),
-            draft=bool(front.get("draft")),
-            body=body,
-            url=url,
-            permalink=spec.base_url.rstrip("/") + url,
-        ))
+        articles.append(
+            Expected(
+                source=path.relative_to(root).as_posix(),
+                headline=front["headline"],
+                date=published,
+                updated=aware(front["updated"], spec.zone) if "updated" in front else None,
+                section=section,
+                section_title=spec.section_titles[section],
+                slug=slug,
+                summary=front.get("summary") or first_paragraph(body),
+                bylines=tuple(bylines),
+                tags=tuple(front.get("tags") or ()),
+                sources=tuple(
+                    (s.get("name") or s["url"].split("/")[2], s["url"])
+                    for s in front.get("sources", ())
+                ),
+                images=tuple(front.get("images") or ()),
+                draft=bool(front.get("draft")),
+                body=body,
+                url=url,
+                permalink=spec.base_url.rstrip("/") + url,
+            )
+        )
     articles.sort(key=lambda a: a.date, reverse=True)
     return articles
 
@@ -186,11 +187,6 @@ def in_section(articles: list[Expected], section: str | None) -> list[Expected]:
 # --------------------------------------------------------------------------
 
 
-def copy_fixture(destination: Path) -> Path:
-    shutil.copytree(FIXTURE, destination)
-    return destination
-
-
 def run_build(source: Path, output: Path, drafts: bool = False) -> BuildReport:
     return build(BuildOptions(source=source, output=output, drafts=drafts))
 
@@ -201,32 +197,10 @@ def parse_html(path: Path) -> Any:
     return tree.getroot()
 
 
-def text_of(node: Any) -> str:
-    return " ".join(node.xpath("string()").split())
-
-
-def by_class(node: Any, cls: str, tag: str = "*") -> list[Any]:
-    return node.xpath(f".//{tag}[contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')]")
-
-
-def one(nodes: list[Any], what: str) -> Any:
-    assert len(nodes) == 1, f"expected exactly one {what}, found {len(nodes)}"
-    return nodes[0]
-
-
 def section_under_heading(root: Any, heading: str) -> Any:
     """The element that holds the heading whose text is ``heading`` (and what follows it)."""
     found = [h for h in root.xpath("//h2 | //h3") if text_of(h) == heading]
     return one(found, f"heading {heading!r}").getparent()
-
-
-def article_links(node: Any, urls: set[str]) -> list[str]:
-    """Hrefs under ``node`` that point at articles, in document order, each once."""
-    links: list[str] = []
-    for href in node.xpath(".//a/@href"):
-        if href in urls and href not in links:
-            links.append(href)
-    return links
 
 
 def rel_link(root: Any, rel: str) -> str | None:
@@ -260,17 +234,6 @@ def feed_bozo_failures(out: Path) -> list[str]:
     return failures
 
 
-def expected_pages(articles: list[Expected], per_page: int) -> list[tuple[int | None, list[str]]]:
-    """(page number or None for the front page, article URLs newest first), in 'Older' order."""
-    front = articles[:per_page]
-    oldest_first = list(reversed(articles[per_page:]))
-    chunks = [oldest_first[i : i + per_page] for i in range(0, len(oldest_first), per_page)]
-    pages: list[tuple[int | None, list[str]]] = [(None, [a.url for a in front])]
-    for number in range(len(chunks), 0, -1):
-        pages.append((number, [a.url for a in reversed(chunks[number - 1])]))
-    return pages
-
-
 def page_url(section: str, number: int | None) -> str:
     return f"/{section}/" if number is None else f"/{section}/page/{number}/"
 
@@ -283,7 +246,7 @@ def page_url(section: str, number: int | None) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildReport]:
     base = tmp_path_factory.mktemp("basic")
-    source = copy_fixture(base / "site")
+    source = copy_fixture("basic", base / "site")
     out = base / "out"
     report = run_build(source, out)
     return out, report
@@ -297,7 +260,7 @@ def out(built: tuple[Path, BuildReport]) -> Path:
 @pytest.fixture(scope="module")
 def out_drafts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("basic-drafts")
-    source = copy_fixture(base / "site")
+    source = copy_fixture("basic", base / "site")
     out = base / "out"
     run_build(source, out, drafts=True)
     return out
@@ -435,7 +398,8 @@ def test_article_body_markdown_becomes_html(out: Path) -> None:
     body = one(by_class(parse_html(out / article.output_path), "article-body"), "article body")
     assert [text_of(h) for h in body.xpath(".//h2")] == ["What changed"]
     assert [text_of(li) for li in body.xpath(".//ul/li")] == [
-        "A higher sea wall", "Deeper berths for cargo ships",
+        "A higher sea wall",
+        "Deeper berths for cargo ships",
     ]
 
 
@@ -479,9 +443,7 @@ def test_feed(out: Path, section: str | None) -> None:
     assert channel.findtext("language") == SPEC.language
     last_build = parsedate_to_datetime(channel.findtext("lastBuildDate") or "")
     assert last_build == max(a.modified for a in expected)
-    self_links = [
-        link for link in channel.findall("atom:link", NS) if link.get("rel") == "self"
-    ]
+    self_links = [link for link in channel.findall("atom:link", NS) if link.get("rel") == "self"]
     assert [(link.get("href"), link.get("type")) for link in self_links] == [
         (feed_url, "application/rss+xml")
     ]
@@ -535,7 +497,7 @@ def test_site_feed_carries_the_lead_image(out: Path) -> None:
 def test_section_pages_hold_every_article_once_in_archive_order(out: Path, section: str) -> None:
     articles = in_section(PUBLISHED, section)
     urls = {a.url for a in PUBLISHED}
-    expected = expected_pages(articles, SPEC.per_page)
+    expected = expected_pages([a.url for a in articles], SPEC.per_page)
     total = len(expected) - 1
     assert total == max(0, math.ceil((len(articles) - SPEC.per_page) / SPEC.per_page))
 
@@ -573,9 +535,7 @@ def test_section_pages_hold_every_article_once_in_archive_order(out: Path, secti
     for number, _ in expected:
         root = parse_html(file_for(out, page_url(section, number)))
         numbered = {
-            int(text_of(a)): a.get("href")
-            for a in root.xpath("//main//a")
-            if text_of(a).isdigit()
+            int(text_of(a)): a.get("href") for a in root.xpath("//main//a") if text_of(a).isdigit()
         }
         if number is not None:
             numbered[number] = page_url(section, number)  # the current page is not a link
@@ -591,8 +551,10 @@ def test_world_pagination_shape(out: Path) -> None:
     """7 articles, 3 a page: front 3 newest, page 1 the 3 oldest, page 2 the one between."""
     world = [a.url for a in in_section(PUBLISHED, "world")]
     assert len(world) == 7
-    assert expected_pages(in_section(PUBLISHED, "world"), 3) == [
-        (None, world[0:3]), (2, world[3:4]), (1, world[4:7]),
+    assert expected_pages([a.url for a in in_section(PUBLISHED, "world")], 3) == [
+        (None, world[0:3]),
+        (2, world[3:4]),
+        (1, world[4:7]),
     ]
     main = one(parse_html(out / "world/page/2/index.html").xpath("//main"), "main")
     assert article_links(main, set(world)) == world[3:4]
@@ -652,7 +614,8 @@ def test_drafts_are_left_out(out: Path) -> None:
     leaks = [
         p.relative_to(out).as_posix()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and p.suffix in (".html", ".xml")
+        if p.is_file()
+        and p.suffix in (".html", ".xml")
         and (DRAFT_HEADLINE.encode() in p.read_bytes() or DRAFT_SLUG.encode() in p.read_bytes())
     ]
     assert not leaks, f"the draft shows up in {leaks}"
@@ -706,7 +669,7 @@ def broken_links(out: Path, prefix: str = "/") -> list[str]:
             for url in root.xpath(f"//@{attribute}"):
                 if url.startswith("/") and not url.startswith("//"):
                     inside = url.startswith(prefix)
-                    target = file_for(out, "/" + url[len(prefix):].split("#")[0])
+                    target = file_for(out, "/" + url[len(prefix) :].split("#")[0])
                     if not (inside and target.is_file()):
                         broken.append(f"{path.relative_to(out)}: {url}")
     return broken
@@ -718,7 +681,7 @@ def test_every_internal_link_resolves(out: Path) -> None:
 
 
 def test_base_url_with_a_path_prefixes_every_link(tmp_path: Path) -> None:
-    source = copy_fixture(tmp_path / "site")
+    source = copy_fixture("basic", tmp_path / "site")
     out = tmp_path / "out"
     build(BuildOptions(source, out, base_url="https://staging.example.org/news/"))
     assert (out / PUBLISHED[0].output_path).is_file(), "output paths must not include /news/"
@@ -782,11 +745,13 @@ def test_site_templates_override_the_theme_file_by_file(make_site: Any, tmp_path
 
 def test_site_static_overrides_the_theme_file_by_file(make_site: Any, tmp_path: Path) -> None:
     css = b"/* the site's own stylesheet */\nbody { color: black; }\n"
-    site = make_site({
-        "content/world/bridge-reopens.md": MINIMAL_ARTICLE,
-        "static/css/newsgen.css": css,
-        "static/robots.txt": b"User-agent: *\n",
-    })
+    site = make_site(
+        {
+            "content/world/bridge-reopens.md": MINIMAL_ARTICLE,
+            "static/css/newsgen.css": css,
+            "static/robots.txt": b"User-agent: *\n",
+        }
+    )
     run_build(site, tmp_path / "out")
     assert (tmp_path / "out" / "css" / "newsgen.css").read_bytes() == css
     assert (tmp_path / "out" / "robots.txt").read_bytes() == b"User-agent: *\n"
@@ -826,7 +791,7 @@ def test_default_theme_does_not_ship_the_example_sites_images(
 
 
 def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
-    source = copy_fixture(tmp_path / "site")
+    source = copy_fixture("basic", tmp_path / "site")
     out = tmp_path / "out"
     run_build(source, out)
     before = snapshot(out)

@@ -15,9 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from newsgen import loading, search
-from newsgen.build import BuildOptions, build, default_theme
-from newsgen.search import ENTRY_FILE, reproducible
+from newsgen.build.inputs import default_theme
+from newsgen.build.options import BuildOptions
+from newsgen.build.pipeline import build
+from newsgen.content import load as loading
+from newsgen.output import pagefind as search
+from newsgen.output.pagefind import ENTRY_FILE
+from page_checks import reproducible
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "newsroom"
 NOW = datetime(2025, 6, 15, 10, 0, tzinfo=UTC)
@@ -25,7 +29,7 @@ NOW = datetime(2025, 6, 15, 10, 0, tzinfo=UTC)
 
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file of ``folder`` by path, but those of the search index that Pagefind
-    never writes twice the same (newsgen.search.reproducible)."""
+    never writes twice the same (newsgen.output.pagefind.reproducible)."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))

@@ -21,7 +21,7 @@ import subprocess
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -32,12 +32,26 @@ import feedparser
 import html5lib
 import pytest
 import yaml
-from e2e_helpers import SEARCH_PAGE, file_for, is_search_page_own, snapshot
+from e2e_helpers import (
+    SEARCH_PAGE,
+    article_links,
+    aware,
+    by_class,
+    copy_fixture,
+    expected_pages,
+    file_for,
+    first_paragraph,
+    is_search_page_own,
+    one,
+    snapshot,
+    text_of,
+)
 from lxml import etree
 
 from commands import find_newsgen
 from feed_checks import shown_detail
-from newsgen.build import BuildOptions, BuildReport, build
+from newsgen.build.options import BuildOptions, BuildReport
+from newsgen.build.pipeline import build
 from sitemap_schemas import assert_valid_sitemap
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -97,21 +111,6 @@ def absolute(path: str) -> str:
     return BASE_URL.rstrip("/") + path
 
 
-def aware(value: Any, zone: ZoneInfo = ZONE) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    elif isinstance(value, date) and not isinstance(value, datetime):
-        value = datetime.combine(value, time())
-    assert isinstance(value, datetime)
-    return value if value.tzinfo else value.replace(tzinfo=zone)
-
-
-def first_paragraph(body: str) -> str:
-    block = body.strip().split("\n\n", 1)[0]
-    block = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", block)  # [text](link) -> text
-    return " ".join(block.split())
-
-
 @dataclass(frozen=True)
 class Story:
     source: str
@@ -160,14 +159,14 @@ def read_story(path: Path) -> Story:
     relative = path.relative_to(FIXTURE / "content")
     section = relative.parts[0]
     slug = front.get("slug") or slug_of(front["headline"])
-    published = aware(front["date"])
+    published = aware(front["date"], ZONE)
     local = published.astimezone(ZONE)
     bylines = front.get("byline") or []
     return Story(
         source=path.relative_to(FIXTURE).as_posix(),
         headline=front["headline"],
         date=published,
-        updated=aware(front["updated"]) if "updated" in front else None,
+        updated=aware(front["updated"], ZONE) if "updated" in front else None,
         section=section,
         slug=slug,
         summary=front.get("summary") or first_paragraph(body),
@@ -180,7 +179,7 @@ def read_story(path: Path) -> Story:
         draft=bool(front.get("draft")),
         id=front.get("id"),
         corrections=tuple(
-            sorted((aware(c["date"]), c["text"]) for c in front.get("corrections", ()))
+            sorted((aware(c["date"], ZONE), c["text"]) for c in front.get("corrections", ()))
         ),
         aliases=tuple(front.get("aliases") or ()),
         url=f"/{section}/{local:%Y}/{local:%m}/{local:%d}/{slug}/",
@@ -254,21 +253,18 @@ def all_listings() -> list[Listing]:
 LISTINGS = all_listings()
 
 
-def expected_pages(listing: Listing) -> list[tuple[str, int | None, list[str]]]:
+def listing_pages(listing: Listing) -> list[tuple[str, int | None, list[str]]]:
     """(page URL, number or None, article URLs newest first): front page, then total … 1."""
-    stories = list(listing.stories)
-    front = stories[:PER_PAGE]
-    oldest_first = list(reversed(stories[PER_PAGE:]))
-    chunks = [oldest_first[i : i + PER_PAGE] for i in range(0, len(oldest_first), PER_PAGE)]
-    pages: list[tuple[str, int | None, list[str]]] = [(listing.url, None, [s.url for s in front])]
-    for number in range(len(chunks), 0, -1):
-        url = f"{listing.url}page/{number}/"
-        pages.append((url, number, [s.url for s in reversed(chunks[number - 1])]))
-    return pages
+    urls = [story.url for story in listing.stories]
+    return [
+        (listing.url if number is None else f"{listing.url}page/{number}/", number, shown)
+        for number, shown in expected_pages(urls, PER_PAGE)
+    ]
 
 
 def expected_related(story: Story, limit: int = 5) -> list[str]:
-    """README: ranked by shared tags, then same section, then nearness in time."""
+    """docs/output-and-deploying.md: ranked by shared tags, then same section, then
+    nearness in time."""
     candidates = [
         other
         for other in PUBLISHED
@@ -291,15 +287,10 @@ def expected_related(story: Story, limit: int = 5) -> list[str]:
 # --------------------------------------------------------------------------
 
 
-def copy_fixture(destination: Path) -> Path:
-    shutil.copytree(FIXTURE, destination)
-    return destination
-
-
 def build_fixture(
     base: Path, *, drafts: bool = False, future: bool = False, source: Path | None = None
 ) -> tuple[Path, BuildReport]:
-    source = source or copy_fixture(base / "site")
+    source = source or copy_fixture("newsroom", base / "site")
     out = base / "out"
     report = build(BuildOptions(source, out, drafts=drafts, future=future, now=BUILD_TIME))
     return out, report
@@ -335,19 +326,6 @@ def page(out: Path, url: str) -> Any:
     return _PARSED[path]
 
 
-def text_of(node: Any) -> str:
-    return " ".join(node.xpath("string()").split())
-
-
-def by_class(node: Any, cls: str, tag: str = "*") -> list[Any]:
-    return node.xpath(f".//{tag}[contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')]")
-
-
-def one(nodes: list[Any], what: str) -> Any:
-    assert len(nodes) == 1, f"expected exactly one {what}, found {len(nodes)}"
-    return nodes[0]
-
-
 def meta(root: Any, key: str) -> list[str]:
     """Contents of the head's ``<meta property=key>`` or ``<meta name=key>``, in order."""
     return root.xpath("/html/head/meta[@property=$k or @name=$k]/@content", k=key)
@@ -372,15 +350,6 @@ def body_rel(root: Any, rel: str) -> list[str]:
 def json_ld(root: Any) -> dict[str, Any]:
     script = one(root.xpath("//script[@type='application/ld+json']"), "JSON-LD script")
     return json.loads(script.text)
-
-
-def article_links(node: Any) -> list[str]:
-    """Hrefs under ``node`` that point at published articles, in order, each once."""
-    links: list[str] = []
-    for href in node.xpath(".//a/@href"):
-        if href in ARTICLE_URLS and href not in links:
-            links.append(href)
-    return links
 
 
 def main_of(root: Any) -> Any:
@@ -503,13 +472,13 @@ def test_every_page_is_strictly_valid_html5(out: Path) -> None:
 def test_listing_pages_hold_their_articles_with_stable_numbering(
     out: Path, listing: Listing
 ) -> None:
-    pages = expected_pages(listing)
+    pages = listing_pages(listing)
     flat = [url for _, _, urls in pages for url in urls]
     assert sorted(flat) == sorted(s.url for s in listing.stories)
 
     for index, (url, number, urls) in enumerate(pages):
         root = page(out, url)
-        assert article_links(main_of(root)) == urls, f"{url} lists the wrong articles"
+        assert article_links(main_of(root), ARTICLE_URLS) == urls, f"{url} lists the wrong articles"
 
         title = text_of(one(root.xpath("/html/head/title"), "title"))
         if number is None:
@@ -534,10 +503,12 @@ def test_listing_page_one_holds_the_oldest_articles(out: Path) -> None:
     europe = next(listing for listing in LISTINGS if listing.url == "/tags/europe/")
     stories = list(europe.stories)
     assert len(stories) == 7  # front page 2, then pages 3 (1 article), 2 and 1 (2 each)
-    assert article_links(main_of(page(out, "/tags/europe/page/1/"))) == [
+    assert article_links(main_of(page(out, "/tags/europe/page/1/")), ARTICLE_URLS) == [
         s.url for s in stories[-2:]
     ]
-    assert article_links(main_of(page(out, "/tags/europe/page/3/"))) == [stories[2].url]
+    assert article_links(main_of(page(out, "/tags/europe/page/3/")), ARTICLE_URLS) == [
+        stories[2].url
+    ]
 
 
 def test_archive_lists_years_and_months_with_counts(out: Path) -> None:
@@ -603,7 +574,7 @@ def test_periods_are_taken_in_the_site_time_zone(out: Path) -> None:
     assert HOSTILE.date.astimezone(UTC).year == 2024
     assert HOSTILE.url == "/culture/2025/01/01/hostile-headline/"
     assert file_for(out, HOSTILE.url).is_file()
-    assert article_links(main_of(page(out, "/2025/01/"))) == [HOSTILE.url]
+    assert article_links(main_of(page(out, "/2025/01/")), ARTICLE_URLS) == [HOSTILE.url]
     assert not (out / "2024" / "12" / "index.html").read_text(encoding="utf-8").count(HOSTILE.url)
 
 
@@ -719,7 +690,7 @@ def test_author_profile_on_author_page_and_articles(out: Path, name: str) -> Non
 @pytest.mark.parametrize("name", sorted(PROFILES))
 def test_article_author_cards_show_profile_links(out: Path, name: str) -> None:
     """The brief asks for the profile's bio, photo and links on the article too (the
-    README's list of what article pages show names only bio and photo)."""
+    docs/themes.md's list of what article pages show names only bio and photo)."""
     wanted = [(link["name"], link["url"]) for link in PROFILES[name]["links"]]
     missing = []
     for story in (s for s in PUBLISHED if name in s.bylines):
@@ -746,7 +717,7 @@ def test_author_without_profile_has_a_plain_page(out: Path) -> None:
 def related_on(out: Path, story: Story) -> list[str]:
     root = page(out, story.url)
     heading = one([h for h in root.xpath("//h2") if text_of(h) == "Related"], "Related heading")
-    return article_links(heading.getparent())
+    return article_links(heading.getparent(), ARTICLE_URLS)
 
 
 @pytest.mark.parametrize("story", PUBLISHED, ids=lambda s: s.source)
@@ -1023,7 +994,7 @@ def listing_trails() -> list[tuple[str, tuple[str, ...]]]:
         ("/corrections/", ("/corrections/",)),
     ]
     for listing in LISTINGS:
-        for url, number, _ in expected_pages(listing)[:2]:
+        for url, number, _ in listing_pages(listing)[:2]:
             trails.append((url, listing.trail + ((url,) if number is not None else ())))
     return trails
 
@@ -1093,7 +1064,7 @@ def test_draft_is_built_with_the_drafts_option(out_drafts: Path) -> None:
 
 
 def test_cli_summary_counts_drafts_and_future_articles(out: Path, tmp_path: Path) -> None:
-    source = copy_fixture(tmp_path / "site")
+    source = copy_fixture("newsroom", tmp_path / "site")
     cli_out = tmp_path / "out"
     result = newsgen_cli("build", "--source", source, "--output", cli_out)
     assert result.returncode == 0, result.stderr
@@ -1211,7 +1182,7 @@ def test_rss_guid_is_the_urn_of_the_article_id(out: Path) -> None:
 
 
 def test_renaming_the_slug_keeps_the_guid(tmp_path: Path) -> None:
-    source = copy_fixture(tmp_path / "site")
+    source = copy_fixture("newsroom", tmp_path / "site")
     path = source / WITH_ID.source
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("\nheadline:", "\nslug: winter-energy-bills\nheadline:", 1))
@@ -1238,7 +1209,7 @@ def test_renaming_the_slug_keeps_the_guid(tmp_path: Path) -> None:
 
 
 def test_newsgen_new_writes_an_id_that_becomes_the_guid(tmp_path: Path) -> None:
-    source = copy_fixture(tmp_path / "site")
+    source = copy_fixture("newsroom", tmp_path / "site")
     headline = "Harbour pilots strike over night shifts"
     result = newsgen_cli(
         "new",
@@ -1290,7 +1261,7 @@ def test_alias_redirect_page(out: Path, alias: str) -> None:
 
 
 def test_alias_colliding_with_a_page_is_an_error(tmp_path: Path) -> None:
-    source = copy_fixture(tmp_path / "site")
+    source = copy_fixture("newsroom", tmp_path / "site")
     victim = BY_SOURCE["content/world/eu-summit-climate-deal.md"]
     path = source / "content" / "business" / "trade-talks-resume.md"
     text = path.read_text(encoding="utf-8")
@@ -1308,10 +1279,10 @@ def test_alias_colliding_with_a_page_is_an_error(tmp_path: Path) -> None:
 
 
 def test_alias_collision_is_reported_at_the_alias(tmp_path: Path) -> None:
-    """README: every content problem is reported as path:line: field: message. The problem is
-    the alias, so the error belongs on the aliasing file's `aliases` line, not on line 1 of the
-    article that did nothing wrong (with advice to change its slug)."""
-    source = copy_fixture(tmp_path / "site")
+    """docs/safety.md: every content problem is reported as path:line: field: message.
+    The problem is the alias, so the error belongs on the aliasing file's `aliases` line,
+    not on line 1 of the article that did nothing wrong (with advice to change its slug)."""
+    source = copy_fixture("newsroom", tmp_path / "site")
     victim = BY_SOURCE["content/world/eu-summit-climate-deal.md"]
     path = source / "content" / "business" / "trade-talks-resume.md"
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -1355,7 +1326,7 @@ def test_links_to_article_sources_become_permalinks(out: Path) -> None:
 
 
 def test_link_to_a_missing_article_source_is_an_error(tmp_path: Path) -> None:
-    source = copy_fixture(tmp_path / "site")
+    source = copy_fixture("newsroom", tmp_path / "site")
     path = source / "content" / "world" / "climate-report.md"
     lines = path.read_text(encoding="utf-8").splitlines()
     lines += [

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.build import BuildOptions, build
+from newsgen.build.options import BuildOptions
+from newsgen.build.pipeline import build
 
 REPO = Path(__file__).resolve().parents[2]
 SITES = {

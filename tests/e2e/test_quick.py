@@ -1,4 +1,4 @@
-"""Quick rebuilds (newsgen.quick): when only article bodies changed, a rebuild renders just
+"""Quick rebuilds (build.quick_rebuild): when only article bodies changed, a rebuild renders just
 the article's page and the feeds that carry it, and its output is still, byte for byte,
 the output of a cold build of the same input."""
 
@@ -19,10 +19,12 @@ from test_incremental import (
     tree,
 )
 
-from newsgen import quickwrite
-from newsgen.build import BuildOptions, BuildReport, build, default_theme
-from newsgen.folders import Folders
-from newsgen.write import DIRTY, spare_path
+from newsgen.build.inputs import default_theme
+from newsgen.build.options import BuildOptions, BuildReport
+from newsgen.build.pipeline import build
+from newsgen.output import quick_write as quickwrite
+from newsgen.output.folders import Folders
+from newsgen.output.write import DIRTY, spare_path
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "newsroom"
 HARBOUR = Path("content/business/harbour-trade-record.md")

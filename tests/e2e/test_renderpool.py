@@ -1,4 +1,4 @@
-"""Article pages rendered in a helper process (newsgen.renderpool): the output is, byte
+"""Article pages rendered in a helper process (newsgen.pagehelper.pool): the output is, byte
 for byte, the output of a build that renders every page itself, whether the helper
 writes its pages into a new output folder, hands their bytes back for a rebuild,
 fails on some pages, or dies."""
@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from test_incremental import NOW, edit_headline, edit_template, tree
 
-from newsgen import renderhelper, renderpool
-from newsgen.build import BuildOptions, BuildReport, build
+from newsgen.build.options import BuildOptions, BuildReport
+from newsgen.build.pipeline import build
 from newsgen.errors import BuildFailed
+from newsgen.pagehelper import helper as renderhelper
+from newsgen.pagehelper import pool as renderpool
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "newsroom"
 
@@ -140,7 +142,7 @@ def test_the_build_and_its_helper_never_take_the_same_chunk():
 def test_a_write_that_fails_stops_the_helper_before_its_folder_is_deleted(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    from newsgen import write
+    from newsgen.output import write
 
     real = write._place_output
     placed = []

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from lxml import html as lxml_html
 
-from newsgen.build import BuildOptions, BuildReport, build
-from newsgen.search import ENTRY_FILE
+from newsgen.build.options import BuildOptions, BuildReport
+from newsgen.build.pipeline import build
+from newsgen.output.pagefind import ENTRY_FILE
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "basic"
 

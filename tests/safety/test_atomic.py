@@ -34,11 +34,11 @@ from pathlib import Path
 
 import pytest
 
-import newsgen.write
+import newsgen.output.write
 from commands import default_ctrl_c
-from newsgen.build import BuildOptions, build
-from newsgen.search import reproducible
-from newsgen.write import (
+from newsgen.build.options import BuildOptions
+from newsgen.build.pipeline import build
+from newsgen.output.write import (
     DIRTY,
     MARKER,
     MARKER_TEXT,
@@ -47,6 +47,7 @@ from newsgen.write import (
     STAGING_PREFIX,
     spare_path,
 )
+from page_checks import reproducible
 
 NEWSGEN = str(Path(sys.executable).parent / "newsgen")
 
@@ -70,7 +71,7 @@ Digest = dict[str, str]
 def digest(directory: Path) -> Digest:
     """Return {relative path: sha256} of every file (and symlink) under ``directory``,
     but the search index's files that Pagefind never writes twice the same (see
-    newsgen.search.reproducible)."""
+    newsgen.output.pagefind.reproducible)."""
     found: Digest = {}
     for path in sorted(directory.rglob("*")):
         relative = path.relative_to(directory).as_posix()
@@ -525,7 +526,7 @@ def test_fallback_swap_builds_and_rebuilds(
         calls.append((first, second))
         return False
 
-    monkeypatch.setattr(newsgen.write, "exchange_directories", no_exchange)
+    monkeypatch.setattr(newsgen.output.write, "exchange_directories", no_exchange)
     build(BuildOptions(root, public))
     assert digest(public) == a
     small_site(root, "B")
@@ -564,9 +565,10 @@ def test_fallback_crash_between_renames_is_repaired_by_next_build(
         f"""
         import os, sys
         from pathlib import Path
-        import newsgen.write
-        from newsgen.build import BuildOptions, build
-        newsgen.write.exchange_directories = lambda first, second: False
+        import newsgen.output.write
+        from newsgen.build.pipeline import build
+        from newsgen.build.options import BuildOptions
+        newsgen.output.write.exchange_directories = lambda first, second: False
         real_rename = Path.rename
         def rename(self, target):
             result = real_rename(self, target)
@@ -609,7 +611,7 @@ def test_next_build_restores_retired_site_before_replacing_it(
     def broken_fill(*args: object) -> int:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(newsgen.write, "_fill", broken_fill)
+    monkeypatch.setattr(newsgen.output.write, "_fill", broken_fill)
     with pytest.raises(KeyboardInterrupt):
         build(BuildOptions(root, public))
     assert public.is_dir(), "the retired old site was not put back"
@@ -622,7 +624,7 @@ def test_failed_build_after_a_crash_still_puts_the_old_site_back(
 ) -> None:
     """After a crash between the renames the site is missing; a failing build must not keep it so.
 
-    Debatable: the README says a failed build "writes nothing". But the
+    Debatable: docs/safety.md says a failed build "writes nothing". But the
     retired tree *is* the site, and the repair is a rename that costs
     nothing; with a content error in the repository the site would otherwise
     stay offline (404 everywhere) until someone fixes the error. Restoring
@@ -664,7 +666,7 @@ def test_fallback_ctrl_c_right_after_first_rename_keeps_old_site(
     root, public, a, _ = ab
     build(BuildOptions(root, public))
     small_site(root, "B")
-    monkeypatch.setattr(newsgen.write, "exchange_directories", lambda first, second: False)
+    monkeypatch.setattr(newsgen.output.write, "exchange_directories", lambda first, second: False)
     real_rename = Path.rename
 
     def rename(self: Path, target: str | os.PathLike[str]) -> Path:
@@ -695,7 +697,7 @@ def test_fallback_failure_of_second_rename_puts_old_site_back(
     build(BuildOptions(root, public))
     assert spare_path(public).exists() == with_spare
     small_site(root, "B")
-    monkeypatch.setattr(newsgen.write, "exchange_directories", lambda first, second: False)
+    monkeypatch.setattr(newsgen.output.write, "exchange_directories", lambda first, second: False)
     real_rename = Path.rename
 
     def rename(self: Path, target: str | os.PathLike[str]) -> Path:
@@ -704,7 +706,7 @@ def test_fallback_failure_of_second_rename_puts_old_site_back(
         return real_rename(self, target)
 
     monkeypatch.setattr(Path, "rename", rename)
-    with pytest.raises(newsgen.write.OutputError, match="No space left on device"):
+    with pytest.raises(newsgen.output.write.OutputError, match="No space left on device"):
         build(BuildOptions(root, public))
     monkeypatch.undo()
     assert digest(public) == a

@@ -1,4 +1,4 @@
-"""Changes are seen (README, "Safety"): a static file, an image beside an article or an
+"""Changes are seen (docs/safety.md): a static file, an image beside an article or an
 article edited in place with the same size, its modification time put back, is
 still noticed by the next build (its ctime changed; a replaced file has another inode).
 """
@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-import newsgen.file_hashes
-from newsgen.build import BuildOptions, build
+import newsgen.cache.file_hashes
+from newsgen.build.options import BuildOptions
+from newsgen.build.pipeline import build
 
 NOW = datetime(2025, 1, 10, 12, 0, tzinfo=UTC)
 CONFIG = """\
@@ -38,7 +39,7 @@ Edit = Callable[[Path, bytes, bytes], None]
 def settled_files(monkeypatch: pytest.MonkeyPatch) -> None:
     """Trust the recorded stat of files written a moment ago, as of files long settled:
     otherwise every file of these tests would be hashed again anyway."""
-    monkeypatch.setattr(newsgen.file_hashes, "RACY_SECONDS", 0)
+    monkeypatch.setattr(newsgen.cache.file_hashes, "RACY_SECONDS", 0)
 
 
 def edit_in_place(path: Path, old: bytes, new: bytes) -> None:

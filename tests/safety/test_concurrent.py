@@ -30,8 +30,9 @@ from pathlib import Path
 import pytest
 
 from commands import default_ctrl_c
-from newsgen.build import BuildOptions, build
-from newsgen.write import DIRTY, MARKER, STAGING_PREFIX, spare_path
+from newsgen.build.options import BuildOptions
+from newsgen.build.pipeline import build
+from newsgen.output.write import DIRTY, MARKER, STAGING_PREFIX, spare_path
 from processes import (
     NEWSGEN,
     Digest,

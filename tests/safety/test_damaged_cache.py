@@ -1,4 +1,4 @@
-"""A damaged cache is never fatal and never published (README, "Safety").
+"""A damaged cache is never fatal and never published (docs/safety.md).
 
 Each test takes a small site as a build with its cache left it (without its
 output, so that the next build renders every page from what the cache holds),
@@ -22,14 +22,15 @@ from pathlib import Path
 
 import pytest
 
-import newsgen.build
-import newsgen.file_hashes
-import newsgen.renderpool
+import newsgen.build.pipeline
+import newsgen.cache.file_hashes
+import newsgen.pagehelper.pool
 from commands import find_newsgen
-from newsgen.build import BuildOptions, BuildReport, build
-from newsgen.cache_codec import seal
-from newsgen.cache_file import KEEP_DAMAGED, PAGE_SIZE
-from newsgen.write import spare_path
+from newsgen.build.options import BuildOptions, BuildReport
+from newsgen.build.pipeline import build
+from newsgen.cache.codec import seal
+from newsgen.cache.file import KEEP_DAMAGED, PAGE_SIZE
+from newsgen.output.write import spare_path
 
 NOW = datetime(2025, 1, 10, 12, 0, tzinfo=UTC)
 CONFIG = """\
@@ -59,7 +60,7 @@ Damage = Callable[[Path], None]
 def settled_files(monkeypatch: pytest.MonkeyPatch) -> None:
     """Record the hashes of files written a moment ago, as of files long settled (so
     that the cache holds them, as it does in a newsroom)."""
-    monkeypatch.setattr(newsgen.file_hashes, "RACY_SECONDS", 0)
+    monkeypatch.setattr(newsgen.cache.file_hashes, "RACY_SECONDS", 0)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +78,7 @@ def built_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("built")
     root = write_site(folder / "site")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(newsgen.file_hashes, "RACY_SECONDS", 0)
+        patch.setattr(newsgen.cache.file_hashes, "RACY_SECONDS", 0)
         assert built(root).warnings == ()
     forget_output(root)
     return root, Path(shutil.copytree(root, folder / "pristine", symlinks=True))
@@ -243,7 +244,7 @@ def on_compiled_templates(change: Callable[[Path], None]) -> Damage:
 
 
 def folder_instead(path: Path) -> None:
-    path.unlink(missing_ok=True)  # a finished build removes its lock file (locks.py)
+    path.unlink(missing_ok=True)  # a finished build removes its lock file (build/locks.py)
     path.mkdir()
     (path / "x").write_text("x")
 
@@ -346,14 +347,14 @@ def test_damage_found_in_mid_build_moves_the_cache_aside(
 ) -> None:
     """The file is damaged after the build opened it and read the file hashes (by
     another process), before it reads the articles."""
-    real, root = newsgen.build.load_articles, site
+    real, root = newsgen.build.pipeline.load_articles, site
 
     def load_articles(*args: object, **kwargs: object) -> object:
         folder = root / ".newsgen"
         zero_page(folder, root_page(folder, "entries"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(newsgen.build, "load_articles", load_articles)
+    monkeypatch.setattr(newsgen.build.pipeline, "load_articles", load_articles)
     [warning] = built(root).warnings
     monkeypatch.undo()
     assert snapshot(root / "public") == reference
@@ -366,7 +367,7 @@ def test_the_page_helper_leaves_what_it_cannot_trust_to_the_build(
 ) -> None:
     """The helper process reads the cache too, with the same checks: a page whose body
     does not match is rendered by the build, from the article file."""
-    monkeypatch.setattr(newsgen.renderpool, "HELPER_PAGES", 1)
+    monkeypatch.setattr(newsgen.pagehelper.pool, "HELPER_PAGES", 1)
     message = damaged_build(site, swap_two("body"), reference, jobs=2)
     assert message.startswith("2 cached entries did not match what was stored")
 

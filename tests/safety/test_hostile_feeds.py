@@ -28,7 +28,8 @@ import pytest
 from lxml import etree
 
 from feed_checks import HOSTILE, shown, shown_detail
-from newsgen.build import BuildOptions, build
+from newsgen.build.options import BuildOptions
+from newsgen.build.pipeline import build
 from sitemap_schemas import NEWS_NS, SITEMAP_NS, assert_valid_sitemap
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -12,8 +12,9 @@ from pathlib import Path
 import feedparser
 import html5lib
 
-from newsgen.build import BuildOptions, build
-from newsgen.feeds import MAX_ITEM_TAGS
+from newsgen.build.options import BuildOptions
+from newsgen.build.pipeline import build
+from newsgen.feeds.rss import MAX_ITEM_TAGS
 
 CONFIG = "title: Big\nbase_url: https://big.example/\nfeed_items: 5\n"
 GUARD_SECONDS = 120

@@ -1,7 +1,7 @@
 """Markdown that crashed or stalled the parser: built by the installed ``newsgen`` in a
 subprocess with a time limit, as a user builds.
 
-Before mdguard.py, 50,000 nested ``> `` or ``1. `` killed the process with SIGSEGV
+Before markdown/guard.py, 50,000 nested ``> `` or ``1. `` killed the process with SIGSEGV
 (or the pool with BrokenProcessPool), and 40,000 reference definitions took 85 s.
 Now each such body is refused with ``path:line: body: ...`` (the article's line
 where the limit is passed), all of them in one run, with exit code 1 and no
@@ -18,7 +18,7 @@ from pathlib import Path
 import html5lib
 
 from commands import find_newsgen
-from newsgen.mdguard import MAX_DEFINITIONS_IN_A_ROW, MAX_EMPHASIS_IN_PARAGRAPH
+from newsgen.markdown.guard import MAX_DEFINITIONS_IN_A_ROW, MAX_EMPHASIS_IN_PARAGRAPH
 
 LIMIT_SECONDS = 60
 FRONT = "---\nheadline: {name}\ndate: 2024-01-01\n---\nIntro line.\n\n"
@@ -115,7 +115,8 @@ def test_the_preview_s_in_process_rebuild_refuses_a_crashing_body(tmp_path: Path
     # The live preview parses saved articles in its own process (a quick rebuild, or
     # a full build of few articles): the guard answers there too, so a body that used
     # to crash markdown-it.rs cannot take the server down. This test is that process.
-    from newsgen.build import BuildOptions, build
+    from newsgen.build.options import BuildOptions
+    from newsgen.build.pipeline import build
     from newsgen.errors import BuildFailed
 
     root = tmp_path / "site"

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-import newsgen.write
-from newsgen.build import BuildOptions, build
+import newsgen.output.write
+from newsgen.build.options import BuildOptions
+from newsgen.build.pipeline import build
 from newsgen.errors import BuildFailed
-from newsgen.write import (
+from newsgen.output.write import (
     MARKER,
     RETIRED_PREFIX,
     SPARE_PREFIX,
@@ -425,7 +426,7 @@ def test_fallback_rebuild_never_follows_symlinks_out(
     tmp_path: Path, site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same with two renames instead of RENAME_EXCHANGE (the retired tree is deleted)."""
-    monkeypatch.setattr(newsgen.write, "exchange_directories", lambda first, second: False)
+    monkeypatch.setattr(newsgen.output.write, "exchange_directories", lambda first, second: False)
     out = tmp_path / "public"
     build(BuildOptions(site, out))
     outside, before = outside_folder(tmp_path)

@@ -29,12 +29,13 @@ from pathlib import Path
 
 import pytest
 
-import newsgen.write
-from newsgen.build import BuildOptions, BuildReport, build
+import newsgen.output.write
+from newsgen.build.locks import LockError
+from newsgen.build.options import BuildOptions, BuildReport
+from newsgen.build.pipeline import build
 from newsgen.errors import BuildFailed
-from newsgen.locks import LockError
-from newsgen.tree import Tree
-from newsgen.write import (
+from newsgen.output.staging import Tree
+from newsgen.output.write import (
     DIRTY,
     MARKER,
     MARKER_TEXT,
@@ -254,7 +255,7 @@ def test_links_planted_in_a_staging_folder_are_never_followed(
     (tmp_path / f"{STAGING_PREFIX}public-{os.getpid()}").symlink_to(
         outside, target_is_directory=True
     )
-    real = newsgen.write._new_staging
+    real = newsgen.output.write._new_staging
 
     def planted(staging: Path) -> Tree:
         tree = real(staging)
@@ -263,7 +264,7 @@ def test_links_planted_in_a_staging_folder_are_never_followed(
         (staging / "css").symlink_to(outside / "keep.txt")
         return tree
 
-    monkeypatch.setattr(newsgen.write, "_new_staging", planted)
+    monkeypatch.setattr(newsgen.output.write, "_new_staging", planted)
     run(site, out)
     assert digest(outside) == before
     assert digest(out) == cold(site, tmp_path)

@@ -22,13 +22,16 @@ from typing import Any
 
 import pytest
 
-from newsgen import loading, renderhelper, renderpool
-from newsgen.build import BuildOptions
+from newsgen.build.options import BuildOptions
 from newsgen.cli import summary_line
-from newsgen.livereload import BuildState, ReloadHub, remove_script
-from newsgen.preview import Previewer
-from newsgen.serve import preview_server
-from newsgen.watch import Debouncer
+from newsgen.content import load as loading
+from newsgen.pagehelper import helper as renderhelper
+from newsgen.pagehelper import pool as renderpool
+from newsgen.preview.live_reload import BuildState, ReloadHub
+from newsgen.preview.rebuild import Previewer
+from newsgen.preview.server import preview_server
+from newsgen.preview.watch import Debouncer
+from page_checks import remove_script
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "basic"
 ARTICLE_PAGE = "world/2023/01/20/ferry-strike-ends-after-nine-days/index.html"
@@ -155,7 +158,9 @@ def test_a_page_helper_that_segfaults_leaves_its_pages_to_the_build(
 
     monkeypatch.setattr(renderpool, "HELPER_PAGES", 1)  # a helper for any number of pages
     monkeypatch.setattr(renderpool.PageHelper, "start", classmethod(start))
-    monkeypatch.setattr(renderhelper, "serve", crashing_in_children(renderhelper.serve, {"on": 1}))
+    monkeypatch.setattr(
+        renderhelper, "run_helper", crashing_in_children(renderhelper.run_helper, {"on": 1})
+    )
 
     rebuilt = live.save(2)
     assert started == [True], "no page helper was started: the test proves nothing"

@@ -33,8 +33,9 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.build import BuildOptions, build
-from newsgen.write import DIRTY, STAGING_PREFIX, spare_path
+from newsgen.build.options import BuildOptions
+from newsgen.build.pipeline import build
+from newsgen.output.write import DIRTY, STAGING_PREFIX, spare_path
 from processes import (
     POOL_ARTICLES,
     Digest,
@@ -212,7 +213,7 @@ SIGNAL_ITSELF = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    import newsgen.build, newsgen.quickwrite, newsgen.write
+    import newsgen.build.pipeline, newsgen.output.quick_write, newsgen.output.write
     from newsgen.cli import main
 
     point, number = sys.argv[1], getattr(signal, sys.argv[2])
@@ -221,7 +222,7 @@ SIGNAL_ITSELF = textwrap.dedent(
         if at == point:
             os.kill(os.getpid(), number)  # the handler runs before the next line
 
-    real_exchange = newsgen.write.exchange_directories
+    real_exchange = newsgen.output.write.exchange_directories
     def exchange(first, second):
         if point == "between the renames":
             return False  # the fallback swap: two renames
@@ -229,22 +230,22 @@ SIGNAL_ITSELF = textwrap.dedent(
         done = real_exchange(first, second)
         interrupt("after the swap")
         return done
-    newsgen.write.exchange_directories = exchange
-    newsgen.quickwrite.exchange_directories = exchange
+    newsgen.output.write.exchange_directories = exchange
+    newsgen.output.quick_write.exchange_directories = exchange
 
     real_rename = Path.rename
     def rename(self, target):
         done = real_rename(self, target)
-        if Path(target).name.startswith(newsgen.write.RETIRED_PREFIX):
+        if Path(target).name.startswith(newsgen.output.write.RETIRED_PREFIX):
             interrupt("between the renames")
         return done
     Path.rename = rename
 
-    real_state = newsgen.build.make_quick_state
+    real_state = newsgen.build.pipeline.make_quick_state
     def state(*args, **kwargs):
         interrupt("while recording")
         return real_state(*args, **kwargs)
-    newsgen.build.make_quick_state = state
+    newsgen.build.pipeline.make_quick_state = state
 
     sys.exit(main(sys.argv[3:]))
     """

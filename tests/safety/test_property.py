@@ -9,7 +9,7 @@ keys, and whose bodies are random sequences of Markdown fragments (headings,
 emphasis, links and images with random schemes or hosts Python's URL library
 refuses, raw HTML, code, lists, tables, footnotes, block quotes, and the shapes
 that crashed or stalled the parser: deep nesting, many definitions, long runs
-of emphasis and brackets). ``newsgen.build.build`` must then either
+of emphasis and brackets). ``newsgen.build.pipeline.build`` must then either
 
 - succeed, and every page parses with html5lib's strict parser, every feed
   parses with feedparser without ``bozo``, and no page or feed body holds a
@@ -36,7 +36,8 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from newsgen.build import BuildOptions, build
+from newsgen.build.options import BuildOptions
+from newsgen.build.pipeline import build
 from newsgen.errors import BuildFailed
 from page_checks import is_search_page_own
 
@@ -331,7 +332,7 @@ block = st.one_of(
     st.builds("[r]: {}".format, url),
     st.sampled_from(["---", "***", "<div>\n<script>alert(1)</script>\n</div>", "<!--", "```"]),
     # Shapes that crashed or stalled the parser: deep nesting, many definitions in a
-    # row, long runs of emphasis and brackets (at and past newsgen's limits, mdguard.py).
+    # row, long runs of emphasis and brackets (at and past newsgen's limits, markdown/guard.py).
     st.builds(
         "{}x".format,
         st.sampled_from(["> ", "1. ", "- ", "> - "]).flatmap(

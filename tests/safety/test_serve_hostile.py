@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from test_serve_security import Response, Server, make_site, parse_response, raw_request, serving
 
-from newsgen.livereload import MAX_STREAMS, RETRY_SECONDS
+from newsgen.preview.live_reload import MAX_STREAMS, RETRY_SECONDS
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,9 @@ from pathlib import Path
 import pytest
 
 from commands import default_ctrl_c
-from newsgen.build import BuildOptions, build
-from newsgen.livereload import remove_script
+from newsgen.build.options import BuildOptions
+from newsgen.build.pipeline import build
+from page_checks import remove_script
 
 NEWSGEN = str(Path(sys.executable).parent / "newsgen")
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from unit_helpers import article_text
 
-from newsgen.build import BuildReport
+from newsgen.build.options import BuildReport
 from newsgen.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main, summary_line
 from newsgen.errors import Problem, Severity
 
@@ -87,12 +87,12 @@ def test_an_os_error_without_a_file_name_is_said_plainly(make_site, capsys, monk
     import errno
     import os
 
-    import newsgen.build
+    import newsgen.build.pipeline
 
     def full(options):  # type: ignore[no-untyped-def]
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(newsgen.build, "build", full)
+    monkeypatch.setattr(newsgen.build.pipeline, "build", full)
     root = make_site({"content/world/a.md": article_text()})
     assert main(["build", "--source", str(root)]) == EXIT_FAILED
     assert capsys.readouterr().err == "newsgen: No space left on device\n"

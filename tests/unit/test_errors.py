@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from newsgen.errors import BuildFailed, NewsgenError, Problem, Problems, Severity, UsageError
+import pytest
+
+from newsgen.errors import (
+    BuildFailed,
+    NewsgenError,
+    Problem,
+    Problems,
+    Severity,
+    UsageError,
+    did_you_mean,
+)
 
 
 def test_problem_str_with_field():
@@ -75,3 +85,31 @@ def test_exit_codes():
     assert NewsgenError("x").exit_code == 1
     assert BuildFailed([]).exit_code == 1
     assert UsageError("x").exit_code == 2
+
+
+# --- did_you_mean: hints for misspelt keys ---------------------------------------------
+
+SOME_KEYS = ("headline", "date", "section", "slug", "summary", "byline", "tags")
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [
+        ("headlne", "headline"),
+        ("Headline", "headline"),
+        ("dat", "date"),
+        ("tag", "tags"),
+        ("sumary", "summary"),
+        ("bylines", "byline"),
+    ],
+)
+def test_close_match(typo, meant):
+    assert did_you_mean(typo, SOME_KEYS) == f" '{typo}'; did you mean '{meant}'?"
+
+
+def test_no_close_match_lists_known_keys_sorted():
+    assert did_you_mean("zzzz", ("b", "a", "c")) == " 'zzzz'; known keys are a, b, c"
+
+
+def test_accepts_any_iterable():
+    assert "did you mean 'title'" in did_you_mean("titel", iter(["title", "base_url"]))

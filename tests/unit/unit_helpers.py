@@ -10,7 +10,7 @@ import html
 import json
 import signal
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -19,11 +19,46 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from newsgen.discover import SourceFile
+import jinja2
+
+from newsgen.content.discover import SourceFile
+from newsgen.content.parse import LoadContext, load_article
 from newsgen.errors import Problem, Problems
-from newsgen.loader import LoadContext, load_article
-from newsgen.markdown import make_markdown
-from newsgen.models import Alias, Article, Author, Section, SectionConfig, SiteConfig, Tag
+from newsgen.feeds.rss import (
+    Channel,
+    FeedPlan,
+    FeedRenderer,
+    corrections_feed,
+    feed_plans,
+    newest_items,
+)
+from newsgen.feeds.sitemaps import (
+    MAX_BYTES,
+    MAX_URLS,
+    NEWS_SITEMAP_PATH,
+    ROBOTS_PATH,
+    ROOT_SITEMAPS,
+    Listed,
+    news_articles,
+    news_sitemap,
+    robots_txt,
+    sitemap_entries,
+    sitemap_files,
+)
+from newsgen.markdown.renderer import make_markdown
+from newsgen.models import (
+    Alias,
+    Article,
+    Author,
+    Output,
+    Section,
+    SectionConfig,
+    Site,
+    SiteConfig,
+    Tag,
+)
+from newsgen.render.pages import page_jobs
+from newsgen.render.templates import render_page
 from newsgen.urls import absolute, article_path, href, make_slug, output_file
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -190,3 +225,45 @@ def no_hang(seconds: int = 5) -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def render_pages(site: Site, env: jinja2.Environment, problems: Problems) -> list[Output]:
+    """Render every HTML page of ``site`` at once, as the build renders them one by one
+    (render/outputs.py); a page whose template fails is left out, its problem recorded."""
+    outputs: list[Output] = []
+    for job in page_jobs(site):
+        data = render_page(env, job, problems)
+        if data is not None:
+            outputs.append(
+                Output(job.output_path, data, job.source, job.lastmod, job.line, job.field)
+            )
+    return outputs
+
+
+def render_feeds(site: Site, generator: str) -> list[Output]:
+    """Every RSS feed of ``site`` (the site's, each section's and tag's, corrections)."""
+    renderer = FeedRenderer(site, generator)
+    plans = feed_plans(site)
+    outputs = [Output(plan.path, renderer.render(plan), plan.channel.source) for plan in plans]
+    return [*outputs, corrections_feed(site, generator)]
+
+
+def article_feed(site: Site, channel: Channel, articles: list[Article], generator: str) -> bytes:
+    """The RSS feed of ``channel`` listing the newest ``feed_items`` of ``articles``."""
+    plan = FeedPlan("feed.xml", channel, newest_items(site, articles))
+    return FeedRenderer(site, generator).render(plan)
+
+
+def render_sitemaps(
+    site: Site, pages: Sequence[Listed], max_urls: int = MAX_URLS, max_bytes: int = MAX_BYTES
+) -> list[Output]:
+    """``/sitemap.xml`` (and its children when it is an index), ``/news-sitemap.xml`` and
+    ``/robots.txt`` of ``site``, made of the parts the build plans one by one."""
+    entries = sitemap_entries(site.config, pages)
+    outputs = sitemap_files(site.config, entries, max_urls, max_bytes)
+    news = news_articles(site)
+    if news:
+        outputs.append(Output(NEWS_SITEMAP_PATH, news_sitemap(site, news), "news sitemap"))
+    listed = [output.path for output in outputs if output.path in ROOT_SITEMAPS]
+    outputs.append(Output(ROBOTS_PATH, robots_txt(site.config, listed), "robots.txt"))
+    return outputs

@@ -1,0 +1,122 @@
+"""The build's side of quick rebuilds (quick_rebuild.py): when to try one, and what to remember.
+
+A full build leaves its QuickState under QUICK_MEMO; each quick rebuild after
+it stores only what it changed (QuickChanges) under QUICK_CHANGES, and updates
+the page keys and the last build's record like a full build.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from newsgen import __version__
+from newsgen.build.fingerprint import LastBuild, output_manifest
+from newsgen.build.options import BuildOptions, BuildReport
+from newsgen.build.quick_rebuild import (
+    NO_CHANGES,
+    QuickChanges,
+    QuickFound,
+    QuickState,
+    quick_rebuild,
+    with_changes,
+)
+from newsgen.cache.articles import ArticleCache
+from newsgen.cache.codec import is_whole
+from newsgen.content.load import LoadSettings, SourceBytes
+from newsgen.models import SiteConfig
+from newsgen.output.write import spare_listing
+from newsgen.render.templates import make_environment
+
+GENERATOR = f"newsgen {__version__}"
+QUICK_MEMO, QUICK_CHANGES = "quick ", "quick changes "
+"""The memos holding the QuickState of an output folder, and the QuickChanges of the
+quick rebuilds since, are named these plus its path."""
+COMPILED_TEMPLATES = "templates"
+"""The folder of compiled templates in ``SITE/.newsgen/`` (see render.make_environment)."""
+
+
+def quick_state(cache: ArticleCache, output: str) -> tuple[QuickState, QuickChanges] | None:
+    """Return the QuickState the last full build left for ``output`` as the quick
+    rebuilds since have changed it, and their changes; None when there is none."""
+    memo = cache.memo(QUICK_MEMO + output)
+    if memo is None or not is_whole(memo[1], QuickState):
+        return None
+    changes = cache.memo(QUICK_CHANGES + output)
+    if changes is None:
+        return memo[1], NO_CHANGES  # type: ignore[return-value]
+    if not is_whole(changes[1], QuickChanges):
+        return None
+    return with_changes(memo[1], changes[1]), changes[1]  # type: ignore[arg-type,return-value]
+
+
+def try_quick(
+    options: BuildOptions,
+    folders: list[Path],
+    config: SiteConfig,
+    reading: tuple[LoadSettings, list[SourceBytes], ArticleCache],
+    now: datetime,
+    found: QuickFound,
+    last: LastBuild,
+    known: tuple[QuickState, QuickChanges],
+) -> BuildReport | None:
+    """Rebuild quickly (quick_rebuild.py) when only article bodies changed and the output is as
+    the ``last`` build left it; return its report, or None to build in full.
+
+    ``folders`` are the template folders; ``last`` is the last build (whose
+    report is a BuildReport).
+    """
+    settings, sources, cache = reading
+    state, changes = known
+    if (
+        found.manifest is None
+        or not (last.manifest == state.manifest == found.manifest)
+        or state.others != found.others
+        or state.behind is None
+        or (last.valid_until is not None and now >= last.valid_until)
+        or (config.search and options.refresh_search)  # the search index would be stale
+    ):
+        return None
+    output = str(options.output_dir.resolve())
+    compiled = cache.folder(COMPILED_TEMPLATES)
+    env = make_environment(folders, config, compiled, cache.note)
+    result = quick_rebuild(state, sources, settings, cache, env, options.output_dir, GENERATOR, now)
+    if result is None:
+        return None
+    manifest = output_manifest(options.output_dir)
+    changes = changes.then(replace(result.changes, manifest=manifest))
+    cache.put_memo(QUICK_CHANGES + output, uuid.uuid4().hex, changes)
+    report: BuildReport = replace(
+        last.report,  # type: ignore[type-var]
+        unchanged=last.report.files - len(result.inodes),
+        cache_hits=len(sources) - result.parsed,
+        quick=True,
+    )
+    cache.put_last_build(output, LastBuild(found.inputs, last.valid_until, report, manifest))
+    return report
+
+
+def likely_article_pages(
+    sources: list[SourceBytes], found: QuickFound, known: tuple[QuickState, QuickChanges] | None
+) -> int:
+    """Return how many article pages this build is likely to render: those of the changed
+    files when the last build's templates, config, options and static files are this
+    one's, else all of them (a helper process is worth starting for many)."""
+    if known is None or known[0].others != found.others:
+        return len(sources)
+    digests = known[0].digests
+    return sum(digests.get(item.source.shown) != item.digest for item in sources)
+
+
+def recorded_spare(
+    output: Path, state: QuickState | None, found: QuickFound
+) -> dict[str, int] | None:
+    """Return the spare tree's files as the last builds recorded them (write.spare_listing),
+    or None when they are not known or the output is not as they left it."""
+    if state is None or state.behind is None or found.manifest is None:
+        return None
+    if state.manifest != found.manifest:
+        return None
+    return spare_listing(output, state.live, state.behind)

@@ -1,0 +1,396 @@
+"""Quick rebuilds: when only article bodies changed, render just the files that show them.
+
+An editor's most common save changes the words of one article and nothing
+else about it: not its headline, date, tags, summary or anything else that
+other pages list. Then no listing, archive, sitemap or other article's page
+changes; only the article's own page, the feeds that carry its full text and
+the JSON Feed do. A full rebuild would still load every article, build the
+whole Site and work out every output's key (seconds at 10,000 articles)
+only to find that.
+
+So every full build leaves a QuickState in the cache: what it needs to
+render those few files again without the rest of the site (the feeds'
+channels and item lists, the site's parts that the article template reads,
+related articles, the URLs that links between articles resolve to) and the
+inode of every file it left in the output. A rebuild first checks, cheaply,
+that nothing but a few article files changed and that each changed article
+differs from its cached version in its body alone; only then does
+quick_rebuild() render those files, bring the spare tree up to date on the
+paths that differ (output/quick_write.py) and swap it in like any build. In every
+other case it returns None and the full build runs. The output is the same
+either way: the full build's byte-for-byte tests cover quick rebuilds too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+
+from newsgen.cache.articles import ArticleCache
+from newsgen.content.load import LoadSettings, SourceBytes, cached_loads, load_source, store_loads
+from newsgen.errors import BuildFailed, Problems
+from newsgen.feeds.json_feed import FEED_PATH, feed_articles, render_json_feed
+from newsgen.feeds.rss import Channel, FeedPlan, FeedRenderer
+from newsgen.models import Article, Author, Output, Section, Site, Tag
+from newsgen.output.quick_write import QuickWriteUnavailable, write_changes
+from newsgen.render.keys import InputKeys, template_sources
+from newsgen.render.pages import ARTICLE_TEMPLATE, article_page, article_site
+from newsgen.render.templates import render_page
+from newsgen.site.crossrefs import article_urls
+from newsgen.site.published import as_published
+from newsgen.site.related import MEMO_NAME
+
+QUICK_LIMIT = 20
+"""More changed article files than this always take a full rebuild."""
+_BODY = "body_html"
+_OTHER_BODIES = re.compile(r"(?<!\barticle\.)body_html")
+"""A body the article template shows besides its own article's."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuickFeed:
+    """One article feed as the last full build planned it."""
+
+    path: str
+    channel: Channel
+    items: tuple[str, ...]
+    """The source paths of its items, newest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuickFound:
+    """What a build found before loading articles, that a QuickState records or a quick
+    rebuild checks."""
+
+    others: str
+    """Fingerprint of every input but the article files."""
+    inputs: str
+    """Fingerprint of every input (state.inputs_fingerprint)."""
+    digests: Mapping[str, str]
+    entry_keys: Mapping[str, str]
+    base: str
+    manifest: str | None
+    """state.output_manifest() of the output before this build."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuickState:
+    """What a full build leaves for quick rebuilds of the same output (see module doc)."""
+
+    others: str
+    """Fingerprint of every input but the article files (config, templates, options...)."""
+    digests: dict[str, str]
+    """Hash of each article file's bytes, by source path (``content/world/a.md``)."""
+    entry_keys: dict[str, str]
+    """The cache key of each article file, by source path."""
+    published: frozenset[str]
+    """Source paths of the articles the site publishes."""
+    base: str
+    """The key every output shares (render.keys.base_key)."""
+    site: Site
+    """The Site with only the parts article pages and feeds read (the rest empty)."""
+    sections: dict[str, Section]
+    tags: dict[str, Tag]
+    authors: dict[str, Author]
+    """The site-wide Sections, Tags and Authors by slug (as the Site gave them)."""
+    urls: dict[str, str]
+    """The URL of each published article by its path in content/ (for links between them)."""
+    related: str
+    """related_signature() of the site's articles: the related memo must be the same."""
+    feeds: tuple[QuickFeed, ...]
+    json_items: tuple[str, ...]
+    """Source paths of the JSON Feed's items."""
+    live: dict[str, int]
+    """Every file of the output as the build left it: path -> inode."""
+    behind: frozenset[str] | None
+    """Paths where the spare tree differs from the output (None: not known)."""
+    manifest: str | None
+    """state.output_manifest() of the output as the build left it."""
+
+
+def make_quick_state(
+    site: Site,
+    env: jinja2.Environment,
+    found: QuickFound,
+    plans: Sequence[FeedPlan],
+    written: tuple[dict[str, int], str | None],
+    previous: QuickState | None,
+    related: str,
+) -> QuickState | None:
+    """Return the QuickState of a full build, or None when quick rebuilds cannot
+    work for this site: a template other than the article page's shows article
+    bodies, or the article page shows another article's body.
+
+    ``written`` is every file the build left in the output (path -> inode) and
+    the output's manifest then; ``previous`` is the last build's state, whose
+    files are those of the output this build replaced (now the spare) when its
+    manifest is the one the output had before this build. ``related`` is the
+    related_signature() of the site's articles (their related articles are
+    remembered under it).
+    """
+    used = {name for name in env.list_templates() if name.endswith(".html")} - {ARTICLE_TEMPLATE}
+    if any(_BODY in text for name in used for text in template_sources(env, name)):
+        return None
+    article_sources = list(template_sources(env, ARTICLE_TEMPLATE))
+    if any(_OTHER_BODIES.search(text) for text in article_sources):
+        return None
+    light = article_site(site, env)
+    live, manifest = written
+    behind = None
+    if previous is not None and previous.manifest is not None and previous.manifest == (
+        found.manifest
+    ):
+        paths = previous.live.keys() | live.keys()
+        behind = frozenset(p for p in paths if previous.live.get(p) != live.get(p))
+    return QuickState(
+        others=found.others,
+        digests=dict(found.digests),
+        entry_keys=dict(found.entry_keys),
+        published=frozenset(a.source_path for a in site.articles),
+        base=found.base,
+        site=light,
+        sections={s.slug: s for s in site.sections},
+        tags={t.slug: t for t in site.tags},
+        authors={a.slug: a for a in site.authors},
+        urls=article_urls(site.articles),
+        related=related,
+        feeds=tuple(
+            QuickFeed(p.path, p.channel, tuple(a.source_path for a in p.items)) for p in plans
+        ),
+        json_items=tuple(a.source_path for a in feed_articles(site)),
+        live=live,
+        behind=behind,
+        manifest=manifest,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class QuickChanges:
+    """What quick rebuilds changed since the full build that left the QuickState: kept
+    apart from it, so that a quick rebuild stores a few entries, not the whole state."""
+
+    digests: dict[str, str]
+    entry_keys: dict[str, str]
+    live: dict[str, int]
+    behind: frozenset[str]
+    manifest: str | None
+    page_keys: dict[str, tuple[str, int]]
+    """The key and inode of each file the quick rebuilds wrote, to overlay on the page
+    keys the full build stored (so that a quick rebuild need not store them all)."""
+
+    def then(self, later: QuickChanges) -> QuickChanges:
+        """Return these changes followed by ``later`` ones."""
+        return QuickChanges(
+            {**self.digests, **later.digests},
+            {**self.entry_keys, **later.entry_keys},
+            {**self.live, **later.live},
+            later.behind,
+            later.manifest,
+            {**self.page_keys, **later.page_keys},
+        )
+
+
+NO_CHANGES = QuickChanges({}, {}, {}, frozenset(), None, {})
+
+
+def with_changes(state: QuickState, changes: QuickChanges) -> QuickState:
+    """Return ``state`` as the quick rebuilds that made ``changes`` left it."""
+    return replace(
+        state,
+        digests={**state.digests, **changes.digests},
+        entry_keys={**state.entry_keys, **changes.entry_keys},
+        live={**state.live, **changes.live},
+        behind=changes.behind,
+        manifest=changes.manifest,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class QuickResult:
+    """What a quick rebuild wrote."""
+
+    outputs: tuple[Output, ...]
+    keys: dict[str, str]
+    """The key of each output written, by path."""
+    inodes: dict[str, int]
+    changes: QuickChanges
+    """What this rebuild changed of the state (its manifest still to be filled in)."""
+    parsed: int
+    """Article files parsed (the others came from the cache or were not needed)."""
+
+
+def quick_rebuild(
+    state: QuickState,
+    sources: Sequence[SourceBytes],
+    settings: LoadSettings,
+    cache: ArticleCache,
+    env: jinja2.Environment,
+    output: Path,
+    generator: str,
+    now: datetime,
+) -> QuickResult | None:
+    """Rebuild quickly when only article bodies changed since ``state`` was left
+    (see the module doc); return None, having written nothing, when that is not so.
+
+    Raises BuildFailed when a page fails to render (nothing written), and OSError
+    when writing fails (the output is unchanged then).
+    """
+    changed = _changed(state, sources)
+    if changed is None:
+        return None
+    articles = _changed_articles(state, changed, settings, cache)
+    if articles is None:
+        return None
+    digests = {**state.digests, **{item.source.shown: item.digest for item in changed}}
+    state = replace(state, site=replace(state.site, build_time=now))
+    keys = InputKeys(state.site, state.base, digests, env)
+    shown = [a for a in articles if a.source_path in state.published]
+    outputs, output_keys = _render(state, shown, cache, sources, keys, env, generator)
+    if outputs is None:
+        return None
+    try:
+        inodes = write_changes(output, outputs, state.behind or frozenset(), state.live)
+    except QuickWriteUnavailable:
+        return None
+    changes = QuickChanges(
+        {item.source.shown: item.digest for item in changed},
+        {item.source.shown: item.key for item in changed},
+        inodes,
+        frozenset(inodes),
+        None,
+        {path: (output_keys[path], inode) for path, inode in inodes.items()},
+    )
+    return QuickResult(tuple(outputs), output_keys, inodes, changes, len(changed))
+
+
+def _changed(state: QuickState, sources: Sequence[SourceBytes]) -> list[SourceBytes] | None:
+    """Return the article files changed since ``state``, or None when the set of
+    files changed, none or too many changed."""
+    if len(sources) != len(state.digests):
+        return None
+    changed = []
+    for item in sources:
+        known = state.digests.get(item.source.shown)
+        if known is None:
+            return None
+        if known != item.digest:
+            changed.append(item)
+            if len(changed) > QUICK_LIMIT:
+                return None
+    return changed or None
+
+
+def _changed_articles(
+    state: QuickState, changed: list[SourceBytes], settings: LoadSettings, cache: ArticleCache
+) -> list[Article] | None:
+    """Load the changed files; return their articles when each one loads without a
+    problem and differs from its cached version in the body alone, else None.
+
+    The loads are cached either way: a full build that follows need not parse
+    them again.
+    """
+    old_keys = [state.entry_keys[item.source.shown] for item in changed]
+    previous = cache.get_many(old_keys)
+    context = settings.context()
+    loads = [(item, *load_source(item, context)) for item in changed]
+    quick = all(
+        same and not problems and _body_only(article, previous.get(old_key))
+        for (_, (article, problems), same), old_key in zip(loads, old_keys, strict=True)
+    )
+    articles = [article for _, (article, _), _ in loads] if quick else None
+    fresh = [(item.key, loaded) for item, loaded, same in loads if same]
+    store_loads(cache, fresh, forget=old_keys if articles is not None else ())
+    return articles
+
+
+def _body_only(new: Article | None, cached: object) -> bool:
+    """True when ``cached`` is a load of an Article without problems, equal to ``new`` in
+    every field but the body."""
+    if new is None or not isinstance(cached, tuple) or cached[1]:
+        return False
+    old = cached[0]
+    return isinstance(old, Article) and replace(new, body_html="") == replace(old, body_html="")
+
+
+def _render(
+    state: QuickState,
+    articles: list[Article],
+    cache: ArticleCache,
+    sources: Sequence[SourceBytes],
+    keys: InputKeys,
+    env: jinja2.Environment,
+    generator: str,
+) -> tuple[list[Output] | None, dict[str, str]]:
+    """Render the pages, feeds and JSON Feed that show ``articles``' bodies; return them
+    with their keys (None when the related articles are not known)."""
+    if not articles:
+        return [], {}
+    site = state.site
+    changed = {a.source_path: as_published(a, state) for a in articles}
+    wanted = _related_paths(state, cache, changed)
+    if wanted is None:
+        return None, {}
+    feeds = [feed for feed in state.feeds if changed.keys() & set(feed.items)]
+    json_feed = bool(changed.keys() & set(state.json_items))
+    needed = set().union(*wanted.values(), *(feed.items for feed in feeds))
+    if json_feed:
+        needed.update(state.json_items)
+    loaded = _load_published(state, cache, sources, needed - changed.keys())
+    if loaded is None:
+        return None, {}
+    loaded.update(changed)
+    problems = Problems()
+    outputs: list[Output] = []
+    output_keys: dict[str, str] = {}
+    for path, article in changed.items():
+        job = article_page(site, article, tuple(loaded[p] for p in wanted[path]))
+        data = render_page(env, job, problems)
+        if data is not None:
+            outputs.append(Output(job.output_path, data, job.source, job.lastmod))
+            values = job.context.values()
+            output_keys[job.output_path] = keys.of(job.template, job.output_path, *values)
+    renderer = FeedRenderer(site, generator)
+    for feed in feeds:
+        plan = FeedPlan(feed.path, feed.channel, tuple(loaded[p] for p in feed.items))
+        outputs.append(Output(feed.path, renderer.render(plan), feed.channel.source))
+        output_keys[feed.path] = keys.of(None, plan)
+    if json_feed:
+        with_items = replace(site, articles=tuple(loaded[p] for p in state.json_items))
+        outputs.append(render_json_feed(with_items, generator))
+        output_keys[FEED_PATH] = keys.of(None, "json", feed_articles(with_items))
+    if problems.has_errors():
+        raise BuildFailed(problems)
+    return outputs, output_keys
+
+
+def _related_paths(
+    state: QuickState, cache: ArticleCache, changed: Mapping[str, Article]
+) -> dict[str, tuple[str, ...]] | None:
+    """Return the related articles' paths of each changed article, as the last full
+    build found them (None when the cache no longer holds that answer)."""
+    memo = cache.memo(MEMO_NAME)
+    if memo is None or memo[0] != state.related or not isinstance(memo[1], dict):
+        return None
+    related = memo[1]
+    return {path: tuple(related.get(path, ())) for path in changed}
+
+
+def _load_published(
+    state: QuickState, cache: ArticleCache, sources: Sequence[SourceBytes], paths: Iterable[str]
+) -> dict[str, Article] | None:
+    """Return the published articles at ``paths`` from the cache, as the site shows them
+    (site-wide names, links between articles resolved); None when one is missing."""
+    wanted = {state.entry_keys[path]: path for path in paths}
+    found = cached_loads(cache, list(wanted), defer=True)
+    articles = {}
+    for key, path in wanted.items():
+        article = found[key][0] if key in found else None
+        if article is None:
+            return None
+        articles[path] = as_published(article, state)
+    return articles

@@ -1,0 +1,416 @@
+"""Turn one article file's text into a validated Article, or into problems.
+
+load_article() does no I/O: the caller reads the file and passes its text,
+and the set of files that exist (for local images) comes in LoadContext.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from newsgen.content.discover import SourceFile
+from newsgen.content.editorial import (
+    article_folder,
+    read_aliases,
+    read_authors,
+    read_corrections,
+    read_id,
+    read_tags,
+)
+from newsgen.content.fields import MISSING, FieldReader, describe
+from newsgen.content.frontmatter import normalise_text, split_front_matter
+from newsgen.errors import Problems, did_you_mean
+from newsgen.markdown.guard import BodyRefused
+from newsgen.markdown.renderer import Markdown, RenderedBody, plain_summary, render_markdown
+from newsgen.models import Article, Asset, Image, LinkRef, Section, SiteConfig, Source
+from newsgen.sanitize import (
+    WEB_SCHEMES,
+    is_safe_url,
+    remove_forbidden_characters,
+    strip_forbidden,
+    url_scheme,
+    web_url_problem,
+)
+from newsgen.urls import (
+    NAME_BYTES,
+    absolute,
+    article_path,
+    href,
+    is_valid_slug,
+    make_slug,
+    output_file,
+)
+from newsgen.yaml_source import LoadedMapping, YamlError, load_yaml_mapping
+
+FRONT_MATTER_KEYS = (
+    "headline",
+    "date",
+    "section",
+    "slug",
+    "summary",
+    "byline",
+    "tags",
+    "sources",
+    "images",
+    "updated",
+    "draft",
+    "extra",
+    "id",
+    "corrections",
+    "aliases",
+)
+SOURCE_KEYS = ("name", "url")
+IMAGE_KEYS = ("src", "caption", "credit", "alt")
+MAX_SLUG_LENGTH = 200
+"""A ``slug:`` may be this long (a headline's slug is cut at 80 characters)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadContext:
+    """What every article load needs to know about the site."""
+
+    config: SiteConfig
+    markdown: Markdown
+    content_root: Path
+    static_files: frozenset[str]
+    """Files served from the site root, relative to it (``images/a.jpg``)."""
+    content_assets: frozenset[str]
+    """Non-article files under ``content/``, relative to it."""
+
+
+def load_article(
+    source: SourceFile, text: str, context: LoadContext, problems: Problems
+) -> Article | None:
+    """Validate ``text`` (the contents of ``source``) and return its Article.
+
+    Every problem is recorded in ``problems``; returns None when the article
+    has errors and cannot be built.
+    """
+    before = len(problems.errors)
+    clean = remove_forbidden_characters(normalise_text(text))
+    if clean.removed:
+        problems.warning(
+            source.shown,
+            clean.first_line,
+            None,
+            f"removed {clean.removed} control or non-character code point(s), "
+            "which pages and feeds cannot carry",
+        )
+    try:
+        split = split_front_matter(clean.text)
+        loaded = load_yaml_mapping(split.front_matter, split.front_matter_line)
+    except YamlError as error:  # FrontMatterError too
+        problems.error(source.shown, error.line, error.field, error.message)
+        return None
+    loaded, cleaned_fields = _without_forbidden_characters(loaded)
+    reader = FieldReader(loaded, source.shown, problems)
+    for field in cleaned_fields:
+        reader.warning(field, "control or non-character code points were removed from it")
+    for key in map(str, loaded.data):
+        if key not in FRONT_MATTER_KEYS:
+            hint = "; site-specific fields go under 'extra:'"
+            reader.error(str(key), f"unknown key{did_you_mean(str(key), FRONT_MATTER_KEYS)}{hint}")
+    article = _build_article(source, split.body, split.body_line, reader, context)
+    if len(problems.errors) > before:
+        return None
+    return article
+
+
+def _build_article(
+    source: SourceFile, body: str, body_line: int, reader: FieldReader, context: LoadContext
+) -> Article | None:
+    config = context.config
+    headline = reader.text("headline", reader.get("headline"), required=True)
+    published = reader.moment("date", reader.get("date"), config.timezone, required=True)
+    updated = reader.moment("updated", reader.get("updated"), config.timezone)
+    if published and updated and updated < published:
+        reader.error(
+            "updated", f"{updated.isoformat()} is earlier than date {published.isoformat()}"
+        )
+    section = _section(source, reader, config)
+    slug = _slug(reader, headline)
+    bylines, authors = read_authors(reader, config)
+    tags = read_tags(reader, config)
+    sources = _sources(reader)
+    draft = reader.flag("draft", reader.get("draft"))
+    extra = _extra(reader)
+    summary_text = reader.text("summary", reader.get("summary"))
+    article_id, aliases = read_id(reader), read_aliases(reader)
+    corrections = read_corrections(reader, config, published)
+    rendered = _render_body(reader, body, body_line, context.markdown, source)
+    if not body.strip():
+        reader.warning("headline", "the article has no body text")
+    _report_removed_links(reader, body_line, rendered.removed_links)
+    site_path = None
+    if headline and published and section and slug:
+        local = published.astimezone(config.timezone)
+        site_path = article_path(config.permalink, section.slug, slug, local)
+    url = href(config.base_path, site_path or "/")
+    images, assets = _images(reader, source, context, url)  # checked even when others failed
+    if not (site_path and headline and published and section and slug):
+        return None
+    return Article(
+        source_path=source.shown,
+        headline=headline,
+        date=published,
+        updated=updated,
+        section=section,
+        slug=slug,
+        summary=summary_text or plain_summary(rendered.first_paragraph),
+        bylines=tuple(bylines),
+        tags=tuple(tags),
+        sources=tuple(sources),
+        images=tuple(images),
+        draft=draft,
+        extra=extra,
+        body_html=rendered.html,
+        url=url,
+        permalink=absolute(config.base_url, url),
+        output_path=output_file(site_path),
+        assets=tuple(assets),
+        id=article_id,
+        authors=tuple(authors),
+        corrections=tuple(corrections),
+        aliases=tuple(aliases),
+        link_refs=tuple(
+            LinkRef(body_line + line, target) for line, target in rendered.article_links
+        ),
+    )
+
+
+def _render_body(
+    reader: FieldReader, body: str, body_line: int, markdown: Markdown, source: SourceFile
+) -> RenderedBody:
+    """Return the rendered body; a body over a limit (markdown/guard.py) is an error at its line."""
+    try:
+        return render_markdown(markdown, body, article_folder(source.content_relative))
+    except BodyRefused as refused:
+        reader.problems.error(reader.shown, body_line + refused.line, "body", refused.message)
+        return RenderedBody("", "")
+
+
+def _report_removed_links(
+    reader: FieldReader, body_line: int, removed: tuple[tuple[int, str], ...]
+) -> None:
+    for line, url in removed:
+        why = (
+            "only http(s), mailto and relative links are kept"
+            if not is_safe_url(url)
+            else "its address cannot be read (a host with [ or ] that is no IPv6 address); "
+            "write [ as %5B and ] as %5D"
+        )
+        reader.problems.warning(
+            reader.shown, body_line + line, None, f"link '{url[:60]}' was removed: {why}"
+        )
+
+
+def _section(source: SourceFile, reader: FieldReader, config: SiteConfig) -> Section | None:
+    value = reader.get("section")
+    if value is MISSING and source.folder_section is not None:
+        name: str | None = folder_title(source.folder_section)
+    elif value is MISSING:
+        reader.error(
+            "section",
+            "is required for an article outside a section folder; "
+            "add 'section: world' or move the file into content/world/",
+        )
+        return None
+    else:
+        name = reader.text("section", value, required=True)
+    if name is None:
+        return None
+    slug = make_slug(name)
+    if not slug:
+        reader.error("section", f"'{name}' has no letters or digits to make a URL from")
+        return None
+    url = href(config.base_path, f"/{slug}/")
+    return Section(slug=slug, title=name, url=url, feed_url=url + "feed.xml")
+
+
+def _slug(reader: FieldReader, headline: str | None) -> str | None:
+    value = reader.get("slug")
+    if value is MISSING:
+        if headline is None:
+            return None
+        slug = make_slug(headline)
+        if not slug:
+            reader.error(
+                "headline", "has no letters or digits to make a URL from; add a 'slug:' field"
+            )
+            return None
+        return slug
+    given = reader.text("slug", value, required=True)
+    if given is None:
+        return None
+    if not is_valid_slug(given):
+        better = make_slug(given)
+        fix = f"; use '{better}'" if better else ""
+        reader.error(
+            "slug", f"'{given}' may only hold lowercase letters, digits and single hyphens{fix}"
+        )
+        return None
+    if len(given) > MAX_SLUG_LENGTH:
+        reader.error(
+            "slug",
+            f"is {len(given):,} characters long; a slug may have at most {MAX_SLUG_LENGTH} "
+            f"(it names a folder, and file systems allow {NAME_BYTES} bytes): shorten it, "
+            f"e.g. to '{make_slug(given)}'",
+        )
+        return None
+    return given
+
+
+def _sources(reader: FieldReader) -> list[Source]:
+    sources: list[Source] = []
+    for path, item in reader.mapping_list("sources", reader.get("sources"), SOURCE_KEYS):
+        url = reader.text(f"{path}.url", item.get("url", MISSING), required=True)
+        name = reader.text(f"{path}.name", item.get("name", MISSING))
+        if url is None:
+            continue
+        problem = web_url_problem(url)
+        if problem is not None:
+            reader.error(f"{path}.url", problem)
+            continue
+        sources.append(Source(name=name or _host(url), url=url))
+    return sources
+
+
+def _images(
+    reader: FieldReader, source: SourceFile, context: LoadContext, page_url: str
+) -> tuple[list[Image], list[Asset]]:
+    images: list[Image] = []
+    assets: list[Asset] = []
+    for path, item in reader.mapping_list("images", reader.get("images"), IMAGE_KEYS):
+        src = reader.text(f"{path}.src", item.get("src", MISSING), required=True)
+        caption = reader.text(f"{path}.caption", item.get("caption")) or ""
+        credit = reader.text(f"{path}.credit", item.get("credit")) or ""
+        alt = reader.text(f"{path}.alt", item.get("alt"))
+        if src is None:
+            continue
+        located = _locate_image(reader, f"{path}.src", src, source, context, page_url)
+        if located is None:
+            continue
+        url, asset = located
+        if asset:
+            assets.append(asset)
+        if alt is None and not caption:
+            reader.warning(f"{path}.alt", "the image has no alt text or caption; add 'alt:'")
+        images.append(
+            Image(
+                url=url,
+                absolute_url=absolute(context.config.base_url, url),
+                caption=caption,
+                credit=credit,
+                alt=alt if alt is not None else caption,
+                media_type=mimetypes.guess_type(src)[0] or "image/jpeg",
+            )
+        )
+    return images, assets
+
+
+def _locate_image(
+    reader: FieldReader,
+    field: str,
+    src: str,
+    source: SourceFile,
+    context: LoadContext,
+    page_url: str,
+) -> tuple[str, Asset | None] | None:
+    """Return the image's link and, for a file beside the article, the asset to copy."""
+    scheme = url_scheme(src)
+    if scheme in WEB_SCHEMES:
+        problem = web_url_problem(src)
+        if problem is not None:
+            reader.error(field, problem)
+            return None
+        return src, None
+    if scheme is not None or src.startswith("//"):
+        shown = src if len(src) <= 60 else src[:57] + "..."
+        reader.error(
+            field,
+            f"'{shown}' must be an absolute http(s) URL, a site path like /images/a.jpg "
+            "or the name of a file beside the article",
+        )
+        return None
+    if ".." in src.split("/") or "\\" in src:
+        reader.error(field, f"'{src}' must not contain '..' or backslashes")
+        return None
+    config = context.config
+    if src.startswith("/"):
+        if src.lstrip("/") not in context.static_files:
+            reader.error(field, f"'{src}' names no file in static/ (looked for static{src})")
+            return None
+        return href(config.base_path, src), None
+    folder = posixpath.dirname(source.content_relative)
+    relative = posixpath.normpath(posixpath.join(folder, src))
+    if relative not in context.content_assets:
+        reader.error(
+            field,
+            f"'{src}' names no file beside the article (looked for content/{relative}); "
+            "site-wide images start with '/' and live in static/",
+        )
+        return None
+    page_folder = page_url[len(config.base_path.rstrip("/")) :].lstrip("/")
+    name = posixpath.normpath(src)
+    asset = Asset(source=context.content_root / relative, output_path=page_folder + name)
+    return page_url + name, asset
+
+
+def _without_forbidden_characters(loaded: LoadedMapping) -> tuple[LoadedMapping, list[str]]:
+    """Return ``loaded`` with forbidden characters removed from every text value.
+
+    YAML escapes (``"\x1b"``, ``"\ufffe"``) can put them back after the file
+    text was cleaned. Also returns the dotted paths of the values changed.
+    """
+    changed: list[str] = []
+
+    def clean(value: Any, path: str) -> Any:
+        if isinstance(value, str):
+            stripped = strip_forbidden(value)
+            if stripped != value:
+                changed.append(path)
+            return stripped
+        if isinstance(value, list):
+            return [clean(item, f"{path}[{index}]") for index, item in enumerate(value)]
+        if isinstance(value, dict):
+            return {
+                key: clean(item, f"{path}.{key}" if path else str(key))
+                for key, item in value.items()
+            }
+        return value
+
+    data = clean(loaded.data, "")
+    return (replace(loaded, data=data) if changed else loaded), changed
+
+
+def _extra(reader: FieldReader) -> Mapping[str, Any]:
+    value = reader.get("extra")
+    if value is MISSING or value is None:
+        return MappingProxyType({})
+    if not isinstance(value, dict):
+        reader.error("extra", f"must be a mapping of site-specific fields, not {describe(value)}")
+        return MappingProxyType({})
+    return MappingProxyType(value)
+
+
+def _host(url: str) -> str:
+    """Return the host of an http(s) URL, or "" when it has none."""
+    rest = url.split(":", 1)[1]
+    return rest[2:].split("/", 1)[0] if rest.startswith("//") else ""
+
+
+def folder_title(folder: str) -> str:
+    """Return a section name from a folder name: ``middle-east`` -> ``Middle East``.
+
+    A folder name with capitals is kept as written.
+    """
+    words = folder.replace("_", " ").replace("-", " ").split()
+    if folder != folder.lower():
+        return " ".join(words)
+    return " ".join(word.capitalize() for word in words)

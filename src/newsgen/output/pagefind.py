@@ -1,0 +1,274 @@
+"""The search index: Pagefind run over the new site before it is swapped in.
+
+Pagefind (PyPI ``pagefind[extended]``, which ships its program) reads the
+HTML pages of the finished tree and writes its index and browser scripts
+into ``pagefind/``; the ``/search/`` page loads them. It indexes the
+elements that templates mark ``data-pagefind-body`` (the article element of
+``article.html``); when no template marks one, Pagefind indexes every page
+whole.
+
+A run takes about 25 s at 10,000 articles, so a build reuses the last index
+when every indexed page of the new tree is the very file the live output
+holds (kept, or byte-identical and so linked by the writer): the index's
+key hashes the indexed pages' paths and inodes and the Pagefind program,
+the build records it with the inode of every index file (beside the page
+keys), and the next build links those files into its tree instead of
+running Pagefind again.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+import os
+import shutil
+import stat
+import subprocess
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+import jinja2
+
+from newsgen.errors import NewsgenError
+from newsgen.lifeline import before_exec
+from newsgen.render.keys import template_sources
+
+INDEX_DIR = "pagefind"
+"""The folder of the index in the output (served under the site's base path)."""
+ENTRY_FILE = f"{INDEX_DIR}/pagefind-entry.json"
+"""The index file the Pagefind scripts read first; every complete index has one."""
+BODY_MARK = "data-pagefind-body"
+"""The attribute that marks what Pagefind indexes."""
+_TAIL_LINES = 12  # of Pagefind's output, shown when it fails
+
+
+class SearchError(NewsgenError):
+    """Pagefind is missing or could not build the index; the output is unchanged."""
+
+
+def pagefind_binary() -> Path:
+    """Return the Pagefind program: the one ``PAGEFIND_BINARY_PATH`` names, else the
+    one the ``pagefind[extended]`` (or ``pagefind[bin]``) package ships, else
+    ``pagefind`` on ``PATH``. Raises SearchError when there is none."""
+    named = os.environ.get("PAGEFIND_BINARY_PATH")
+    if named:
+        if _is_program(Path(named)):
+            return Path(named)
+        raise SearchError(
+            f"search: PAGEFIND_BINARY_PATH names {named}, which is not a program; "
+            "unset it to use the Pagefind that newsgen installs"
+        )
+    for package in ("pagefind_bin_extended", "pagefind_bin"):
+        try:
+            shipped = Path(importlib.import_module(package).get_executable())
+        except (ImportError, FileNotFoundError):
+            continue
+        if _is_program(shipped):
+            return shipped
+    found = shutil.which("pagefind_extended") or shutil.which("pagefind")
+    if found:
+        return Path(found)
+    raise SearchError(
+        "search: the Pagefind program is missing; install it with "
+        "pip install 'pagefind[extended]', or turn search off with 'search: false' "
+        "in newsgen.yaml"
+    )
+
+
+def _is_program(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+def indexed_templates(env: jinja2.Environment, names: Iterable[str]) -> frozenset[str]:
+    """Return which of the templates ``names`` render pages Pagefind indexes: those
+    marking ``data-pagefind-body`` (in their text or a template they use), or all of
+    them when none does (Pagefind then indexes every page)."""
+    names = set(names)
+    marked = frozenset(
+        name for name in names if any(BODY_MARK in source for source in template_sources(env, name))
+    )
+    return marked or frozenset(names)
+
+
+def index_key(tree: Path, pages: Iterable[str], binary: Path) -> str:
+    """Return the key of the index of ``pages`` (paths of the indexed files in
+    ``tree``) made by Pagefind program ``binary``.
+
+    It hashes each page's path and inode, so that it equals the key the last build
+    recorded exactly when every page of the new tree is the very file the live output
+    has (kept or linked as byte-identical: two files that both exist never share an
+    inode), and the program's path, size and modification time.
+    """
+    digest = hashlib.sha256(b"pagefind\0")
+    try:
+        info = binary.stat()
+        digest.update(f"{binary}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    except OSError:
+        digest.update(f"{binary}\0missing\0".encode())
+    base = os.path.join(tree, "")
+    for path in sorted(pages):
+        try:
+            inode = os.lstat(base + path).st_ino
+        except OSError:
+            inode = -1
+        digest.update(f"{path}\0{inode}\0".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def reusable_index(
+    previous: Mapping[str, tuple[str, int]], key: str | None, output: Path
+) -> list[str] | None:
+    """Return the files of the index that ``output`` holds, if the last build recorded
+    them in ``previous`` (path -> (key, inode)) with ``key`` (None: with any key)
+    and every one is still there, the same file; else None."""
+    recorded = {path: entry for path, entry in previous.items() if path.startswith(f"{INDEX_DIR}/")}
+    if ENTRY_FILE not in recorded:
+        return None
+    if key is not None and any(entry[0] != key for entry in recorded.values()):
+        return None
+    for path, (_, inode) in recorded.items():
+        try:
+            info = os.lstat(os.path.join(output, path))
+        except OSError:
+            return None
+        if info.st_ino != inode or not stat.S_ISREG(info.st_mode):
+            return None
+    return sorted(recorded)
+
+
+class SearchIndexer:
+    """The writer's ``finish`` step: puts the search index into the new tree.
+
+    Called with the tree's folder, it removes any ``pagefind/`` there, then
+    links the live output's index in when it was made from the very same pages
+    (see index_key()), else runs Pagefind, which writes a fresh ``pagefind/``.
+    Either way only new files are made, never written into.
+    """
+
+    def __init__(
+        self,
+        pages: Iterable[str],
+        output: Path,
+        previous: Mapping[str, tuple[str, int]],
+        progress: Callable[[str, int, int], None] | None = None,
+        refresh: bool = True,
+    ) -> None:
+        """Index ``pages`` (paths of the indexed files) for a build into ``output``,
+        whose last build recorded ``previous`` (path -> (key, inode)). With
+        ``refresh`` False, the live output's index is kept whatever it was made
+        from, when there is one (the live preview). Raises SearchError when the
+        Pagefind program is missing."""
+        self.pages = list(pages)
+        self.refresh = refresh
+        self.output = output
+        self.previous = previous
+        self.progress = progress
+        self.binary = pagefind_binary()
+        self.key = ""
+        """The key of the index in the tree (index_key()), once called."""
+        self.files: dict[str, int] = {}
+        """Every file of the index in the tree, by path relative to it: its inode."""
+        self.reused = False
+        """True when the live output's index was linked in, not made again."""
+
+    def __call__(self, tree: Path) -> None:
+        """Put the index of the site in ``tree`` into ``tree/pagefind/``. Raises
+        SearchError when Pagefind fails, OSError when the file system does."""
+        tree = tree.absolute()  # Pagefind runs in the tree's folder
+        _remove(tree / INDEX_DIR)
+        self.key = index_key(tree, self.pages, self.binary)
+        kept = reusable_index(self.previous, self.key, self.output)
+        if kept is None and not self.refresh:
+            kept = reusable_index(self.previous, None, self.output)
+            if kept is not None:  # stale: remembered under the key it was made with
+                self.key = self.previous[ENTRY_FILE][0]
+        if kept is not None:
+            linked = _link_files(kept, self.output, tree, self.previous)
+            if linked is not None:
+                self.files, self.reused = linked, True
+                return
+            _remove(tree / INDEX_DIR)  # the output changed meanwhile: index anew
+        if self.progress is not None:
+            self.progress("indexing", 0, 1)
+        self._run_pagefind(tree)
+        self.files = _files_below(tree, INDEX_DIR)
+        if self.progress is not None:
+            self.progress("indexing", 1, 1)
+
+    def recorded(self) -> dict[str, tuple[str, int]]:
+        """Return what a build remembers of the index it wrote, beside the page keys:
+        path -> (index key, inode) of every index file."""
+        return {path: (self.key, inode) for path, inode in self.files.items()}
+
+    def _run_pagefind(self, tree: Path) -> None:
+        command = [str(self.binary), "--site", str(tree), "--output-subdir", INDEX_DIR, "--quiet"]
+        try:
+            done = subprocess.run(
+                command,
+                cwd=tree,
+                env=_clean_environment(),
+                capture_output=True,
+                check=False,
+                preexec_fn=functools.partial(before_exec, os.getpid()),
+            )
+        except OSError as error:
+            raise SearchError(f"search: cannot run Pagefind ({self.binary}): {error}") from None
+        if done.returncode != 0 or not (tree / ENTRY_FILE).is_file():
+            said = (done.stdout + done.stderr).decode("utf-8", "replace").strip().splitlines()
+            raise SearchError(
+                f"search: Pagefind could not build the index (exit code {done.returncode}); "
+                "the previous output is unchanged. It said:\n  "
+                + "\n  ".join(said[-_TAIL_LINES:] or ["(nothing)"])
+            )
+
+
+def _remove(target: Path) -> None:
+    """Remove ``target`` (a folder, file or link), if there is one."""
+    if target.is_symlink() or target.is_file():
+        target.unlink()
+    elif target.is_dir():
+        shutil.rmtree(target)
+
+
+def _link_files(
+    paths: Iterable[str], source: Path, tree: Path, expected: Mapping[str, tuple[str, int]]
+) -> dict[str, int] | None:
+    """Hard-link each of ``paths`` from ``source`` into ``tree``; return their inodes,
+    or None when one is not the file ``expected`` names (by inode)."""
+    linked: dict[str, int] = {}
+    for path in paths:
+        target = tree / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source / path, target, follow_symlinks=False)
+        except FileNotFoundError:  # removed since reusable_index() looked
+            return None
+        inode = os.lstat(target).st_ino
+        if inode != expected[path][1]:
+            return None
+        linked[path] = inode
+    return linked
+
+
+def _clean_environment() -> dict[str, str]:
+    """Return this process's environment without ``PAGEFIND_*`` settings, which would
+    change Pagefind's output; the same site always gives the same index."""
+    return {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")}
+
+
+def _files_below(root: Path, folder: str) -> dict[str, int]:
+    """Return every file below ``root/folder``, by ``/``-separated path from ``root``:
+    its inode."""
+    found: dict[str, int] = {}
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        with os.scandir(root / current) as entries:
+            for entry in entries:
+                path = f"{current}/{entry.name}"
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(path)
+                else:
+                    found[path] = entry.inode()
+    return found

@@ -1,0 +1,155 @@
+"""Every HTML page a Site has: which template renders it, with what, and where it goes.
+
+No I/O and no rendering: templates.py turns these jobs into files. ``lastmod``
+is set for the pages listed in the sitemap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+import jinja2
+
+from newsgen.models import Article, ListingPage, Site
+from newsgen.render.keys import site_parts, template_sources
+from newsgen.urls import output_file
+
+ARTICLE_TEMPLATE = "article.html"
+SEARCH_PAGE = output_file("/search/")
+"""Where the search page goes (``search/index.html``), when ``search`` is on."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """One page to render."""
+
+    template: str
+    """Template name (``article.html``)."""
+    output_path: str
+    """File relative to the output directory."""
+    source: str
+    """What the page is made from, for messages (``content/world/a.md``, ``tag Syria``)."""
+    context: Mapping[str, Any]
+    """The template's variables: models, never raw dicts."""
+    lastmod: datetime | None = None
+    """When the page's content last changed; None keeps it out of the sitemap."""
+    line: int = 1
+    """The line of ``source`` that asked for the page (an alias's line)."""
+    field: str | None = None
+    """The front matter field that asked for the page (``aliases[0]``), or None."""
+
+
+def page_jobs(site: Site) -> Iterator[PageJob]:
+    """Yield every page of ``site``, in a stable order."""
+    newest = _newest(site.articles)
+    yield PageJob("home.html", "index.html", "home page", {"site": site}, newest)
+    yield PageJob("404.html", "404.html", "404 page", {"site": site})
+    yield from _article_pages(site)
+    for section in site.sections:
+        yield from _listing(
+            site, "section.html", "section", section, site.section_pages[section.slug]
+        )
+    yield PageJob("tags.html", output_file("/tags/"), "tags index", {"site": site}, newest)
+    for tag in site.tags:
+        count = site.tag_counts.get(tag.slug, 0)
+        yield from _listing(
+            site, "tag.html", "tag", tag, site.tag_pages[tag.slug], {"count": count}
+        )
+    yield PageJob("authors.html", output_file("/authors/"), "authors index", {"site": site}, newest)
+    for author in site.authors:
+        yield from _listing(site, "author.html", "author", author, site.author_pages[author.slug])
+    yield PageJob("archive.html", output_file("/archive/"), "archive", {"site": site}, newest)
+    for year in site.years:
+        for period in (year, *site.months.get(year.year, ())):
+            yield from _listing(
+                site, "period.html", "period", period, site.period_pages[period.url]
+            )
+    if site.config.search:
+        yield PageJob("search.html", SEARCH_PAGE, "search page", {"site": site})
+    latest_correction = site.corrections[0].correction.date if site.corrections else None
+    yield PageJob(
+        "corrections.html",
+        output_file("/corrections/"),
+        "corrections page",
+        {"site": site},
+        latest_correction,
+    )
+
+
+def _article_pages(site: Site) -> Iterator[PageJob]:
+    base = site.config.base_path.rstrip("/")
+    for article in site.articles:
+        yield article_page(site, article, site.related.get(article.source_path, ()))
+        for alias in article.aliases:
+            yield PageJob(
+                "redirect.html",
+                output_file(alias.path),
+                article.source_path,
+                {"site": site, "article": article, "alias": base + alias.path},
+                line=alias.line,
+                field=alias.field,
+            )
+
+
+def article_page(site: Site, article: Article, related: tuple[Article, ...]) -> PageJob:
+    """Return the job of ``article``'s own page, showing ``related`` beside it."""
+    scheduled = site.build_time is not None and article.date > site.build_time
+    context = {"site": site, "article": article, "related": related, "scheduled": scheduled}
+    return PageJob(
+        ARTICLE_TEMPLATE, article.output_path, article.source_path, context, article.modified
+    )
+
+
+def _listing(
+    site: Site,
+    template: str,
+    name: str,
+    subject: Any,
+    pages: Sequence[ListingPage],
+    extra: Mapping[str, Any] | None = None,
+) -> Iterator[PageJob]:
+    title = getattr(subject, "title", None) or getattr(subject, "name", "")
+    for page in pages:
+        yield PageJob(
+            template,
+            page.output_path,
+            f"{name} {title}",
+            {"site": site, name: subject, "page": page, **(extra or {})},
+            _newest(page.items),
+        )
+
+
+def _newest(articles: Sequence[Article]) -> datetime | None:
+    """Return the latest ``modified`` of ``articles`` (None for none)."""
+    return max(map(_MODIFIED, articles), default=None)
+
+
+_MODIFIED = Article.modified.fget  # the property's function: one call less per article
+
+
+def article_site(site: Site, env: jinja2.Environment) -> Site:
+    """Return ``site`` with only the parts the article template (and those it uses)
+    reads: enough to render any article page, small enough to pickle."""
+    texts = template_sources(env, ARTICLE_TEMPLATE)
+    parts = {name for text in texts for name in site_parts(text)}
+    return replace(
+        site,
+        articles=(),
+        section_pages={},
+        latest=(),
+        home_blocks=(),
+        tags=(),
+        tag_counts={},
+        tag_pages={},
+        authors=(),
+        author_pages={},
+        years=(),
+        months={},
+        period_pages={},
+        related={},
+        corrections=(),
+        **{name: getattr(site, name) for name in parts if hasattr(site, name)},
+    )

@@ -1,0 +1,86 @@
+"""Stable pagination for listings (sections now; tags, authors and archives later).
+
+The front page shows the newest ``per_page`` articles. The older ones are cut
+into numbered pages counted from the oldest end: page 1 holds the oldest
+articles, and only the newest numbered page may be partly filled. A full page
+therefore never changes when new articles arrive, which keeps old archive
+pages stable for readers, caches and incremental builds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from newsgen.models import Article, ListingPage, PageLink
+from newsgen.urls import listing_path, output_file
+
+GAP = "…"
+_EDGE = 2
+_AROUND = 2
+
+
+def paginate(
+    title: str, articles: Sequence[Article], per_page: int, url: str, base_path: str
+) -> tuple[ListingPage, ...]:
+    """Return the pages of a listing, front page first, then pages ``total`` … 1.
+
+    ``articles`` must be newest first; ``url`` is the listing's root-relative
+    URL (``/news/world/``) and ``base_path`` the site's (``/news/``), so that
+    output paths come out relative to the output directory.
+    """
+    front_items = tuple(articles[:per_page])
+    oldest_first = list(reversed(articles[per_page:]))
+    chunks = [oldest_first[i : i + per_page] for i in range(0, len(oldest_first), per_page)]
+    total = len(chunks)
+    pages = [_page(title, front_items, None, total, url, base_path)]
+    for number in range(total, 0, -1):
+        items = tuple(reversed(chunks[number - 1]))
+        pages.append(_page(title, items, number, total, url, base_path))
+    return tuple(pages)
+
+
+def page_numbers(current: int | None, total: int) -> list[int | None]:
+    """Return the page numbers to link, newest first, with None for each gap."""
+    near = total + 1 if current is None else current
+    wanted = set(range(1, min(total, _EDGE) + 1))
+    wanted |= set(range(max(1, total - _EDGE + 1), total + 1))
+    wanted |= {n for n in range(near - _AROUND, near + _AROUND + 1) if 1 <= n <= total}
+    numbers: list[int | None] = []
+    previous: int | None = None
+    for number in sorted(wanted, reverse=True):
+        if previous is not None and previous - number > 1:
+            numbers.append(None)
+        numbers.append(number)
+        previous = number
+    return numbers
+
+
+def _page(
+    title: str, items: tuple[Article, ...], number: int | None, total: int, url: str, base_path: str
+) -> ListingPage:
+    def link(n: int | None) -> str:
+        return listing_path(url, n)
+
+    if number is None:
+        newer, older = None, (link(total) if total else None)
+    else:
+        newer = link(number + 1) if number < total else link(None)
+        older = link(number - 1) if number > 1 else None
+    links = [PageLink("Latest", link(None), current=number is None)]
+    for n in page_numbers(number, total):
+        if n is None:
+            links.append(PageLink(GAP, None))
+        else:
+            links.append(PageLink(str(n), link(n), current=n == number))
+    own = link(number)
+    return ListingPage(
+        title=title,
+        items=items,
+        number=number,
+        total=total,
+        url=own,
+        output_path=output_file(own[len(base_path.rstrip("/")) :]),
+        newer_url=newer,
+        older_url=older,
+        links=tuple(links),
+    )
