@@ -1,6 +1,6 @@
 """A running ``newsgen serve`` and a headless Chromium driving it, for the browser tests.
 
-Not a test module; the tests and benchmarks/preview/rebuild.py import it. Chromium and
+Not a test module; the tests and benchmarks/preview.py import it. Chromium and
 chromedriver come from Debian's packages (``make test`` installs them).
 """
 

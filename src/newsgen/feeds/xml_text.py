@@ -1,13 +1,13 @@
 """XML written as text, byte for byte as xml.etree.ElementTree writes it indented.
 
 A site's feeds hold the same items over and over: an article is in the site's
-feed, its section's, each of its tags' and authors'. ElementTree would
+feed, its section's and each of its tags'. ElementTree would
 serialize (and escape) each item once per feed; written as text, an item is
 written once and its text joined into every feed that lists it (feeds/rss.py).
 The sitemaps, which list every page, are written as text too (feeds/sitemaps.py).
 The forms are ElementTree's own (``ET.indent`` with two spaces, then
 ``ET.tostring`` with an XML declaration), so the bytes do not change;
-tests/unit/test_xmltext.py compares the two. Callers clean values of
+tests/unit/feeds/test_xml_text.py compares the two. Callers clean values of
 characters XML forbids first.
 
 Feed readers take some RSS elements as HTML (``description`` always, ``title``

@@ -1,13 +1,13 @@
 """The reference Markdown renderer: markdown-it-py with mdit-py-plugins.
 
 newsgen parses with markdown-it.rs (markdown/renderer.py), whose HTML is this
-renderer's, byte for byte, for what articles hold (tests/unit/test_mdhtml.py
+renderer's, byte for byte, for what articles hold (tests/unit/markdown/test_html.py
 checks). It is used for the bodies markdown-it.rs cannot parse (it panics on
 some malformed input) and for those nested deeper than MAX_NESTING, which
 markdown-it-py cuts short as it always did.
 
 Heading ids are the anchors plugin's, given by a rule of this module that takes
-linear time (tests/unit/test_mdhtml.py checks it against the plugin).
+linear time (tests/unit/markdown/test_html.py checks it against the plugin).
 """
 
 from __future__ import annotations
