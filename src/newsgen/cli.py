@@ -26,6 +26,24 @@ if TYPE_CHECKING:
     from newsgen.build.options import BuildReport
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXAMPLES = """\
+examples:
+  newsgen init mysite                          create a site in mysite/
+  cd mysite
+  newsgen new "Council approves budget" --section local --tags budget
+  newsgen serve                                preview at http://127.0.0.1:8000/
+  newsgen build                                build the site into public/
+  newsgen import wire-copy.txt --section world turn plain text into an article
+
+Run 'newsgen COMMAND --help' for a command's options; docs/command-line.md has them all.
+"""
+_FAILED = {  # the last line of a run stopped by problems in the site, by command
+    "build": "Build failed: {}; nothing was written.",
+    "serve": "newsgen serve: {}; nothing is being served.",
+    "new": "newsgen new: {}; no article was written.",
+    "import": "newsgen import: {}; no file was written.",
+    "init": "newsgen init: {}; nothing was written.",
+}
 
 
 def console() -> None:
@@ -70,7 +88,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except BuildFailed as failure:
         report_problems(failure.problems)
         errors = sum(1 for p in failure.problems if p.severity.value == "error")
-        print(f"Build failed: {_count(errors, 'error')}; nothing was written.", file=sys.stderr)
+        print(_FAILED[args.command].format(_count(errors, "error")), file=sys.stderr)
         return failure.exit_code
     except NewsgenError as error:
         print(f"newsgen: {error}", file=sys.stderr)
@@ -107,15 +125,24 @@ def _stop_on_sigterm() -> None:
 def make_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
-        prog="newsgen", description="A static site generator for news archives."
+        prog="newsgen",
+        description="A static site generator for news archives.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"newsgen {__version__}")
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
 
-    build = commands.add_parser("build", help="build the site into the output directory")
+    build = commands.add_parser(
+        "build",
+        help="build the site into the output directory",
+        description="Build the site in SOURCE into the output folder (default SOURCE/public). "
+        "Drafts and articles dated after now are left out unless --drafts / --future are given. "
+        "A build that fails leaves the output folder as it was.",
+    )
     _add_site_options(build)
     build.add_argument("--base-url", metavar="URL", help="replace base_url from newsgen.yaml")
-    build.add_argument("--quiet", action="store_true", help="print errors only")
+    build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     build.add_argument(
         "--jobs", type=_positive, metavar="N", help="processes to use (default: all cores)"
     )
@@ -132,26 +159,71 @@ def make_parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(run=run_build)
 
-    serve = commands.add_parser("serve", help="build, then serve the site for preview")
-    _add_site_options(serve)
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve = commands.add_parser(
+        "serve",
+        help="build, then serve the site for preview",
+        description="Build the site for preview into SOURCE/.newsgen/preview, serve it at "
+        "http://HOST:PORT/ and rebuild it on every save; open pages reload by themselves. "
+        "A preview shows drafts and articles dated after now; --no-drafts shows the site "
+        "as readers will see it.",
+    )
+    _add_site_options(serve, preview=True)
+    serve.add_argument(
+        "--port", type=_port, default=8000, help="port to listen on, 1-65535 (default 8000)"
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument(
         "--no-drafts",
         action="store_true",
-        help="preview the public view: leave out drafts and articles dated after now",
+        help="preview the public view: leave out drafts and articles dated after now "
+        "(shown by default)",
     )
     serve.set_defaults(run=run_serve)
 
-    init = commands.add_parser("init", help="create a new site, ready to build")
+    init = commands.add_parser(
+        "init",
+        help="create a new site, ready to build",
+        description="Create a site in DIR: newsgen.yaml, a sample article and a .gitignore "
+        "that keeps build output and the cache out of git. DIR must not hold a site yet.",
+    )
     init.add_argument("directory", type=Path, metavar="DIR", help="where to create the site")
     init.set_defaults(run=run_init)
 
-    new = commands.add_parser("new", help="write a new article file and print its path")
+    new = commands.add_parser(
+        "new",
+        help="write a new article file and print its path",
+        description="Write a new article under content/SECTION/ and print its path. It starts "
+        "as a draft holding a placeholder line; write the story in its place and set "
+        "'draft: false' (or build with --drafts) to publish it.",
+    )
     new.add_argument("headline", help="the article's headline")
     new.add_argument("--section", required=True, help="the section, e.g. world")
     new.add_argument("--date", help="ISO 8601 date or datetime (default: now)")
     new.add_argument("--byline", action="append", default=[], help="author name (repeatable)")
+    new.add_argument(
+        "--tags",
+        action="append",
+        default=[],
+        metavar="TAG[,TAG...]",
+        help="tags, separated by commas (repeatable)",
+    )
+    new.add_argument("--slug", help="the URL and file name (default: made from the headline)")
+    new.add_argument("--summary", help="the standfirst (default: the first paragraph)")
+    new.add_argument(
+        "--draft",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="start as a draft, left out of builds without --drafts (default: --draft)",
+    )
+    new.add_argument(
+        "--image",
+        metavar="SRC",
+        help="lead image: a file beside the article, /images/NAME.jpg in static/, "
+        "or an http(s) URL",
+    )
+    new.add_argument("--caption", help="the lead image's caption (asked when not given)")
+    new.add_argument("--credit", help="the lead image's credit (asked when not given)")
+    new.add_argument("--alt", help="the lead image's alt text (default: the caption)")
     new.add_argument(
         "--source",
         type=Path,
@@ -201,7 +273,7 @@ def _add_import_parser(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run_import)
 
 
-def _add_site_options(parser: argparse.ArgumentParser) -> None:
+def _add_site_options(parser: argparse.ArgumentParser, preview: bool = False) -> None:
     parser.add_argument(
         "--source",
         type=Path,
@@ -209,12 +281,16 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="the site root with newsgen.yaml and content/ (default: .)",
     )
+    default = "SOURCE/.newsgen/preview" if preview else "SOURCE/public"
     parser.add_argument(
-        "--output", type=Path, metavar="DIR", help="the output directory (default: SOURCE/public)"
+        "--output", type=Path, metavar="DIR", help=f"the output directory (default: {default})"
     )
-    parser.add_argument("--drafts", action="store_true", help="include draft articles")
+    shown = " (a preview includes them unless --no-drafts is given)" if preview else ""
+    parser.add_argument("--drafts", action="store_true", help=f"include draft articles{shown}")
     parser.add_argument(
-        "--future", action="store_true", help="include articles dated after the build time"
+        "--future",
+        action="store_true",
+        help=f"include articles dated after the build time{shown}",
     )
 
 
@@ -292,11 +368,46 @@ def run_init(args: argparse.Namespace) -> int:
 
 def run_new(args: argparse.Namespace) -> int:
     """``newsgen new "Headline" --section S``: write an article file, print its path."""
-    from newsgen.scaffold import new_article
+    from newsgen.scaffold import NewArticle, NewImage, new_article
 
-    path = new_article(args.source, args.headline, args.section, args.date, args.byline)
+    if args.image is None and any((args.caption, args.credit, args.alt)):
+        raise UsageError("--caption, --credit and --alt describe an --image; give one")
+    image = None
+    if args.image is not None:
+        caption = args.caption if args.caption is not None else _ask("Caption")
+        credit = args.credit if args.credit is not None else _ask("Credit")
+        image = NewImage(args.image, caption, credit, args.alt or "")
+    tags = tuple(tag.strip() for given in args.tags for tag in given.split(",") if tag.strip())
+    wanted = NewArticle(
+        args.headline,
+        args.section,
+        args.date,
+        tuple(args.byline),
+        tags,
+        args.slug,
+        args.summary,
+        args.draft,
+        image,
+    )
+    path = new_article(args.source, wanted)
     print(path)
+    if args.draft:
+        print(
+            "newsgen: a draft; replace its placeholder line with the story, then set "
+            "'draft: false' to publish it",
+            file=sys.stderr,
+        )
     return EXIT_OK
+
+
+def _ask(what: str) -> str:
+    """Return the answer typed at a terminal to ``What:``; empty when not at one."""
+    if not sys.stdin.isatty():
+        return ""
+    try:
+        return input(f"{what}: ").strip()
+    except EOFError:
+        return ""
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -323,8 +434,9 @@ def run_import(args: argparse.Namespace) -> int:
         try:
             planned = import_file(site, file, options, args.dry_run)
         except ImportFailed as error:
-            where = f"{file}:{error.line}" if error.line else str(file)
-            print(f"{where}: error: {error.message}", file=sys.stderr)
+            for line, message in error.all:
+                where = f"{file}:{line}" if line else str(file)
+                print(f"{where}: error: {message}", file=sys.stderr)
             failed += 1
             continue
         for note in planned.notes:
@@ -364,10 +476,13 @@ def report_problems(problems: Sequence[Problem]) -> None:
 
 
 def summary_line(report: BuildReport) -> str:
-    """Return the one-line summary of a BuildReport."""
+    """Return the one-line summary of a BuildReport: the files written are those whose
+    bytes changed, the unchanged ones are kept as they were; together, the whole output
+    (``Built 15 articles: 50 pages, 3 files written, 71 unchanged, ...``)."""
+    written = report.files - report.unchanged
     parts = [
-        f"Built {_count(report.articles, 'article')}",
-        f"{_count(report.pages, 'page')} written ({_count(report.files, 'file')} in all)",
+        f"Built {_count(report.articles, 'article')}: {_count(report.pages, 'page')}",
+        f"{_count(written, 'file')} written",
     ]
     if report.unchanged:
         parts.append(f"{report.unchanged} unchanged")
@@ -389,6 +504,17 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
     if not number >= 0 or number == float("inf"):
         raise argparse.ArgumentTypeError("must be 0 or more seconds")
+    return number
+
+
+def _port(text: str) -> int:
+    """argparse type: a TCP port number, 1 to 65535 (0: any free port)."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{number} is not a port number: use 1 to 65535")
     return number
 
 

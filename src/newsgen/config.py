@@ -6,13 +6,15 @@ wrong types are errors naming the line and the closest known key.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from newsgen.errors import BuildFailed, Problems, did_you_mean
 from newsgen.input_files import read_regular, unreadable_message, utf8_problem
@@ -103,7 +105,12 @@ def _read_config(site_root: Path) -> str:
         if path.is_symlink():
             message = "is a broken symbolic link; restore its target or replace it with a file"
         else:
-            message = f"not found in {site_root}; create one with 'newsgen init'"
+            here = "this folder" if site_root == Path(".") else str(site_root)
+            message = (
+                f"no such file, so {here} is not a newsgen site; create one with "
+                f"'newsgen init {site_root}', or give the site's folder with --source DIR"
+            )
+            raise BuildFailed(_single(str(path), message, line=0)) from None
     except OSError as error:
         message = unreadable_message(error)
     except UnicodeDecodeError as error:
@@ -152,7 +159,10 @@ def parse_config(
             continue
         # A stand-in lets the remaining checks run, so that one run reports every error.
         values[key.name] = key.default if key.default is not None else _STAND_INS[key.name]
-    config = _build_config(values, loaded, shown, problems, static_files, read_static)
+    blame_base_url = "--base-url" if base_url_override is not None else None
+    config = _build_config(
+        values, loaded, shown, problems, (static_files, read_static), blame_base_url
+    )
     if problems.has_errors() or config is None:
         raise BuildFailed(problems)
     return config
@@ -163,11 +173,18 @@ def _build_config(
     loaded: LoadedMapping,
     shown: str,
     problems: Problems,
-    static_files: frozenset[str] | None,
-    read_static: StaticReader | None,
+    static: tuple[frozenset[str] | None, StaticReader | None],
+    base_url_option: str | None,
 ) -> SiteConfig | None:
+    """Check the values of newsgen.yaml against each other; a problem with a base URL
+    given on the command line (``base_url_option``) is blamed on that option."""
+    static_files, read_static = static
+
     def fail(name: str, message: str) -> None:
-        problems.error(shown, loaded.line_of(name), name, message)
+        if name == "base_url" and base_url_option:
+            problems.error(base_url_option, 0, None, message)
+        else:
+            problems.error(shown, loaded.line_of(name), name, message)
 
     base_url = values["base_url"].strip()
     if not re.match(r"^https?://[^/\s]+", base_url):
@@ -246,8 +263,16 @@ def _parse_timezone(name: str, fail: Any) -> ZoneInfo | None:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        fail(f"'{name}' is not an IANA time zone; use a name like 'Europe/London' or 'UTC'")
+        close = difflib.get_close_matches(name, _zone_names(), n=1, cutoff=0.6)
+        fix = f"did you mean '{close[0]}'?" if close else "use a name like 'Europe/London' or 'UTC'"
+        fail(f"'{name}' is not an IANA time zone; {fix}")
         return None
+
+
+@functools.cache
+def _zone_names() -> list[str]:
+    """Every IANA time zone name this Python knows, sorted."""
+    return sorted(available_timezones())
 
 
 def _parse_sections(

@@ -27,7 +27,8 @@ class Problem:
     path: str
     """The file, relative to the site root where possible (``content/world/a.md``)."""
     line: int
-    """1-based line number in ``path``; 1 when the problem concerns the whole file."""
+    """1-based line number in ``path``; 1 when the problem concerns the whole file, 0 when
+    there is no line to show (a file that is missing, a command-line option)."""
     field: str | None
     """The front matter or config field concerned (``sources[0].url``), if any."""
     message: str
@@ -35,7 +36,7 @@ class Problem:
     severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}: "
+        where = f"{self.path}:{self.line}: " if self.line > 0 else f"{self.path}: "
         prefix = "warning: " if self.severity is Severity.WARNING else ""
         field = f"{self.field}: " if self.field else ""
         return f"{where}{prefix}{field}{self.message}"

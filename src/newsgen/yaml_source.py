@@ -123,7 +123,9 @@ def load_yaml_mapping(
         if error.context_mark and (at_end or "end of stream" in str(error.problem)):
             mark = error.context_mark  # an unclosed quote or bracket: blame where it opened
         line = first_line + mark.line if mark else first_line
-        raise YamlError(line, f"{what} is not valid YAML: {error.problem}") from None
+        lines = text.splitlines()
+        hint = yaml_hint(error, lines[mark.line] if mark and mark.line < len(lines) else "")
+        raise YamlError(line, f"{what} is not valid YAML: {error.problem}{hint}") from None
     except yaml.YAMLError as error:
         raise YamlError(first_line, f"{what} is not valid YAML: {error}") from None
     except RecursionError:  # the pure-Python composer, on lists nested a thousand deep
@@ -131,6 +133,32 @@ def load_yaml_mapping(
     finally:
         loader.dispose()
     return LoadedMapping(data, lines, first_line)
+
+
+def yaml_hint(error: yaml.MarkedYAMLError, line: str) -> str:
+    """Return how to fix the usual causes of ``error`` on ``line`` (the text of the line
+    it points at), starting with "; ", or "" when the cause is not a usual one."""
+    problem, context = str(error.problem or ""), str(error.context or "")
+    if "tab character" in problem or "'\\t'" in problem:
+        return "; indent with spaces, not tabs"
+    if "end of stream" in problem and "quoted scalar" in context:
+        return "; a quote opened on this line is never closed: close it at the end of the value"
+    if "unknown escape character" in problem or "hexdecimal" in problem:
+        return (
+            "; inside double quotes a backslash starts an escape: use single quotes "
+            "for a value with backslashes"
+        )
+    if "mapping values are not allowed" in problem:
+        key, sep, value = line.partition(": ")
+        if sep and (": " in value or value.rstrip().endswith(":")):
+            quoted = value.strip().replace("\\", "\\\\").replace('"', '\\"')
+            return f'; the value holds ": ", so put it in quotes: {key.strip()}: "{quoted}"'
+        return "; this line is indented more than the key above it: line the keys up"
+    if "cannot start any token" in problem:
+        return "; a value that starts with this character must be put in quotes"
+    if "could not find expected ':'" in problem:
+        return "; every line must be 'key: value' (or a list item '- value' under a key)"
+    return ""
 
 
 def _construct_document(loader: Any, node: yaml.Node, first_line: int, what: str) -> Any:

@@ -20,6 +20,7 @@ import pytest
 
 import newsgen
 from commands import default_ctrl_c, find_newsgen
+from newsgen.content.placeholder import PLACEHOLDER
 from page_checks import remove_script
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -29,10 +30,11 @@ FIXTURE = REPO_ROOT / "tests" / "fixtures" / "sites" / "basic"
 NEWSGEN = find_newsgen()
 MARKER = ".newsgen-output"
 SUMMARY = re.compile(
-    r"^Built (?P<articles>\d+) articles?, (?P<pages>\d+) pages? written "
-    r"\((?P<files>\d+) files? in all\), (?:(?P<unchanged>\d+) unchanged, )?"
-    r"(?P<warnings>\d+) warnings?"
-    r"(?:, (?P<drafts>\d+) drafts? left out)? in \d+\.\d+ s$"
+    r"^Built (?P<articles>\d+) articles?: (?P<pages>\d+) pages?, "
+    r"(?P<written>\d+) files? written, (?:(?P<unchanged>\d+) unchanged, )?"
+    r"(?:(?P<hits>\d+) cache hits?, )?(?P<warnings>\d+) warnings?"
+    r"(?:, (?P<drafts>\d+) drafts? left out)?(?:, (?P<future>\d+) future articles? left out)?"
+    r" in \d+\.\d+ s$"
 )
 PROBLEM = re.compile(
     r"^(?P<path>[^:\s]+):(?P<line>\d+): (?:(?P<field>[\w.\[\]]+): )?(?P<message>.+)$"
@@ -153,10 +155,30 @@ def test_build_good_site_prints_one_summary_line(tmp_path: Path) -> None:
     assert match["warnings"] == "0"
     assert match["drafts"] == "1"
     assert int(match["pages"]) == len(pages)
-    assert int(match["files"]) == len(files)
+    assert int(match["written"]) == len(files)
     assert lines[0].startswith(
-        f"Built 13 articles, {len(pages)} pages written ({len(files)} files in all), "
+        f"Built 13 articles: {len(pages)} pages, {len(files)} files written, "
         "0 warnings, 1 draft left out in "
+    )
+
+
+def test_a_rebuild_says_what_it_rewrote_and_what_it_kept(tmp_path: Path) -> None:
+    """The summary line never says more files were written than changed: a rebuild of
+    an unchanged site writes none, and one edited article rewrites a few."""
+    site = copy_fixture(tmp_path)
+    assert newsgen_cli("build", "--source", site).returncode == 0
+    files = sum(1 for p in (site / "public").rglob("*") if p.is_file() and p.name != MARKER)
+    again = SUMMARY.match(newsgen_cli("build", "--source", site).stdout.strip())
+    assert again, "no summary line"
+    assert (int(again["written"]), int(again["unchanged"])) == (0, files)
+    story = site / "content" / "world" / "harbour-reopens.md"
+    story.write_text(story.read_text() + "\nA sentence added.\n")
+    edited = SUMMARY.match(newsgen_cli("build", "--source", site).stdout.strip())
+    assert edited, "no summary line"
+    written, unchanged = int(edited["written"]), int(edited["unchanged"])
+    assert 0 < written < files / 2
+    assert written + unchanged == sum(
+        1 for p in (site / "public").rglob("*") if p.is_file() and p.name != MARKER
     )
 
 
@@ -309,10 +331,35 @@ def test_build_without_config_fails_clearly(tmp_path: Path) -> None:
     result = newsgen_cli("build", "--source", site)
     assert result.returncode == 1
     assert_no_traceback(result)
-    assert "newsgen.yaml" in result.stderr
-    assert "not found" in result.stderr
-    assert "newsgen init" in result.stderr
+    assert result.stderr.splitlines() == [
+        f"{site}/newsgen.yaml: no such file, so {site} is not a newsgen site; create one "
+        f"with 'newsgen init {site}', or give the site's folder with --source DIR",
+        "Build failed: 1 error; nothing was written.",
+    ]
     assert not (site / "public").exists()
+
+
+def test_commands_other_than_build_do_not_say_build_failed(tmp_path: Path) -> None:
+    new = newsgen_cli("new", "Talks", "--section", "world", cwd=tmp_path)
+    assert new.returncode == 1
+    assert new.stderr.splitlines()[-1] == "newsgen new: 1 error; no article was written."
+    assert "Build failed" not in new.stderr and "newsgen.yaml: no such file" in new.stderr
+    story = tmp_path / "story.txt"
+    story.write_text("World\n\nTalks resume\n\nBERLIN, Dec 16 2024 (Reuters) - Talks.\n")
+    imported = newsgen_cli("import", story, cwd=tmp_path)
+    assert imported.returncode == 1
+    assert "Build failed" not in imported.stderr
+    assert imported.stderr.splitlines()[-1] == "newsgen import: 1 error; no file was written."
+
+
+def test_a_base_url_given_on_the_command_line_is_blamed_on_it(tmp_path: Path) -> None:
+    site = copy_fixture(tmp_path)
+    result = newsgen_cli("build", "--source", site, "--base-url", "notaurl")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "--base-url: 'notaurl' is not an absolute http(s) URL, e.g. https://news.example.com/"
+    )
+    assert "newsgen.yaml" not in result.stderr
 
 
 # --------------------------------------------------------------------------
@@ -351,32 +398,119 @@ def test_init_refuses_an_existing_site(tmp_path: Path) -> None:
     assert snapshot(site) == before
 
 
-def test_new_writes_an_article_that_builds_and_never_overwrites(tmp_path: Path) -> None:
+def test_new_writes_a_draft_that_is_published_only_once_written(tmp_path: Path) -> None:
     site = tmp_path / "paper"
     assert newsgen_cli("init", site).returncode == 0
 
-    result = newsgen_cli("new", "Headline", "--section", "world", "--date", "2024-12-16", cwd=site)
+    result = newsgen_cli("new", "Headline", "--section", "news", "--date", "2024-12-16", cwd=site)
     assert result.returncode == 0, result.stderr
-    article = site / "content" / "world" / "headline.md"
+    article = site / "content" / "news" / "headline.md"
     assert article.is_file()
     assert (site / result.stdout.strip()).resolve() == article.resolve()
-    text = article.read_bytes()
+    assert "draft" in result.stderr and "placeholder" in result.stderr
+    text = article.read_text()
+    assert "draft: true" in text
 
     built = newsgen_cli("build", "--source", site)
     assert built.returncode == 0, built.stderr
     summary = SUMMARY.match(built.stdout.strip())
     assert summary, built.stdout
-    assert summary["articles"] == "2"
-    page = site / "public" / "world" / "2024" / "12" / "16" / "headline" / "index.html"
+    assert (summary["articles"], summary["drafts"]) == ("1", "1")
+    page = site / "public" / "news" / "2024" / "12" / "16" / "headline" / "index.html"
+    assert not page.exists()
+
+    article.write_text(text.replace("draft: true", "draft: false"))
+    refused = newsgen_cli("build", "--source", site)
+    assert refused.returncode == 1
+    line = text.splitlines().index(PLACEHOLDER) + 1
+    assert refused.stderr.startswith(f"content/news/headline.md:{line}: body: still holds the ")
+    assert not page.exists()
+
+    article.write_text(text.replace("draft: true", "draft: false").replace(PLACEHOLDER, "Story."))
+    built = newsgen_cli("build", "--source", site)
+    assert built.returncode == 0, built.stderr
     root = html5lib.parse(page.read_bytes(), treebuilder="lxml", namespaceHTMLElements=False)
     assert [" ".join(h.xpath("string()").split()) for h in root.xpath("//h1")] == ["Headline"]
 
-    again = newsgen_cli("new", "Headline", "--section", "world", "--date", "2024-12-16", cwd=site)
+    edited = article.read_bytes()
+    again = newsgen_cli("new", "Headline", "--section", "news", "--date", "2024-12-16", cwd=site)
     assert again.returncode != 0
     assert_no_traceback(again)
     assert "already exists" in again.stderr
     assert again.stdout == ""
-    assert article.read_bytes() == text
+    assert article.read_bytes() == edited
+
+
+def test_new_starts_a_story_in_one_line(tmp_path: Path) -> None:
+    site = tmp_path / "paper"
+    assert newsgen_cli("init", site).returncode == 0
+    (site / "static" / "images").mkdir(parents=True)
+    shutil.copy(
+        REPO_ROOT / "static" / "images" / "comet-outburst.jpg", site / "static/images/a.jpg"
+    )
+    result = newsgen_cli(
+        "new",
+        "Ferry: strike ends",
+        "--section",
+        "news",
+        "--date",
+        "2024-12-16",
+        "--tags",
+        "Transport, Strikes",
+        "--tags",
+        "Harbour",
+        "--slug",
+        "ferry-strike-ends",
+        "--summary",
+        "Crossings resume on Monday.",
+        "--no-draft",
+        "--image",
+        "/images/a.jpg",
+        "--caption",
+        "The ferry leaves the harbour.",
+        "--credit",
+        "Jo Roe/Gazette",
+        cwd=site,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "content/news/ferry-strike-ends.md"
+    article = site / result.stdout.strip()
+    article.write_text(article.read_text().replace(PLACEHOLDER, "The strike is over."))
+    built = newsgen_cli("build", "--source", site)
+    assert built.returncode == 0, built.stderr
+    page = site / "public/news/2024/12/16/ferry-strike-ends/index.html"
+    root = html5lib.parse(page.read_bytes(), treebuilder="lxml", namespaceHTMLElements=False)
+    text = " ".join(root.xpath("string(//body)").split())
+    for said in (
+        "Ferry: strike ends",
+        "Crossings resume on Monday.",
+        "Transport",
+        "Strikes",
+        "Harbour",
+        "The ferry leaves the harbour.",
+        "Jo Roe/Gazette",
+    ):
+        assert said in text, said
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--caption", "A caption"], "--caption, --credit and --alt describe an --image"),
+        (["--slug", "Not A Slug"], "use --slug not-a-slug"),
+        (["--section", "newz"], "did you mean 'news'?"),
+    ],
+)
+def test_new_refuses_what_it_cannot_use(tmp_path: Path, args: list[str], said: str) -> None:
+    site = tmp_path / "paper"
+    assert newsgen_cli("init", site).returncode == 0
+    before = snapshot(site)
+    section = [] if "--section" in args else ["--section", "news"]
+    result = newsgen_cli("new", "Talks", *section, *args, cwd=site)
+    assert result.returncode == 2
+    assert_no_traceback(result)
+    assert said in result.stderr
+    assert snapshot(site) == before
 
 
 def test_new_with_source_option_and_bylines(tmp_path: Path) -> None:
@@ -398,7 +532,7 @@ def test_new_with_source_option_and_bylines(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     article = site / "content" / "world" / "storm-closes-the-ferry-port.md"
     assert Path(result.stdout.strip()).resolve() == article.resolve()
-    built = newsgen_cli("build", "--source", site)
+    built = newsgen_cli("build", "--source", site, "--drafts")
     assert built.returncode == 0, built.stderr
     page = site / "public/world/2024/12/21/storm-closes-the-ferry-port/index.html"
     html = page.read_text(encoding="utf-8")
@@ -527,3 +661,83 @@ def test_serve_keeps_running_on_a_bad_site_and_builds_once_it_is_fixed(tmp_path:
     assert "content/culture/critics-clash.md:" in err
     assert "Build failed" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_serve_refuses_a_port_that_is_none(tmp_path: Path, port: str) -> None:
+    site = copy_fixture(tmp_path)
+    result = newsgen_cli("serve", "--source", site, "--port", port)
+    assert result.returncode == 2
+    assert_no_traceback(result)
+    assert "internal error" not in result.stderr
+    assert "argument --port:" in result.stderr and "port" in result.stderr.splitlines()[-1]
+    assert not (site / ".newsgen" / "preview").exists()
+
+
+def test_serve_says_a_busy_port_is_busy_before_it_builds(tmp_path: Path) -> None:
+    site = copy_fixture(tmp_path)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        result = newsgen_cli("serve", "--source", site, "--port", str(port))
+    assert result.returncode == 2
+    assert_no_traceback(result)
+    [said] = result.stderr.splitlines()
+    assert said.startswith(f"newsgen: cannot listen on 127.0.0.1:{port}: Address already in use")
+    assert f"choose another port, e.g. --port {port + 1}" in said
+    assert not (site / ".newsgen" / "preview").exists()  # nothing was built
+    assert time.monotonic() - started < 30
+
+
+def test_help_states_the_real_defaults_and_examples() -> None:
+    top = newsgen_cli("--help").stdout
+    assert "examples:" in top and "newsgen init mysite" in top
+    serve = " ".join(newsgen_cli("serve", "--help").stdout.split())
+    assert "(default: SOURCE/.newsgen/preview)" in serve
+    assert "a preview includes them unless --no-drafts is given" in serve
+    assert "SOURCE/public" not in serve
+    for command in ("build", "serve", "init", "new", "import"):
+        usage = newsgen_cli(command, "--help").stdout
+        description = usage.split("\n\n")[1]
+        assert not description.startswith(("positional", "options")), command
+
+
+def test_q_is_quiet(tmp_path: Path) -> None:
+    site = copy_fixture(tmp_path)
+    result = newsgen_cli("build", "--source", site, "-q")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_a_link_to_an_article_with_errors_is_not_called_missing(tmp_path: Path) -> None:
+    site = copy_fixture(tmp_path)
+    broken = site / "content" / "world" / "harbour-reopens.md"
+    broken.write_text(broken.read_text().replace("date: ", "date: not a date # ", 1))
+    linking = site / "content" / "world" / "glacier-survey.md"
+    linking.write_text(linking.read_text() + "\nSee [the harbour](harbour-reopens.md).\n")
+    result = newsgen_cli("build", "--source", site)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("content/world/harbour-reopens.md:") for line in lines)
+    [link] = [line for line in lines if line.startswith("content/world/glacier-survey.md:")]
+    assert "links to content/world/harbour-reopens.md, which has errors" in link
+    assert "does not exist" not in result.stderr
+
+
+def test_init_keeps_build_output_and_the_cache_out_of_git(tmp_path: Path) -> None:
+    site = tmp_path / "paper"
+    assert newsgen_cli("init", site).returncode == 0
+    assert newsgen_cli("build", "--source", site).returncode == 0
+    assert newsgen_cli("build", "--source", site).returncode == 0  # leaves a spare tree
+    (site / ".newsgen-staging-public-1").mkdir()  # as a killed build leaves it
+    (site / ".newsgen-staging-public-1" / "index.html").write_text("x")
+    git = ["git", "-C", str(site), "-c", "user.name=T", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    listed = subprocess.run([*git, "ls-files"], capture_output=True, text=True, check=True)
+    assert sorted(listed.stdout.split()) == [
+        ".gitignore",
+        "content/news/welcome-to-your-newsgen-archive.md",
+        "newsgen.yaml",
+    ]

@@ -188,5 +188,5 @@ def test_imported_site_builds(site: Path, tmp_path: Path) -> None:
     built = newsgen_cli("build", "--source", site)
     assert built.returncode == 0, built.stderr
     assert built.stderr == ""
-    assert built.stdout.startswith("Built 6 articles, ")
+    assert built.stdout.startswith("Built 6 articles: ")
     assert ", 0 warnings" in built.stdout

@@ -52,6 +52,7 @@ from commands import find_newsgen
 from feed_checks import shown_detail
 from newsgen.build.options import BuildOptions, BuildReport
 from newsgen.build.pipeline import build
+from newsgen.content.placeholder import PLACEHOLDER
 from sitemap_schemas import assert_valid_sitemap
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -1233,6 +1234,12 @@ def test_newsgen_new_writes_an_id_that_becomes_the_guid(tmp_path: Path) -> None:
     assert uuid.UUID(front["id"]).version == 4
     assert front["id"] == article_id, "the id is not in canonical form"
     assert front["headline"] == headline
+    assert front["draft"] is True
+    text = created.read_text(encoding="utf-8")
+    created.write_text(
+        text.replace("draft: true", "draft: false").replace(PLACEHOLDER, "Pilots walked out."),
+        encoding="utf-8",
+    )
 
     out, _ = build_fixture(tmp_path, source=source)
     permalink = absolute(f"/world/2025/06/10/{slug_of(headline)}/")

@@ -234,9 +234,29 @@ def test_base_url_override_supplies_missing_base_url(make_site):
     assert config.base_url == "https://staging.example.com/news/"
 
 
-def test_base_url_override_is_validated(make_site):
+def test_base_url_override_is_validated_and_blamed_on_the_option(make_site):
     problems = failures(make_site, MINIMAL, base_url="not a url")
-    assert [p.field for p in problems] == ["base_url"]
+    assert [(p.path, p.line, p.field) for p in problems] == [("--base-url", 0, None)]
+    assert str(problems[0]).startswith("--base-url: 'not a url' is not an absolute http(s) URL")
+
+
+def test_a_base_url_in_the_file_is_blamed_on_its_line(make_site):
+    problems = failures(make_site, "title: T\nbase_url: notaurl\n")
+    assert [(p.path, p.line, p.field) for p in problems] == [("newsgen.yaml", 2, "base_url")]
+
+
+@pytest.mark.parametrize(
+    ("zone", "hint"),
+    [
+        ("Europe/Londn", "did you mean 'Europe/London'?"),
+        ("America/New York", "did you mean 'America/New_York'?"),
+        ("Nowhere at all", "use a name like 'Europe/London' or 'UTC'"),
+    ],
+)
+def test_an_unknown_time_zone_gets_the_closest_name(make_site, zone, hint):
+    [problem] = failures(make_site, MINIMAL + f"timezone: {zone}\n")
+    assert problem.field == "timezone"
+    assert problem.message.endswith(hint)
 
 
 # --- permalink ----------------------------------------------------------------------------
@@ -346,8 +366,9 @@ def test_missing_file(make_site):
     with pytest.raises(BuildFailed) as caught:
         load_config(root)
     [problem] = caught.value.problems
-    assert (problem.path, problem.line, problem.field) == ("newsgen.yaml", 1, None)
-    assert "not found" in problem.message and "newsgen init" in problem.message
+    assert (problem.path, problem.line, problem.field) == (str(root / "newsgen.yaml"), 0, None)
+    assert str(problem).startswith(f"{root}/newsgen.yaml: no such file, so {root} is not")
+    assert f"newsgen init {root}" in problem.message and "--source" in problem.message
 
 
 def test_invalid_yaml_names_line(make_site):

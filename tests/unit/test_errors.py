@@ -113,3 +113,7 @@ def test_no_close_match_lists_known_keys_sorted():
 
 def test_accepts_any_iterable():
     assert "did you mean 'title'" in did_you_mean("titel", iter(["title", "base_url"]))
+
+
+def test_a_problem_without_a_line_names_only_its_place():
+    assert str(Problem("--base-url", 0, None, "'x' is not a URL")) == "--base-url: 'x' is not a URL"

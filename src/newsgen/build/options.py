@@ -60,9 +60,9 @@ class BuildReport:
     articles: int
     """Articles published."""
     pages: int
-    """HTML pages and feeds written."""
+    """HTML pages and feeds in the output."""
     files: int
-    """All files written, copies included."""
+    """All files in the output, copies included (written or unchanged)."""
     drafts_skipped: int
     """Drafts left out (0 with ``--drafts``)."""
     seconds: float

@@ -265,7 +265,7 @@ def _render_and_write(
     since the last build (all of them without a cache), write the site and remember
     what a quick rebuild needs."""
     published = [a for a in loaded if _is_published(a, now, options)]
-    published = resolve_article_links(published, loaded, problems)
+    published = resolve_article_links(published, loaded, problems, inputs.digests.keys())
     profiles = load_author_profiles(
         options.source, config, frozenset(copy.path for copy in inputs.copies), problems
     )

@@ -1,13 +1,16 @@
-"""Find the articles and other files of a content tree."""
+"""Find the articles and other files of a content tree, and its section folders."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsgen.errors import Problems
 from newsgen.input_files import file_problem, is_ignored_name
+from newsgen.models import SectionConfig
+from newsgen.urls import make_slug
 
 ARTICLE_SUFFIX = ".md"
 
@@ -151,3 +154,26 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 def _inside_real(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def known_sections(content: Path, configured: Iterable[SectionConfig]) -> dict[str, str]:
+    """Return the site's sections as {slug of a name, title or folder: the section's folder}.
+
+    A section is known when newsgen.yaml lists it (by its name or its title) or when
+    a folder of that name lies in ``content/``, listed or not.
+    """
+    known: dict[str, str] = {}
+    for section in configured:
+        folder = make_slug(section.name)
+        for name in (section.name, section.title):
+            if make_slug(name):
+                known.setdefault(make_slug(name), folder)
+    try:
+        with os.scandir(content) as scan:
+            folders = [e.name for e in scan if not is_ignored_name(e.name) and _is_dir(e)]
+    except OSError:
+        folders = []
+    for name in sorted(folders):
+        if make_slug(name) == name:
+            known.setdefault(name, name)
+    return known

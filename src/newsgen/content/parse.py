@@ -6,6 +6,7 @@ and the set of files that exist (for local images) comes in LoadContext.
 
 from __future__ import annotations
 
+import difflib
 import mimetypes
 import posixpath
 from collections.abc import Mapping
@@ -25,6 +26,7 @@ from newsgen.content.editorial import (
 )
 from newsgen.content.fields import MISSING, FieldReader, describe
 from newsgen.content.frontmatter import normalise_text, split_front_matter
+from newsgen.content.placeholder import placeholder_line
 from newsgen.errors import Problems, did_you_mean
 from newsgen.markdown.guard import BodyRefused
 from newsgen.markdown.renderer import Markdown, RenderedBody, plain_summary, render_markdown
@@ -139,6 +141,7 @@ def _build_article(
     tags = read_tags(reader, config)
     sources = _sources(reader)
     draft = reader.flag("draft", reader.get("draft"))
+    _refuse_placeholder(reader, body, body_line, draft)
     extra = _extra(reader)
     summary_text = reader.text("summary", reader.get("summary"))
     article_id, aliases = read_id(reader), read_aliases(reader)
@@ -182,6 +185,19 @@ def _build_article(
             LinkRef(body_line + line, target) for line, target in rendered.article_links
         ),
     )
+
+
+def _refuse_placeholder(reader: FieldReader, body: str, body_line: int, draft: bool) -> None:
+    """Report, as an error, the placeholder line of an article that is not a draft."""
+    line = None if draft else placeholder_line(body)
+    if line is not None:
+        reader.problems.error(
+            reader.shown,
+            body_line + line,
+            "body",
+            "still holds the placeholder text 'newsgen new' wrote, and the article is not a "
+            "draft; write the story in its place, or keep 'draft: true' until it is ready",
+        )
 
 
 def _render_body(
@@ -229,8 +245,27 @@ def _section(source: SourceFile, reader: FieldReader, config: SiteConfig) -> Sec
     if not slug:
         reader.error("section", f"'{name}' has no letters or digits to make a URL from")
         return None
+    _warn_of_a_section_typo(reader, slug, name, config)
     url = href(config.base_path, f"/{slug}/")
     return Section(slug=slug, title=name, url=url, feed_url=url + "feed.xml")
+
+
+def _warn_of_a_section_typo(reader: FieldReader, slug: str, name: str, config: SiteConfig) -> None:
+    """Warn when ``section:`` names none of newsgen.yaml's sections but one close to them
+    (``Wrold``): it would quietly start a section of its own."""
+    if not config.sections or reader.get("section") is MISSING:
+        return
+    listed = {make_slug(s.name): s.name for s in config.sections}
+    listed.update({make_slug(s.title): s.name for s in config.sections})
+    if slug in listed:
+        return
+    close = difflib.get_close_matches(slug, list(listed), n=1, cutoff=0.75)
+    if close:
+        reader.warning(
+            "section",
+            f"'{name}' is none of the sections in newsgen.yaml; did you mean "
+            f"'{listed[close[0]]}'? (as written, it makes a section of its own)",
+        )
 
 
 def _slug(reader: FieldReader, headline: str | None) -> str | None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
 from newsgen.config import load_config
-from newsgen.content.discover import SourceFile, discover_content
+from newsgen.content.discover import SourceFile, discover_content, known_sections
 from newsgen.content.fields import parse_moment
 from newsgen.content.parse import LoadContext, load_article
 from newsgen.errors import Problem, Problems, UsageError
@@ -27,7 +27,6 @@ from newsgen.importer.plan import (
     ImportOptions,
     PlannedArticle,
     plan_article,
-    site_section_slugs,
 )
 from newsgen.input_files import NotAFile, read_regular
 from newsgen.markdown.renderer import make_markdown
@@ -48,6 +47,9 @@ class TargetSite:
     root: Path
     config: SiteConfig
     context: LoadContext
+    sections: Mapping[str, str]
+    """The site's sections: the folder of each by the slug of its name, title or folder
+    (content/discover.py's known_sections())."""
 
 
 def parse_date_option(text: str | None) -> datetime | date | None:
@@ -77,7 +79,8 @@ def open_site(root: Path) -> TargetSite:
     config = load_config(root, static_files=static)
     assets = discover_content(root, ignored).assets
     markdown = make_markdown(config.unsafe_html)
-    return TargetSite(root, config, LoadContext(config, markdown, root / "content", static, assets))
+    context = LoadContext(config, markdown, root / "content", static, assets)
+    return TargetSite(root, config, context, known_sections(root / "content", config.sections))
 
 
 def import_file(
@@ -89,8 +92,8 @@ def import_file(
     cannot be read or imported, or when the article file already exists.
     """
     _check_images(options.images)
-    parsed = parse_plain_text(_read(file), site_section_slugs(site.config))
-    planned = checked(plan_article(parsed, options, site.config, str(uuid.uuid4())), site)
+    parsed = parse_plain_text(_read(file), site.sections.keys())
+    planned = checked(plan_article(parsed, options, site.sections, str(uuid.uuid4())), site)
     target = site.root / planned.path
     if target.exists():
         raise ImportFailed(

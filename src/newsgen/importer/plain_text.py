@@ -9,6 +9,7 @@ dropped or could not place. No I/O; importer/command.py writes the article.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -52,6 +53,13 @@ class _Draft:
     comments_from: int | None = None
     related_from: int | None = None
     image_src: tuple[int, str] | None = None
+    shaped: dict[int, parts.Caption] = field(default_factory=dict)
+    """Captions known by their shape (a line repeated with and without its credit in
+    brackets), by line."""
+
+    def caption(self, unit: Unit) -> parts.Caption | None:
+        """Return the caption on ``unit``, known by its shape or its credit, or None."""
+        return self.shaped.get(unit.line) or parts.caption(unit.text)
 
     def drop(self, line: int, why: str, text: str) -> None:
         """Record that the text on ``line`` was left out, and why."""
@@ -67,13 +75,29 @@ def parse_plain_text(text: str, sections: Collection[str] = ()) -> ImportedArtic
     ImportedArticle whose ``headline`` or ``published`` is None.
     """
     units = split_units(text)
-    draft = _Draft()
+    draft = _Draft(shaped=_repeated_captions(units))
     start = _read_header(units, draft)
     for index in range(start, len(units)):
         following = units[index + 1] if index + 1 < len(units) else None
         _read_body_unit(units[index], following, draft)
     _unused_image_url(draft)
     return _finish(draft, sections)
+
+
+def _repeated_captions(units: list[Unit]) -> dict[int, parts.Caption]:
+    """Return the captions known by their shape, by line: each pair of neighbouring
+    units that are one caption, once with its credit in brackets and once without."""
+    found: dict[int, parts.Caption] = {}
+    for one, other in itertools.pairwise(units):
+        for bracketed, bare in ((one, other), (other, one)):
+            shaped = parts.repeated_caption(bracketed.text, bare.text)
+            if shaped is not None:
+                found[bracketed.line] = shaped
+                words = bare.text.rstrip()
+                cut = words[: -len(shaped.credit)].rstrip() if words.endswith(shaped.credit) else ""
+                found[bare.line] = parts.Caption(cut or shaped.caption, shaped.credit)
+                break
+    return found
 
 
 def _read_header(units: list[Unit], draft: _Draft) -> int:
@@ -129,7 +153,7 @@ def _same_time(one: MentionedDate, other: MentionedDate) -> bool:
 
 def _read_body_unit(unit: Unit, following: Unit | None, draft: _Draft) -> None:
     """Read one unit of the body into ``draft``."""
-    if parts.caption(unit.text) is None:
+    if draft.caption(unit) is None:
         _unused_image_url(draft)
     if _skipped(unit, draft):
         return
@@ -143,7 +167,7 @@ def _read_body_unit(unit: Unit, following: Unit | None, draft: _Draft) -> None:
         _add_block(BlockKind.QUOTE, quote, unit.line, draft)
     elif (url := parts.image_url(unit.text)) is not None:
         _add_image_url(unit.line, url, draft)
-    elif (found_caption := parts.caption(unit.text)) is not None:
+    elif (found_caption := draft.caption(unit)) is not None:
         src = draft.image_src[1] if draft.image_src else None
         draft.image_src = None
         draft.photos.append(Photo(found_caption.caption, found_caption.credit, unit.line, src))

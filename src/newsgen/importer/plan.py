@@ -7,29 +7,42 @@ to_markdown() writes the article file's text. importer/command.py checks and wri
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from newsgen.errors import NewsgenError
 from newsgen.importer.imported import Block, BlockKind, ImportedArticle, Note, NoteKind
 from newsgen.importer.plain_text import section_slugs
-from newsgen.models import SiteConfig
 from newsgen.urls import make_slug
+
+_T = TypeVar("_T")
 
 
 class ImportFailed(NewsgenError):
     """One input file could not be imported; the others still are."""
 
-    def __init__(self, line: int | None, message: str) -> None:
+    def __init__(
+        self, line: int | None, message: str, more: Sequence[tuple[int | None, str]] = ()
+    ) -> None:
         super().__init__(message)
         self.line = line
         """The input line concerned, or None when the whole file is."""
         self.message = message
+        self.all: tuple[tuple[int | None, str], ...] = ((line, message), *more)
+        """Every reason the file could not be imported, as (line, message): the first
+        is ``line`` and ``message``."""
+
+    @classmethod
+    def of(cls, reasons: Sequence[ImportFailed]) -> ImportFailed:
+        """Return one ImportFailed that carries every one of ``reasons`` (at least one)."""
+        more = [(reason.line, reason.message) for reason in reasons[1:]]
+        return cls(reasons[0].line, reasons[0].message, more)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,32 +72,32 @@ class PlannedArticle:
     """What was dropped or not placed, from the text and from the planning."""
     lines: Mapping[str, tuple[int, ...]]
     """The input line of each ``images`` and ``sources`` entry, by field."""
+    pending_images: tuple[Mapping[str, str], ...] = ()
+    """``images`` entries of captions without an image file (written as comments)."""
 
     @property
     def markdown(self) -> str:
         """The article file's text."""
-        return to_markdown(self.front, self.blocks)
+        return to_markdown(self.front, self.blocks, self.pending_images)
 
 
 def plan_article(
-    parsed: ImportedArticle, options: ImportOptions, config: SiteConfig, article_id: str
+    parsed: ImportedArticle, options: ImportOptions, sections: Mapping[str, str], article_id: str
 ) -> PlannedArticle:
     """Return the article to write for ``parsed``: its path, front matter and body.
 
-    Raises ImportFailed when the text has no headline, or no section or
-    publication date and the options give none.
+    ``sections`` are the site's sections (content/discover.py's known_sections()).
+    Raises ImportFailed, with every reason at once, when the text has no headline,
+    or no section or publication date and the options give none.
     """
-    if parsed.headline is None:
-        raise ImportFailed(
-            1,
-            "no headline found: the text should open with the headline on a line of its own, "
-            "without a full stop (below a section line like 'World News' if it has one)",
-        )
-    slug = make_slug(parsed.headline)
-    if not slug:
-        raise ImportFailed(parsed.headline_line, "the headline has no letters or digits")
-    folder, section_notes = _section(parsed, options, config)
-    published = _published(parsed, options)
+    failed: list[ImportFailed] = []
+    slug = _attempt(lambda: _headline_slug(parsed), failed)
+    placed = _attempt(lambda: _section(parsed, options, sections), failed)
+    published = _attempt(lambda: _published(parsed, options), failed)
+    if failed:
+        raise ImportFailed.of(failed)
+    assert slug is not None and placed is not None and published is not None
+    folder, section_notes = placed
     notes = list(parsed.notes) + section_notes
     front: dict[str, Any] = {"id": article_id, "headline": parsed.headline, "date": published}
     front.update(_updated(parsed, published, notes))
@@ -98,25 +111,57 @@ def plan_article(
     sources = [{"name": s.name, "url": s.url} if s.name else {"url": s.url} for s in parsed.sources]
     if sources:
         front["sources"] = sources
-    images, image_lines = _images(parsed, options, notes)
+    images, pending, image_lines = _images(parsed, options, notes)
     if images:
         front["images"] = images
     notes.sort(key=lambda note: note.line)
     lines = {"images": image_lines, "sources": tuple(s.line for s in parsed.sources)}
     path = f"content/{folder}/{slug}.md"
-    return PlannedArticle(path, front, parsed.blocks, tuple(notes), lines)
+    return PlannedArticle(path, front, parsed.blocks, tuple(notes), lines, tuple(pending))
+
+
+def _attempt(step: Callable[[], _T], failed: list[ImportFailed]) -> _T | None:
+    """Return what ``step`` returns; None when it raises ImportFailed, added to ``failed``."""
+    try:
+        return step()
+    except ImportFailed as failure:
+        failed.append(failure)
+        return None
+
+
+def _headline_slug(parsed: ImportedArticle) -> str:
+    if parsed.headline is None:
+        raise ImportFailed(
+            1,
+            "no headline found: the text should open with the headline on a line of its own, "
+            "without a full stop (below a section line like 'World News' if it has one)",
+        )
+    slug = make_slug(parsed.headline)
+    if not slug:
+        raise ImportFailed(parsed.headline_line, "the headline has no letters or digits")
+    return slug
 
 
 def _section(
-    parsed: ImportedArticle, options: ImportOptions, config: SiteConfig
+    parsed: ImportedArticle, options: ImportOptions, sections: Mapping[str, str]
 ) -> tuple[str, list[Note]]:
-    """Return the section's folder name, and a note when ``--section`` replaced the text's."""
-    names = ", ".join(section.name for section in config.sections)
+    """Return the section's folder name, and a note when ``--section`` replaced the text's.
+
+    Raises ImportFailed when neither names a section, or ``--section`` names none of
+    the site's but one close to it (a typo)."""
+    folders = list(dict.fromkeys(sections.values()))  # newsgen.yaml's order, then folders
+    names = ", ".join(folders)
     if options.section is not None:
-        matched = _match_section(options.section, config) if config.sections else None
-        folder = matched or make_slug(options.section)
+        folder = _match_section(options.section, sections) or make_slug(options.section)
+        close = difflib.get_close_matches(folder, folders, n=1, cutoff=0.75)
+        if folder not in folders and close:
+            raise ImportFailed(
+                None,
+                f"--section '{options.section}' is none of this site's sections ({names}); "
+                f"did you mean '{close[0]}'?",
+            )
         label = parsed.section_label
-        if label is not None and _match_section(label, config) != folder:
+        if label is not None and _match_section(label, sections) != folder:
             why = f"section line (--section {options.section} given)"
             return folder, [Note(parsed.section_line, NoteKind.DROPPED, f'{why}: "{label}"')]
         return folder, []
@@ -127,36 +172,26 @@ def _section(
             "no section line above the headline (like 'World News'); "
             f"give the section with --section{choices}",
         )
-    folder = _match_section(parsed.section_label, config)
+    folder = _match_section(parsed.section_label, sections)
     if folder is None:
+        label = make_slug(parsed.section_label)
+        close = difflib.get_close_matches(label, folders, n=1, cutoff=0.6) if label else []
+        guess = f"; did you mean '{close[0]}'?" if close else ""
         raise ImportFailed(
             parsed.section_line,
             f"the section line '{parsed.section_label}' names none of this site's sections "
-            f"({names}); give the section with --section",
+            f"({names}){guess} Give the section with --section",
         )
     return folder, []
 
 
-def _match_section(label: str, config: SiteConfig) -> str | None:
+def _match_section(label: str, sections: Mapping[str, str]) -> str | None:
     """Return the folder of the site's section that ``label`` names (``World News`` ->
-    ``world``); any label when the site lists no sections; None when none matches."""
+    ``world``); any label when the site has no sections; None when none matches."""
     slugs = section_slugs(label)
-    if not config.sections:
+    if not sections:
         return slugs[0] if slugs else None
-    for slug in slugs:
-        for section in config.sections:
-            if slug in (make_slug(section.name), make_slug(section.title)):
-                return make_slug(section.name)
-    return None
-
-
-def site_section_slugs(config: SiteConfig) -> frozenset[str]:
-    """Return the slugs of the site's section names and titles."""
-    return frozenset(
-        slug
-        for section in config.sections
-        for slug in (make_slug(section.name), make_slug(section.title))
-    )
+    return next((sections[slug] for slug in slugs if slug in sections), None)
 
 
 def _published(parsed: ImportedArticle, options: ImportOptions) -> datetime | date:
@@ -193,9 +228,10 @@ def _updated(parsed: ImportedArticle, published: datetime | date, notes: list[No
 
 def _images(
     parsed: ImportedArticle, options: ImportOptions, notes: list[Note]
-) -> tuple[list[dict], tuple[int, ...]]:
-    """Return the images entries (each caption with a src from the text or ``--image``)
-    and the input line of each.
+) -> tuple[list[dict], list[dict], tuple[int, ...]]:
+    """Return the images entries (each caption with a src from the text or ``--image``),
+    the entries of captions without an image (written as comments, PENDING_IMAGES),
+    and the input line of each entry.
 
     Raises ImportFailed when ``--image`` is given more often than there are captions.
     """
@@ -206,26 +242,48 @@ def _images(
             f"--image was given {len(given)} times but the text has "
             f"{len(parsed.photos)} photo caption(s) without an image; give one per caption",
         )
-    images, lines = [], []
+    images, pending, lines = [], [], []
     for photo in parsed.photos:
         src = photo.src or (given.pop(0) if given else None)
-        if src is None:
-            why = "no image file for it; give its src with --image (/images/NAME.jpg in static/)"
-            notes.append(Note(photo.line, NoteKind.NOT_PLACED, f'photo "{photo.caption}": {why}'))
-            continue
-        entry = {"src": src, "caption": photo.caption}
+        entry = {"src": src or "", "caption": photo.caption}
         if photo.credit:
             entry["credit"] = photo.credit
+        if src is None:
+            why = (
+                "no image file for it; kept as a comment under 'images:' in the article: "
+                "give its src there (or import with --image /images/NAME.jpg)"
+            )
+            notes.append(Note(photo.line, NoteKind.NOT_PLACED, f'photo "{photo.caption}": {why}'))
+            pending.append(entry)
+            continue
         images.append(entry)
         lines.append(photo.line)
-    return images, tuple(lines)
+    return images, pending, tuple(lines)
 
 
-def to_markdown(front: Mapping[str, Any], blocks: Sequence[Block]) -> str:
-    """Return the article file's text: YAML front matter, then the blocks as Markdown."""
-    header = yaml.safe_dump(dict(front), sort_keys=False, allow_unicode=True, width=1_000_000)
+PENDING_IMAGES = (
+    "# A photo caption without its image file: give the image's src, then remove the '# '\n"
+    "# in front of the lines below{images} (the build cannot publish an image without one).\n"
+)
+
+
+def to_markdown(
+    front: Mapping[str, Any], blocks: Sequence[Block], pending: Sequence[Mapping[str, str]] = ()
+) -> str:
+    """Return the article file's text: YAML front matter (with the ``pending`` images
+    entries as comments at its end), then the blocks as Markdown."""
+    header = _yaml(dict(front))
+    if pending:
+        listed = "images" in front
+        entries = _yaml(list(map(dict, pending))) if listed else _yaml({"images": list(pending)})
+        header += PENDING_IMAGES.format(images="" if listed else ", 'images:' too")
+        header += "".join(f"# {line}\n" for line in entries.splitlines())
     body = "\n\n".join(_block_markdown(block) for block in blocks)
     return f"---\n{header}---\n{body}\n"
+
+
+def _yaml(value: object) -> str:
+    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=1_000_000)
 
 
 def _block_markdown(block: Block) -> str:

@@ -26,7 +26,16 @@ _CAPTION_FORMS = (
     re.compile(rf"^(?P<caption>.+[.!?”’\"])\s+(?P<credit>{_CREDIT})$"),
     re.compile(rf"^(?P<caption>.+?)\s+[|—–]\s+(?P<credit>{_CREDIT})$"),
 )
+_LABELLED = r"(?:Photo|Image|Picture|Photograph|Credit)s?"
+_SHAPED_FORMS = (  # a labelled credit, whatever it says; a caption by its shape alone
+    re.compile(
+        rf"^(?P<caption>.+?)\s*\((?P<credit>(?:{_LABELLED}\s*(?:by\b|:)"
+        r"|Courtesy\b|Handout\b|File photo\b)[^()]{0,100})\)$"
+    ),
+    re.compile(rf"^(?P<caption>.+?[.!?”’\")])\s+(?P<credit>{_LABELLED}:\s*\S[^()]{{0,100}})$"),
+)
 _CREDIT_LABEL = re.compile(rf"^{_LABEL}", re.IGNORECASE)
+_IN_BRACKETS_AT_END = re.compile(r"^(?P<caption>.+?)\s*\((?P<credit>[^()]{1,120})\)$")
 _IMAGE_URL = re.compile(r"^https?://\S+\.(?:jpe?g|png|gif|webp|avif)(?:\?\S*)?$", re.IGNORECASE)
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'’ -]*[A-Z.](?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)?)"
@@ -120,12 +129,32 @@ def is_title_like(text: str) -> bool:
 def caption(text: str) -> Caption | None:
     """Return the caption and credit when ``text`` is a photo caption with a credit
     (``Caption text. Name/Agency via Service``, or the credit in brackets), else None."""
-    for form in _CAPTION_FORMS:
+    for form in _CAPTION_FORMS + _SHAPED_FORMS:
         match = form.match(text)
         if match and len(match["caption"].split()) >= 3:
             credit = _CREDIT_LABEL.sub("", match["credit"]).strip()
             return Caption(match["caption"].strip(), credit)
     return None
+
+
+def repeated_caption(text: str, other: str) -> Caption | None:
+    """Return the caption and credit when ``text`` ends with a credit in brackets and
+    ``other`` is the same line without the brackets (``Flags in Idlib. (Omar/AFP)`` and
+    ``Flags in Idlib. Omar/AFP``): a caption by its shape, whatever the credit says
+    (``Expedition photo/Society name``, ``Handout``); else None."""
+    match = _IN_BRACKETS_AT_END.match(text)
+    if match is None or len(match["caption"].split()) < 3:
+        return None
+    bare = f"{match['caption']} {match['credit']}"
+    if _folded(bare) != _folded(other):
+        return None
+    credit = _CREDIT_LABEL.sub("", match["credit"].strip()).strip()
+    return Caption(match["caption"].strip(), credit)
+
+
+def _folded(text: str) -> str:
+    """``text`` with typographic quotes made plain, case folded and spaces collapsed."""
+    return " ".join(text.translate(str.maketrans("‘’“”", "''\"\"")).casefold().split())
 
 
 def image_url(text: str) -> str | None:

@@ -13,9 +13,11 @@ request line or header too long (http.server's 414 and 431), HTTP/0.9 or two
 
 from __future__ import annotations
 
+import errno
 import http.server
 import ipaddress
 import posixpath
+import socket
 import sys
 import threading
 from collections.abc import Callable
@@ -321,7 +323,7 @@ def preview_server(host: str, port: int, output: Path, hub: ReloadHub | None) ->
     try:
         server = PreviewServer((host, port), PreviewHandler)
     except OSError as error:
-        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+        raise UsageError(_cannot_listen(host, port, error)) from None
     server.RequestHandlerClass = partial(  # type: ignore[assignment]
         PreviewHandler,
         root=output,
@@ -330,6 +332,23 @@ def preview_server(host: str, port: int, output: Path, hub: ReloadHub | None) ->
         hub=hub,
     )
     return server
+
+
+def _cannot_listen(host: str, port: int, error: OSError) -> str:
+    """Return why ``host:port`` cannot be listened on, and what to do about it."""
+    said = f"cannot listen on {host}:{port}: {error.strerror or error}"
+    if error.errno == errno.EADDRINUSE:
+        return (
+            f"{said}; another program (another newsgen serve?) uses it: stop it or "
+            f"choose another port, e.g. --port {port + 1 if 0 < port < 65535 else 8001}"
+        )
+    if error.errno == errno.EACCES:
+        return f"{said}; ports below 1024 need administrator rights: choose e.g. --port 8000"
+    if error.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or isinstance(
+        error, socket.gaierror
+    ):
+        return f"{said}; --host must be an address of this machine, e.g. 127.0.0.1"
+    return said
 
 
 def content_type(path: Path) -> str:
@@ -384,12 +403,16 @@ def serve(
     """
     if not _is_loopback(host):
         print(f"warning: serving on {host}: other machines can reach this preview", file=sys.stderr)
-    url = f"http://{_url_host(host)}:{port}/"
     hub = ReloadHub()
+    server = preview_server(host, port, output, hub)  # before building: a busy port fails fast
+    url = f"http://{_url_host(host)}:{server.server_address[1]}/"
     options = BuildOptions(source, output, url, *drafts, spare_ready=True, waiting=_say)
     previewer = Previewer(options, hub, describe)
-    previewer.rebuild(first=True)
-    server = preview_server(host, port, output, hub)
+    try:
+        previewer.rebuild(first=True)
+    except BaseException:
+        server.server_close()
+        raise
     debouncer = Debouncer()
     stop_watching = start_watching(source, debouncer)
     rebuilder = threading.Thread(target=previewer.run, args=(debouncer,), name="rebuild")

@@ -23,32 +23,39 @@ _MARK = re.compile(r'href="' + re.escape(REF_SCHEME) + r'([^"#]*)(#[^"]*)?"')
 
 
 def resolve_article_links(
-    published: list[Article], everything: Iterable[Article], problems: Problems
+    published: list[Article],
+    everything: Iterable[Article],
+    problems: Problems,
+    sources: Iterable[str] = (),
 ) -> list[Article]:
     """Return ``published`` with links to article sources pointing at their pages.
 
-    ``everything`` holds all loaded articles, drafts and future ones too, so
-    that a link to one of those gets a message saying why it cannot be made.
+    ``everything`` holds all loaded articles, drafts and future ones too, and
+    ``sources`` the path of every article file found (``content/world/a.md``),
+    those that failed to load too, so that a link to one of those gets a message
+    saying why it cannot be made rather than that its target does not exist.
     """
     urls = article_urls(published)
-    held_back = {_content_path(a.source_path) for a in everything} - urls.keys()
+    loaded = {_content_path(a.source_path) for a in everything}
+    held_back = loaded - urls.keys()
+    failed = {_content_path(path) for path in sources} - loaded
     resolved = []
     for article in published:
         for ref in article.link_refs:
             if ref.target not in urls:
-                why = (
-                    "is a draft or scheduled for later"
-                    if ref.target in held_back
-                    else "does not exist"
-                )
-                problems.error(
-                    article.source_path,
-                    ref.line,
-                    None,
-                    f"links to content/{ref.target}, which {why}; fix the path or remove the link",
-                )
+                why = f"links to content/{ref.target}, which " + _why(ref.target, held_back, failed)
+                problems.error(article.source_path, ref.line, None, why)
         resolved.append(with_links_resolved(article, urls))
     return resolved
+
+
+def _why(target: str, held_back: set[str], failed: set[str]) -> str:
+    """Return why a link to ``target`` cannot be made, and what to do about it."""
+    if target in held_back:
+        return "is a draft or scheduled for later; fix the path or remove the link"
+    if target in failed:
+        return "has errors (reported for that file); fix those and this link works"
+    return "does not exist; fix the path or remove the link"
 
 
 def article_urls(published: Iterable[Article]) -> dict[str, str]:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.content.discover import SourceFile, discover_content
+from newsgen.content.discover import SourceFile, discover_content, known_sections
 from newsgen.errors import Problems
 from newsgen.input_files import is_ignored_name
+from newsgen.models import SectionConfig
 
 needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
 
@@ -273,3 +274,19 @@ def test_only_links_and_special_files_take_the_slow_checks(make_site, monkeypatc
 def test_folder_section(relative, section):
     source = SourceFile(Path("/x") / relative, f"content/{relative}", relative)
     assert source.folder_section == section
+
+
+def test_known_sections_are_listed_ones_and_folders(tmp_path):
+    content = tmp_path / "content"
+    for folder in ("culture", "world", ".hidden", "Not A Slug"):
+        (content / folder).mkdir(parents=True)
+    (content / "notes.md").write_text("x")
+    listed = (SectionConfig("world", "World News"), SectionConfig("business", "Money"))
+    assert known_sections(content, listed) == {
+        "world": "world",
+        "world-news": "world",
+        "business": "business",
+        "money": "business",
+        "culture": "culture",
+    }
+    assert known_sections(tmp_path / "missing", ()) == {}

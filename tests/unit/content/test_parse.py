@@ -13,6 +13,7 @@ import pytest
 from unit_helpers import BERLIN, article_with, load, make_config, one_error
 
 from newsgen.errors import Problems
+from newsgen.models import SectionConfig
 from newsgen.urls import make_slug
 
 PATH = "content/world/story.md"
@@ -905,3 +906,18 @@ def test_problems_are_appended_to_the_given_list():
         ("content/world/other.md", "date"),
         (PATH, "headline"),
     ]
+
+
+def test_a_section_close_to_a_listed_one_is_warned_of_as_a_typo():
+    config = make_config(
+        sections=(SectionConfig("world", "World News"), SectionConfig("local", "Local"))
+    )
+    text = "---\nheadline: Talks\ndate: 2024-12-16\nsection: Wrold\n---\nBody.\n"
+    article, problems = load(text, config=config)
+    assert article is not None and article.section.slug == "wrold"  # as written
+    [warning] = problems.warnings
+    assert (warning.line, warning.field) == (4, "section")
+    assert "did you mean 'world'?" in warning.message
+    for fine in ("World News", "local", "Sport"):  # listed, or far from every listed one
+        _, problems = load(text.replace("Wrold", fine), config=config)
+        assert list(problems) == [], fine

@@ -16,11 +16,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
-from unit_helpers import make_config
+from unit_helpers import load, make_config
 
 from newsgen.build import pipeline as build_module
 from newsgen.build.options import BuildOptions
 from newsgen.build.pipeline import build
+from newsgen.content.discover import known_sections
 from newsgen.content.frontmatter import split_front_matter
 from newsgen.content.parse import LoadContext
 from newsgen.importer.command import (
@@ -34,13 +35,14 @@ from newsgen.importer.command import (
 )
 from newsgen.importer.imported import BlockKind, NoteKind
 from newsgen.importer.plain_text import parse_plain_text
-from newsgen.importer.plan import escape_markdown, plan_article
+from newsgen.importer.plan import escape_markdown, plan_article, to_markdown
 from newsgen.markdown.renderer import make_markdown, render_markdown
 from newsgen.models import SectionConfig
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "import"
 SECTIONS = ("world", "local", "business", "science", "culture")
 CONFIG = make_config(sections=tuple(SectionConfig(name, name.title()) for name in SECTIONS))
+KNOWN = known_sections(Path("/no/such/folder"), CONFIG.sections)
 SITE_CONFIG = """\
 title: Test Gazette
 base_url: https://gazette.example.com/
@@ -65,7 +67,7 @@ def parse(name: str):
 
 
 def plan(name: str, **options):
-    return plan_article(parse(name), ImportOptions(**options), CONFIG, ID)
+    return plan_article(parse(name), ImportOptions(**options), KNOWN, ID)
 
 
 def notes(planned_or_parsed) -> list[str]:
@@ -163,9 +165,10 @@ def test_seed_article_markdown_is_the_reviewed_one() -> None:
 def test_seed_without_image_reports_the_photo_as_not_placed() -> None:
     planned = plan("seed-article.txt", date=date(2024, 12, 16))
     assert "images" not in planned.front
-    assert f'38: not placed: photo "{SEED_CAPTION}": no image file for it; give its src ' in (
+    assert f'38: not placed: photo "{SEED_CAPTION}": no image file for it; kept as a comment ' in (
         "\n".join(notes(planned))
     )
+    assert f"#   caption: {SEED_CAPTION}\n#   credit: {SEED_CREDIT}\n" in planned.markdown
 
 
 def test_seed_without_date_asks_for_date() -> None:
@@ -330,11 +333,11 @@ def test_copy_without_date_needs_date_option() -> None:
 def test_section_line_that_names_no_section_is_an_error() -> None:
     text = "Sport\n\nEastmere win the cup\n\nDec. 1, 2024\n\nThe team won 2-1.\n"
     with pytest.raises(ImportFailed) as failed:
-        plan_article(parse_plain_text(text, SECTIONS), ImportOptions(), CONFIG, ID)
+        plan_article(parse_plain_text(text, SECTIONS), ImportOptions(), KNOWN, ID)
     assert failed.value.line == 1
     assert "the section line 'Sport' names none of this site's sections" in failed.value.message
     planned = plan_article(
-        parse_plain_text(text, SECTIONS), ImportOptions(section="local"), CONFIG, ID
+        parse_plain_text(text, SECTIONS), ImportOptions(section="local"), KNOWN, ID
     )
     assert planned.path == "content/local/eastmere-win-the-cup.md"
     assert notes(planned) == ['1: dropped: section line (--section local given): "Sport"']
@@ -342,7 +345,7 @@ def test_section_line_that_names_no_section_is_an_error() -> None:
 
 def test_no_headline_is_an_error() -> None:
     with pytest.raises(ImportFailed, match="no headline found"):
-        plan_article(parse_plain_text("Just one sentence.\n"), ImportOptions(), CONFIG, ID)
+        plan_article(parse_plain_text("Just one sentence.\n"), ImportOptions(), KNOWN, ID)
 
 
 # --------------------------------------------------------------------------
@@ -497,13 +500,13 @@ def test_plain_text_needs_no_escaping() -> None:
 
 def test_updated_date_is_kept_only_when_after_the_date() -> None:
     text = "Local\n\nStorm hits Eastmere\n\nJan. 14, 2025\nUpdated: Jan. 15, 2025\n\nIt held.\n"
-    planned = plan_article(parse_plain_text(text, SECTIONS), ImportOptions(), CONFIG, ID)
+    planned = plan_article(parse_plain_text(text, SECTIONS), ImportOptions(), KNOWN, ID)
     assert (planned.front["date"], planned.front["updated"]) == (
         date(2025, 1, 14),
         date(2025, 1, 15),
     )
     later = ImportOptions(date=date(2025, 1, 20))
-    planned = plan_article(parse_plain_text(text, SECTIONS), later, CONFIG, ID)
+    planned = plan_article(parse_plain_text(text, SECTIONS), later, KNOWN, ID)
     assert "updated" not in planned.front
     assert notes(planned) == ["6: not placed: update date Jan. 15, 2025 is not after 2025-01-20"]
 
@@ -552,9 +555,9 @@ def test_any_text_parses(text: str) -> None:
 def test_planned_articles_always_load(lines: list[str]) -> None:
     text = "\n".join(["World News", "", "A headline for the test", "", *lines])
     parsed = parse_plain_text(text, SECTIONS)
-    planned = plan_article(parsed, ImportOptions(date=date(2024, 12, 16)), CONFIG, ID)
+    planned = plan_article(parsed, ImportOptions(date=date(2024, 12, 16)), KNOWN, ID)
     context = LoadContext(CONFIG, make_markdown(), Path("/site/content"), frozenset(), frozenset())
-    site = TargetSite(Path("/site"), CONFIG, context)
+    site = TargetSite(Path("/site"), CONFIG, context, KNOWN)
     checked_article = checked(planned, site)  # raises ImportFailed if the loader objects
     assert not [p for p in validate(checked_article, context) if p.severity.value == "error"]
 
@@ -562,5 +565,91 @@ def test_planned_articles_always_load(lines: list[str]) -> None:
 def test_update_time_alone_is_not_taken_for_the_date() -> None:
     text = "Business\n\nFed holds rates\n\nUpdated 3:15 PM EDT, June 12, 2024\n\nIt did.\n"
     with pytest.raises(ImportFailed) as failed:
-        plan_article(parse_plain_text(text, SECTIONS), ImportOptions(), CONFIG, ID)
+        plan_article(parse_plain_text(text, SECTIONS), ImportOptions(), KNOWN, ID)
     assert "(line 5 gives only the time of an update, June 12, 2024)" in failed.value.message
+
+
+def test_a_section_folder_under_content_is_a_known_section(tmp_path: Path) -> None:
+    (tmp_path / "sport").mkdir()  # not in newsgen.yaml
+    known = known_sections(tmp_path, CONFIG.sections)
+    text = "Sport\n\nEastmere win the cup\n\nMarch 3, 2024\n\nThey won.\n"
+    planned = plan_article(parse_plain_text(text, known.keys()), ImportOptions(), known, ID)
+    assert planned.path == "content/sport/eastmere-win-the-cup.md"
+
+
+def test_everything_missing_is_reported_in_one_run() -> None:
+    with pytest.raises(ImportFailed) as failed:
+        plan_article(
+            parse_plain_text("just a sentence, nothing more.\n"), ImportOptions(), KNOWN, ID
+        )
+    said = [message for _, message in failed.value.all]
+    assert len(said) == 3
+    assert said[0].startswith("no headline found")
+    assert said[1].startswith("no section line above the headline")
+    assert said[2].startswith("no publication date found")
+
+
+@pytest.mark.parametrize(
+    ("options", "text", "hint"),
+    [
+        (
+            {"section": "sience"},
+            "Science news\n\nA comet brightens\n\nMarch 3, 2024\n\nIt did.\n",
+            "did you mean 'science'?",
+        ),
+        (
+            {},
+            "Busines\n\nMarkets rally today\n\nMarch 3, 2024\n\nThey did.\n",
+            "did you mean 'business'?",
+        ),
+    ],
+)
+def test_a_section_close_to_a_known_one_gets_did_you_mean(
+    options: dict, text: str, hint: str
+) -> None:
+    with pytest.raises(ImportFailed) as failed:
+        plan_article(parse_plain_text(text, SECTIONS), ImportOptions(**options), KNOWN, ID)
+    assert hint in failed.value.message
+
+
+def test_a_caption_without_an_image_is_kept_for_the_editor() -> None:
+    text = "\n\n".join(
+        [
+            "Science",
+            "Kelp is back off the coast",
+            "March 3, 2024",
+            "The kelp has returned, divers say.",
+            "Divers survey the reef at dawn. (Photo: Jane Doe)",
+            "More text.",
+        ]
+    )
+    planned = plan_article(parse_plain_text(text, SECTIONS), ImportOptions(), KNOWN, ID)
+    assert "images" not in planned.front
+    markdown = planned.markdown
+    assert (
+        "# images:\n# - src: ''\n"
+        "#   caption: Divers survey the reef at dawn.\n#   credit: Jane Doe\n" in markdown
+    )
+    note = next(n for n in planned.notes if "Divers survey" in n.text)
+    assert note.kind is NoteKind.NOT_PLACED and "kept as a comment" in note.text
+    article, problems = load(markdown, path="science/kelp.md", config=CONFIG)
+    assert article is not None and not problems.has_errors() and article.images == ()
+    given = markdown.replace("# images:", "images:").replace(
+        "# - src: ''", "- src: https://example.com/a.jpg"
+    )
+    given = given.replace("#   ", "  ")
+    article, problems = load(given, path="science/kelp.md", config=CONFIG)
+    assert article is not None and not problems.has_errors(), list(problems)
+    assert [(i.caption, i.credit) for i in article.images] == [
+        ("Divers survey the reef at dawn.", "Jane Doe")
+    ]
+    uncommented_without_src = given.replace("https://example.com/a.jpg", "''")
+    _, problems = load(uncommented_without_src, path="science/kelp.md", config=CONFIG)
+    assert problems.has_errors()  # the build refuses it until a src is given
+
+
+def test_a_pending_caption_is_commented_below_the_images_there_are() -> None:
+    front = {"headline": "H", "images": [{"src": "/a.jpg", "caption": "One"}]}
+    text = to_markdown(front, [], [{"src": "", "caption": "Two"}])
+    assert text.startswith("---\nheadline: H\nimages:\n- src: /a.jpg\n  caption: One\n# A photo")
+    assert text.endswith("# - src: ''\n#   caption: Two\n---\n\n")

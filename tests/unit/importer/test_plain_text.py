@@ -416,3 +416,81 @@ def test_associated_press_story() -> None:
         (12, 'navigation: "Advertisement"'),
         (16, 'copyright notice: "Copyright 2024 The Associated Press. All Rights Reserved."'),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "caption", "credit"),
+    [
+        (
+            "Divers survey the reef at dawn. (Photo: Jane Doe)",
+            "Divers survey the reef at dawn.",
+            "Jane Doe",
+        ),
+        (
+            "Divers survey the reef at dawn. Photo: jane doe",
+            "Divers survey the reef at dawn.",
+            "jane doe",
+        ),
+        (
+            "Divers survey the reef at dawn. Credit: Marine Society/Handout",
+            "Divers survey the reef at dawn.",
+            "Marine Society/Handout",
+        ),
+        (
+            "Divers survey the reef at dawn. Image: the society's own archive",
+            "Divers survey the reef at dawn.",
+            "the society's own archive",
+        ),
+        (
+            "Divers survey the reef at dawn (Courtesy of the Marine Society)",
+            "Divers survey the reef at dawn",
+            "Courtesy of the Marine Society",
+        ),
+        ("Divers survey the reef at dawn (Handout)", "Divers survey the reef at dawn", "Handout"),
+        (
+            "Divers survey the reef at dawn (File photo)",
+            "Divers survey the reef at dawn",
+            "File photo",
+        ),
+    ],
+)
+def test_a_labelled_credit_makes_a_caption_whatever_it_says(
+    text: str, caption: str, credit: str
+) -> None:
+    assert textparts.caption(text) == textparts.Caption(caption, credit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister said this (in March) was final.",
+        "The photo: a blurred shape that proves nothing, he said.",
+        "Credit: where it is due.",
+    ],
+)
+def test_prose_with_such_words_is_no_caption(text: str) -> None:
+    assert textparts.caption(text) is None
+
+
+KELP = "Kelp forests off the Eastmere coast in March 2023."
+KELP_CREDIT = "Expedition photo/Eastmere Marine Society"
+
+
+@pytest.mark.parametrize("bracketed_first", [True, False])
+def test_a_caption_repeated_with_and_without_its_credit_is_a_caption(bracketed_first: bool) -> None:
+    pair = [f"{KELP} ({KELP_CREDIT})", f"{KELP} {KELP_CREDIT}"]
+    if not bracketed_first:
+        pair.reverse()
+    text = "\n\n".join(
+        ["Science", "Kelp is back", "March 3, 2024", "The kelp has returned.", *pair, "More text."]
+    )
+    parsed = parse_plain_text(text, ("science",))
+    assert [(p.caption, p.credit) for p in parsed.photos] == [(KELP, KELP_CREDIT)]
+    body = " ".join(block.text for block in parsed.blocks)
+    assert "Kelp forests" not in body and "Expedition" not in body
+    assert any("photo caption repeated" in note.text for note in parsed.notes)
+
+
+def test_lines_that_differ_in_more_than_their_brackets_are_no_caption() -> None:
+    assert textparts.repeated_caption(f"{KELP} ({KELP_CREDIT})", f"{KELP} Another credit") is None
+    assert textparts.repeated_caption("He said (today) so.", "He said today so.") is None

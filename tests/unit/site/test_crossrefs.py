@@ -222,3 +222,16 @@ def test_link_to_a_file_outside_content_is_missing():
     [error] = problems.errors
     assert error.line == BODY_LINE
     assert "does not exist" in error.message
+
+
+def test_a_link_to_an_article_that_failed_to_load_says_so():
+    """The target has errors of its own, reported for its file: this link is not said
+    to point at nothing."""
+    a = article("world/a.md", "See [x](../local/broken.md).\n")
+    problems = Problems()
+    resolve_article_links([a], [a], problems, ["content/world/a.md", "content/local/broken.md"])
+    [error] = problems.errors
+    assert error.message == (
+        "links to content/local/broken.md, which has errors (reported for that file); "
+        "fix those and this link works"
+    )
