@@ -2,13 +2,14 @@
 
 ``python benchmarks/corpus.py --articles N --out DIR [--seed S]`` writes a
 complete newsgen site into DIR: ``newsgen.yaml``, ``authors.yaml``,
-``content/<section>/<slug>.md`` and a handful of small shared images in
-``static/images/``. The same seed always gives the same bytes.
+``content/<section>/<slug>.md``, a photograph of its own for each article in
+``static/images/lead/`` (as a real news site has) and a handful of small shared
+images in ``static/images/``. The same seed always gives the same bytes.
 
 Articles read like wire copy: 600-900 words of paragraphs with quotes
 ("..., said X"), numbers and place names, subheadings, links (to the web and
 to earlier articles of the archive), lists and the odd block quote; 8
-sections, about 200 bylines, about 500 tags, 0-2 images each, dates spread
+sections, about 200 bylines, about 500 tags, 1-2 images each, dates spread
 over ten years. Nothing is downloaded: every word comes from the lists below
 or from syllables put together.
 
@@ -32,7 +33,7 @@ import time
 import uuid
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -60,6 +61,8 @@ SECTIONS: tuple[tuple[str, str, int], ...] = (
 BYLINES = 200
 TAGS = 500
 IMAGES = 8
+LEAD_FOLDER = "lead"
+"""Under ``static/images/``: one photograph per article, named after its slug."""
 PLACEHOLDERS = ("\x01", "\x02", "\x03", "\x04")
 """Person A, person B, place, organisation: filled in per article."""
 
@@ -522,9 +525,23 @@ def generate(count: int, seed: int = 1) -> Iterator[Article]:
     byline_weights = _zipf_cumulative(len(names.bylines), 0.6)
     for index, skeleton in enumerate(skeletons):
         article_rng = random.Random(seed * 1_000_003 + index)
-        yield make_article(
+        article = make_article(
             index, skeleton, skeletons, article_rng, names, pools, tag_weights, byline_weights
         )
+        yield with_own_photo(article)
+
+
+def with_own_photo(article: Article) -> Article:
+    """Return ``article`` with a photograph of its own as its lead image, as on a real
+    news site: ``static/images/lead/SLUG.png`` (write_site() writes the file). Its
+    first shared image gives up its place; one without images gets a caption of its
+    headline. No random draw: the rest of the corpus stays as it was."""
+    src = f"/images/{LEAD_FOLDER}/{article.slug}.png"
+    if article.images:
+        lead = replace(article.images[0], src=src)
+    else:
+        lead = Image(src, f"{article.headline}.", "Staff photographer", article.headline)
+    return replace(article, images=(lead, *article.images[1:]))
 
 
 def make_skeletons(count: int, rng: random.Random, pools: Pools) -> list[Skeleton]:
@@ -817,14 +834,18 @@ def write_site(out: Path, count: int, seed: int = 1) -> int:
     (out / "authors.yaml").write_text(authors_yaml(seed), encoding="utf-8")
     images = out / "static" / "images"
     images.mkdir(parents=True, exist_ok=True)
-    for name, data in image_files().items():
+    shared = image_files()
+    for name, data in shared.items():
         (images / name).write_bytes(data)
+    leads, photos = images / LEAD_FOLDER, list(shared.values())
+    leads.mkdir(exist_ok=True)
     for folder, _, _ in SECTIONS:
         (out / "content" / folder).mkdir(parents=True, exist_ok=True)
     written = 0
-    for article in generate(count, seed):
+    for index, article in enumerate(generate(count, seed)):
         data = (front_matter(article) + article.body).encode("utf-8")
         (out / "content" / article.path).write_bytes(data)
+        (leads / f"{article.slug}.png").write_bytes(photos[index % len(photos)])
         written += len(data)
     return written
 

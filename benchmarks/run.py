@@ -6,6 +6,8 @@ of each size (``corpus.py``) in a temporary folder and measures the real
 
 - cold build: no output folder and no cache folder (``.newsgen/``);
 - no-change rebuild: the same build again, nothing changed;
+- one new article added: the newest article of the archive, with a headline of
+  its own (the publish loop);
 - one body edited: a sentence appended to one article's body;
 - one headline edited: words added to that article's headline (its slug, and
   so its URL, follows the headline);
@@ -43,14 +45,17 @@ RESULTS = HERE / "results.md"
 BUILD_TIME = "1735689600"
 """SOURCE_DATE_EPOCH for every build (1 January 2025): the corpus ends just before it."""
 
-COLD, NO_CHANGE, BODY, HEADLINE, TEMPLATE = (
+COLD, NO_CHANGE, NEW, BODY, HEADLINE, TEMPLATE = (
     "cold build",
     "no-change rebuild",
+    "one new article added",
     "one body edited",
     "one headline edited",
     "one template edited",
 )
-MEASURES = (COLD, NO_CHANGE, BODY, HEADLINE, TEMPLATE)
+MEASURES = (COLD, NO_CHANGE, NEW, BODY, HEADLINE, TEMPLATE)
+NEW_STORY_DATE = "2024-12-31T23:30:00+00:00"
+"""The date of the article added: the newest of the corpus (which ends before BUILD_TIME)."""
 
 TARGETS: dict[int, dict[str, tuple[str, float]]] = {
     # size -> measure -> (what, limit); "s" limits wall seconds, "MB" peak memory.
@@ -202,6 +207,26 @@ def measure_edit(bench: Bench, path: Path, edit: Callable[[str], str]) -> list[M
     return results
 
 
+def measure_new_article(bench: Bench, model: Path) -> list[Measurement]:
+    """Rebuilds after adding one article, the newest of the archive (the publish loop):
+    a copy of ``model`` with its own headline, date and photograph. Each run removes it
+    and rebuilds unmeasured."""
+    text = model.read_text(encoding="utf-8")
+    text = re.sub(r"^id: .*\n", "", text, count=1, flags=re.MULTILINE)
+    text = re.sub(r"^date: .*$", f"date: {NEW_STORY_DATE}", text, count=1, flags=re.MULTILINE)
+    text = edit_headline(text).replace('officials say"', 'officials say on the last night"', 1)
+    story = model.with_name("bench-new-story.md")
+    results = []
+    for _ in range(bench.runs):
+        story.write_text(text, encoding="utf-8")
+        try:
+            results.append(bench.build())
+        finally:
+            story.unlink()
+        bench.build()  # back to the starting point
+    return results
+
+
 def bench_size(size: int, args: argparse.Namespace, newsgen: Path) -> dict[str, Summary]:
     """Generate a corpus of ``size`` articles and return each measure's summary."""
     with tempfile.TemporaryDirectory(prefix=f"newsgen-bench-{size}-", dir=args.workdir) as tmp:
@@ -214,6 +239,7 @@ def bench_size(size: int, args: argparse.Namespace, newsgen: Path) -> dict[str, 
         steps: list[tuple[str, Callable[[], list[Measurement]]]] = [
             (COLD, lambda: measure_cold(bench)),
             (NO_CHANGE, lambda: measure_no_change(bench)),
+            (NEW, lambda: measure_new_article(bench, article)),
             (BODY, lambda: measure_edit(bench, article, edit_body)),
             (HEADLINE, lambda: measure_edit(bench, article, edit_headline)),
             (TEMPLATE, lambda: measure_template(bench)),

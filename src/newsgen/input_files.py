@@ -140,6 +140,15 @@ def utf8_problem(data: bytes, error: UnicodeDecodeError) -> tuple[int, str]:
     )
 
 
+def leads_to_folder(entry: os.DirEntry[str]) -> bool:
+    """True when ``entry`` (a symbolic link, found with ``os.scandir``) leads to a folder;
+    False for broken or looping links."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def file_problem(path: Path, root: Path, folder: str) -> str | None:
     """Return why ``path`` (a file found under ``root``) cannot be used, or None.
 

@@ -190,3 +190,25 @@ def test_imported_site_builds(site: Path, tmp_path: Path) -> None:
     assert built.stderr == ""
     assert built.stdout.startswith("Built 6 articles: ")
     assert ", 0 warnings" in built.stdout
+
+
+def test_everything_a_file_lacks_is_said_in_one_run(site: Path, tmp_path: Path) -> None:
+    bare = tmp_path / "bare.txt"
+    bare.write_text("it was all said before, and nothing more.\n", encoding="utf-8")
+    result = newsgen_cli("import", bare, "--source", site)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert [line.split(": error: ")[1].split(":")[0].split(";")[0] for line in errors] == [
+        "no headline found",
+        "no section line above the headline (like 'World News')",
+        "no publication date found",
+    ]
+
+
+def test_a_folder_under_content_is_a_section_for_import(site: Path, tmp_path: Path) -> None:
+    (site / "content" / "sport").mkdir(parents=True)
+    story = tmp_path / "cup.txt"
+    story.write_text("Sport\n\nEastmere win the cup\n\nMarch 3, 2024\n\nThey won.\n")
+    result = newsgen_cli("import", story, "--source", site)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(site / "content/sport/eastmere-win-the-cup.md")

@@ -9,7 +9,13 @@ from pathlib import Path
 
 from newsgen.build.fingerprint import folder_files
 from newsgen.errors import NewsgenError, Problems
-from newsgen.input_files import file_problem, is_ignored_name, read_regular, unreadable_message
+from newsgen.input_files import (
+    file_problem,
+    is_ignored_name,
+    leads_to_folder,
+    read_regular,
+    unreadable_message,
+)
 from newsgen.output.write import Copy
 
 
@@ -33,35 +39,46 @@ def static_copies(root: Path, theme: Path, problems: Problems) -> list[Copy]:
     Links to folders, links that lead out of ``static/`` (they could copy any
     file of the machine into the public site) and files that are not regular
     files are errors, and are left out.
+
+    Each folder is read once with ``os.scandir``, whose entry types are
+    trusted: a plain file in a plain folder below ``static/`` lies inside it,
+    so only symbolic links and special files take the slower checks of
+    file_problem() (a site with a photograph per article has tens of
+    thousands of plain files here).
     """
     found: dict[str, Copy] = {}
     for base in (theme / "static", root / "static"):
-        if not base.is_dir():
-            continue
-        real_base = base.resolve()
-        for directory, dirnames, filenames in os.walk(base):
-            here = Path(directory)
-            for name in sorted(dirnames):
-                link = here / name
-                if link.is_symlink() and not is_ignored_name(name):
-                    where = "inside" if _inside(link, real_base) else "outside"
-                    problems.error(
-                        f"static/{link.relative_to(base).as_posix()}",
-                        1,
-                        None,
-                        f"is a link to a folder {where} static/; copy the files in instead",
-                    )
-            dirnames[:] = sorted(d for d in dirnames if not is_ignored_name(d))
-            for name in sorted(filenames):
-                relative = (here / name).relative_to(base).as_posix()
-                if is_ignored_name(name):
-                    continue
-                problem = file_problem(here / name, real_base, "static/")
-                if problem:
-                    problems.error(f"static/{relative}", 1, None, problem)
-                else:
-                    found[relative] = Copy(here / name, relative, f"static/{relative}")
+        if base.is_dir():
+            _walk_static(base, base.resolve(), "", found, problems)
     return sorted(found.values(), key=lambda copy: copy.path)
+
+
+def _walk_static(
+    folder: Path, real_base: Path, relative: str, found: dict[str, Copy], problems: Problems
+) -> None:
+    """Add the files of ``folder`` (``relative`` below ``static/``) and of the folders in
+    it to ``found``; report links to folders and unusable files in ``problems``."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError:
+        return  # a folder that cannot be listed is skipped, as os.walk does
+    for entry in entries:
+        if is_ignored_name(entry.name):
+            continue
+        path, inner = folder / entry.name, relative + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            _walk_static(path, real_base, inner + "/", found, problems)
+        elif entry.is_symlink() and leads_to_folder(entry):
+            where = "inside" if _inside(path, real_base) else "outside"
+            message = f"is a link to a folder {where} static/; copy the files in instead"
+            problems.error(f"static/{inner}", 1, None, message)
+        elif entry.is_file(follow_symlinks=False):
+            found[inner] = Copy(path, inner, f"static/{inner}")
+        elif problem := file_problem(path, real_base, "static/"):
+            problems.error(f"static/{inner}", 1, None, problem)
+        else:  # a link to a file inside static/
+            found[inner] = Copy(path, inner, f"static/{inner}")
 
 
 def _inside(link: Path, real_base: Path) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsgen.errors import Problems
-from newsgen.input_files import file_problem, is_ignored_name
+from newsgen.input_files import file_problem, is_ignored_name, leads_to_folder
 from newsgen.models import SectionConfig
 from newsgen.urls import make_slug
 
@@ -125,7 +125,7 @@ class _Found:
             if entry.is_dir(follow_symlinks=False):
                 inner = os.path.join(real, name)
                 subfolders.append(_Folder(entry.path, inner, relative + "/", linked=False))
-            elif entry.is_symlink() and _is_dir(entry):
+            elif entry.is_symlink() and leads_to_folder(entry):
                 subfolders.append(_Folder(entry.path, "", relative + "/", linked=True))
             elif entry.is_file(follow_symlinks=False):
                 self._add(base / name, relative)
@@ -142,14 +142,6 @@ class _Found:
             self.articles.append(SourceFile(path, "content/" + relative, relative))
         else:
             self.assets.add(relative)
-
-
-def _is_dir(entry: os.DirEntry[str]) -> bool:
-    """True when ``entry`` (a link) leads to a folder; False for broken or looping links."""
-    try:
-        return entry.is_dir()
-    except OSError:
-        return False
 
 
 def _inside_real(path: str, root: str) -> bool:
@@ -170,7 +162,7 @@ def known_sections(content: Path, configured: Iterable[SectionConfig]) -> dict[s
                 known.setdefault(make_slug(name), folder)
     try:
         with os.scandir(content) as scan:
-            folders = [e.name for e in scan if not is_ignored_name(e.name) and _is_dir(e)]
+            folders = [e.name for e in scan if not is_ignored_name(e.name) and leads_to_folder(e)]
     except OSError:
         folders = []
     for name in sorted(folders):

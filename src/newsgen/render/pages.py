@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from newsgen.models import Article, ListingPage, Site
+from newsgen.models import Article, Link, ListingPage, Site
 from newsgen.render.keys import site_parts, template_sources
 from newsgen.urls import output_file
 
@@ -56,16 +56,28 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
     for tag in site.tags:
         count = site.tag_counts.get(tag.slug, 0)
         yield from _listing(
-            site, "tag.html", "tag", tag, site.tag_pages[tag.slug], {"count": count}
+            site,
+            "tag.html",
+            "tag",
+            tag,
+            site.tag_pages[tag.slug],
+            {"count": None},
+            {"count": count},
         )
     yield PageJob("authors.html", output_file("/authors/"), "authors index", {"site": site}, newest)
     for author in site.authors:
         yield from _listing(site, "author.html", "author", author, site.author_pages[author.slug])
     yield PageJob("archive.html", output_file("/archive/"), "archive", {"site": site}, newest)
     for year in site.years:
-        for period in (year, *site.months.get(year.year, ())):
+        months, year_link = site.months.get(year.year, ()), Link(year.title, year.url)
+        for period in (year, *months):
             yield from _listing(
-                site, "period.html", "period", period, site.period_pages[period.url]
+                site,
+                "period.html",
+                "period",
+                period,
+                site.period_pages[period.url],
+                {"months": months if period is year else (), "year": year_link},
             )
     if site.config.search:
         yield PageJob("search.html", SEARCH_PAGE, "search page", {"site": site})
@@ -110,14 +122,19 @@ def _listing(
     subject: Any,
     pages: Sequence[ListingPage],
     extra: Mapping[str, Any] | None = None,
+    front: Mapping[str, Any] | None = None,
 ) -> Iterator[PageJob]:
+    """Yield the jobs of a listing's pages; ``extra`` goes to every page's context,
+    ``front`` to the front page's only (what changes with every article added, such as
+    a count: the numbered pages, which keep their articles, keep their bytes)."""
     title = getattr(subject, "title", None) or getattr(subject, "name", "")
     for page in pages:
+        own = front if page.number is None and front else {}
         yield PageJob(
             template,
             page.output_path,
             f"{name} {title}",
-            {"site": site, name: subject, "page": page, **(extra or {})},
+            {"site": site, name: subject, "page": page, **(extra or {}), **own},
             _newest(page.items),
         )
 

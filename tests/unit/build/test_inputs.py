@@ -73,3 +73,36 @@ def test_an_editors_lock_file_is_not_an_error(tmp_path: Path) -> None:
     found, problems = read(root, theme)
     assert problems == []
     assert found["0:.#article.html"] == b"\0missing"
+
+
+def test_plain_static_files_take_no_per_file_checks(tmp_path: Path, monkeypatch) -> None:
+    """Only links and special files are resolved and checked (file_problem); the plain
+    files of plain folders below static/ are trusted as os.scandir reports them."""
+    import newsgen.build.inputs as inputs
+
+    site, theme = tmp_path / "site", tmp_path / "theme"
+    for number in range(50):
+        folder = site / "static" / "images" / f"y{number % 5}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"p{number}.png").write_bytes(b"png")
+    (site / "static" / "link.png").symlink_to(site / "static" / "images" / "y0" / "p0.png")
+    (site / "static" / "outside.png").symlink_to(tmp_path / "secret.txt")
+    (tmp_path / "secret.txt").write_text("secret")
+    (site / "static" / "dirlink").symlink_to(site / "static" / "images")
+    (theme / "static" / "css").mkdir(parents=True)
+    (theme / "static" / "css" / "site.css").write_text("body{}")
+    checked: list[str] = []
+    real = inputs.file_problem
+
+    def counting(path: Path, root: Path, folder: str) -> str | None:
+        checked.append(path.name)
+        return real(path, root, folder)
+
+    monkeypatch.setattr(inputs, "file_problem", counting)
+    problems = Problems()
+    copies = inputs.static_copies(site, theme, problems)
+    assert sorted(checked) == ["link.png", "outside.png"]
+    paths = [copy.path for copy in copies]
+    assert len(paths) == 50 + 2 and "link.png" in paths and "css/site.css" in paths
+    assert "outside.png" not in paths and not any(p.startswith("dirlink") for p in paths)
+    assert sorted(p.path for p in problems) == ["static/dirlink", "static/outside.png"]

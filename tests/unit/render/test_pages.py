@@ -166,7 +166,7 @@ def test_context_keys_per_template():
         "authors.html": {"site"},
         "author.html": {"site", "author", "page"},
         "archive.html": {"site"},
-        "period.html": {"site", "period", "page"},
+        "period.html": {"site", "period", "page", "year", "months"},
         "search.html": {"site"},
         "corrections.html": {"site"},
     }
@@ -410,3 +410,26 @@ def test_site_corrections_newest_first():
     ]
     assert site.corrections_url == "/corrections/"
     assert site.corrections_feed_url == "/corrections/feed.xml"
+
+
+def test_what_changes_with_every_article_added_is_on_front_pages_only():
+    """A count changes with every article added; the numbered pages of a listing keep
+    their articles, so nothing they are given may change with it (their keys stay, and
+    they are neither rendered nor written again)."""
+    site = small_site()
+    jobs = {job.output_path: job for job in page_jobs(site)}
+    tag = next(tag for tag in site.tags if tag.slug == "syria")
+    front, *numbered = site.tag_pages[tag.slug]
+    assert numbered, "the fixture needs a tag with numbered pages"
+    assert jobs[front.output_path].context["count"] == site.tag_counts[tag.slug]
+    assert all(jobs[page.output_path].context["count"] is None for page in numbered)
+    year = next(year for year in site.years if year.year == 2024)
+    months = site.months[year.year]
+    assert len(months) == 2
+    year_front, *_ = site.period_pages[year.url]
+    assert jobs[year_front.output_path].context["months"] == months
+    for month in months:
+        for page in site.period_pages[month.url]:
+            context = jobs[page.output_path].context
+            assert context["months"] == ()
+            assert (context["year"].name, context["year"].url) == (year.title, year.url)
