@@ -751,8 +751,8 @@ def front_matter(article: Article) -> str:
     return "\n".join(lines) + "\n"
 
 
-def site_config() -> str:
-    """Return the site's ``newsgen.yaml``."""
+def site_config(search: bool = True) -> str:
+    """Return the site's ``newsgen.yaml`` (with the search index, unless ``search`` is False)."""
     sections = "\n".join(f"  - name: {folder}\n    title: {title}" for folder, title, _ in SECTIONS)
     return (
         "# Benchmark corpus made by benchmarks/corpus.py.\n"
@@ -767,9 +767,9 @@ def site_config() -> str:
         f"sections:\n{sections}\n"
         "publisher:\n"
         f"  name: {SITE_TITLE}\n"
-        "# No search index: Hugo and Pelican build none in the anchor benchmarks, and\n"
-        "# Pagefind cannot update one (docs/search.md gives its cost separately).\n"
-        "search: false\n"
+        "# The search index is on, as in every new site (docs/search.md);\n"
+        "# benchmarks/run.py --no-search measures without it.\n"
+        f"search: {'true' if search else 'false'}\n"
     )
 
 
@@ -827,10 +827,11 @@ def image_files() -> dict[str, bytes]:
     return {f"photo-{i + 1}.png": png(160, 90, colours[i % len(colours)]) for i in range(IMAGES)}
 
 
-def write_site(out: Path, count: int, seed: int = 1) -> int:
-    """Write a complete newsgen site with ``count`` articles into ``out``; return bytes written."""
+def write_site(out: Path, count: int, seed: int = 1, search: bool = True) -> int:
+    """Write a complete newsgen site with ``count`` articles into ``out`` (search on unless
+    ``search`` is False); return bytes written."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / "newsgen.yaml").write_text(site_config(), encoding="utf-8")
+    (out / "newsgen.yaml").write_text(site_config(search), encoding="utf-8")
     (out / "authors.yaml").write_text(authors_yaml(seed), encoding="utf-8")
     images = out / "static" / "images"
     images.mkdir(parents=True, exist_ok=True)
@@ -856,11 +857,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, required=True, help="how many articles")
     parser.add_argument("--out", type=Path, required=True, help="the site folder to write")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--no-search", action="store_true", help="write 'search: false'")
     args = parser.parse_args(argv)
     if (args.out / "content").exists():
         parser.error(f"{args.out} already holds a content/ folder; use an empty folder")
     started = time.perf_counter()
-    written = write_site(args.out, args.articles, args.seed)
+    written = write_site(args.out, args.articles, args.seed, not args.no_search)
     print(
         f"Wrote {args.articles:,} articles ({written / 1e6:.1f} MB) to {args.out} "
         f"in {time.perf_counter() - started:.1f} s (seed {args.seed})"

@@ -59,8 +59,21 @@ NEW_STORY_DATE = "2024-12-31T23:30:00+00:00"
 
 TARGETS: dict[int, dict[str, tuple[str, float]]] = {
     # size -> measure -> (what, limit); "s" limits wall seconds, "MB" peak memory.
-    10_000: {COLD: ("MB", 500), NO_CHANGE: ("s", 0.5), BODY: ("s", 1.0), HEADLINE: ("s", 2.0)},
-    100_000: {COLD: ("MB", 2500), NO_CHANGE: ("s", 3.0)},
+    # Issue 18's, with search on (the cold build's time is compared with Hugo's by
+    # anchors.py); without search the older targets were 500 MB and a 1 s body edit.
+    10_000: {
+        NO_CHANGE: ("s", 0.5),
+        NEW: ("s", 2.0),
+        BODY: ("s", 2.0),
+        HEADLINE: ("s", 2.0),
+    },
+    100_000: {
+        COLD: ("MB", 4000),
+        NO_CHANGE: ("s", 3.0),
+        NEW: ("s", 5.0),
+        BODY: ("s", 5.0),
+        HEADLINE: ("s", 5.0),
+    },
 }
 """The issue's targets that one size's figures can be checked against (see docs/performance.md)."""
 COLD_SCALING = 11.0
@@ -232,7 +245,7 @@ def bench_size(size: int, args: argparse.Namespace, newsgen: Path) -> dict[str, 
     with tempfile.TemporaryDirectory(prefix=f"newsgen-bench-{size}-", dir=args.workdir) as tmp:
         site = Path(tmp) / "site"
         started = time.perf_counter()
-        corpus.write_site(site, size, args.seed)
+        corpus.write_site(site, size, args.seed, not args.no_search)
         print(f"{size:,} articles generated in {time.perf_counter() - started:.1f} s", flush=True)
         bench = Bench(newsgen, site, args.runs, tuple(args.extra), args.verbose)
         article = chosen_article(site)
@@ -348,6 +361,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--sizes", default="1000,10000", help="comma-separated corpus sizes (default 1000,10000)"
     )
     parser.add_argument("--runs", type=int, default=3, help="runs per measure (default 3)")
+    parser.add_argument(
+        "--no-search", action="store_true", help="build without the search index (search: false)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--newsgen", type=Path, default=None, help="the newsgen command to run")
     parser.add_argument("--jobs", type=int, help="pass --jobs N to newsgen build")
@@ -386,6 +402,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             *environment_lines(newsgen, args.extra),
             f"- figures: median of {args.runs} run{'s' if args.runs != 1 else ''}; "
             "peak MB = peak summed RSS of the build's process tree",
+            f"- search index: {'off (--no-search)' if args.no_search else 'on (the default)'}; "
+            "every article has a photograph of its own in static/",
             "",
             results_table(results),
             "",

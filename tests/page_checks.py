@@ -42,16 +42,17 @@ def remove_script(html: bytes) -> bytes:
 
 def reproducible(path: str) -> bool:
     """False for the files of the index whose bytes differ between two Pagefind runs
-    over the same pages: ``pagefind-entry.json``, ``*.pf_meta`` and ``filter/*``.
+    over the same pages: each shard's ``pagefind-entry.json``, ``*.pf_meta`` and ``filter/*``.
 
     Pagefind writes filter values in hash-map order, which changes from run to
     run; the hashes in those files' names and in the entry file follow. The
     index means the same either way, and every other file (pages, fragments,
     word index, scripts) is byte-identical. ``path`` is relative to the output.
     """
-    folder, _, name = path.partition("/")
+    folder, _, inside = path.partition("/")
     if folder != INDEX_DIR:
         return True
+    name = inside.partition("/")[2] or inside  # inside a shard's folder (pagefind/2024/)
     return not (
         name == "pagefind-entry.json" or name.endswith(".pf_meta") or name.startswith("filter/")
     )

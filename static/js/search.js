@@ -1,7 +1,7 @@
 // The /search/ page of a newsgen site: searches the Pagefind index that the build
 // writes to /pagefind/ (under the site's base path), in the browser, with no server.
 //
-// The form (templates/search.html) names the index's entry file and the base path in
+// The form (templates/search.html) names the index's list of shards and the base path in
 // data-search-index and data-search-base. Words, section and year are kept in the
 // address (?q=…&section=…&year=…), so that a search can be linked and the Back button
 // works. Results show the headline, section, date and an excerpt whose found words are
@@ -28,12 +28,59 @@ function pagefind() {
   return loading;
 }
 
+// The index is in shards, one per year (pagefind/shards.json lists them, newest first),
+// each an index of its own. A search asks every shard and merges their answers as one
+// index over all the articles would have answered:
+// - Pagefind leaves out a word its index does not hold, so with two words or more, a
+//   shard that lacks a word another shard holds cannot have a page with every word:
+//   its answer is left out;
+// - results go by score, best first; a list sorted by date is the shards' lists one
+//   after the other, newest shard first.
 async function load() {
-  const module = await import(form.dataset.searchIndex);
-  await module.options({ baseUrl: form.dataset.searchBase, excerptLength: 30 });
-  await module.init();
-  return module;
+  const listing = new URL(form.dataset.searchIndex, location.href);
+  const answer = await fetch(listing);
+  if (!answer.ok) throw new Error(`${listing}: ${answer.status}`);
+  const { shards } = await answer.json();
+  const options = { baseUrl: form.dataset.searchBase, excerptLength: 30 };
+  const indexes = await Promise.all(
+    shards.map(async (shard) => {
+      const index = await import(new URL(`${shard}/pagefind.js`, listing).href);
+      await index.options(options);
+      await index.init();
+      return index;
+    }),
+  );
+  return { search: (words, how) => searchShards(indexes, words, how) };
 }
+
+const held = new Map(); // "shard number, word" -> a promise of whether that shard holds it
+
+function holds(indexes, word) {
+  return Promise.all(
+    indexes.map((index, number) => {
+      const key = `${number}\u0000${word}`;
+      if (!held.has(key)) held.set(key, index.search(word).then((found) => found.results.length > 0));
+      return held.get(key);
+    }),
+  );
+}
+
+async function searchShards(indexes, words, how) {
+  const answers = await Promise.all(indexes.map((index) => index.search(words, how)));
+  let usable = answers.map(() => true);
+  const terms = words && !words.includes('"') ? words.split(/\s+/).filter(Boolean) : [];
+  if (terms.length > 1) {
+    for (const found of await Promise.all(terms.map((term) => holds(indexes, term)))) {
+      if (found.some(Boolean)) usable = usable.map((ok, number) => ok && found[number]);
+    }
+  }
+  const results = answers.filter((_, number) => usable[number]).flatMap((one) => one.results);
+  if (!how.sort) results.sort((a, b) => b.score - a.score); // stable: ties keep shard order
+  return { results };
+}
+
+// The search this page runs, for scripts and tests: (words, {filters, sort}) -> {results}.
+window.newsgenSearch = async (words, how = {}) => (await pagefind()).search(words, how);
 
 function chosenFilters() {
   const filters = {};

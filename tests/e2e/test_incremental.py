@@ -20,7 +20,7 @@ from newsgen.build.options import BuildOptions
 from newsgen.build.pipeline import build
 from newsgen.content import load as loading
 from newsgen.output import pagefind as search
-from newsgen.output.pagefind import ENTRY_FILE
+from newsgen.output.pagefind import SHARDS_FILE
 from page_checks import reproducible
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "newsroom"
@@ -166,7 +166,9 @@ def test_a_body_edit_rewrites_only_its_page_and_the_feeds_that_carry_it(
     index = {p for p in changed if p.startswith("pagefind/")}  # an indexed page changed
     article_pages = {p for p in changed - index if p.endswith("index.html")}
     assert len(article_pages) == 1, changed
-    assert ENTRY_FILE in index
+    assert [p for p in index if p.endswith("/pagefind-entry.json")] == [
+        "pagefind/2022/pagefind-entry.json"  # the edited article's year, no other shard
+    ]
     rest = changed - article_pages - index
     assert all(p.endswith(("feed.xml", "feed.json")) for p in rest), changed
     assert report.unchanged == report.files - len(changed)
@@ -187,7 +189,7 @@ def test_a_template_edit_that_leaves_article_pages_alone_keeps_the_search_index(
     monkeypatch.setattr(
         search.SearchIndexer,
         "_run_pagefind",
-        lambda self, tree: runs.append(tree) or real_run(self, tree),
+        lambda self, tree, shard: runs.append(shard) or real_run(self, tree, shard),
     )
     report = build(BuildOptions(site, out, now=NOW))
     changed = rewritten(before, inodes(out))
@@ -198,8 +200,10 @@ def test_a_template_edit_that_leaves_article_pages_alone_keeps_the_search_index(
     assert report.unchanged == report.files - len(changed - {".newsgen-output"})
     edit_body(site)  # now an article page changes: the index is made again
     build(BuildOptions(site, out, now=NOW))
-    assert len(runs) == 1
-    assert inodes(out)[ENTRY_FILE] != before[ENTRY_FILE]
+    assert runs == ["2022"]  # the edited article's shard only
+    entry = "pagefind/2022/pagefind-entry.json"
+    assert inodes(out)[entry] != before[entry]
+    assert inodes(out)[SHARDS_FILE] == before[SHARDS_FILE]
 
 
 def test_adding_an_article_leaves_full_archive_pages_alone(site: Path, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from lxml import html as lxml_html
 
 from newsgen.build.options import BuildOptions, BuildReport
 from newsgen.build.pipeline import build
-from newsgen.output.pagefind import ENTRY_FILE
+from newsgen.output.pagefind import SHARDS_FILE, shard_entry
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "basic"
 
@@ -39,14 +39,23 @@ def pages_where(out: Path, keep: Callable[[str], bool]) -> list[Path]:
     return [p for p in sorted(out.rglob("*.html")) if keep(p.relative_to(out).as_posix())]
 
 
-def test_the_index_is_inside_the_output_with_its_entry_file(built: tuple[Path, BuildReport]):
+def test_the_index_is_inside_the_output_one_shard_a_year(built: tuple[Path, BuildReport]):
     out, report = built
-    entry = json.loads((out / ENTRY_FILE).read_text(encoding="utf-8"))
-    [language] = entry["languages"].values()
-    assert language["page_count"] == report.articles  # the article pages, nothing else
-    for name in ("pagefind.js", "pagefind-worker.js"):
-        assert (out / "pagefind" / name).is_file()
-    assert list((out / "pagefind" / "fragment").glob("*.pf_fragment"))
+    shards = json.loads((out / SHARDS_FILE).read_text(encoding="utf-8"))["shards"]
+    years = sorted({url.split("/")[2] for url in report.article_urls.values()}, reverse=True)
+    assert shards == years  # newest first
+    counts = {}
+    for shard in shards:
+        entry = json.loads((out / shard_entry(shard)).read_text(encoding="utf-8"))
+        [language] = entry["languages"].values()
+        counts[shard] = language["page_count"]
+        for name in ("pagefind.js", "pagefind-worker.js"):
+            assert (out / "pagefind" / shard / name).is_file()
+        assert list((out / "pagefind" / shard / "fragment").glob("*.pf_fragment"))
+    by_year = {year: 0 for year in years}
+    for url in report.article_urls.values():
+        by_year[url.split("/")[2]] += 1
+    assert counts == by_year  # each year's article pages in its shard, nothing else
 
 
 def test_article_pages_mark_what_is_indexed(built: tuple[Path, BuildReport]):
@@ -93,7 +102,7 @@ def test_the_search_page_offers_the_sites_sections_and_years(built: tuple[Path, 
     out, _ = built
     root = page(out / "search" / "index.html")
     [form] = root.xpath("//form[@role='search']")
-    assert form.get("data-search-index") == "/pagefind/pagefind.js"
+    assert form.get("data-search-index") == "/pagefind/shards.json"
     assert form.get("data-search-base") == "/"
     sections = [o.get("value") for o in root.xpath("//select[@name='section']/option")]
     years = [o.get("value") for o in root.xpath("//select[@name='year']/option")]
@@ -114,8 +123,8 @@ def test_the_search_page_offers_the_sites_sections_and_years(built: tuple[Path, 
 
 def test_under_a_base_path_the_index_stays_at_the_output_root(tmp_path: Path):
     out, _ = build_fixture(tmp_path, base_url="https://gazette.example.com/news/")
-    assert (out / ENTRY_FILE).is_file()
+    assert (out / SHARDS_FILE).is_file()
     [form] = page(out / "search" / "index.html").xpath("//form[@role='search']")
-    assert form.get("data-search-index") == "/news/pagefind/pagefind.js"
+    assert form.get("data-search-index") == "/news/pagefind/shards.json"
     assert form.get("data-search-base") == "/news/"
     assert page(out / "index.html").xpath("//a[@href='/news/search/']")

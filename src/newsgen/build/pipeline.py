@@ -60,7 +60,7 @@ from newsgen.gc_pause import (
     release_free_memory,
 )
 from newsgen.models import Article, Site, SiteConfig
-from newsgen.output.pagefind import SearchIndexer, indexed_templates
+from newsgen.output.pagefind import OTHER_SHARD, SearchIndexer, indexed_templates
 from newsgen.output.quick_write import make_spare
 from newsgen.output.write import Copy, check_output_dir, write_site
 from newsgen.pagehelper.pool import HELPER_PAGES, ArticlePages, PageHelper, page_helper
@@ -305,6 +305,8 @@ class _Plan:
     feeds: list[FeedPlan]
     hand_off: ArticlePages | None
     """The article pages the helper process renders, when it does."""
+    shards: dict[str, str]
+    """The search index shard of each published article, by its source path: its year."""
 
 
 def _plan(
@@ -346,7 +348,9 @@ def _plan(
     check_outputs(planned, copies, problems, site.config.search, limits)
     if problems.has_errors():
         raise BuildFailed(problems)
-    return _Plan(env, planned, copies, keys_before, feeds, hand_off or None)
+    zone = site.config.timezone
+    shards = {a.source_path: str(a.date.astimezone(zone).year) for a in published}
+    return _Plan(env, planned, copies, keys_before, feeds, hand_off or None, shards)
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,9 +374,7 @@ def _write(
 ) -> _Written:
     """Render what changed, write the site (the search index with it) and record the
     key of each page written."""
-    indexer = _search_indexer(
-        options, config, plan.planned, plan.copies, plan.env, plan.keys_before
-    )
+    indexer = _search_indexer(options, config, plan, plan.keys_before)
     hand_off = plan.hand_off
     fresh = fresh_or_kept(plan.planned, plan.keys_before, problems, options.progress, hand_off)
     previous = inputs.quick and inputs.quick[0]
@@ -383,7 +385,7 @@ def _write(
     output = str(options.output_dir.resolve())
     inputs.cache.put_page_keys(output, {**_page_keys(plan.planned, written.inodes), **index})
     live = {**written.inodes, **{path: inode for path, (_, inode) in index.items()}}
-    reused = len(index) if indexer and indexer.reused else 0
+    reused = indexer.reused_files() if indexer else 0
     return _Written(written.files + len(index), written.unchanged + reused, live)
 
 
@@ -432,25 +434,30 @@ class _Inputs:
 def _search_indexer(
     options: BuildOptions,
     config: SiteConfig,
-    planned: list[PlannedFile],
-    copies: list[Copy],
-    env: jinja2.Environment,
+    plan: _Plan,
     previous: Mapping[str, tuple[str, int]],
 ) -> SearchIndexer | None:
     """Return the writer's finish step that puts the search index into the new tree,
     or None when search is off or no page is indexed (then there is no index).
 
     The index is made from the pages of the templates that mark what Pagefind
-    indexes, and from HTML files copied from ``static/`` (which may mark some too).
+    indexes, and from HTML files copied from ``static/`` (which may mark some too):
+    an article's pages go to the shard of its year, the others to OTHER_SHARD.
     Raises SearchError when Pagefind is needed and missing.
     """
     if not config.search:
         return None
-    templates = indexed_templates(env, env.list_templates(extensions=["html"]))
-    pages = [item.path for item in planned if item.template in templates]
+    templates = indexed_templates(plan.env, plan.env.list_templates(extensions=["html"]))
+    pages = {
+        item.path: plan.shards.get(item.source, OTHER_SHARD)
+        for item in plan.planned
+        if item.template in templates
+    }
     if not pages:
         return None
-    pages += [copy.path for copy in copies if copy.path.endswith((".html", ".htm"))]
+    for copy in plan.copies:
+        if copy.path.endswith((".html", ".htm")):
+            pages[copy.path] = OTHER_SHARD
     return SearchIndexer(
         pages, options.output_dir, previous, options.progress, options.refresh_search
     )

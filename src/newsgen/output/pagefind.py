@@ -1,19 +1,22 @@
-"""The search index: Pagefind run over the new site before it is swapped in.
+"""The search index: Pagefind run over the new site before it is swapped in, in shards.
 
-Pagefind (PyPI ``pagefind[extended]``, which ships its program) reads the
-HTML pages of the finished tree and writes its index and browser scripts
-into ``pagefind/``; the ``/search/`` page loads them. It indexes the
-elements that templates mark ``data-pagefind-body`` (the article element of
-``article.html``); when no template marks one, Pagefind indexes every page
-whole.
+Pagefind (PyPI ``pagefind[extended]``, which ships its program) reads HTML pages
+and writes an index with its browser scripts; the ``/search/`` page loads it. It
+indexes the elements that templates mark ``data-pagefind-body`` (the article
+element of ``article.html``); when no template marks one, every page whole.
 
-A run takes about 25 s at 10,000 articles, so a build reuses the last index
-when every indexed page of the new tree is the very file the live output
-holds (kept, or byte-identical and so linked by the writer): the index's
-key hashes the indexed pages' paths and inodes and the Pagefind program,
-the build records it with the inode of every index file (beside the page
-keys), and the next build links those files into its tree instead of
-running Pagefind again.
+The index is made in shards, one per year of the articles (and one, ``pages``,
+for indexed pages that are no article's): each shard is Pagefind run over that
+year's pages alone, into ``pagefind/YEAR/``, and ``pagefind/shards.json`` lists
+the shards, newest first; the search page loads the first and merges the others
+into it (Pagefind's ``mergeIndex``), so a query searches them all at once.
+Pagefind takes about 2.7 ms and 300 KB a page and cannot update an index, so
+shards bound its memory by the largest year and let a build run it only where
+pages changed: a shard is reused when every one of its pages is the very file
+the live output holds (kept, or byte-identical and so linked by the writer):
+its key hashes its pages' paths and inodes and the Pagefind program, the build
+records it with the inode of every index file (beside the page keys), and the
+next build links those files into its tree instead of running Pagefind again.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib
+import json
 import os
 import shutil
 import stat
@@ -36,8 +40,13 @@ from newsgen.render.keys import template_sources
 
 INDEX_DIR = "pagefind"
 """The folder of the index in the output (served under the site's base path)."""
-ENTRY_FILE = f"{INDEX_DIR}/pagefind-entry.json"
-"""The index file the Pagefind scripts read first; every complete index has one."""
+SHARDS_FILE = f"{INDEX_DIR}/shards.json"
+"""The list of the index's shards, newest first, that the search page reads first."""
+ENTRY_NAME = "pagefind-entry.json"
+"""The file the Pagefind scripts read first; every complete shard has one."""
+OTHER_SHARD = "pages"
+"""The shard of indexed pages that belong to no article (static HTML pages, or every
+page when no template marks what Pagefind indexes)."""
 BODY_MARK = "data-pagefind-body"
 """The attribute that marks what Pagefind indexes."""
 _TAIL_LINES = 12  # of Pagefind's output, shown when it fails
@@ -91,6 +100,18 @@ def indexed_templates(env: jinja2.Environment, names: Iterable[str]) -> frozense
     return marked or frozenset(names)
 
 
+def shard_entry(shard: str) -> str:
+    """Return the path of ``shard``'s entry file in the output."""
+    return f"{INDEX_DIR}/{shard}/{ENTRY_NAME}"
+
+
+def shard_order(shards: Iterable[str]) -> list[str]:
+    """Return ``shards`` newest first: years from the latest, then the others by name."""
+    names = set(shards)
+    years = sorted((s for s in names if s.isdigit()), key=int, reverse=True)
+    return years + sorted(names - set(years))
+
+
 def index_key(tree: Path, pages: Iterable[str], binary: Path) -> str:
     """Return the key of the index of ``pages`` (paths of the indexed files in
     ``tree``) made by Pagefind program ``binary``.
@@ -117,13 +138,14 @@ def index_key(tree: Path, pages: Iterable[str], binary: Path) -> str:
 
 
 def reusable_index(
-    previous: Mapping[str, tuple[str, int]], key: str | None, output: Path
+    previous: Mapping[str, tuple[str, int]], key: str | None, output: Path, shard: str
 ) -> list[str] | None:
-    """Return the files of the index that ``output`` holds, if the last build recorded
+    """Return the files of ``shard`` that ``output`` holds, if the last build recorded
     them in ``previous`` (path -> (key, inode)) with ``key`` (None: with any key)
     and every one is still there, the same file; else None."""
-    recorded = {path: entry for path, entry in previous.items() if path.startswith(f"{INDEX_DIR}/")}
-    if ENTRY_FILE not in recorded:
+    folder = f"{INDEX_DIR}/{shard}/"
+    recorded = {path: entry for path, entry in previous.items() if path.startswith(folder)}
+    if shard_entry(shard) not in recorded:
         return None
     if key is not None and any(entry[0] != key for entry in recorded.values()):
         return None
@@ -140,73 +162,132 @@ def reusable_index(
 class SearchIndexer:
     """The writer's ``finish`` step: puts the search index into the new tree.
 
-    Called with the tree's folder, it removes any ``pagefind/`` there, then
-    links the live output's index in when it was made from the very same pages
-    (see index_key()), else runs Pagefind, which writes a fresh ``pagefind/``.
-    Either way only new files are made, never written into.
+    Called with the tree's folder, it removes any ``pagefind/`` there, then, shard
+    by shard, links the live output's shard in when it was made from the very same
+    pages (see index_key()), else runs Pagefind over that shard's pages, and writes
+    ``pagefind/shards.json``. Only new files are made, never written into.
     """
 
     def __init__(
         self,
-        pages: Iterable[str],
+        pages: Mapping[str, str],
         output: Path,
         previous: Mapping[str, tuple[str, int]],
         progress: Callable[[str, int, int], None] | None = None,
         refresh: bool = True,
     ) -> None:
-        """Index ``pages`` (paths of the indexed files) for a build into ``output``,
-        whose last build recorded ``previous`` (path -> (key, inode)). With
-        ``refresh`` False, the live output's index is kept whatever it was made
-        from, when there is one (the live preview). Raises SearchError when the
-        Pagefind program is missing."""
-        self.pages = list(pages)
+        """Index ``pages`` (paths of the indexed files -> the shard each belongs to)
+        for a build into ``output``, whose last build recorded ``previous`` (path ->
+        (key, inode)). With ``refresh`` False, the live output's shards are kept
+        whatever they were made from, when it has them (the live preview). Raises
+        SearchError when the Pagefind program is missing."""
+        self.shards: dict[str, list[str]] = {}
+        for path, shard in pages.items():
+            self.shards.setdefault(shard, []).append(path)
         self.refresh = refresh
         self.output = output
         self.previous = previous
         self.progress = progress
         self.binary = pagefind_binary()
-        self.key = ""
-        """The key of the index in the tree (index_key()), once called."""
+        self.keys: dict[str, str] = {}
+        """The key of each shard in the tree (index_key()), once called."""
         self.files: dict[str, int] = {}
         """Every file of the index in the tree, by path relative to it: its inode."""
-        self.reused = False
-        """True when the live output's index was linked in, not made again."""
+        self.reused: set[str] = set()
+        """The shards linked in from the live output, not made again."""
+
+    @property
+    def all_reused(self) -> bool:
+        """True when every shard was linked in from the live output."""
+        return self.reused == set(self.shards)
+
+    def reused_files(self) -> int:
+        """Return how many files of the index were linked in from the live output."""
+        live = self.previous.get(SHARDS_FILE)
+        listing = int(live is not None and self.files.get(SHARDS_FILE) == live[1])
+        folders = tuple(f"{INDEX_DIR}/{shard}/" for shard in self.reused)
+        return listing + (
+            sum(1 for path in self.files if path.startswith(folders)) if folders else 0
+        )
 
     def __call__(self, tree: Path) -> None:
         """Put the index of the site in ``tree`` into ``tree/pagefind/``. Raises
         SearchError when Pagefind fails, OSError when the file system does."""
         tree = tree.absolute()  # Pagefind runs in the tree's folder
         _remove(tree / INDEX_DIR)
-        self.key = index_key(tree, self.pages, self.binary)
-        kept = reusable_index(self.previous, self.key, self.output)
-        if kept is None and not self.refresh:
-            kept = reusable_index(self.previous, None, self.output)
-            if kept is not None:  # stale: remembered under the key it was made with
-                self.key = self.previous[ENTRY_FILE][0]
-        if kept is not None:
-            linked = _link_files(kept, self.output, tree, self.previous)
-            if linked is not None:
-                self.files, self.reused = linked, True
+        order = shard_order(self.shards)
+        pending = [shard for shard in order if not self._link_shard(tree, shard)]
+        for done, shard in enumerate(pending):
+            if self.progress is not None:
+                self.progress("indexing", done, len(pending))
+            self._run_pagefind(tree, shard)
+            self.files.update(_files_below(tree, f"{INDEX_DIR}/{shard}"))
+        if pending and self.progress is not None:
+            self.progress("indexing", len(pending), len(pending))
+        self._list_shards(tree, (json.dumps({"shards": order}) + "\n").encode())
+
+    def _list_shards(self, tree: Path, text: bytes) -> None:
+        """Write ``pagefind/shards.json``, or link the live one in when it says the same."""
+        live, listing = self.output / SHARDS_FILE, tree / SHARDS_FILE
+        recorded = self.previous.get(SHARDS_FILE)
+        try:
+            same = recorded is not None and live.read_bytes() == text
+            if same and os.lstat(live).st_ino == recorded[1]:  # type: ignore[index]
+                os.link(live, listing, follow_symlinks=False)
+                self.files[SHARDS_FILE] = recorded[1]  # type: ignore[index]
                 return
-            _remove(tree / INDEX_DIR)  # the output changed meanwhile: index anew
-        if self.progress is not None:
-            self.progress("indexing", 0, 1)
-        self._run_pagefind(tree)
-        self.files = _files_below(tree, INDEX_DIR)
-        if self.progress is not None:
-            self.progress("indexing", 1, 1)
+        except OSError:
+            pass
+        listing.write_bytes(text)
+        self.files[SHARDS_FILE] = listing.stat().st_ino
 
     def recorded(self) -> dict[str, tuple[str, int]]:
         """Return what a build remembers of the index it wrote, beside the page keys:
-        path -> (index key, inode) of every index file."""
-        return {path: (self.key, inode) for path, inode in self.files.items()}
+        path -> (its shard's key, inode) of every index file."""
+        return {path: (self._key_of(path), inode) for path, inode in self.files.items()}
 
-    def _run_pagefind(self, tree: Path) -> None:
-        command = [str(self.binary), "--site", str(tree), "--output-subdir", INDEX_DIR, "--quiet"]
+    def _key_of(self, path: str) -> str:
+        shard = path.removeprefix(f"{INDEX_DIR}/").partition("/")[0]
+        return self.keys.get(shard, "")
+
+    def _link_shard(self, tree: Path, shard: str) -> bool:
+        """Link ``shard`` in from the live output when it can be reused; True when it was."""
+        key = self.keys[shard] = index_key(tree, self.shards[shard], self.binary)
+        kept = reusable_index(self.previous, key, self.output, shard)
+        if kept is None and not self.refresh:
+            kept = reusable_index(self.previous, None, self.output, shard)
+            if kept is not None:  # stale: remembered under the key it was made with
+                self.keys[shard] = self.previous[shard_entry(shard)][0]
+        if kept is None:
+            return False
+        linked = _link_files(kept, self.output, tree, self.previous)
+        if linked is None:  # the output changed meanwhile: index anew
+            _remove(tree / INDEX_DIR / shard)
+            self.keys[shard] = key
+            return False
+        self.files.update(linked)
+        self.reused.add(shard)
+        return True
+
+    def _run_pagefind(self, tree: Path, shard: str) -> None:
+        """Run Pagefind over ``shard``'s pages alone (hard links to them, at the same
+        paths, in a folder of their own inside the tree, removed afterwards)."""
+        pages = tree / f".newsgen-shard-{shard}"
+        _remove(pages)
+        try:
+            for path in self.shards[shard]:
+                (pages / path).parent.mkdir(parents=True, exist_ok=True)
+                os.link(tree / path, pages / path, follow_symlinks=False)
+            self._pagefind(pages, tree / INDEX_DIR / shard, tree / shard_entry(shard))
+        finally:
+            _remove(pages)
+
+    def _pagefind(self, site: Path, into: Path, entry: Path) -> None:
+        command = [str(self.binary), "--site", str(site), "--output-path", str(into), "--quiet"]
         try:
             done = subprocess.run(
                 command,
-                cwd=tree,
+                cwd=site,
                 env=_clean_environment(),
                 capture_output=True,
                 check=False,
@@ -214,7 +295,7 @@ class SearchIndexer:
             )
         except OSError as error:
             raise SearchError(f"search: cannot run Pagefind ({self.binary}): {error}") from None
-        if done.returncode != 0 or not (tree / ENTRY_FILE).is_file():
+        if done.returncode != 0 or not entry.is_file():
             said = (done.stdout + done.stderr).decode("utf-8", "replace").strip().splitlines()
             raise SearchError(
                 f"search: Pagefind could not build the index (exit code {done.returncode}); "

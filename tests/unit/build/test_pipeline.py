@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -192,13 +193,14 @@ def test_build_indexes_article_pages_and_renders_the_search_page(make_site):
     root = make_site({"content/world/talks.md": article_text("Kremlin talks")})
     report = build(BuildOptions(root))
     out = root / "public"
-    assert (out / "pagefind" / "pagefind-entry.json").is_file()
-    assert (out / "pagefind" / "pagefind.js").is_file()
+    [shard] = json.loads((out / "pagefind" / "shards.json").read_text())["shards"]
+    assert (out / "pagefind" / shard / "pagefind-entry.json").is_file()
+    assert (out / "pagefind" / shard / "pagefind.js").is_file()
     index = [p for p in (out / "pagefind").rglob("*") if p.is_file()]
     assert report.files == len([p for p in out.rglob("*") if p.is_file()]) - 1  # no marker
     assert len(index) < report.files
     search_page = (out / "search" / "index.html").read_text()
-    assert 'data-search-index="/pagefind/pagefind.js"' in search_page
+    assert 'data-search-index="/pagefind/shards.json"' in search_page
     assert 'href="/search/"' in (out / "index.html").read_text()
 
 

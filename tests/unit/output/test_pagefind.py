@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -10,13 +11,15 @@ import jinja2
 import pytest
 
 from newsgen.output.pagefind import (
-    ENTRY_FILE,
+    SHARDS_FILE,
     SearchError,
     SearchIndexer,
     index_key,
     indexed_templates,
     pagefind_binary,
     reusable_index,
+    shard_entry,
+    shard_order,
 )
 
 ARTICLE = """<!DOCTYPE html><html lang="en"><head><title>{title}</title></head><body>
@@ -41,6 +44,10 @@ def write_tree(root: Path) -> list[str]:
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(text, encoding="utf-8")
     return ["world/a/index.html", "local/b/index.html"]
+
+
+SHARDS = {"world/a/index.html": "2024", "local/b/index.html": "2023"}
+"""The shard of each article page of write_tree(): its year."""
 
 
 def link_tree(source: Path, target: Path, pages: list[str]) -> None:
@@ -97,62 +104,99 @@ def test_the_key_is_the_same_for_the_same_page_files_and_changes_with_any_page(t
     assert index_key(first, pages, program) != index_key(first, pages[:1], program)
 
 
-def test_a_recorded_index_is_reusable_only_while_every_file_is_still_there(tmp_path):
-    (tmp_path / "pagefind" / "index").mkdir(parents=True)
-    files = [ENTRY_FILE, "pagefind/index/en_1.pf_index"]
+def test_a_recorded_shard_is_reusable_only_while_every_file_is_still_there(tmp_path):
+    (tmp_path / "pagefind" / "2024" / "index").mkdir(parents=True)
+    files = [shard_entry("2024"), "pagefind/2024/index/en_1.pf_index"]
     for path in files:
         (tmp_path / path).write_text("x")
     previous = {path: ("key", (tmp_path / path).stat().st_ino) for path in files}
     previous["world/index.html"] = ("other", 1)  # a page: not part of the index
-    assert reusable_index(previous, "key", tmp_path) == sorted(files)
-    assert reusable_index(previous, "another key", tmp_path) is None
-    assert reusable_index({}, "key", tmp_path) is None
+    previous["pagefind/2023/pagefind-entry.json"] = ("old", 2)  # another shard's
+    assert reusable_index(previous, "key", tmp_path, "2024") == sorted(files)
+    assert reusable_index(previous, "another key", tmp_path, "2024") is None
+    assert reusable_index(previous, "key", tmp_path, "2023") is None
+    assert reusable_index({}, "key", tmp_path, "2024") is None
     (tmp_path / "new").write_text("x")
     (tmp_path / "new").replace(tmp_path / files[1])  # replaced: another file
-    assert reusable_index(previous, "key", tmp_path) is None
+    assert reusable_index(previous, "key", tmp_path, "2024") is None
+
+
+def test_shards_go_newest_year_first_then_the_others():
+    assert shard_order(["2019", "pages", "2024", "2023", "1999"]) == [
+        "2024",
+        "2023",
+        "2019",
+        "1999",
+        "pages",
+    ]
 
 
 # --- running Pagefind, and reusing its index ---------------------------------------------------
 
 
-def test_the_indexer_runs_pagefind_into_a_fresh_pagefind_folder(tmp_path):
+def shard_files(tree: Path, shard: str) -> dict[str, int]:
+    folder = tree / "pagefind" / shard
+    return {
+        p.relative_to(tree).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_the_indexer_runs_pagefind_into_a_fresh_folder_per_shard(tmp_path):
     tree = tmp_path / "tree"
-    pages = write_tree(tree)
+    write_tree(tree)
     (tree / "pagefind").mkdir()
     (tree / "pagefind" / "stale.js").write_text("from another build")
-    indexer = SearchIndexer(pages, tmp_path / "public", {})
+    indexer = SearchIndexer(SHARDS, tmp_path / "public", {})
     indexer(tree)
-    assert (tree / ENTRY_FILE).is_file()
+    for shard in ("2024", "2023"):
+        assert (tree / shard_entry(shard)).is_file()
+        assert any(path.endswith(".pf_fragment") for path in shard_files(tree, shard))
+    assert json.loads((tree / SHARDS_FILE).read_text()) == {"shards": ["2024", "2023"]}
     assert not (tree / "pagefind" / "stale.js").exists()
-    assert not indexer.reused
-    assert indexer.files[ENTRY_FILE] == (tree / ENTRY_FILE).stat().st_ino
+    assert not [p for p in tree.iterdir() if p.name.startswith(".newsgen-shard")]
+    assert indexer.reused == set()
     assert set(indexer.files) == {
         p.relative_to(tree).as_posix() for p in (tree / "pagefind").rglob("*") if p.is_file()
     }
-    assert any(path.endswith(".pf_fragment") for path in indexer.files)
-    assert indexer.recorded()[ENTRY_FILE] == (indexer.key, indexer.files[ENTRY_FILE])
+    recorded = indexer.recorded()
+    assert recorded[shard_entry("2024")] == (
+        indexer.keys["2024"],
+        indexer.files[shard_entry("2024")],
+    )
+    assert indexer.keys["2024"] != indexer.keys["2023"]
+
+
+def test_each_shard_holds_only_its_own_pages(tmp_path):
+    tree = tmp_path / "tree"
+    write_tree(tree)
+    SearchIndexer(SHARDS, tmp_path / "public", {})(tree)
+    for shard, title in (("2024", "Harbour"), ("2023", "Bridge")):
+        entry = json.loads((tree / shard_entry(shard)).read_text())
+        assert entry["languages"]["en"]["page_count"] == 1, (shard, title)
 
 
 def test_the_last_index_is_linked_in_when_no_indexed_page_changed(tmp_path, monkeypatch):
     live, tree = tmp_path / "public", tmp_path / "tree"
     pages = write_tree(live)
-    first = SearchIndexer(pages, live, {})
+    first = SearchIndexer(SHARDS, live, {})
     first(live)  # as if this tree had become the live output
     link_tree(live, tree, pages)
     (tree / "world" / "index.html").write_text("a listing page changed")
-    monkeypatch.setattr(SearchIndexer, "_run_pagefind", lambda self, tree: pytest.fail("ran"))
-    second = SearchIndexer(pages, live, first.recorded())
+    monkeypatch.setattr(SearchIndexer, "_run_pagefind", lambda *args: pytest.fail("ran"))
+    second = SearchIndexer(SHARDS, live, first.recorded())
     second(tree)
-    assert second.reused and second.key == first.key
-    assert second.files == first.files  # the very same files, linked
-    assert (tree / ENTRY_FILE).stat().st_ino == (live / ENTRY_FILE).stat().st_ino
+    assert second.all_reused and second.keys == first.keys
+    assert second.files == first.files  # the very same files, the list of shards too
+    assert second.reused_files() == len(first.files)
+    entry = shard_entry("2024")
+    assert (tree / entry).stat().st_ino == (live / entry).stat().st_ino
 
 
 def indexed_then_a_page_changed(tmp_path):
-    """A live output with its index, and a new tree whose first article page changed."""
+    """A live output with its index, and a new tree whose 2024 article page changed."""
     live, tree = tmp_path / "public", tmp_path / "tree"
     pages = write_tree(live)
-    first = SearchIndexer(pages, live, {})
+    first = SearchIndexer(SHARDS, live, {})
     first(live)
     link_tree(live, tree, pages)
     (tree / pages[0]).unlink()
@@ -160,39 +204,67 @@ def indexed_then_a_page_changed(tmp_path):
     return live, tree, pages, first
 
 
-def test_a_changed_article_page_makes_a_new_index(tmp_path):
-    live, tree, pages, first = indexed_then_a_page_changed(tmp_path)
-    second = SearchIndexer(pages, live, first.recorded())
+def test_a_changed_article_page_makes_only_its_shard_anew(tmp_path, monkeypatch):
+    live, tree, _, first = indexed_then_a_page_changed(tmp_path)
+    ran: list[str] = []
+    real = SearchIndexer._run_pagefind
+
+    def counting(self, tree, shard):
+        ran.append(shard)
+        real(self, tree, shard)
+
+    monkeypatch.setattr(SearchIndexer, "_run_pagefind", counting)
+    second = SearchIndexer(SHARDS, live, first.recorded())
     second(tree)
-    assert not second.reused and second.key != first.key
-    assert (tree / ENTRY_FILE).stat().st_ino != (live / ENTRY_FILE).stat().st_ino
+    assert ran == ["2024"] and second.reused == {"2023"}
+    assert second.keys["2024"] != first.keys["2024"] and second.keys["2023"] == first.keys["2023"]
+    new, old = shard_entry("2024"), shard_entry("2023")
+    assert (tree / new).stat().st_ino != (live / new).stat().st_ino
+    assert (tree / old).stat().st_ino == (live / old).stat().st_ino
+
+
+def test_a_damaged_shard_of_the_live_output_is_made_anew(tmp_path, monkeypatch):
+    live, tree = tmp_path / "public", tmp_path / "tree"
+    pages = write_tree(live)
+    first = SearchIndexer(SHARDS, live, {})
+    first(live)
+    link_tree(live, tree, pages)
+    damaged = next(p for p in shard_files(live, "2023") if "/fragment/" in p)
+    (live / damaged).unlink()
+    second = SearchIndexer(SHARDS, live, first.recorded())
+    second(tree)
+    assert second.reused == {"2024"}
+    assert (tree / shard_entry("2023")).is_file()
+    assert any("/fragment/" in path for path in shard_files(tree, "2023"))
 
 
 def test_without_refresh_the_live_index_is_kept_though_a_page_changed(tmp_path, monkeypatch):
     """The live preview keeps its first index: its rebuilds must not wait for Pagefind."""
-    live, tree, pages, first = indexed_then_a_page_changed(tmp_path)
-    monkeypatch.setattr(SearchIndexer, "_run_pagefind", lambda self, tree: pytest.fail("ran"))
-    kept = SearchIndexer(pages, live, first.recorded(), refresh=False)
+    live, tree, _, first = indexed_then_a_page_changed(tmp_path)
+    monkeypatch.setattr(SearchIndexer, "_run_pagefind", lambda *args: pytest.fail("ran"))
+    kept = SearchIndexer(SHARDS, live, first.recorded(), refresh=False)
     kept(tree)
-    assert kept.reused
-    assert kept.key == first.key  # remembered as made from the old pages
-    assert (tree / ENTRY_FILE).stat().st_ino == (live / ENTRY_FILE).stat().st_ino
+    assert kept.all_reused
+    assert kept.keys == first.keys  # remembered as made from the old pages
+    entry = shard_entry("2024")
+    assert (tree / entry).stat().st_ino == (live / entry).stat().st_ino
 
 
-def test_without_refresh_a_missing_index_is_still_made(tmp_path):
+def test_without_refresh_a_missing_shard_is_still_made(tmp_path):
     tree = tmp_path / "tree"
-    indexer = SearchIndexer(write_tree(tree), tmp_path / "public", {}, refresh=False)
+    write_tree(tree)
+    indexer = SearchIndexer(SHARDS, tmp_path / "public", {}, refresh=False)
     indexer(tree)
-    assert not indexer.reused and (tree / ENTRY_FILE).is_file()
+    assert not indexer.reused and (tree / shard_entry("2023")).is_file()
 
 
 def test_a_failing_pagefind_raises_with_what_it_said(tmp_path, monkeypatch):
     program = fake_pagefind(tmp_path, "echo 'Error: the disk is full' >&2\nexit 3")
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
     tree = tmp_path / "tree"
-    pages = write_tree(tree)
+    write_tree(tree)
     with pytest.raises(SearchError) as failure:
-        SearchIndexer(pages, tmp_path / "public", {})(tree)
+        SearchIndexer(SHARDS, tmp_path / "public", {})(tree)
     assert "exit code 3" in str(failure.value)
     assert "Error: the disk is full" in str(failure.value)
     assert "the previous output is unchanged" in str(failure.value)
@@ -202,16 +274,24 @@ def test_a_pagefind_that_writes_no_entry_file_fails_too(tmp_path, monkeypatch):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_pagefind(tmp_path, "exit 0")))
     tree = tmp_path / "tree"
     with pytest.raises(SearchError, match="could not build the index"):
-        SearchIndexer(write_tree(tree), tmp_path / "public", {})(tree)
+        write_tree(tree)
+        SearchIndexer(SHARDS, tmp_path / "public", {})(tree)
 
 
 def test_pagefind_runs_without_the_callers_pagefind_settings(tmp_path, monkeypatch):
     seen = tmp_path / "env.txt"
-    script = f'env > "{seen}"\nmkdir -p pagefind && echo {{}} > {ENTRY_FILE}'
+    script = (
+        f'env > "{seen}"\n'
+        "while [ $# -gt 0 ]; do\n"
+        '  [ "$1" = --output-path ] && mkdir -p "$2" && echo {} > "$2/pagefind-entry.json"\n'
+        "  shift\n"
+        "done"
+    )
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_pagefind(tmp_path, script)))
     monkeypatch.setenv("PAGEFIND_FORCE_LANGUAGE", "fr")
     tree = tmp_path / "tree"
-    SearchIndexer(write_tree(tree), tmp_path / "public", {})(tree)
+    write_tree(tree)
+    SearchIndexer(SHARDS, tmp_path / "public", {})(tree)
     assert "PAGEFIND_FORCE_LANGUAGE" not in seen.read_text()
 
 

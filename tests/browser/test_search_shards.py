@@ -1,0 +1,137 @@
+"""The sharded search index finds what one index over the same pages finds.
+
+The repository's example site is built (its articles span three years, so three
+shards), and Pagefind is also run once over all the article pages into
+``pagefind-single/``. Both are served from one folder and searched in headless
+Chromium: the shards through the search page's own search (``static/js/search.js``
+asks each shard and merges their answers), the single index through Pagefind's
+browser API. Every
+query and filter must give the same pages, and a search without words, sorted by
+date, the same pages in the same order.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browser_helpers import chromium
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from commands import find_newsgen
+from newsgen.output.pagefind import BODY_MARK, SHARDS_FILE, pagefind_binary
+
+REPO = Path(__file__).resolve().parents[2]
+QUERIES = [
+    ("Hmeimim", {}, None),
+    ("council", {}, None),
+    ("the", {}, None),
+    ("festival", {}, None),
+    ("ocean survey", {}, None),
+    ("the", {"section": "World"}, None),
+    ("the", {"year": "2024"}, None),
+    (None, {"year": "2024"}, {"date": "desc"}),
+    (None, {"section": "Local"}, {"date": "desc"}),
+]
+SEARCH_ALL = """
+const [sharded, queries, done] = arguments;
+(async () => {
+  let search;
+  if (sharded) {  // the search page's own: the shards, merged by static/js/search.js
+    search = window.newsgenSearch;
+  } else {
+    const index = await import("/pagefind-single/pagefind.js");
+    await index.options({ baseUrl: "/" });
+    await index.init();
+    search = (words, how) => index.search(words, how);
+  }
+  const answers = [];
+  for (const [words, filters, sort] of queries) {
+    const found = await search(words, sort ? { filters, sort } : { filters });
+    const data = await Promise.all(found.results.map((result) => result.data()));
+    answers.push(data.map((page) => page.url));
+  }
+  return answers;
+})().then(done, (error) => done("failed: " + error));
+"""
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """Say nothing of each request."""
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example site built with its sharded index, plus one index over the same
+    pages in pagefind-single/, served over HTTP; yields the address."""
+    work = tmp_path_factory.mktemp("shards")
+    site = work / "site"
+    site.mkdir()
+    for name in ("content", "static"):
+        shutil.copytree(REPO / name, site / name)
+    for name in ("newsgen.yaml", "authors.yaml"):
+        shutil.copy2(REPO / name, site / name)
+    out = work / "out"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1763719200"}
+    command = [find_newsgen(), "build", "--source", str(site), "--output", str(out), "-q"]
+    subprocess.run(command, check=True, env=env, timeout=300)
+    articles = work / "articles"
+    for page in out.rglob("index.html"):
+        if BODY_MARK.encode() in page.read_bytes():
+            target = articles / page.relative_to(out)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(page, target)
+    single = [str(pagefind_binary()), "--site", str(articles), "--quiet"]
+    subprocess.run([*single, "--output-path", str(out / "pagefind-single")], check=True)
+    handler = functools.partial(_QuietHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[WebDriver]:
+    with chromium() as driver:
+        yield driver
+
+
+def answers(browser: WebDriver, served: str, sharded: bool) -> list[list[str]]:
+    browser.get(served + ("/search/" if sharded else "/404.html"))  # the same origin
+    browser.set_script_timeout(60)
+    found = browser.execute_async_script(SEARCH_ALL, sharded, QUERIES)
+    assert isinstance(found, list), found
+    return found
+
+
+def test_the_example_site_has_several_shards(served: str) -> None:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{served}/{SHARDS_FILE}") as listing:
+        shards = json.load(listing)["shards"]
+    assert shards == sorted(shards, reverse=True) and len(shards) >= 3
+
+
+def test_shards_find_what_one_index_finds(browser: WebDriver, served: str) -> None:
+    sharded, single = answers(browser, served, True), answers(browser, served, False)
+    for (words, filters, sort), got, expected in zip(QUERIES, sharded, single, strict=True):
+        assert expected, f"{words!r} {filters}: the single index finds nothing; a poor query"
+        if sort:  # a list newest first: the same pages in the same order
+            assert got == expected, (words, filters)
+        else:
+            assert sorted(got) == sorted(expected), (words, filters)
+    distinctive = QUERIES.index(("Hmeimim", {}, None))
+    assert sharded[distinctive][0] == single[distinctive][0]  # the best hit ranks first
