@@ -55,8 +55,10 @@ DEFAULT_VENV = HERE / ".venv-anchors"
 ARTICLE_LINK = re.compile(r"\]\(\.\./([^)\s]+\.md)\)")
 """A link to another article's source, as corpus.py writes it: ``](../world/x.md)``."""
 
-HUGO_TARGET = 1.0
-"""newsgen's cold build may take at most this times Hugo's wall time."""
+HUGO_TARGET = 1.5
+"""newsgen's cold build, its search index included (the corpus has search on; Hugo and
+Pelican build none), may take at most this times Hugo's wall time (issue 18; without
+the index it was 1.0)."""
 PELICAN_TARGET = 1 / 8
 """... and at most this times Pelican's (at least 8 times faster)."""
 
