@@ -15,7 +15,7 @@ TEST_STAMP := $(VENV)/.newsgen-test-tools
 SOURCES := pyproject.toml $(shell find src templates static -type f 2>/dev/null)
 
 .PHONY: build test serve clean lint venv java browser bench bench-large bench-anchors bench-preview \
-	python pythons
+	bench-search python pythons
 
 # The example archive is built as of 21 November 2025, 10:00 UTC, so that every
 # feature shows the same way whenever it is built: the news sitemap holds the
@@ -48,6 +48,9 @@ bench-anchors: $(STAMP)
 
 bench-preview: $(TEST_STAMP) browser
 	$(BIN)/python benchmarks/preview.py
+
+bench-search: $(TEST_STAMP) browser
+	$(BIN)/python benchmarks/search_latency.py
 
 venv: $(STAMP)
 

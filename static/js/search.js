@@ -50,28 +50,39 @@ async function load() {
       return index;
     }),
   );
-  return { search: (words, how) => searchShards(indexes, words, how) };
+  const byYear = new Map(shards.map((shard, number) => [shard, indexes[number]]));
+  return { search: (words, how) => searchShards(indexes, forYear(indexes, byYear, how), words, how) };
 }
 
-const held = new Map(); // "shard number, word" -> a promise of whether that shard holds it
+// A year's articles are all in that year's shard: a search for a year asks it alone.
+function forYear(indexes, byYear, how) {
+  const year = how.filters && how.filters.year;
+  return year && byYear.has(String(year)) ? [byYear.get(String(year))] : indexes;
+}
+
+const held = new Map(); // shard index -> (word -> a promise of whether the shard holds it)
 
 function holds(indexes, word) {
   return Promise.all(
-    indexes.map((index, number) => {
-      const key = `${number}\u0000${word}`;
-      if (!held.has(key)) held.set(key, index.search(word).then((found) => found.results.length > 0));
-      return held.get(key);
+    indexes.map((index) => {
+      if (!held.has(index)) held.set(index, new Map());
+      const words = held.get(index);
+      if (!words.has(word)) words.set(word, index.search(word).then((found) => found.results.length > 0));
+      return words.get(word);
     }),
   );
 }
 
-async function searchShards(indexes, words, how) {
-  const answers = await Promise.all(indexes.map((index) => index.search(words, how)));
+// Asks the ``asked`` shards; whether a word is held counts over ``all`` of them.
+async function searchShards(all, asked, words, how) {
+  const answers = await Promise.all(asked.map((index) => index.search(words, how)));
   let usable = answers.map(() => true);
   const terms = words && !words.includes('"') ? words.split(/\s+/).filter(Boolean) : [];
   if (terms.length > 1) {
-    for (const found of await Promise.all(terms.map((term) => holds(indexes, term)))) {
-      if (found.some(Boolean)) usable = usable.map((ok, number) => ok && found[number]);
+    for (const found of await Promise.all(terms.map((term) => holds(all, term)))) {
+      if (found.some(Boolean)) {
+        usable = usable.map((ok, number) => ok && found[all.indexOf(asked[number])]);
+      }
     }
   }
   const results = answers.filter((_, number) => usable[number]).flatMap((one) => one.results);

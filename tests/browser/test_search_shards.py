@@ -37,6 +37,8 @@ QUERIES = [
     ("ocean survey", {}, None),
     ("the", {"section": "World"}, None),
     ("the", {"year": "2024"}, None),
+    ("ocean survey", {"year": "2024"}, None),  # a word of another year's: nothing in 2024
+    ("russian bases", {"year": "2024"}, None),
     (None, {"year": "2024"}, {"date": "desc"}),
     (None, {"section": "Local"}, {"date": "desc"}),
 ]
@@ -128,7 +130,8 @@ def test_the_example_site_has_several_shards(served: str) -> None:
 def test_shards_find_what_one_index_finds(browser: WebDriver, served: str) -> None:
     sharded, single = answers(browser, served, True), answers(browser, served, False)
     for (words, filters, sort), got, expected in zip(QUERIES, sharded, single, strict=True):
-        assert expected, f"{words!r} {filters}: the single index finds nothing; a poor query"
+        if (words, filters) != ("ocean survey", {"year": "2024"}):
+            assert expected, f"{words!r} {filters}: the single index finds nothing; a poor query"
         if sort:  # a list newest first: the same pages in the same order
             assert got == expected, (words, filters)
         else:
