@@ -185,10 +185,10 @@ def test_a_template_edit_that_leaves_article_pages_alone_keeps_the_search_index(
     edited = original.replace("{% block content %}", "{% block content %}<!-- v2 -->", 1)
     (site / "templates" / "section.html").write_text(edited)
     runs: list[Path] = []
-    real_run = search.SearchIndexer._run_pagefind
+    real_run = search.SearchIndexer._planned_run
     monkeypatch.setattr(
         search.SearchIndexer,
-        "_run_pagefind",
+        "_planned_run",
         lambda self, tree, shard: runs.append(shard) or real_run(self, tree, shard),
     )
     report = build(BuildOptions(site, out, now=NOW))

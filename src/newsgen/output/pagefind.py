@@ -31,11 +31,13 @@ import stat
 import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import IO
 
 import jinja2
 
 from newsgen.errors import NewsgenError
 from newsgen.lifeline import before_exec
+from newsgen.output.pagefind_runs import PlannedRun, cores, run_all
 from newsgen.render.keys import template_sources
 
 INDEX_DIR = "pagefind"
@@ -217,13 +219,8 @@ class SearchIndexer:
         _remove(tree / INDEX_DIR)
         order = shard_order(self.shards)
         pending = [shard for shard in order if not self._link_shard(tree, shard)]
-        for done, shard in enumerate(pending):
-            if self.progress is not None:
-                self.progress("indexing", done, len(pending))
-            self._run_pagefind(tree, shard)
-            self.files.update(_files_below(tree, f"{INDEX_DIR}/{shard}"))
-        if pending and self.progress is not None:
-            self.progress("indexing", len(pending), len(pending))
+        if pending:
+            self._index_shards(tree, pending)
         self._list_shards(tree, (json.dumps({"shards": order}) + "\n").encode())
 
     def _list_shards(self, tree: Path, text: bytes) -> None:
@@ -269,39 +266,65 @@ class SearchIndexer:
         self.reused.add(shard)
         return True
 
-    def _run_pagefind(self, tree: Path, shard: str) -> None:
-        """Run Pagefind over ``shard``'s pages alone (hard links to them, at the same
-        paths, in a folder of their own inside the tree, removed afterwards)."""
-        pages = tree / f".newsgen-shard-{shard}"
-        _remove(pages)
+    def _index_shards(self, tree: Path, pending: list[str]) -> None:
+        """Run Pagefind over each of the ``pending`` shards, several at once as the
+        cores and their memory allow (output/pagefind_runs.py)."""
+        progress = self.progress
+
+        def tick(done: int, total: int) -> None:
+            if progress is not None:
+                progress("indexing", done, total)
+
+        tick(0, len(pending))
         try:
+            run_all([self._planned_run(tree, shard) for shard in pending], cores(), tick)
+        finally:
+            for shard in pending:
+                _remove(_shard_pages(tree, shard))
+        for shard in pending:
+            self.files.update(_files_below(tree, f"{INDEX_DIR}/{shard}"))
+
+    def _planned_run(self, tree: Path, shard: str) -> PlannedRun:
+        """Return the Pagefind run of ``shard``: over its pages alone (hard links to
+        them, at the same paths, in a folder of their own inside the tree, made when it
+        starts and removed when it ends), into ``pagefind/SHARD/``."""
+        pages, entry = _shard_pages(tree, shard), tree / shard_entry(shard)
+        into = tree / INDEX_DIR / shard
+        command = [str(self.binary), "--site", str(pages), "--output-path", str(into), "--quiet"]
+
+        def start(output: IO[bytes]) -> subprocess.Popen[bytes]:
+            _remove(pages)
             for path in self.shards[shard]:
                 (pages / path).parent.mkdir(parents=True, exist_ok=True)
                 os.link(tree / path, pages / path, follow_symlinks=False)
-            self._pagefind(pages, tree / INDEX_DIR / shard, tree / shard_entry(shard))
-        finally:
-            _remove(pages)
+            try:
+                return subprocess.Popen(
+                    command,
+                    cwd=pages,
+                    env=_clean_environment(),
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                    preexec_fn=functools.partial(before_exec, os.getpid()),
+                )
+            except OSError as error:
+                raise SearchError(f"search: cannot run Pagefind ({self.binary}): {error}") from None
 
-    def _pagefind(self, site: Path, into: Path, entry: Path) -> None:
-        command = [str(self.binary), "--site", str(site), "--output-path", str(into), "--quiet"]
-        try:
-            done = subprocess.run(
-                command,
-                cwd=site,
-                env=_clean_environment(),
-                capture_output=True,
-                check=False,
-                preexec_fn=functools.partial(before_exec, os.getpid()),
-            )
-        except OSError as error:
-            raise SearchError(f"search: cannot run Pagefind ({self.binary}): {error}") from None
-        if done.returncode != 0 or not entry.is_file():
-            said = (done.stdout + done.stderr).decode("utf-8", "replace").strip().splitlines()
-            raise SearchError(
-                f"search: Pagefind could not build the index (exit code {done.returncode}); "
-                "the previous output is unchanged. It said:\n  "
-                + "\n  ".join(said[-_TAIL_LINES:] or ["(nothing)"])
-            )
+        def finish(code: int, said: bytes) -> None:
+            _remove(pages)
+            if code != 0 or not entry.is_file():
+                lines = said.decode("utf-8", "replace").strip().splitlines()
+                raise SearchError(
+                    f"search: Pagefind could not build the index (exit code {code}); "
+                    "the previous output is unchanged. It said:\n  "
+                    + "\n  ".join(lines[-_TAIL_LINES:] or ["(nothing)"])
+                )
+
+        return PlannedRun(shard, len(self.shards[shard]), start, finish)
+
+
+def _shard_pages(tree: Path, shard: str) -> Path:
+    """Return the folder of links to ``shard``'s pages that Pagefind reads."""
+    return tree / f".newsgen-shard-{shard}"
 
 
 def _remove(target: Path) -> None:

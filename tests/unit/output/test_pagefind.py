@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import time
 from pathlib import Path
 
 import jinja2
@@ -182,7 +184,7 @@ def test_the_last_index_is_linked_in_when_no_indexed_page_changed(tmp_path, monk
     first(live)  # as if this tree had become the live output
     link_tree(live, tree, pages)
     (tree / "world" / "index.html").write_text("a listing page changed")
-    monkeypatch.setattr(SearchIndexer, "_run_pagefind", lambda *args: pytest.fail("ran"))
+    monkeypatch.setattr(SearchIndexer, "_index_shards", lambda *args: pytest.fail("ran"))
     second = SearchIndexer(SHARDS, live, first.recorded())
     second(tree)
     assert second.all_reused and second.keys == first.keys
@@ -207,13 +209,13 @@ def indexed_then_a_page_changed(tmp_path):
 def test_a_changed_article_page_makes_only_its_shard_anew(tmp_path, monkeypatch):
     live, tree, _, first = indexed_then_a_page_changed(tmp_path)
     ran: list[str] = []
-    real = SearchIndexer._run_pagefind
+    real = SearchIndexer._planned_run
 
     def counting(self, tree, shard):
         ran.append(shard)
-        real(self, tree, shard)
+        return real(self, tree, shard)
 
-    monkeypatch.setattr(SearchIndexer, "_run_pagefind", counting)
+    monkeypatch.setattr(SearchIndexer, "_planned_run", counting)
     second = SearchIndexer(SHARDS, live, first.recorded())
     second(tree)
     assert ran == ["2024"] and second.reused == {"2023"}
@@ -241,7 +243,7 @@ def test_a_damaged_shard_of_the_live_output_is_made_anew(tmp_path, monkeypatch):
 def test_without_refresh_the_live_index_is_kept_though_a_page_changed(tmp_path, monkeypatch):
     """The live preview keeps its first index: its rebuilds must not wait for Pagefind."""
     live, tree, _, first = indexed_then_a_page_changed(tmp_path)
-    monkeypatch.setattr(SearchIndexer, "_run_pagefind", lambda *args: pytest.fail("ran"))
+    monkeypatch.setattr(SearchIndexer, "_index_shards", lambda *args: pytest.fail("ran"))
     kept = SearchIndexer(SHARDS, live, first.recorded(), refresh=False)
     kept(tree)
     assert kept.all_reused
@@ -300,3 +302,55 @@ def test_the_pagefind_program_is_found_or_named_clearly(tmp_path, monkeypatch):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "nothing-here"))
     with pytest.raises(SearchError, match=r"PAGEFIND_BINARY_PATH names .*nothing-here"):
         pagefind_binary()
+
+
+def test_a_shard_that_fails_stops_the_others_and_is_said(tmp_path, monkeypatch):
+    """Two shards run at once; when one fails, the other is stopped (killed, not left
+    running) and the build fails with what the failing one said."""
+    started = tmp_path / "started"
+    script = (
+        f'echo $$ >> "{started}"\n'
+        'case "$*" in *shard-2023*) echo "Error: no space left" >&2; exit 4;; esac\n'
+        "sleep 30"
+    )
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_pagefind(tmp_path, script)))
+    monkeypatch.setattr("newsgen.output.pagefind.cores", lambda: 2)
+    tree = tmp_path / "tree"
+    write_tree(tree)
+    began = time.monotonic()
+    with pytest.raises(SearchError, match="exit code 4") as failure:
+        SearchIndexer(SHARDS, tmp_path / "public", {})(tree)
+    assert "Error: no space left" in str(failure.value)
+    assert time.monotonic() - began < 20, "the other run was waited for, not stopped"
+    pids = [int(line) for line in started.read_text().split()]
+    assert len(pids) == 2  # both ran at once
+    for pid in pids:
+        assert not os.path.exists(f"/proc/{pid}") or "zombie" in _state(pid)
+    assert not [p for p in tree.iterdir() if p.name.startswith(".newsgen-shard")]
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().lower()
+    except OSError:
+        return "zombie"
+
+
+def test_runs_wait_for_memory_beside_those_going(tmp_path):
+    """A shard whose estimated memory would exceed the budget beside those running
+    waits for them; alone, even a larger one runs."""
+    from newsgen.output.pagefind_runs import PAGE_MEMORY, PlannedRun, run_all
+
+    log: list[str] = []
+
+    def planned(name: str, pages: int) -> PlannedRun:
+        def start(output):
+            log.append(f"start {name}")
+            return subprocess.Popen(["sleep", "0.3"], stdout=output)
+
+        return PlannedRun(name, pages, start, lambda code, said: log.append(f"end {name}"))
+
+    budget = 100 * PAGE_MEMORY
+    run_all([planned("big", 150), planned("a", 60), planned("b", 30)], 2, None, budget)
+    assert log[:2] == ["start big", "end big"]  # over the budget: alone
+    assert log[2:4] == ["start a", "start b"]  # 90 pages together: both at once
