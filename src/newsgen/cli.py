@@ -347,8 +347,10 @@ def _say(line: str) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     """``newsgen serve``: build for preview, then serve until Ctrl-C."""
+    from newsgen.config import require_site
     from newsgen.preview.server import serve
 
+    require_site(args.source)  # a folder that is no site at all is not served, nor written in
     output = args.output or args.source / ".newsgen" / "preview"
     drafts = args.drafts or not args.no_drafts  # previews show drafts unless told not to
     future = args.future or not args.no_drafts

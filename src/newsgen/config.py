@@ -94,6 +94,23 @@ def load_config(
     return parse_config(loaded, shown, base_url_override, static_files, reader)
 
 
+def require_site(site_root: Path) -> None:
+    """Raise BuildFailed, saying how to make one, when ``site_root`` holds no
+    ``newsgen.yaml`` at all (neither a file nor a link): it is no newsgen site."""
+    path = site_root / CONFIG_FILE
+    if not (path.exists() or path.is_symlink()):
+        raise _not_a_site(site_root)
+
+
+def _not_a_site(site_root: Path) -> BuildFailed:
+    here = "this folder" if site_root == Path(".") else str(site_root)
+    message = (
+        f"no such file, so {here} is not a newsgen site; create one with "
+        f"'newsgen init {site_root}', or give the site's folder with --source DIR"
+    )
+    return BuildFailed(_single(str(site_root / CONFIG_FILE), message, line=0))
+
+
 def _read_config(site_root: Path) -> str:
     """Return the text of ``SITE_ROOT/newsgen.yaml``; raise BuildFailed when it is
     missing, not a regular file, or not UTF-8."""
@@ -105,12 +122,7 @@ def _read_config(site_root: Path) -> str:
         if path.is_symlink():
             message = "is a broken symbolic link; restore its target or replace it with a file"
         else:
-            here = "this folder" if site_root == Path(".") else str(site_root)
-            message = (
-                f"no such file, so {here} is not a newsgen site; create one with "
-                f"'newsgen init {site_root}', or give the site's folder with --source DIR"
-            )
-            raise BuildFailed(_single(str(path), message, line=0)) from None
+            raise _not_a_site(site_root) from None
     except OSError as error:
         message = unreadable_message(error)
     except UnicodeDecodeError as error:

@@ -741,3 +741,15 @@ def test_init_keeps_build_output_and_the_cache_out_of_git(tmp_path: Path) -> Non
         "content/news/welcome-to-your-newsgen-archive.md",
         "newsgen.yaml",
     ]
+
+
+def test_serve_in_a_folder_that_is_no_site_says_so_and_writes_nothing(tmp_path: Path) -> None:
+    result = newsgen_cli("serve", "--port", str(free_port()), cwd=tmp_path)
+    assert result.returncode == 1
+    assert_no_traceback(result)
+    assert result.stderr.splitlines() == [
+        "newsgen.yaml: no such file, so this folder is not a newsgen site; create one with "
+        "'newsgen init .', or give the site's folder with --source DIR",
+        "newsgen serve: 1 error; nothing is being served.",
+    ]
+    assert list(tmp_path.iterdir()) == []  # no .newsgen/ left behind
