@@ -60,6 +60,7 @@ function forYear(indexes, byYear, how) {
   return year && byYear.has(String(year)) ? [byYear.get(String(year))] : indexes;
 }
 
+const MAX_CHECKED = 12; // words of a search whose presence in each shard is checked
 const held = new Map(); // shard index -> (word -> a promise of whether the shard holds it)
 
 function holds(indexes, word) {
@@ -77,7 +78,10 @@ function holds(indexes, word) {
 async function searchShards(all, asked, words, how) {
   const answers = await Promise.all(asked.map((index) => index.search(words, how)));
   let usable = answers.map(() => true);
-  const terms = words && !words.includes('"') ? words.split(/\s+/).filter(Boolean) : [];
+  // Each distinct word is looked up once per shard (and remembered); a pasted paragraph
+  // is checked by its first MAX_CHECKED words only.
+  const terms = words && !words.includes('"') ? [...new Set(words.split(/\s+/).filter(Boolean))] : [];
+  terms.length = Math.min(terms.length, MAX_CHECKED);
   if (terms.length > 1) {
     for (const found of await Promise.all(terms.map((term) => holds(all, term)))) {
       if (found.some(Boolean)) {

@@ -348,8 +348,12 @@ def _plan(
     check_outputs(planned, copies, problems, site.config.search, limits)
     if problems.has_errors():
         raise BuildFailed(problems)
-    zone = site.config.timezone
-    shards = {a.source_path: str(a.date.astimezone(zone).year) for a in published}
+    zone = site.config.timezone  # the search index's shards; none without search
+    shards = (
+        {a.source_path: str(a.date.astimezone(zone).year) for a in published}
+        if site.config.search
+        else {}
+    )
     return _Plan(env, planned, copies, keys_before, feeds, hand_off or None, shards)
 
 

@@ -8,15 +8,16 @@ element of ``article.html``); when no template marks one, every page whole.
 The index is made in shards, one per year of the articles (and one, ``pages``,
 for indexed pages that are no article's): each shard is Pagefind run over that
 year's pages alone, into ``pagefind/YEAR/``, and ``pagefind/shards.json`` lists
-the shards, newest first; the search page loads the first and merges the others
-into it (Pagefind's ``mergeIndex``), so a query searches them all at once.
-Pagefind takes about 2.7 ms and 300 KB a page and cannot update an index, so
-shards bound its memory by the largest year and let a build run it only where
-pages changed: a shard is reused when every one of its pages is the very file
-the live output holds (kept, or byte-identical and so linked by the writer):
-its key hashes its pages' paths and inodes and the Pagefind program, the build
-records it with the inode of every index file (beside the page keys), and the
-next build links those files into its tree instead of running Pagefind again.
+the shards, newest first; the search page (static/js/search.js) asks every shard
+and merges their answers as one index would answer. Pagefind takes about 2.7 ms
+and 300 KB a page and cannot update an index, so shards bound its memory
+(output/pagefind_runs.py runs several at once within a budget) and let a build
+run it only where pages changed: a shard is reused when every one of its pages
+is the very file the live output holds (kept, or byte-identical and so linked by
+the writer): its key hashes its pages' paths and inodes and the Pagefind
+program, the build records it with the inode of every index file (beside the
+page keys), and the next build links those files into its tree instead of
+running Pagefind again.
 """
 
 from __future__ import annotations
