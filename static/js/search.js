@@ -29,43 +29,59 @@ function pagefind() {
 }
 
 // The index is in shards, one per year (pagefind/shards.json lists them, newest first),
-// each an index of its own. A search asks every shard and merges their answers as one
-// index over all the articles would have answered:
+// each an index of its own, and at times a "changes" shard of the pages changed since
+// their year's shard was made; shards.json then lists, as "stale", the Pagefind ids of
+// the old versions (and of removed pages) that the year shards still hold. A search asks every shard and merges their
+// answers as one index over all the articles would have answered:
 // - Pagefind leaves out a word its index does not hold, so with two words or more, a
 //   shard that lacks a word another shard holds cannot have a page with every word:
 //   its answer is left out;
+// - a shard's stale pages are left out: the changes shard has those still published;
 // - results go by score, best first; a list sorted by date is the shards' lists one
-//   after the other, newest shard first.
+//   after the other, newest shard first, with the changes shard's pages put into their
+//   year's list by date (each shard's newsgen.json gives its pages' dates).
 async function load() {
   const listing = new URL(form.dataset.searchIndex, location.href);
   const answer = await fetch(listing);
   if (!answer.ok) throw new Error(`${listing}: ${answer.status}`);
-  const { shards } = await answer.json();
+  const { shards, changes, stale = {} } = await answer.json();
   const options = { baseUrl: form.dataset.searchBase, excerptLength: 30 };
-  const indexes = await Promise.all(
-    shards.map(async (shard) => {
-      const index = await import(new URL(`${shard}/pagefind.js`, listing).href);
+  const names = changes ? [...shards, changes] : shards;
+  const parts = await Promise.all(
+    names.map(async (name) => {
+      const index = await import(new URL(`${name}/pagefind.js`, listing).href);
       await index.options(options);
       await index.init();
-      return index;
+      return { name, index, changes: name === changes, stale: new Set(stale[name] || []), details: null };
     }),
   );
-  const byYear = new Map(shards.map((shard, number) => [shard, indexes[number]]));
-  return { search: (words, how) => searchShards(indexes, forYear(indexes, byYear, how), words, how) };
+  const details = (part) => {
+    part.details = part.details || readDetails(new URL(`${part.name}/newsgen.json`, listing));
+    return part.details;
+  };
+  return { search: (words, how) => searchShards(parts, forYear(parts, how), words, how, details) };
 }
 
-// A year's articles are all in that year's shard: a search for a year asks it alone.
-function forYear(indexes, byYear, how) {
+async function readDetails(address) {
+  const answer = await fetch(address);
+  if (!answer.ok) throw new Error(`${address}: ${answer.status}`);
+  return answer.json();
+}
+
+// A year's articles are all in that year's shard (or the changes shard): a search for
+// a year asks those alone.
+function forYear(parts, how) {
   const year = how.filters && how.filters.year;
-  return year && byYear.has(String(year)) ? [byYear.get(String(year))] : indexes;
+  const shard = year && parts.find((part) => !part.changes && part.name === String(year));
+  return shard ? parts.filter((part) => part === shard || part.changes) : parts;
 }
 
 const MAX_CHECKED = 12; // words of a search whose presence in each shard is checked
 const held = new Map(); // shard index -> (word -> a promise of whether the shard holds it)
 
-function holds(indexes, word) {
+function holds(parts, word) {
   return Promise.all(
-    indexes.map((index) => {
+    parts.map(({ index }) => {
       if (!held.has(index)) held.set(index, new Map());
       const words = held.get(index);
       if (!words.has(word)) words.set(word, index.search(word).then((found) => found.results.length > 0));
@@ -75,8 +91,8 @@ function holds(indexes, word) {
 }
 
 // Asks the ``asked`` shards; whether a word is held counts over ``all`` of them.
-async function searchShards(all, asked, words, how) {
-  const answers = await Promise.all(asked.map((index) => index.search(words, how)));
+async function searchShards(all, asked, words, how, details) {
+  const answers = await Promise.all(asked.map((part) => part.index.search(words, how)));
   let usable = answers.map(() => true);
   // Each distinct word is looked up once per shard (and remembered); a pasted paragraph
   // is checked by its first MAX_CHECKED words only.
@@ -89,9 +105,55 @@ async function searchShards(all, asked, words, how) {
       }
     }
   }
-  const results = answers.filter((_, number) => usable[number]).flatMap((one) => one.results);
-  if (!how.sort) results.sort((a, b) => b.score - a.score); // stable: ties keep shard order
+  const lists = answers.map((one, number) =>
+    usable[number] ? one.results.filter((result) => !asked[number].stale.has(result.id)) : [],
+  );
+  if (how.sort) return { results: await byDate(asked, lists, details) };
+  const results = lists.flat();
+  results.sort((a, b) => b.score - a.score); // stable: ties keep shard order
   return { results };
+}
+
+// The shards' lists (each newest first) one after the other, the changes shard's
+// results merged by date into the list of the shard each belongs to.
+async function byDate(asked, lists, details) {
+  const at = asked.findIndex((part) => part.changes);
+  if (at < 0 || !lists[at].length) return lists.flat();
+  const changed = await details(asked[at]);
+  const extra = new Map(); // shard name -> the changes shard's results of that shard
+  for (const result of lists[at]) {
+    const shard = changed.shards[result.id];
+    if (!extra.has(shard)) extra.set(shard, []);
+    extra.get(shard).push(result);
+  }
+  const merged = [];
+  for (const [number, part] of asked.entries()) {
+    if (number === at) continue;
+    const mine = extra.get(part.name);
+    extra.delete(part.name);
+    if (!mine) {
+      merged.push(...lists[number]);
+      continue;
+    }
+    const dates = (await details(part)).dates;
+    merged.push(...newestFirst(lists[number], (result) => dates[result.id], mine, (result) => changed.dates[result.id]));
+  }
+  for (const rest of extra.values()) merged.push(...rest);
+  return merged;
+}
+
+// Merges two lists sorted newest first; ``dateA``/``dateB`` give a result's ISO date
+// (none: after every dated one). On equal dates the first list's result goes first.
+function newestFirst(listA, dateA, listB, dateB) {
+  const time = (date) => (date ? Date.parse(date) : -Infinity);
+  const merged = [];
+  let a = 0;
+  let b = 0;
+  while (a < listA.length && b < listB.length) {
+    if (time(dateB(listB[b])) > time(dateA(listA[a]))) merged.push(listB[b++]);
+    else merged.push(listA[a++]);
+  }
+  return merged.concat(listA.slice(a), listB.slice(b));
 }
 
 // The search this page runs, for scripts and tests: (words, {filters, sort}) -> {results}.

@@ -1,23 +1,27 @@
 """The sharded search index finds what one index over the same pages finds.
 
 The repository's example site is built (its articles span three years, so three
-shards), and Pagefind is also run once over all the article pages into
-``pagefind-single/``. Both are served from one folder and searched in headless
-Chromium: the shards through the search page's own search (``static/js/search.js``
-asks each shard and merges their answers), the single index through Pagefind's
-browser API. Every
-query and filter must give the same pages, and a search without words, sorted by
-date, the same pages in the same order.
+shards); in a second case it is then changed (an article added, one edited, one
+deleted) and built again, so that a changes shard holds the new pages and the
+search page must leave out the old versions the year shards still hold. Pagefind
+is also run once over all the article pages into ``pagefind-single/``. Both are
+served from one folder and searched in headless Chromium: the shards through the
+search page's own search (``static/js/search.js`` asks each shard and merges their
+answers), the single index through Pagefind's browser API. Every query and filter
+must give the same pages, and a search without words, sorted by date, the same
+pages in the same order.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import subprocess
 import threading
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,7 +45,23 @@ QUERIES = [
     ("russian bases", {"year": "2024"}, None),
     (None, {"year": "2024"}, {"date": "desc"}),
     (None, {"section": "Local"}, {"date": "desc"}),
+    (None, {"section": "World"}, {"date": "desc"}),
+    (None, {"year": "2023"}, {"date": "desc"}),
+    ("Danube", {}, None),  # the edited article: in a year shard and the changes shard
+    ("Quillfeather", {}, None),  # only in the changed site: an edited article's new word
+    ("Lindqvist", {}, None),  # only in the article the changed site deletes
+    ("seawall", {"section": "Local"}, None),  # only in the changed site's new article
 ]
+CHANGED_ONLY = {"Quillfeather", "seawall"}
+NEW_ARTICLE = """---
+headline: "Eastmere seawall repairs begin after the first winter storm"
+date: 2025-11-21T08:00:00Z
+byline: "Samuel Achterberg"
+tags: [Eastmere, Flooding]
+---
+Work to repair the seawall began on Friday, after the first storm of the winter
+washed away part of the promenade.
+"""
 SEARCH_ALL = """
 const [sharded, queries, done] = arguments;
 (async () => {
@@ -70,10 +90,22 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         """Say nothing of each request."""
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The example site built with its sharded index, plus one index over the same
-    pages in pagefind-single/, served over HTTP; yields the address."""
+def change_site(site: Path) -> None:
+    """Add an article (the newest), edit one of 2023 and delete one of 2024."""
+    (site / "content" / "local" / "eastmere-seawall-repairs.md").write_text(NEW_ARTICLE, "utf-8")
+    edited = site / "content" / "world" / "danube-low-water-barges.md"
+    text = edited.read_text("utf-8").rstrip("\n")
+    edited.write_text(text + " Quillfeather, a pilot, said the channel was marked.\n", "utf-8")
+    (site / "content" / "science" / "comet-lindqvist-brightening.md").unlink()
+
+
+@pytest.fixture(scope="module", params=["built once", "changed and built again"])
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The example site built with its sharded index (once, or then changed and built
+    again), plus one index over the same pages in pagefind-single/, served over HTTP;
+    yields the address."""
     work = tmp_path_factory.mktemp("shards")
     site = work / "site"
     site.mkdir()
@@ -85,6 +117,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1763719200"}
     command = [find_newsgen(), "build", "--source", str(site), "--output", str(out), "-q"]
     subprocess.run(command, check=True, env=env, timeout=300)
+    if request.param != "built once":
+        change_site(site)
+        subprocess.run(command, check=True, env=env, timeout=300)
     articles = work / "articles"
     for page in out.rglob("index.html"):
         if BODY_MARK.encode() in page.read_bytes():
@@ -118,19 +153,43 @@ def answers(browser: WebDriver, served: str, sharded: bool) -> list[list[str]]:
     return found
 
 
-def test_the_example_site_has_several_shards(served: str) -> None:
-    import json
-    import urllib.request
+def listing(served: str) -> dict[str, object]:
+    """Return the served site's pagefind/shards.json."""
+    with urllib.request.urlopen(f"{served}/{SHARDS_FILE}") as answer:
+        return json.load(answer)
 
-    with urllib.request.urlopen(f"{served}/{SHARDS_FILE}") as listing:
-        shards = json.load(listing)["shards"]
+
+def test_the_example_site_has_several_shards(served: str) -> None:
+    shards = listing(served)["shards"]
+    assert isinstance(shards, list)
     assert shards == sorted(shards, reverse=True) and len(shards) >= 3
 
 
-def test_shards_find_what_one_index_finds(browser: WebDriver, served: str) -> None:
+def test_changes_go_to_the_changes_shard_and_old_versions_are_stale(
+    request: pytest.FixtureRequest, served: str
+) -> None:
+    index = listing(served)
+    if "built once" in request.node.callspec.id:
+        assert "changes" not in index
+        return
+    assert index["changes"] == "changes"
+    stale = index["stale"]
+    assert isinstance(stale, dict)
+    # The edited article's year and the deleted one's (pages that list or link to the
+    # changed articles may have changed too, in any year).
+    assert {"2023", "2024"} <= set(stale)
+
+
+def test_shards_find_what_one_index_finds(
+    request: pytest.FixtureRequest, browser: WebDriver, served: str
+) -> None:
+    changed = "built once" not in request.node.callspec.id
     sharded, single = answers(browser, served, True), answers(browser, served, False)
     for (words, filters, sort), got, expected in zip(QUERIES, sharded, single, strict=True):
-        if (words, filters) != ("ocean survey", {"year": "2024"}):
+        gone = words == "Lindqvist" if changed else words in CHANGED_ONLY
+        if gone:
+            assert got == expected == [], words  # the page is gone, or not there yet
+        elif (words, filters) != ("ocean survey", {"year": "2024"}):
             assert expected, f"{words!r} {filters}: the single index finds nothing; a poor query"
         if sort:  # a list newest first: the same pages in the same order
             assert got == expected, (words, filters)

@@ -14,6 +14,7 @@ import jinja2
 
 from newsgen import __version__
 from newsgen.build.collisions import check_outputs, name_limits
+from newsgen.build.copy_keys import copy_keys, known_copies, source_keys
 from newsgen.build.fingerprint import (
     LastBuild,
     inputs_fingerprint,
@@ -36,6 +37,7 @@ from newsgen.build.quick_attempt import (
     try_quick,
 )
 from newsgen.build.quick_rebuild import QuickChanges, QuickFound, QuickState, make_quick_state
+from newsgen.build.search_step import article_shards, remember_shards, search_indexer
 from newsgen.build.turn import SITE_LOCK, build_turn
 from newsgen.cache.articles import CACHE_DIR, ArticleCache, open_cache
 from newsgen.cache.codec import is_whole
@@ -60,7 +62,6 @@ from newsgen.gc_pause import (
     release_free_memory,
 )
 from newsgen.models import Article, Site, SiteConfig
-from newsgen.output.pagefind import OTHER_SHARD, SearchIndexer, indexed_templates
 from newsgen.output.quick_write import make_spare
 from newsgen.output.write import Copy, check_output_dir, write_site
 from newsgen.pagehelper.pool import HELPER_PAGES, ArticlePages, PageHelper, page_helper
@@ -305,8 +306,11 @@ class _Plan:
     feeds: list[FeedPlan]
     hand_off: ArticlePages | None
     """The article pages the helper process renders, when it does."""
-    shards: dict[str, str]
-    """The search index shard of each published article, by its source path: its year."""
+    shards: dict[str, tuple[str, str]]
+    """The search index shard of each published article, by its source path: its year,
+    with its date (ISO 8601) that the search page sorts by."""
+    source_keys: dict[str, str]
+    """The key of each copy's source file (build/copy_keys.py), by output path."""
 
 
 def _plan(
@@ -348,13 +352,13 @@ def _plan(
     check_outputs(planned, copies, problems, site.config.search, limits)
     if problems.has_errors():
         raise BuildFailed(problems)
-    zone = site.config.timezone  # the search index's shards; none without search
-    shards = (
-        {a.source_path: str(a.date.astimezone(zone).year) for a in published}
-        if site.config.search
-        else {}
+    search = site.config.search  # the search index's shards; none without search
+    shards = article_shards(published, site.config.timezone) if search else {}
+    source_keys_now = source_keys(copies)
+    copies = known_copies(copies, source_keys_now, keys_before)
+    return _Plan(
+        env, planned, copies, keys_before, feeds, hand_off or None, shards, source_keys_now
     )
-    return _Plan(env, planned, copies, keys_before, feeds, hand_off or None, shards)
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,7 +382,11 @@ def _write(
 ) -> _Written:
     """Render what changed, write the site (the search index with it) and record the
     key of each page written."""
-    indexer = _search_indexer(options, config, plan, plan.keys_before)
+    output = str(options.output_dir.resolve())
+    indexer = None
+    if config.search:
+        made = (plan.env, plan.planned, plan.copies, plan.shards, plan.keys_before)
+        indexer = search_indexer(options, *made, inputs.cache)
     hand_off = plan.hand_off
     fresh = fresh_or_kept(plan.planned, plan.keys_before, problems, options.progress, hand_off)
     previous = inputs.quick and inputs.quick[0]
@@ -386,8 +394,12 @@ def _write(
     starting = hand_off.write_into if hand_off else None
     written = write_site(options.output_dir, fresh, plan.copies, indexer, spare_files, starting)
     index = indexer.recorded() if indexer else {}
-    output = str(options.output_dir.resolve())
-    inputs.cache.put_page_keys(output, {**_page_keys(plan.planned, written.inodes), **index})
+    copied = copy_keys(plan.source_keys, written.inodes)
+    inputs.cache.put_page_keys(
+        output, {**_page_keys(plan.planned, written.inodes), **copied, **index}
+    )
+    if indexer:
+        remember_shards(inputs.cache, options.output_dir, indexer)
     live = {**written.inodes, **{path: inode for path, (_, inode) in index.items()}}
     reused = indexer.reused_files() if indexer else 0
     return _Written(written.files + len(index), written.unchanged + reused, live)
@@ -433,38 +445,6 @@ class _Inputs:
     only then do the page keys recorded name its files."""
     helper: PageHelper | None = None
     """A process to render article pages in meanwhile (pagehelper/pool.py)."""
-
-
-def _search_indexer(
-    options: BuildOptions,
-    config: SiteConfig,
-    plan: _Plan,
-    previous: Mapping[str, tuple[str, int]],
-) -> SearchIndexer | None:
-    """Return the writer's finish step that puts the search index into the new tree,
-    or None when search is off or no page is indexed (then there is no index).
-
-    The index is made from the pages of the templates that mark what Pagefind
-    indexes, and from HTML files copied from ``static/`` (which may mark some too):
-    an article's pages go to the shard of its year, the others to OTHER_SHARD.
-    Raises SearchError when Pagefind is needed and missing.
-    """
-    if not config.search:
-        return None
-    templates = indexed_templates(plan.env, plan.env.list_templates(extensions=["html"]))
-    pages = {
-        item.path: plan.shards.get(item.source, OTHER_SHARD)
-        for item in plan.planned
-        if item.template in templates
-    }
-    if not pages:
-        return None
-    for copy in plan.copies:
-        if copy.path.endswith((".html", ".htm")):
-            pages[copy.path] = OTHER_SHARD
-    return SearchIndexer(
-        pages, options.output_dir, previous, options.progress, options.refresh_search
-    )
 
 
 def _page_keys(planned: list[PlannedFile], inodes: Mapping[str, int]) -> dict[str, tuple[str, int]]:

@@ -9,15 +9,18 @@ The index is made in shards, one per year of the articles (and one, ``pages``,
 for indexed pages that are no article's): each shard is Pagefind run over that
 year's pages alone, into ``pagefind/YEAR/``, and ``pagefind/shards.json`` lists
 the shards, newest first; the search page (static/js/search.js) asks every shard
-and merges their answers as one index would answer. Pagefind takes about 2.7 ms
-and 300 KB a page and cannot update an index, so shards bound its memory
+and merges their answers as one index would answer. Pagefind takes about 1.2 to
+2.7 ms and 300 KB a page and cannot update an index, so shards bound its memory
 (output/pagefind_runs.py runs several at once within a budget) and let a build
 run it only where pages changed: a shard is reused when every one of its pages
 is the very file the live output holds (kept, or byte-identical and so linked by
 the writer): its key hashes its pages' paths and inodes and the Pagefind
 program, the build records it with the inode of every index file (beside the
 page keys), and the next build links those files into its tree instead of
-running Pagefind again.
+running Pagefind again. When only a few pages of a shard changed, the shard is
+kept all the same and those pages go to the small ``changes`` shard
+(output/search_changes.py), so that a publish runs Pagefind over a handful of
+pages, not over a year of them.
 """
 
 from __future__ import annotations
@@ -38,7 +41,17 @@ import jinja2
 
 from newsgen.errors import NewsgenError
 from newsgen.lifeline import before_exec
+from newsgen.output.index_files import files_below, link_files, make_folders, remove
 from newsgen.output.pagefind_runs import PlannedRun, cores, run_all
+from newsgen.output.search_changes import (
+    CHANGES_SHARD,
+    IndexedShard,
+    ShardChanges,
+    changes_to_take,
+    read_indexed,
+    shard_changes,
+    write_details,
+)
 from newsgen.render.keys import template_sources
 
 INDEX_DIR = "pagefind"
@@ -178,12 +191,16 @@ class SearchIndexer:
         previous: Mapping[str, tuple[str, int]],
         progress: Callable[[str, int, int], None] | None = None,
         refresh: bool = True,
+        dates: Mapping[str, str] | None = None,
+        indexed: Mapping[str, IndexedShard] | None = None,
     ) -> None:
         """Index ``pages`` (paths of the indexed files -> the shard each belongs to)
         for a build into ``output``, whose last build recorded ``previous`` (path ->
-        (key, inode)). With ``refresh`` False, the live output's shards are kept
-        whatever they were made from, when it has them (the live preview). Raises
-        SearchError when the Pagefind program is missing."""
+        (key, inode)) and ``indexed`` (what it knew of each shard's pages, see
+        output/search_changes.py). ``dates`` gives the date of each article page
+        (ISO 8601), which the search page sorts by. With ``refresh`` False, the live
+        output's shards are kept whatever they were made from, when it has them (the
+        live preview). Raises SearchError when the Pagefind program is missing."""
         self.shards: dict[str, list[str]] = {}
         for path, shard in pages.items():
             self.shards.setdefault(shard, []).append(path)
@@ -191,6 +208,8 @@ class SearchIndexer:
         self.output = output
         self.previous = previous
         self.progress = progress
+        self.dates = dates or {}
+        self.indexed_before = indexed or {}
         self.binary = pagefind_binary()
         self.keys: dict[str, str] = {}
         """The key of each shard in the tree (index_key()), once called."""
@@ -198,6 +217,21 @@ class SearchIndexer:
         """Every file of the index in the tree, by path relative to it: its inode."""
         self.reused: set[str] = set()
         """The shards linked in from the live output, not made again."""
+        self.indexed: dict[str, IndexedShard] = {}
+        """What is known of each shard in the tree, to remember for the next build."""
+        self.stale: dict[str, list[str]] = {}
+        """The Pagefind ids of the pages each kept shard holds in an old version."""
+        self.changes: dict[str, str] = {}
+        """The pages of the changes shard: the shard each belongs to, by path."""
+        self._by_shard: dict[str, dict[str, tuple[str, int]]] = {}
+        for path, entry in previous.items():
+            if path.startswith(f"{INDEX_DIR}/"):
+                shard = path[len(INDEX_DIR) + 1 :].partition("/")[0]
+                self._by_shard.setdefault(shard, {})[path] = entry
+
+    def _of_shard(self, shard: str) -> Mapping[str, tuple[str, int]]:
+        """Return what the last build recorded of ``shard``'s files (path -> (key, inode))."""
+        return self._by_shard.get(shard, {})
 
     @property
     def all_reused(self) -> bool:
@@ -217,12 +251,82 @@ class SearchIndexer:
         """Put the index of the site in ``tree`` into ``tree/pagefind/``. Raises
         SearchError when Pagefind fails, OSError when the file system does."""
         tree = tree.absolute()  # Pagefind runs in the tree's folder
-        _remove(tree / INDEX_DIR)
+        remove(tree / INDEX_DIR)
         order = shard_order(self.shards)
         pending = [shard for shard in order if not self._link_shard(tree, shard)]
+        if not self.refresh and not pending and self._keep_live_changes(tree):
+            pass  # the preview: every shard kept as it is, the changes shard with them
+        elif pending or self.refresh:
+            pending = self._keep_with_changes(tree, pending)
+        if self.changes:
+            self.shards[CHANGES_SHARD] = sorted(self.changes)
+            if not self._link_shard(tree, CHANGES_SHARD):
+                pending.append(CHANGES_SHARD)
         if pending:
             self._index_shards(tree, pending)
-        self._list_shards(tree, (json.dumps({"shards": order}) + "\n").encode())
+        self._list_shards(tree, self._listing(order))
+
+    def _listing(self, order: list[str]) -> bytes:
+        """Return ``pagefind/shards.json``: the shards newest first, the changes shard
+        when there is one, and the stale pages of the shards kept when there are any."""
+        listing: dict[str, object] = {"shards": order}
+        if self.changes or CHANGES_SHARD in self.reused:
+            listing["changes"] = CHANGES_SHARD
+        stale = {shard: ids for shard, ids in sorted(self.stale.items()) if ids}
+        if stale:
+            listing["stale"] = stale
+        return (json.dumps(listing) + "\n").encode()
+
+    def _keep_with_changes(self, tree: Path, pending: list[str]) -> list[str]:
+        """Keep, of the ``pending`` shards, those whose changed pages the changes shard
+        can hold (see output/search_changes.py); return the shards to make again."""
+        candidates: dict[str, ShardChanges] = {}
+        for shard in pending:
+            indexed = self._indexed_live(shard)
+            if indexed is not None:
+                candidates[shard] = shard_changes(indexed, tree, self.shards[shard])
+        for shard in changes_to_take(candidates):
+            key = self.indexed_before[shard].key
+            kept = reusable_index(self._of_shard(shard), key, self.output, shard)
+            linked = kept and link_files(kept, self.output, tree, self.previous)
+            if not linked:
+                remove(tree / INDEX_DIR / shard)
+                continue
+            self.files.update(linked)
+            self.reused.add(shard)
+            self.keys[shard] = self.indexed_before[shard].key
+            self.indexed[shard] = self.indexed_before[shard]
+            self.stale[shard] = candidates[shard].stale
+            self.changes.update((path, shard) for path in candidates[shard].changed)
+        return [shard for shard in pending if shard not in self.reused]
+
+    def _keep_live_changes(self, tree: Path) -> bool:
+        """Link the live output's changes shard in, with the stale pages its listing
+        names, as they are (the preview keeps the index it has); True when there was
+        none, or it was linked; False when it could not be."""
+        kept = reusable_index(self._of_shard(CHANGES_SHARD), None, self.output, CHANGES_SHARD)
+        if kept is None:
+            return CHANGES_SHARD not in self._by_shard
+        try:
+            stale = json.loads((self.output / SHARDS_FILE).read_bytes()).get("stale", {})
+        except (OSError, ValueError, AttributeError):
+            return False
+        linked = link_files(kept, self.output, tree, self.previous)
+        if linked is None or not isinstance(stale, dict):
+            remove(tree / INDEX_DIR / CHANGES_SHARD)
+            return False
+        self.files.update(linked)
+        self.reused.add(CHANGES_SHARD)
+        self.keys[CHANGES_SHARD] = self.previous[shard_entry(CHANGES_SHARD)][0]
+        self.stale = {shard: list(ids) for shard, ids in stale.items() if shard in self.shards}
+        return True
+
+    def _indexed_live(self, shard: str) -> IndexedShard | None:
+        """Return what the last build recorded of ``shard``'s pages, if the live
+        output's shard is the one it recorded."""
+        indexed = self.indexed_before.get(shard)
+        entry = self.previous.get(shard_entry(shard))
+        return indexed if indexed is not None and entry and entry[0] == indexed.key else None
 
     def _list_shards(self, tree: Path, text: bytes) -> None:
         """Write ``pagefind/shards.json``, or link the live one in when it says the same."""
@@ -251,20 +355,23 @@ class SearchIndexer:
     def _link_shard(self, tree: Path, shard: str) -> bool:
         """Link ``shard`` in from the live output when it can be reused; True when it was."""
         key = self.keys[shard] = index_key(tree, self.shards[shard], self.binary)
-        kept = reusable_index(self.previous, key, self.output, shard)
+        kept = reusable_index(self._of_shard(shard), key, self.output, shard)
         if kept is None and not self.refresh:
-            kept = reusable_index(self.previous, None, self.output, shard)
+            kept = reusable_index(self._of_shard(shard), None, self.output, shard)
             if kept is not None:  # stale: remembered under the key it was made with
                 self.keys[shard] = self.previous[shard_entry(shard)][0]
         if kept is None:
             return False
-        linked = _link_files(kept, self.output, tree, self.previous)
+        linked = link_files(kept, self.output, tree, self.previous)
         if linked is None:  # the output changed meanwhile: index anew
-            _remove(tree / INDEX_DIR / shard)
+            remove(tree / INDEX_DIR / shard)
             self.keys[shard] = key
             return False
         self.files.update(linked)
         self.reused.add(shard)
+        indexed = self._indexed_live(shard)
+        if indexed is not None and shard != CHANGES_SHARD:
+            self.indexed[shard] = indexed
         return True
 
     def _index_shards(self, tree: Path, pending: list[str]) -> None:
@@ -281,9 +388,15 @@ class SearchIndexer:
             run_all([self._planned_run(tree, shard) for shard in pending], cores(), tick)
         finally:
             for shard in pending:
-                _remove(_shard_pages(tree, shard))
+                remove(_shard_pages(tree, shard))
         for shard in pending:
-            self.files.update(_files_below(tree, f"{INDEX_DIR}/{shard}"))
+            folder = tree / INDEX_DIR / shard
+            indexed = read_indexed(self.keys[shard], tree, folder, self.shards[shard])
+            if indexed is not None and shard != CHANGES_SHARD:
+                self.indexed[shard] = indexed
+            of_shard = self.changes if shard == CHANGES_SHARD else {}
+            write_details(folder, indexed, self.dates, of_shard)
+            self.files.update(files_below(tree, f"{INDEX_DIR}/{shard}"))
 
     def _planned_run(self, tree: Path, shard: str) -> PlannedRun:
         """Return the Pagefind run of ``shard``: over its pages alone (hard links to
@@ -294,9 +407,9 @@ class SearchIndexer:
         command = [str(self.binary), "--site", str(pages), "--output-path", str(into), "--quiet"]
 
         def start(output: IO[bytes]) -> subprocess.Popen[bytes]:
-            _remove(pages)
+            remove(pages)
+            make_folders(pages, self.shards[shard])
             for path in self.shards[shard]:
-                (pages / path).parent.mkdir(parents=True, exist_ok=True)
                 os.link(tree / path, pages / path, follow_symlinks=False)
             try:
                 return subprocess.Popen(
@@ -311,7 +424,7 @@ class SearchIndexer:
                 raise SearchError(f"search: cannot run Pagefind ({self.binary}): {error}") from None
 
         def finish(code: int, said: bytes) -> None:
-            _remove(pages)
+            remove(pages)
             if code != 0 or not entry.is_file():
                 lines = said.decode("utf-8", "replace").strip().splitlines()
                 raise SearchError(
@@ -328,52 +441,7 @@ def _shard_pages(tree: Path, shard: str) -> Path:
     return tree / f".newsgen-shard-{shard}"
 
 
-def _remove(target: Path) -> None:
-    """Remove ``target`` (a folder, file or link), if there is one."""
-    if target.is_symlink() or target.is_file():
-        target.unlink()
-    elif target.is_dir():
-        shutil.rmtree(target)
-
-
-def _link_files(
-    paths: Iterable[str], source: Path, tree: Path, expected: Mapping[str, tuple[str, int]]
-) -> dict[str, int] | None:
-    """Hard-link each of ``paths`` from ``source`` into ``tree``; return their inodes,
-    or None when one is not the file ``expected`` names (by inode)."""
-    linked: dict[str, int] = {}
-    for path in paths:
-        target = tree / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source / path, target, follow_symlinks=False)
-        except FileNotFoundError:  # removed since reusable_index() looked
-            return None
-        inode = os.lstat(target).st_ino
-        if inode != expected[path][1]:
-            return None
-        linked[path] = inode
-    return linked
-
-
 def _clean_environment() -> dict[str, str]:
     """Return this process's environment without ``PAGEFIND_*`` settings, which would
     change Pagefind's output; the same site always gives the same index."""
     return {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")}
-
-
-def _files_below(root: Path, folder: str) -> dict[str, int]:
-    """Return every file below ``root/folder``, by ``/``-separated path from ``root``:
-    its inode."""
-    found: dict[str, int] = {}
-    pending = [folder]
-    while pending:
-        current = pending.pop()
-        with os.scandir(root / current) as entries:
-            for entry in entries:
-                path = f"{current}/{entry.name}"
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append(path)
-                else:
-                    found[path] = entry.inode()
-    return found

@@ -85,6 +85,9 @@ class Copy:
     """Where it goes, relative to the output directory."""
     origin: str
     """What it was found as, for error messages (``static/css/a.css``)."""
+    known: int | None = None
+    """The inode of the live output's file that the last build made from this very
+    source file (build/copy_keys.py): linked without comparing bytes when it is there."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +297,7 @@ def _place_copy(tree: Tree, copy: Copy, before: str) -> bool:
     """Put ``copy`` into ``tree``; True when the previous output had its bytes."""
     path = _checked(copy.path)
     status = _regular(before + path) if before else None
-    if status and _same_file(before + path, status, copy.source):
+    if status and (status.st_ino == copy.known or _same_file(before + path, status, copy.source)):
         tree.link(path, before + path, status.st_ino)
         return True
     tree.copy(path, copy.source)

@@ -15,6 +15,7 @@ from newsgen.content.load import decode
 from newsgen.errors import BuildFailed, Problems
 from newsgen.output.pagefind import SearchError
 from newsgen.output.write import MARKER, OutputError
+from page_checks import comparable_files
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -301,10 +302,11 @@ def test_a_full_rebuild_trusts_the_recorded_spare_and_matches_a_cold_build(
     report = build(BuildOptions(root))
     assert not report.quick and walks == []
     cold = build(BuildOptions(root, output=tmp_path / "cold", cache=False))
-    assert cold.files == report.files
-    pages = {k: v for k, v in snapshot(root / "public").items() if not k.startswith("pagefind/")}
-    cold_pages = {
-        k: v for k, v in snapshot(tmp_path / "cold").items() if not k.startswith("pagefind/")
-    }
-    assert pages == cold_pages  # Pagefind's own files differ from one run to the next
+    # The same files, but the search index's: the warm build keeps the year's shard
+    # and indexes the changed pages in a changes shard; both find the same pages.
+    pages = comparable_files(root / "public")
+    assert pages == comparable_files(tmp_path / "cold")
+    index_files = sum(1 for _ in (root / "public" / "pagefind").rglob("*") if _.is_file())
+    cold_index = sum(1 for _ in (tmp_path / "cold" / "pagefind").rglob("*") if _.is_file())
+    assert report.files - index_files == cold.files - cold_index
     assert "world/2024/12/16/kremlin-talks-end/index.html" in pages
