@@ -43,7 +43,7 @@ from newsgen.render.pages import ARTICLE_TEMPLATE, article_page, article_site
 from newsgen.render.templates import render_page
 from newsgen.site.crossrefs import article_urls
 from newsgen.site.published import as_published
-from newsgen.site.related import MEMO_NAME
+from newsgen.site.related import MEMO_NAME, stored_answer
 
 QUICK_LIMIT = 20
 """More changed article files than this always take a full rebuild."""
@@ -374,9 +374,9 @@ def _related_paths(
     """Return the related articles' paths of each changed article, as the last full
     build found them (None when the cache no longer holds that answer)."""
     memo = cache.memo(MEMO_NAME)
-    if memo is None or memo[0] != state.related or not isinstance(memo[1], dict):
+    related = stored_answer(memo[1]) if memo is not None and memo[0] == state.related else None
+    if related is None:
         return None
-    related = memo[1]
     return {path: tuple(related.get(path, ())) for path in changed}
 
 

@@ -3,7 +3,10 @@
 No all-pairs comparison. Each tag's and each section's articles are kept
 sorted by date; an article only looks at the ``WINDOW`` articles nearest in
 time in each of its tags and in its section, so the work per article is
-bounded by its tag count, not by the size of the archive.
+bounded by its tag count, not by the size of the archive. And so a change to
+one article (added, removed, re-dated, re-tagged) can change the related
+articles of those near it in its tags and section only: a build remembers the
+last answer and ranks only those again (RememberedRelated).
 """
 
 from __future__ import annotations
@@ -40,6 +43,19 @@ class _Index:
         middle = bisect.bisect_left(self.times, time)
         return self.articles[max(0, middle - count) : middle + count]
 
+    def around(self, time: float, count: int) -> list[int]:
+        """Return the articles up to ``count`` places before the first article of
+        ``time`` and after the last, and every article of the same time as one of
+        them: those whose own nearest(), with ``count`` one more than it is given,
+        may reach an article at ``time``, wherever it stands among equal times."""
+        low = max(0, bisect.bisect_left(self.times, time) - count)
+        high = min(len(self.times), bisect.bisect_right(self.times, time) + count)
+        if low >= high:
+            return []
+        low = bisect.bisect_left(self.times, self.times[low])
+        high = bisect.bisect_right(self.times, self.times[high - 1])
+        return self.articles[low:high]
+
 
 def related_articles(articles: list[Article], limit: int = LIMIT) -> dict[str, tuple[Article, ...]]:
     """Return up to ``limit`` related articles for each article, by its ``source_path``.
@@ -49,28 +65,50 @@ def related_articles(articles: list[Article], limit: int = LIMIT) -> dict[str, t
     a tag); the best ``limit`` by (most shared tags, same section, nearest in
     time, earliest in ``articles``) are related.
     """
-    times = [article.date.timestamp() for article in articles]
-    sections = [article.section.slug for article in articles]
-    by_tag: dict[str, _Index] = defaultdict(_Index)
-    by_section: dict[str, _Index] = defaultdict(_Index)
-    for i in sorted(range(len(articles)), key=times.__getitem__):
-        for tag in articles[i].tags:
-            by_tag[tag.slug].add(times[i], i)
-        by_section[sections[i]].add(times[i], i)
-    related: dict[str, tuple[Article, ...]] = {}
-    for i, article in enumerate(articles):
-        when = times[i]
+    found = _Candidates(articles)
+    return {
+        article.source_path: tuple(articles[j] for j in found.best(i, limit))
+        for i, article in enumerate(articles)
+    }
+
+
+class _Candidates:
+    """The articles of each tag and section, sorted by time: where an article's
+    related articles are looked for."""
+
+    def __init__(self, articles: list[Article]) -> None:
+        self.times = [article.date.timestamp() for article in articles]
+        self.sections = [article.section.slug for article in articles]
+        self.tags = [[tag.slug for tag in article.tags] for article in articles]
+        self.by_tag: dict[str, _Index] = defaultdict(_Index)
+        self.by_section: dict[str, _Index] = defaultdict(_Index)
+        for i in sorted(range(len(articles)), key=self.times.__getitem__):
+            for tag in self.tags[i]:
+                self.by_tag[tag].add(self.times[i], i)
+            self.by_section[self.sections[i]].add(self.times[i], i)
+
+    def best(self, i: int, limit: int) -> list[int]:
+        """Return the indexes of article ``i``'s related articles, best first."""
+        when = self.times[i]
         near: list[int] = []
-        for tag in article.tags:
-            near += by_tag[tag.slug].nearest(when, WINDOW)
+        for tag in self.tags[i]:
+            near += self.by_tag[tag].nearest(when, WINDOW)
         shared = Counter(near)
-        for j in by_section[sections[i]].nearest(when, limit + 1):
+        for j in self.by_section[self.sections[i]].nearest(when, limit + 1):
             if j not in shared:
                 shared[j] = 0
         shared.pop(i, None)
-        best = _best(shared, limit, i, times, sections)
-        related[article.source_path] = tuple(articles[j] for j in best)
-    return related
+        return _best(shared, limit, i, self.times, self.sections)
+
+    def near(self, shown: _Shown, limit: int) -> set[int]:
+        """Return the articles whose candidates may include an article shown as
+        ``shown`` (its time, section and tags, now or before a change): those near
+        that time in its tags and section, one more on each side than searched."""
+        _, when, section, tags = shown
+        found = set(self.by_section[section].around(when, limit + 2))
+        for tag in tags:
+            found.update(self.by_tag[tag].around(when, WINDOW + 1))
+        return found
 
 
 def _best(
@@ -118,11 +156,23 @@ class MemoStore(Protocol):
         """Store ``value`` with its ``signature`` under ``name``."""
 
 
+_Shown = tuple[str, float, str, tuple[str, ...]]
+"""What related_articles() reads of an article: its path, time, section and tags."""
+CHANGED_AT_MOST = 0.05
+"""The share of the articles that may have changed for related articles to be found
+again only around the changes (more, and they are all found again)."""
+
+
 class RememberedRelated:
-    """A related_articles() that reuses the last build's answer from a MemoStore when
-    the articles' paths, order, times, sections and tags (all it reads) are the
-    same; otherwise it finds them again and stores the answer. ``signature`` is
-    that of the articles it was last called with."""
+    """A related_articles() that reuses the last build's answer from a MemoStore.
+
+    When the articles' paths, order, times, sections and tags (all it reads) are
+    the same, it returns the stored answer. When a few of them changed (articles
+    added, removed, or given another date, section or tags), only the articles
+    whose candidates include a changed one, before or after the change, are
+    ranked again; the others keep their stored answer. ``signature`` is that of
+    the articles it was last called with.
+    """
 
     def __init__(self, store: MemoStore) -> None:
         self.store = store
@@ -130,18 +180,76 @@ class RememberedRelated:
 
     def __call__(self, articles: list[Article]) -> dict[str, tuple[Article, ...]]:
         """Return the related articles of each of ``articles`` (see related_articles)."""
+        shown = [_shown(article) for article in articles]
         self.signature = signature = related_signature(articles)
         known = self.store.memo(MEMO_NAME)
-        if known is not None and known[0] == signature and isinstance(known[1], dict):
-            by_path = {article.source_path: article for article in articles}
+        stored = _stored(known[1]) if known is not None else None
+        by_path = {article.source_path: article for article in articles}
+        if known is not None and known[0] == signature and stored is not None:
             try:
-                return {path: tuple(by_path[p] for p in paths) for path, paths in known[1].items()}
+                return {path: tuple(by_path[p] for p in stored[1][path]) for path in by_path}
             except (KeyError, TypeError):  # not what was stored under this signature
                 pass
-        found = related_articles(articles)
-        paths = {path: tuple(a.source_path for a in items) for path, items in found.items()}
-        self.store.put_memo(MEMO_NAME, signature, paths)
-        return found
+        paths = _around_changes(articles, shown, stored) if stored else None
+        if paths is None:
+            found = related_articles(articles)
+            paths = {path: tuple(a.source_path for a in items) for path, items in found.items()}
+        self.store.put_memo(MEMO_NAME, signature, ({item[0]: item for item in shown}, paths))
+        return {path: tuple(by_path[p] for p in paths[path]) for path in by_path}
+
+
+def _shown(article: Article) -> _Shown:
+    return (
+        article.source_path,
+        article.date.timestamp(),
+        article.section.slug,
+        tuple(tag.slug for tag in article.tags),
+    )
+
+
+def stored_answer(value: object) -> dict[str, tuple[str, ...]] | None:
+    """Return the related articles' paths, by article path, that RememberedRelated
+    stored as the memo ``value``, or None when it is not of that shape."""
+    stored = _stored(value)
+    return stored[1] if stored is not None else None
+
+
+def _stored(value: object) -> tuple[dict[str, _Shown], dict[str, tuple[str, ...]]] | None:
+    """Return the memo's value if it has the shape RememberedRelated stores."""
+    if not (isinstance(value, tuple) and len(value) == 2):
+        return None
+    shown, paths = value
+    return (shown, paths) if isinstance(shown, dict) and isinstance(paths, dict) else None
+
+
+def _around_changes(
+    articles: list[Article],
+    shown: list[_Shown],
+    stored: tuple[dict[str, _Shown], dict[str, tuple[str, ...]]],
+) -> dict[str, tuple[str, ...]] | None:
+    """Return every article's related paths: the stored ones, but for the articles
+    near a change, found again; None when too many changed (or the memo lacks
+    an answer): then all are found again."""
+    before, answers = stored
+    now = {item[0]: item for item in shown}
+    changed = [item for item in shown if before.get(item[0]) != item]
+    gone = [item for path, item in before.items() if now.get(path) != item]
+    if len(changed) + len(gone) > CHANGED_AT_MOST * max(len(articles), 1):
+        return None
+    candidates = _Candidates(articles)
+    index = {item[0]: i for i, item in enumerate(shown)}
+    again = {index[item[0]] for item in changed}
+    for item in (*changed, *gone):
+        again |= candidates.near(item, LIMIT)
+    paths: dict[str, tuple[str, ...]] = {}
+    for i, item in enumerate(shown):
+        if i in again:
+            paths[item[0]] = tuple(articles[j].source_path for j in candidates.best(i, LIMIT))
+        elif item[0] in answers and all(path in now for path in answers[item[0]]):
+            paths[item[0]] = answers[item[0]]
+        else:
+            return None
+    return paths
 
 
 def remembered_related(store: MemoStore) -> RememberedRelated:
@@ -149,7 +257,7 @@ def remembered_related(store: MemoStore) -> RememberedRelated:
     return RememberedRelated(store)
 
 
-MEMO_NAME = f"related-{LIMIT}-{WINDOW}"
+MEMO_NAME = f"related-{LIMIT}-{WINDOW}-2"
 
 
 def related_signature(articles: list[Article]) -> str:

@@ -396,3 +396,77 @@ def test_a_stored_value_of_another_shape_is_not_trusted():
     articles = _corpus()
     store.kept[MEMO_NAME] = (related_signature(articles), ["not", "a", "dict"])
     assert remembered_related(store)(articles) == related_articles(articles)
+
+
+def _hours(rng):
+    """A time for an article: one in ten at the same hour as many others."""
+    return 300 if rng.random() < 0.1 else rng.randrange(0, 6000)
+
+
+def _newest_first(articles):
+    return sorted(articles, key=lambda a: (-a.date.timestamp(), a.source_path))
+
+
+def _random_change(rng, articles, counter):
+    """One change an editor makes: add, delete, re-date, re-tag, move to another section."""
+    tags = ["a", "b", "c", "d", "e"]
+    kind = rng.choice(["add", "delete", "date", "tags", "section"])
+    if kind == "add" or not articles:
+        name = f"new{next(counter)}"
+        hours = _hours(rng)
+        return [*articles, art(name, hours, rng.choice(["World", "Sport"]), rng.sample(tags, 2))]
+    victim = rng.randrange(len(articles))
+    article = articles[victim]
+    if kind == "delete":
+        return articles[:victim] + articles[victim + 1 :]
+    if kind == "date":
+        changed = replace(article, date=DAY + timedelta(hours=_hours(rng)))
+    elif kind == "tags":
+        changed = replace(article, tags=art("x", tags=rng.sample(tags, rng.randrange(0, 3))).tags)
+    else:
+        other = "Sport" if article.section.slug == "world" else "World"
+        changed = replace(article, section=art("x", section=other).section)
+    return [*articles[:victim], changed, *articles[victim + 1 :]]
+
+
+def test_after_a_few_changes_only_the_articles_near_them_are_ranked_again(monkeypatch):
+    """The answer found around the changes is always the one found from scratch, over
+    many random changes to an archive where many articles share a time."""
+    from itertools import count
+
+    from newsgen.site import related as module
+
+    rng = random.Random(18)
+    tags = ["a", "b", "c", "d", "e"]
+    articles = [
+        art(f"n{i}", _hours(rng), rng.choice(["World", "Sport"]), rng.sample(tags, 2))
+        for i in range(2000)
+    ]  # fmt: skip
+    store, counter = _Store(), count()
+    ranked: list[int] = []
+    real = module._Candidates.best
+    monkeypatch.setattr(
+        module._Candidates, "best", lambda self, i, limit: ranked.append(i) or real(self, i, limit)
+    )
+    finder = remembered_related(store)
+    finder(_newest_first(articles))
+    for _ in range(60):
+        for _ in range(rng.randrange(1, 4)):
+            articles = _random_change(rng, articles, counter)
+        ordered = _newest_first(articles)
+        ranked.clear()
+        found = finder(ordered)
+        assert len(ranked) < len(ordered) / 4  # around the changes only
+        expected = related_articles(ordered)
+        assert {p: [a.source_path for a in v] for p, v in found.items()} == {
+            p: [a.source_path for a in v] for p, v in expected.items()
+        }
+
+
+def test_many_changes_rank_every_article_again():
+    store = _Store()
+    articles = _corpus()
+    remembered_related(store)(articles)
+    moved = [replace(a, date=a.date + timedelta(days=400)) for a in articles[:10]]
+    changed = [*articles[10:], *moved]
+    assert remembered_related(store)(changed) == related_articles(changed)
