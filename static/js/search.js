@@ -28,10 +28,11 @@ function pagefind() {
   return loading;
 }
 
-// The index is in shards, one per year (pagefind/shards.json lists them, newest first),
-// each an index of its own, and at times a "changes" shard of the pages changed since
-// their year's shard was made; shards.json then lists, as "stale", the Pagefind ids of
-// the old versions (and of removed pages) that the year shards still hold. A search asks every shard and merges their
+// The index is in shards, one per year, or per quarter of a large year ("2024-q3")
+// (pagefind/shards.json lists them, newest first), each an index of its own, and at
+// times a "changes" shard of the pages changed since their shard was made; shards.json
+// then lists, as "stale", the Pagefind ids of the old versions (and of removed pages)
+// that the other shards still hold. A search asks every shard and merges their
 // answers as one index over all the articles would have answered:
 // - Pagefind leaves out a word its index does not hold, so with two words or more, a
 //   shard that lacks a word another shard holds cannot have a page with every word:
@@ -39,7 +40,7 @@ function pagefind() {
 // - a shard's stale pages are left out: the changes shard has those still published;
 // - results go by score, best first; a list sorted by date is the shards' lists one
 //   after the other, newest shard first, with the changes shard's pages put into their
-//   year's list by date (each shard's newsgen.json gives its pages' dates).
+//   shard's list by date (each shard's newsgen.json gives its pages' dates).
 async function load() {
   const listing = new URL(form.dataset.searchIndex, location.href);
   const answer = await fetch(listing);
@@ -68,12 +69,12 @@ async function readDetails(address) {
   return answer.json();
 }
 
-// A year's articles are all in that year's shard (or the changes shard): a search for
-// a year asks those alone.
+// A year's articles are all in that year's shard, or its quarters' ("2024-q3") when the
+// year is large, or the changes shard: a search for a year asks those alone.
 function forYear(parts, how) {
-  const year = how.filters && how.filters.year;
-  const shard = year && parts.find((part) => !part.changes && part.name === String(year));
-  return shard ? parts.filter((part) => part === shard || part.changes) : parts;
+  const year = how.filters && how.filters.year && String(how.filters.year);
+  const mine = (part) => part.name === year || part.name.startsWith(`${year}-q`);
+  return year && parts.some(mine) ? parts.filter((part) => part.changes || mine(part)) : parts;
 }
 
 const MAX_CHECKED = 12; // words of a search whose presence in each shard is checked

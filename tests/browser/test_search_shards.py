@@ -23,6 +23,7 @@ import subprocess
 import threading
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,9 @@ from browser_helpers import chromium
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from commands import find_newsgen
+from newsgen.build import search_step
+from newsgen.build.options import BuildOptions
+from newsgen.build.pipeline import build
 from newsgen.output.pagefind import BODY_MARK, SHARDS_FILE, pagefind_binary
 
 REPO = Path(__file__).resolve().parents[2]
@@ -99,13 +103,24 @@ def change_site(site: Path) -> None:
     (site / "content" / "science" / "comet-lindqvist-brightening.md").unlink()
 
 
-@pytest.fixture(scope="module", params=["built once", "changed and built again"])
+BY_QUARTER = "by quarter, changed and built again"
+
+
+def build_by_quarter(site: Path, out: Path) -> None:
+    """Build ``site`` in this process with years of more than two articles indexed by
+    quarter (as a year of more than SHARD_PAGES articles is)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_step, "SHARD_PAGES", 2)
+        build(BuildOptions(site, out, now=datetime.fromtimestamp(1763719200, UTC)))
+
+
+@pytest.fixture(scope="module", params=["built once", "changed and built again", BY_QUARTER])
 def served(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """The example site built with its sharded index (once, or then changed and built
-    again), plus one index over the same pages in pagefind-single/, served over HTTP;
-    yields the address."""
+    again, by year or by quarter), plus one index over the same pages in
+    pagefind-single/, served over HTTP; yields the address."""
     work = tmp_path_factory.mktemp("shards")
     site = work / "site"
     site.mkdir()
@@ -116,8 +131,13 @@ def served(
     out = work / "out"
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1763719200"}
     command = [find_newsgen(), "build", "--source", str(site), "--output", str(out), "-q"]
-    subprocess.run(command, check=True, env=env, timeout=300)
-    if request.param != "built once":
+    if request.param == BY_QUARTER:
+        build_by_quarter(site, out)
+        change_site(site)
+        build_by_quarter(site, out)
+    else:
+        subprocess.run(command, check=True, env=env, timeout=300)
+    if request.param == "changed and built again":
         change_site(site)
         subprocess.run(command, check=True, env=env, timeout=300)
     articles = work / "articles"
@@ -159,10 +179,12 @@ def listing(served: str) -> dict[str, object]:
         return json.load(answer)
 
 
-def test_the_example_site_has_several_shards(served: str) -> None:
+def test_the_example_site_has_several_shards(request: pytest.FixtureRequest, served: str) -> None:
     shards = listing(served)["shards"]
     assert isinstance(shards, list)
     assert shards == sorted(shards, reverse=True) and len(shards) >= 3
+    if BY_QUARTER in request.node.callspec.id:
+        assert {"2025-q4", "2025-q2"} <= set(shards)
 
 
 def test_changes_go_to_the_changes_shard_and_old_versions_are_stale(
@@ -177,7 +199,7 @@ def test_changes_go_to_the_changes_shard_and_old_versions_are_stale(
     assert isinstance(stale, dict)
     # The edited article's year and the deleted one's (pages that list or link to the
     # changed articles may have changed too, in any year).
-    assert {"2023", "2024"} <= set(stale)
+    assert {"2023", "2024"} <= {shard.partition("-")[0] for shard in stale}
 
 
 def test_shards_find_what_one_index_finds(

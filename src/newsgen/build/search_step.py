@@ -4,6 +4,7 @@ the index, output/search_changes.py says what changed)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import tzinfo
 from pathlib import Path
@@ -19,18 +20,27 @@ from newsgen.output.search_changes import IndexedShard
 from newsgen.output.write import Copy
 from newsgen.render.outputs import PlannedFile
 
+SHARD_PAGES = 2500
+"""Most articles a year's shard holds: a year with more is indexed by quarter, so that
+Pagefind (about 300 KB a page) needs about 750 MB for a shard at most."""
 SEARCH_MEMO = "search shards "
 """The memo, per output folder, of what the last build knew of its search shards'
 pages (output/search_changes.py)."""
 
 
 def article_shards(articles: Iterable[Article], zone: tzinfo) -> dict[str, tuple[str, str]]:
-    """Return the search shard of each article, by its source path: its year in the
-    site's time zone ``zone``, with its date (ISO 8601) as the search page sorts it."""
+    """Return the search shard of each article, by its source path, with its date
+    (ISO 8601) as the search page sorts it: its year in the site's time zone
+    ``zone`` (``2024``), or the quarter of it (``2024-q3``) when the year holds more
+    than SHARD_PAGES articles."""
+    dates = {article.source_path: article.date.astimezone(zone) for article in articles}
+    per_year = Counter(date.year for date in dates.values())
     shards = {}
-    for article in articles:
-        date = article.date.astimezone(zone)
-        shards[article.source_path] = (str(date.year), date.isoformat())
+    for path, date in dates.items():
+        name = str(date.year)
+        if per_year[date.year] > SHARD_PAGES:
+            name += f"-q{(date.month - 1) // 3 + 1}"
+        shards[path] = (name, date.isoformat())
     return shards
 
 

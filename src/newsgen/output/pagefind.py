@@ -30,6 +30,7 @@ import hashlib
 import importlib
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -122,10 +123,15 @@ def shard_entry(shard: str) -> str:
 
 
 def shard_order(shards: Iterable[str]) -> list[str]:
-    """Return ``shards`` newest first: years from the latest, then the others by name."""
+    """Return ``shards`` newest first: years (and quarters of years, ``2024-q3``) from
+    the latest, then the others by name."""
     names = set(shards)
-    years = sorted((s for s in names if s.isdigit()), key=int, reverse=True)
-    return years + sorted(names - set(years))
+    dated = {name: _SHARD_DATE.fullmatch(name) for name in names}
+    times = {name: (int(m[1]), int(m[2] or 5)) for name, m in dated.items() if m}
+    return sorted(times, key=times.__getitem__, reverse=True) + sorted(names - set(times))
+
+
+_SHARD_DATE = re.compile(r"(\d+)(?:-q([1-4]))?")
 
 
 def index_key(tree: Path, pages: Iterable[str], binary: Path) -> str:

@@ -133,6 +133,14 @@ def test_shards_go_newest_year_first_then_the_others():
     ]
 
 
+def test_quarters_of_large_years_go_newest_first_among_the_years():
+    shards = ["2023", "2024-q1", "changes", "2024-q4", "pages", "2025", "2024-q2", "999"]
+    assert shard_order(shards) == [
+        *("2025", "2024-q4", "2024-q2", "2024-q1", "2023", "999"),
+        *("changes", "pages"),
+    ]
+
+
 # --- running Pagefind, and reusing its index ---------------------------------------------------
 
 
