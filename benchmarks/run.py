@@ -226,6 +226,9 @@ def measure_new_article(bench: Bench, model: Path) -> list[Measurement]:
     and rebuilds unmeasured."""
     text = model.read_text(encoding="utf-8")
     text = re.sub(r"^id: .*\n", "", text, count=1, flags=re.MULTILINE)
+    # A new story has not been updated or corrected (their dates would precede its own).
+    text = re.sub(r"^updated: .*\n", "", text, count=1, flags=re.MULTILINE)
+    text = re.sub(r"^corrections:\n(?:  .*\n)*", "", text, count=1, flags=re.MULTILINE)
     text = re.sub(r"^date: .*$", f"date: {NEW_STORY_DATE}", text, count=1, flags=re.MULTILINE)
     text = edit_headline(text).replace('officials say"', 'officials say on the last night"', 1)
     story = model.with_name("bench-new-story.md")

@@ -392,7 +392,10 @@ def _write(
     previous = inputs.quick and inputs.quick[0]
     spare_files = recorded_spare(options.output_dir, previous, inputs.found)
     starting = hand_off.write_into if hand_off else None
-    written = write_site(options.output_dir, fresh, plan.copies, indexer, spare_files, starting)
+    placing = indexer.place if indexer else None
+    written = write_site(
+        options.output_dir, fresh, plan.copies, indexer, spare_files, starting, placing
+    )
     index = indexer.recorded() if indexer else {}
     copied = copy_keys(plan.source_keys, written.inodes)
     inputs.cache.put_page_keys(

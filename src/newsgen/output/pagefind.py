@@ -42,6 +42,7 @@ import jinja2
 
 from newsgen.errors import NewsgenError
 from newsgen.lifeline import before_exec
+from newsgen.output.directory import OutputError
 from newsgen.output.index_files import files_below, link_files, make_folders, remove
 from newsgen.output.pagefind_runs import PlannedRun, cores, run_all
 from newsgen.output.search_changes import (
@@ -53,6 +54,7 @@ from newsgen.output.search_changes import (
     shard_changes,
     write_details,
 )
+from newsgen.output.staging import Tree
 from newsgen.render.keys import template_sources
 
 INDEX_DIR = "pagefind"
@@ -131,6 +133,9 @@ def shard_order(shards: Iterable[str]) -> list[str]:
     return sorted(times, key=times.__getitem__, reverse=True) + sorted(names - set(times))
 
 
+_Linker = Callable[[Iterable[str]], "dict[str, int] | None"]
+"""Links the live output's files at the paths given into the new tree; returns their
+inodes, or None when one is not the file recorded."""
 _SHARD_DATE = re.compile(r"(\d+)(?:-q([1-4]))?")
 
 
@@ -229,6 +234,9 @@ class SearchIndexer:
         """The Pagefind ids of the pages each kept shard holds in an old version."""
         self.changes: dict[str, str] = {}
         """The pages of the changes shard: the shard each belongs to, by path."""
+        self._planned: tuple[list[str], list[str]] | None = None
+        """The shards newest first and those Pagefind makes, once decided."""
+        self._link: _Linker = lambda paths: None
         self._by_shard: dict[str, dict[str, tuple[str, int]]] = {}
         for path, entry in previous.items():
             if path.startswith(f"{INDEX_DIR}/"):
@@ -253,14 +261,39 @@ class SearchIndexer:
             sum(1 for path in self.files if path.startswith(folders)) if folders else 0
         )
 
+    def place(self, tree: Tree) -> None:
+        """Link the shards that are kept into ``tree`` through it, before the writer
+        clears it of what the new site lacks: a file the spare tree already holds is
+        left as it is, so a kept shard costs nothing. Raises OutputError when a live
+        file it links vanished since it was checked (the output changed during the
+        build), OSError when the file system fails."""
+        self._plan(Path(tree.root).absolute(), functools.partial(self._link_in_tree, tree))
+
     def __call__(self, tree: Path) -> None:
-        """Put the index of the site in ``tree`` into ``tree/pagefind/``. Raises
-        SearchError when Pagefind fails, OSError when the file system does."""
+        """Put the index of the site in ``tree`` into ``tree/pagefind/``: the shards
+        place() kept, or (when it was not called) linked in now, and the others made
+        by Pagefind. Raises SearchError when Pagefind fails, OSError when the file
+        system does."""
         tree = tree.absolute()  # Pagefind runs in the tree's folder
-        remove(tree / INDEX_DIR)
+        if self._planned is None:
+            remove(tree / INDEX_DIR)
+            link = functools.partial(link_files, source=self.output, tree=tree)
+            self._plan(tree, lambda paths: link(paths, expected=self.previous))
+        assert self._planned is not None
+        order, pending = self._planned
+        for shard in pending:  # nothing of a shard Pagefind writes may be there
+            remove(tree / INDEX_DIR / shard)
+        if pending:
+            self._index_shards(tree, pending)
+        self._list_shards(tree, self._listing(order))
+
+    def _plan(self, tree: Path, link: _Linker) -> None:
+        """Decide which shards are kept (linked in with ``link``), which pages go to
+        the changes shard, and which shards Pagefind makes."""
+        self._link = link
         order = shard_order(self.shards)
         pending = [shard for shard in order if not self._link_shard(tree, shard)]
-        if not self.refresh and not pending and self._keep_live_changes(tree):
+        if not self.refresh and not pending and self._keep_live_changes():
             pass  # the preview: every shard kept as it is, the changes shard with them
         elif pending or self.refresh:
             pending = self._keep_with_changes(tree, pending)
@@ -268,9 +301,23 @@ class SearchIndexer:
             self.shards[CHANGES_SHARD] = sorted(self.changes)
             if not self._link_shard(tree, CHANGES_SHARD):
                 pending.append(CHANGES_SHARD)
-        if pending:
-            self._index_shards(tree, pending)
-        self._list_shards(tree, self._listing(order))
+        self._planned = (order, pending)
+
+    def _link_in_tree(self, tree: Tree, paths: Iterable[str]) -> dict[str, int]:
+        """Link the live output's ``paths`` into ``tree``; return their inodes."""
+        linked = {}
+        for path in paths:
+            inode = self.previous[path][1]
+            try:
+                tree.link(path, os.path.join(self.output, path), inode)
+            except FileNotFoundError:
+                raise OutputError(
+                    f"{path} of the search index should be kept from the last build, but the "
+                    "output folder has no such file (was it changed during the build?); "
+                    "build again"
+                ) from None
+            linked[path] = inode
+        return linked
 
     def _listing(self, order: list[str]) -> bytes:
         """Return ``pagefind/shards.json``: the shards newest first, the changes shard
@@ -294,9 +341,8 @@ class SearchIndexer:
         for shard in changes_to_take(candidates):
             key = self.indexed_before[shard].key
             kept = reusable_index(self._of_shard(shard), key, self.output, shard)
-            linked = kept and link_files(kept, self.output, tree, self.previous)
+            linked = kept and self._link(kept)
             if not linked:
-                remove(tree / INDEX_DIR / shard)
                 continue
             self.files.update(linked)
             self.reused.add(shard)
@@ -306,7 +352,7 @@ class SearchIndexer:
             self.changes.update((path, shard) for path in candidates[shard].changed)
         return [shard for shard in pending if shard not in self.reused]
 
-    def _keep_live_changes(self, tree: Path) -> bool:
+    def _keep_live_changes(self) -> bool:
         """Link the live output's changes shard in, with the stale pages its listing
         names, as they are (the preview keeps the index it has); True when there was
         none, or it was linked; False when it could not be."""
@@ -317,9 +363,10 @@ class SearchIndexer:
             stale = json.loads((self.output / SHARDS_FILE).read_bytes()).get("stale", {})
         except (OSError, ValueError, AttributeError):
             return False
-        linked = link_files(kept, self.output, tree, self.previous)
-        if linked is None or not isinstance(stale, dict):
-            remove(tree / INDEX_DIR / CHANGES_SHARD)
+        if not isinstance(stale, dict):
+            return False
+        linked = self._link(kept)
+        if linked is None:
             return False
         self.files.update(linked)
         self.reused.add(CHANGES_SHARD)
@@ -368,9 +415,8 @@ class SearchIndexer:
                 self.keys[shard] = self.previous[shard_entry(shard)][0]
         if kept is None:
             return False
-        linked = link_files(kept, self.output, tree, self.previous)
+        linked = self._link(kept)
         if linked is None:  # the output changed meanwhile: index anew
-            remove(tree / INDEX_DIR / shard)
             self.keys[shard] = key
             return False
         self.files.update(linked)

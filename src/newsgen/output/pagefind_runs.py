@@ -3,8 +3,9 @@ at a time as there are cores and as their estimated memory allows, every one sto
 when one fails or the build is interrupted.
 
 Pagefind works mostly on one core and needs about 300 KB a page, so a cold build of
-an archive of many years indexes two shards at a time on two cores, and never more
-than MEMORY_BUDGET at once (a shard larger than that runs alone).
+an archive of many years indexes two shards at a time on two cores, while their
+estimated memory and the build's own (its resident memory when they start) stay
+within MEMORY_BUDGET (a shard larger than what is left runs alone).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from typing import IO
 
 PAGE_MEMORY = 320 * 1024
 """Bytes Pagefind needs per page it indexes (measured: about 300 KB, growing linearly)."""
-MEMORY_BUDGET = 2 * 1024**3
-"""What the runs going at once may need together (bytes)."""
+MEMORY_BUDGET = 3 * 1024**3
+"""What the build and the runs going at once may need together (bytes): at 100,000
+articles the build itself holds about 2 GB while the index is made, so one shard of
+2,500 pages (750 MB) runs at a time and the whole stays under 4 GB."""
 _POLL_SECONDS = 0.05
 
 
@@ -43,14 +46,17 @@ def run_all(
     runs: Sequence[PlannedRun],
     workers: int,
     progress: Callable[[int, int], None] | None = None,
-    budget: int = MEMORY_BUDGET,
+    budget: int | None = None,
 ) -> None:
-    """Make every run of ``runs``, at most ``workers`` at once within ``budget``, the
-    largest first; call ``progress(done, total)`` as they end.
+    """Make every run of ``runs``, at most ``workers`` at once within ``budget`` (by
+    default MEMORY_BUDGET less this process's resident memory), the largest first;
+    call ``progress(done, total)`` as they end.
 
     Raises what a run's ``finish`` raises, once every other run has been stopped; on
     any exception (an interrupt too) the running processes are killed and waited for.
     """
+    if budget is None:
+        budget = MEMORY_BUDGET - resident_memory()
     pending = sorted(runs, key=lambda run: run.pages, reverse=True)
     going: list[tuple[PlannedRun, subprocess.Popen[bytes], IO[bytes]]] = []
     done = 0
@@ -84,6 +90,18 @@ def run_all(
             _stop(process)
             output.close()
         raise
+
+
+def resident_memory() -> int:
+    """Return this process's resident memory in bytes (0 where /proc cannot tell)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def cores() -> int:

@@ -10,10 +10,10 @@ page leaves out of a kept shard's answers the pages it holds in an old version
 (their Pagefind ids, listed in ``pagefind/shards.json`` as ``stale``) and merges
 the changes shard's answers with the others.
 
-Once more than CHANGES_LIMIT pages would be in the changes shard, the shards
-holding the most of them are made again, which empties it of theirs: the cost
-of a publish is then bounded by the limit, and that of making a shard again is
-paid once every few hundred changed pages.
+Once more than CHANGES_LIMIT pages would be in the changes shard or hidden as
+stale, the shards holding the most of them are made again, which empties it of
+theirs: the cost of a publish is then bounded by the limit, and that of making
+a shard again is paid once every hundred or more changed pages.
 
 To know which pages changed, the build records for each shard it makes the
 identity (inode and modification time) of every page it indexed and the
@@ -35,8 +35,9 @@ from pathlib import Path
 CHANGES_SHARD = "changes"
 """The name of the shard of changed pages (no year is called so)."""
 CHANGES_LIMIT = 300
-"""Most pages the changes shard holds (Pagefind indexes 300 pages in about half a
-second); beyond, the shards with most changed pages are made again."""
+"""Most pages the changes shard holds and stale pages the kept shards hide, together
+(Pagefind indexes 300 pages in about half a second); beyond, the shards with most
+of them are made again."""
 DETAILS_NAME = "newsgen.json"
 """The file of a shard's folder giving each indexed page's date by Pagefind id."""
 _FRAGMENT_MAGIC = b"pagefind_dcd"
@@ -167,13 +168,18 @@ def write_details(
 
 def changes_to_take(candidates: Mapping[str, ShardChanges], limit: int | None = None) -> list[str]:
     """Return the shards among ``candidates`` to keep, their changed pages going to
-    the changes shard: those with fewest changed pages first, while the changes
-    shard holds at most ``limit`` (default CHANGES_LIMIT) pages. The others are to
-    be made again."""
+    the changes shard: those with fewest changed and stale pages first, while there
+    are at most ``limit`` (default CHANGES_LIMIT) of those in all (so that removed
+    articles do not stay in a kept shard, hidden, for ever). The others are to be
+    made again."""
     limit = CHANGES_LIMIT if limit is None else limit
+
+    def weight(shard: str) -> int:
+        return len(candidates[shard].changed) + len(candidates[shard].stale)
+
     taken, total = [], 0
-    for shard in sorted(candidates, key=lambda name: (len(candidates[name].changed), name)):
-        count = len(candidates[shard].changed)
+    for shard in sorted(candidates, key=lambda name: (weight(name), name)):
+        count = weight(shard)
         if total + count > limit:
             break
         taken.append(shard)

@@ -111,6 +111,7 @@ def write_site(
     finish: Callable[[Path], None] | None = None,
     spare_files: Mapping[str, int] | None = None,
     starting: Callable[[Path, bool], Callable[[], None]] | None = None,
+    place: Callable[[Tree], None] | None = None,
 ) -> WriteReport:
     """Make ``outputs`` and ``copies`` the new contents of ``output``; return a WriteReport.
 
@@ -138,6 +139,11 @@ def write_site(
     inode, as the last builds recorded it (see spare_listing()): the spare
     is then not walked.
 
+    ``place``, when given, is called with the Tree once every output and copy is
+    in it, before it is cleared of the files the new site lacks: it may link more
+    files in through the tree (the search index's shards that are kept, which the
+    spare tree may hold already); ``finish`` is called after.
+
     ``starting``, when given, is told the folder being filled before the first
     output is taken, and whether it is a new, empty one with no previous
     output beside it: only then may a Placed output (a file already written
@@ -159,6 +165,9 @@ def write_site(
         if starting is not None:
             stop = starting(tree.root, staging is not None and previous is None)
         report = _fill(tree, outputs, copies, previous, output)
+        if place is not None:
+            place(tree)
+        tree.finish()
         if finish is not None:
             finish(tree.root)
         if staging is None:
@@ -236,8 +245,8 @@ def _fill(
     previous: Path | None,
     output: Path,
 ) -> WriteReport:
-    """Make ``tree`` hold exactly the new site; return what was done. Raises OutputError
-    naming the file of ``output`` that could not be written."""
+    """Put every output and copy into ``tree``; return what was done. Raises
+    OutputError naming the file of ``output`` that could not be written."""
     files = unchanged = 0
     # The previous output's folder name ending in a separator, or "" when there is none.
     before = os.path.join(previous, "") if previous else ""
@@ -247,7 +256,6 @@ def _fill(
         except OSError as error:
             raise OutputError(cannot_write(output, item, error)) from error
         files += 1
-    tree.finish()
     return WriteReport(files, unchanged, tree.placed)
 
 

@@ -310,3 +310,36 @@ def test_a_full_rebuild_trusts_the_recorded_spare_and_matches_a_cold_build(
     cold_index = sum(1 for _ in (tmp_path / "cold" / "pagefind").rglob("*") if _.is_file())
     assert report.files - index_files == cold.files - cold_index
     assert "world/2024/12/16/kremlin-talks-end/index.html" in pages
+
+
+def test_kept_search_shards_cost_nothing_where_the_spare_tree_holds_them(
+    make_site, monkeypatch
+):
+    # Three builds: the third fills the spare tree (the first build's), whose index
+    # files are the live ones: a kept shard is not linked again, file by file.
+    import os
+
+    root = make_site(
+        {
+            "content/world/talks.md": article_text("Kremlin talks"),
+            "content/local/bridge.md": article_text("Bridge closes", date="2023-12-15"),
+        }
+    )
+    build(BuildOptions(root))
+    (root / "content/local/more.md").write_text(article_text("Ferry sails"), encoding="utf-8")
+    build(BuildOptions(root))  # a changes shard; the 2024 and 2023 shards are kept
+    linked: list[str] = []
+    real = os.link
+
+    def counting(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        linked.append(str(source))
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(os, "link", counting)
+    (root / "content/local/last.md").write_text(article_text("Last ferry"), encoding="utf-8")
+    build(BuildOptions(root))
+    assert [path for path in linked if "/pagefind/changes/" in path] == []  # made anew
+    assert not [path for path in linked if "/pagefind/2023/" in path]  # kept, in the spare
+    assert any(path.endswith("index.html") for path in linked)  # pages are linked
+    listing = json.loads((root / "public" / "pagefind" / "shards.json").read_text())
+    assert listing["changes"] == "changes"

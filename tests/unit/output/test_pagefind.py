@@ -362,3 +362,26 @@ def test_runs_wait_for_memory_beside_those_going(tmp_path):
     run_all([planned("big", 150), planned("a", 60), planned("b", 30)], 2, None, budget)
     assert log[:2] == ["start big", "end big"]  # over the budget: alone
     assert log[2:4] == ["start a", "start b"]  # 90 pages together: both at once
+
+
+def test_the_budget_leaves_out_the_builds_own_memory(monkeypatch):
+    from newsgen.output import pagefind_runs
+    from newsgen.output.pagefind_runs import PAGE_MEMORY, PlannedRun, run_all
+
+    assert pagefind_runs.resident_memory() > 1024 * 1024  # this process: some MB
+    log: list[str] = []
+
+    def planned(name: str, pages: int) -> PlannedRun:
+        def start(output):  # type: ignore[no-untyped-def]
+            log.append(f"start {name}")
+            return subprocess.Popen(["true"], stdout=output)
+
+        def finish(code: int, said: bytes) -> None:
+            log.append(f"end {name}")
+
+        return PlannedRun(name, pages, start, finish)
+
+    monkeypatch.setattr(pagefind_runs, "MEMORY_BUDGET", 120 * PAGE_MEMORY)
+    monkeypatch.setattr(pagefind_runs, "resident_memory", lambda: 40 * PAGE_MEMORY)
+    run_all([planned("a", 50), planned("b", 40)], 2)  # 80 pages left: one at a time
+    assert log == ["start a", "end a", "start b", "end b"]

@@ -67,6 +67,15 @@ def test_the_changes_shard_takes_the_shards_with_fewest_changes_within_the_limit
     assert changes_to_take(candidates, limit=100) == ["2023", "2024", "2022"]
 
 
+def test_stale_pages_count_towards_the_limit():
+    candidates = {
+        "2024": ShardChanges(["a"], ["id1"]),  # an edit: new version and old
+        "2023": ShardChanges([], ["id2", "id3", "id4"]),  # three articles removed
+    }
+    assert changes_to_take(candidates, limit=4) == ["2024"]
+    assert changes_to_take(candidates, limit=5) == ["2024", "2023"]
+
+
 def test_fragment_ids_read_pagefinds_files_or_give_up(tmp_path):
     tree = tmp_path / "tree"
     write_tree(tree)
