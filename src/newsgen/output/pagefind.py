@@ -187,12 +187,17 @@ def reusable_index(
 
 
 class SearchIndexer:
-    """The writer's ``finish`` step: puts the search index into the new tree.
+    """The writer's ``place`` and ``finish`` steps: puts the search index into the
+    new tree.
 
-    Called with the tree's folder, it removes any ``pagefind/`` there, then, shard
-    by shard, links the live output's shard in when it was made from the very same
-    pages (see index_key()), else runs Pagefind over that shard's pages, and writes
-    ``pagefind/shards.json``. Only new files are made, never written into.
+    place() decides, shard by shard, which are kept: a shard made from the very
+    same pages (see index_key()), or one whose few changed pages go to the changes
+    shard (output/search_changes.py); it links those in from the live output
+    through the writer's tree. Called with the tree's folder once the tree holds
+    the new site, it runs Pagefind over the other shards (and the changes shard)
+    and writes ``pagefind/shards.json``. Called without place() first (as the
+    tests do), it decides and links itself. Only new files are made, never
+    written into.
     """
 
     def __init__(
@@ -339,15 +344,14 @@ class SearchIndexer:
             if indexed is not None:
                 candidates[shard] = shard_changes(indexed, tree, self.shards[shard])
         for shard in changes_to_take(candidates):
-            key = self.indexed_before[shard].key
-            kept = reusable_index(self._of_shard(shard), key, self.output, shard)
+            indexed = self.indexed_before[shard]
+            kept = reusable_index(self._of_shard(shard), indexed.key, self.output, shard)
             linked = kept and self._link(kept)
             if not linked:
                 continue
             self.files.update(linked)
             self.reused.add(shard)
-            self.keys[shard] = self.indexed_before[shard].key
-            self.indexed[shard] = self.indexed_before[shard]
+            self.keys[shard], self.indexed[shard] = indexed.key, indexed
             self.stale[shard] = candidates[shard].stale
             self.changes.update((path, shard) for path in candidates[shard].changed)
         return [shard for shard in pending if shard not in self.reused]
