@@ -231,6 +231,17 @@ def test_a_rebuild_without_changes_takes_every_article_from_the_cache(site: Path
     assert again.unchanged == again.files
 
 
+def test_the_cache_serves_a_build_started_from_another_folder(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(site)  # newsgen build, inside the site
+    first = build(BuildOptions(Path("."), tmp_path / "out", now=NOW))
+    monkeypatch.chdir(tmp_path)  # newsgen build --source site, from the folder above
+    again = build(BuildOptions(Path("site"), tmp_path / "other", now=NOW))
+    assert first.cache_hits == 0
+    assert again.cache_hits == again.articles + again.drafts_skipped + again.future_skipped
+
+
 def test_parallel_loading_gives_the_same_output(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

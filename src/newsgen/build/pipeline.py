@@ -181,9 +181,11 @@ def _read_inputs(
     root, output = options.source, str(options.output_dir.resolve())
     copies, problems = static
     tree = discover_content(root, problems)
-    settings = LoadSettings(
-        config, root / "content", frozenset(copy.path for copy in copies), tree.assets
-    )
+    # Absolute: the cache keys and the cached articles' image paths are then the same
+    # whichever folder the build is started from (a build with ``--source site`` and
+    # one started inside ``site/`` share their cached articles).
+    content = (root / "content").absolute()
+    settings = LoadSettings(config, content, frozenset(copy.path for copy in copies), tree.assets)
     sources = read_sources(tree, settings, problems, cache)
     cache.reload = body_reloader(sources, settings)  # for a body the cache cannot give back
     templates = template_bytes(template_dirs(root, default_theme()), problems)
