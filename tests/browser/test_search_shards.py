@@ -3,7 +3,9 @@
 The repository's example site is built (its articles span three years, so three
 shards); in a second case it is then changed (an article added, one edited, one
 deleted) and built again, so that a changes shard holds the new pages and the
-search page must leave out the old versions the year shards still hold. Pagefind
+search page must leave out the old versions the year shards still hold; in the
+last, one article's body is edited and a quick rebuild puts its page into the
+changes shard (build/quick_search.py). Pagefind
 is also run once over all the article pages into ``pagefind-single/``. Both are
 served from one folder and searched in headless Chromium: the shards through the
 search page's own search (``static/js/search.js`` asks each shard and merges their
@@ -104,6 +106,8 @@ def change_site(site: Path) -> None:
 
 
 BY_QUARTER = "by quarter, changed and built again"
+QUICK = "a body edited, a quick rebuild"
+BUILD_TIME = datetime.fromtimestamp(1763719200, UTC)
 
 
 def build_by_quarter(site: Path, out: Path) -> None:
@@ -111,10 +115,24 @@ def build_by_quarter(site: Path, out: Path) -> None:
     quarter (as a year of more than SHARD_PAGES articles is)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search_step, "SHARD_PAGES", 2)
-        build(BuildOptions(site, out, now=datetime.fromtimestamp(1763719200, UTC)))
+        build(BuildOptions(site, out, now=BUILD_TIME))
 
 
-@pytest.fixture(scope="module", params=["built once", "changed and built again", BY_QUARTER])
+def edit_quickly(site: Path, out: Path) -> None:
+    """Build ``site`` twice (the second leaves the spare tree a quick rebuild needs),
+    then edit an article's body and build again: a quick rebuild."""
+    edited = site / "content" / "world" / "danube-low-water-barges.md"
+    build(BuildOptions(site, out, now=BUILD_TIME))
+    text = edited.read_text("utf-8").rstrip("\n")
+    edited.write_text(text + " Barges waited.\n", "utf-8")
+    build(BuildOptions(site, out, now=BUILD_TIME))
+    edited.write_text(text + " Quillfeather, a pilot, said the channel was marked.\n", "utf-8")
+    assert build(BuildOptions(site, out, now=BUILD_TIME)).quick
+
+
+@pytest.fixture(
+    scope="module", params=["built once", "changed and built again", BY_QUARTER, QUICK]
+)
 def served(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
@@ -135,6 +153,8 @@ def served(
         build_by_quarter(site, out)
         change_site(site)
         build_by_quarter(site, out)
+    elif request.param == QUICK:
+        edit_quickly(site, out)
     else:
         subprocess.run(command, check=True, env=env, timeout=300)
     if request.param == "changed and built again":
@@ -197,6 +217,9 @@ def test_changes_go_to_the_changes_shard_and_old_versions_are_stale(
     assert index["changes"] == "changes"
     stale = index["stale"]
     assert isinstance(stale, dict)
+    if QUICK in request.node.callspec.id:  # the edited page alone, in its year's shard
+        assert list(stale) == ["2023"] and len(stale["2023"]) == 1
+        return
     # The edited article's year and the deleted one's (pages that list or link to the
     # changed articles may have changed too, in any year).
     assert {"2023", "2024"} <= {shard.partition("-")[0] for shard in stale}
@@ -205,10 +228,16 @@ def test_changes_go_to_the_changes_shard_and_old_versions_are_stale(
 def test_shards_find_what_one_index_finds(
     request: pytest.FixtureRequest, browser: WebDriver, served: str
 ) -> None:
-    changed = "built once" not in request.node.callspec.id
+    case = request.node.callspec.id
+    if "built once" in case:
+        missing = CHANGED_ONLY  # not there yet
+    elif QUICK in case:
+        missing = {"seawall"}  # the quick case adds no article, deletes none
+    else:
+        missing = {"Lindqvist"}  # deleted
     sharded, single = answers(browser, served, True), answers(browser, served, False)
     for (words, filters, sort), got, expected in zip(QUERIES, sharded, single, strict=True):
-        gone = words == "Lindqvist" if changed else words in CHANGED_ONLY
+        gone = words in missing
         if gone:
             assert got == expected == [], words  # the page is gone, or not there yet
         elif (words, filters) != ("ocean survey", {"year": "2024"}):

@@ -4,6 +4,8 @@ the output of a cold build of the same input."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import shutil
 from pathlib import Path
 
@@ -19,11 +21,13 @@ from test_incremental import (
     tree,
 )
 
+from newsgen.build import quick_search
 from newsgen.build.inputs import default_theme
 from newsgen.build.options import BuildOptions, BuildReport
 from newsgen.build.pipeline import build
 from newsgen.output import quick_write as quickwrite
 from newsgen.output.folders import Folders
+from newsgen.output.pagefind import SHARDS_FILE, SearchError
 from newsgen.output.write import DIRTY, spare_path
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "newsroom"
@@ -133,16 +137,107 @@ def test_changes_beyond_the_body_take_a_full_build(site: Path, tmp_path: Path, e
     same_as_cold(site, out, tmp_path, "after")
 
 
-def test_no_quick_rebuild_when_the_search_index_would_go_stale(site: Path, tmp_path: Path):
+def with_search(site: Path) -> None:
     config = site / "newsgen.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace("search: false\n", ""))
+
+
+HARBOUR_PAGE = "business/2022/03/22/harbour-handles-record-trade-volume/index.html"
+
+
+def fragments_with(out: Path, shard: str, words: str) -> list[str]:
+    """Return the URLs of the pages of ``shard`` whose indexed text holds ``words``."""
+    found = []
+    for fragment in sorted((out / "pagefind" / shard / "fragment").glob("*.pf_fragment")):
+        data = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd") :])
+        if words in data["content"]:
+            found.append(data["url"])
+    return found
+
+
+def test_with_search_a_body_edit_is_quick_and_goes_to_the_changes_shard(
+    site: Path, tmp_path: Path
+):
+    with_search(site)
+    out = tmp_path / "out"
+    ready(site, out)
+    year_shard = inodes(out / "pagefind" / "2022")
+    add_paragraph(site, words="Quillfeather signed the harbour ledger.")
+    assert rebuild(site, out).quick
+    url = "/" + HARBOUR_PAGE.removesuffix("index.html")
+    assert fragments_with(out, "changes", "Quillfeather") == [url]
+    assert fragments_with(out, "2022", "Quillfeather") == []  # the year's shard is kept
+    assert inodes(out / "pagefind" / "2022") == year_shard
+    listing = json.loads((out / SHARDS_FILE).read_text(encoding="utf-8"))
+    assert listing["changes"] == "changes" and list(listing["stale"]) == ["2022"]
+    [old_id] = listing["stale"]["2022"]
+    assert fragments_with(out, "2022", "record trade volume") and old_id
+    # Another body, of another year: the changes shard holds both pages, hides both.
+    add_paragraph(site, ANALYSIS, words="Marrowby counted the votes again.")
+    assert rebuild(site, out).quick
+    listing = json.loads((out / SHARDS_FILE).read_text(encoding="utf-8"))
+    assert sorted(listing["stale"]) == ["2022", "2025"]
+    assert listing["stale"]["2022"] == [old_id]
+    assert fragments_with(out, "changes", "Quillfeather") == [url]
+    assert len(fragments_with(out, "changes", "Marrowby")) == 1
+    # A full build (the spare removed) of a third edit of the same page finds what the
+    # quick rebuilds did: the same stale pages (shards.json kept) and the same shards.
+    before = inodes(out)
+    shutil.rmtree(spare_path(out))
+    add_paragraph(site, words="Later still.")
+    assert not rebuild(site, out).quick
+    after = inodes(out)
+    assert after[SHARDS_FILE] == before[SHARDS_FILE]
+    kept = [path for path in before if path.startswith(("pagefind/2022/", "pagefind/2025/"))]
+    assert kept and all(after.get(path) == before[path] for path in kept)
+    assert fragments_with(out, "changes", "Later still.") == [url]
+
+
+def test_a_quick_rebuild_past_the_changes_limit_takes_a_full_build(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    with_search(site)
+    monkeypatch.setattr(quick_search, "CHANGES_LIMIT", 2)  # one page, and its old version
     out = tmp_path / "out"
     ready(site, out)
     add_paragraph(site)
+    assert rebuild(site, out).quick
+    add_paragraph(site, ANALYSIS)
     assert not rebuild(site, out).quick
-    # The live preview keeps its index while it runs: there a body edit is quick.
+
+
+def test_the_preview_keeps_its_index_through_a_quick_rebuild(site: Path, tmp_path: Path):
+    with_search(site)
+    out = tmp_path / "out"
+    rebuild(site, out, refresh_search=False)
+    add_paragraph(site, first_article(site).relative_to(site), "Warming up.")
+    rebuild(site, out, refresh_search=False)
+    index = inodes(out / "pagefind")
     add_paragraph(site, words="Previewed.")
     assert rebuild(site, out, refresh_search=False).quick
+    assert inodes(out / "pagefind") == index
+
+
+def test_pagefind_failing_in_a_quick_rebuild_leaves_the_output_as_it_was(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    with_search(site)
+    out = tmp_path / "out"
+    ready(site, out)
+    before = inodes(out)
+    failing = tmp_path / "pagefind"
+    failing.write_text("#!/bin/sh\necho 'out of memory' >&2\nexit 3\n", encoding="utf-8")
+    failing.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing))
+    add_paragraph(site)
+    with pytest.raises(SearchError, match="out of memory"):
+        rebuild(site, out)
+    assert inodes(out) == before
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    report = rebuild(site, out)  # the spare was left dirty: a full build mends
+    assert not report.quick
+    shards = [folder.name for folder in (out / "pagefind").iterdir() if folder.is_dir()]
+    assert any(fragments_with(out, shard, "A closing paragraph.") for shard in shards)
 
 
 @pytest.mark.parametrize("damage", ["spare removed", "spare dirty", "output top level touched"])

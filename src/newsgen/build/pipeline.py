@@ -36,7 +36,14 @@ from newsgen.build.quick_attempt import (
     recorded_spare,
     try_quick,
 )
-from newsgen.build.quick_rebuild import QuickChanges, QuickFound, QuickState, make_quick_state
+from newsgen.build.quick_rebuild import (
+    QuickChanges,
+    QuickFound,
+    QuickState,
+    make_quick_state,
+    without_gone,
+)
+from newsgen.build.quick_search import QuickSearch, search_left
 from newsgen.build.search_step import article_shards, remember_shards, search_indexer
 from newsgen.build.turn import SITE_LOCK, build_turn
 from newsgen.cache.articles import CACHE_DIR, ArticleCache, open_cache
@@ -145,8 +152,9 @@ def _build_with(
         quick = try_quick(options, folders, config, reading, now, found, last, known)
         if quick is not None:
             return replace(quick, seconds=time.perf_counter() - started)
+    hits = cache.hits  # a quick attempt's reads are not the full build's
     report, loaded = _full_build(options, config, cache, read, known, now)
-    report = replace(report, cache_hits=cache.hits, seconds=time.perf_counter() - started)
+    report = replace(report, cache_hits=cache.hits - hits, seconds=time.perf_counter() - started)
     expiry, manifest = valid_until(loaded, now), output_manifest(options.output_dir)
     cache.put_last_build(output, LastBuild(found.inputs, expiry, report, manifest))
     return report
@@ -332,6 +340,7 @@ def _plan(
     output = str(options.output_dir.resolve())
     previous = inputs.quick  # and the page keys quick rebuilds wrote:
     keys_before = {**inputs.cache.page_keys(output), **(previous[1].page_keys if previous else {})}
+    keys_before = without_gone(keys_before)
     if not inputs.recorded:  # the output is not as the last build left it: nothing is kept
         keys_before = {}
     hand_off = inputs.helper and inputs.helper.pages(
@@ -373,6 +382,8 @@ class _Written:
     """Of those, files whose bytes the previous output already had."""
     inodes: dict[str, int]
     """The inode of each file written or kept, by its output path."""
+    search: QuickSearch | None
+    """The search index it wrote, for quick rebuilds (None: search is off)."""
 
 
 def _write(
@@ -407,7 +418,8 @@ def _write(
         remember_shards(inputs.cache, options.output_dir, indexer)
     live = {**written.inodes, **{path: inode for path, (_, inode) in index.items()}}
     reused = indexer.reused_files() if indexer else 0
-    return _Written(written.files + len(index), written.unchanged + reused, live)
+    search = search_left(indexer) if config.search else None
+    return _Written(written.files + len(index), written.unchanged + reused, live, search)
 
 
 def _remember(
@@ -424,7 +436,9 @@ def _remember(
     output = str(options.output_dir.resolve())
     after = (written.inodes, output_manifest(options.output_dir))
     previous = inputs.quick and inputs.quick[0]
-    state = make_quick_state(site, env, inputs.found, feeds, after, previous, related)
+    state = make_quick_state(
+        site, env, inputs.found, feeds, after, previous, related, written.search
+    )
     if state is not None and options.spare_ready and make_spare(options.output_dir):
         state = replace(state, behind=frozenset())  # the spare is the live output now
     inputs.cache.forget_memo(QUICK_CHANGES + output)  # first: a stale state is never used

@@ -76,21 +76,27 @@ def try_quick(
         or state.others != found.others
         or state.behind is None
         or (last.valid_until is not None and now >= last.valid_until)
-        or (config.search and options.refresh_search)  # the search index would be stale
     ):
+        return None
+    # The live preview keeps the index it has; a build brings it up to date.
+    search = config.search and options.refresh_search
+    if search and state.search is None:
         return None
     output = str(options.output_dir.resolve())
     compiled = cache.folder(COMPILED_TEMPLATES)
     env = make_environment(folders, config, compiled, cache.note)
-    result = quick_rebuild(state, sources, settings, cache, env, options.output_dir, GENERATOR, now)
+    writing = (options.output_dir, GENERATOR, now, search)
+    result = quick_rebuild(state, sources, settings, cache, env, *writing)
     if result is None:
         return None
     manifest = output_manifest(options.output_dir)
     changes = changes.then(replace(result.changes, manifest=manifest))
     cache.put_memo(QUICK_CHANGES + output, uuid.uuid4().hex, changes)
+    files = len(with_changes(state, changes).live)
     report: BuildReport = replace(
         last.report,  # type: ignore[type-var]
-        unchanged=last.report.files - len(result.inodes),
+        files=files,
+        unchanged=files - len(result.inodes),
         cache_hits=len(sources) - result.parsed,
         quick=True,
     )

@@ -28,9 +28,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import jinja2
 
+from newsgen.build.quick_search import QuickIndex, QuickSearch, gone_files, index_changes
+from newsgen.build.search_step import article_date, remembered_shards
 from newsgen.cache.articles import ArticleCache
 from newsgen.content.load import LoadSettings, SourceBytes, cached_loads, load_source, store_loads
 from newsgen.errors import BuildFailed, Problems
@@ -50,6 +53,7 @@ QUICK_LIMIT = 20
 _BODY = "body_html"
 _OTHER_BODIES = re.compile(r"(?<!\barticle\.)body_html")
 """A body the article template shows besides its own article's."""
+_Value = TypeVar("_Value", int, tuple[str, int])
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +115,8 @@ class QuickState:
     """Paths where the spare tree differs from the output (None: not known)."""
     manifest: str | None
     """state.output_manifest() of the output as the build left it."""
+    search: QuickSearch | None = None
+    """The search index as the build left it (None: the site has search off)."""
 
 
 def make_quick_state(
@@ -121,6 +127,7 @@ def make_quick_state(
     written: tuple[dict[str, int], str | None],
     previous: QuickState | None,
     related: str,
+    search: QuickSearch | None = None,
 ) -> QuickState | None:
     """Return the QuickState of a full build, or None when quick rebuilds cannot
     work for this site: a template other than the article page's shows article
@@ -131,7 +138,8 @@ def make_quick_state(
     files are those of the output this build replaced (now the spare) when its
     manifest is the one the output had before this build. ``related`` is the
     related_signature() of the site's articles (their related articles are
-    remembered under it).
+    remembered under it). ``search`` is the search index the build left (None:
+    search is off).
     """
     used = {name for name in env.list_templates() if name.endswith(".html")} - {ARTICLE_TEMPLATE}
     if any(_BODY in text for name in used for text in template_sources(env, name)):
@@ -166,7 +174,12 @@ def make_quick_state(
         live=live,
         behind=behind,
         manifest=manifest,
+        search=search,
     )
+
+
+GONE = -1
+"""The inode QuickChanges record for a file a quick rebuild removed from the output."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,11 +190,15 @@ class QuickChanges:
     digests: dict[str, str]
     entry_keys: dict[str, str]
     live: dict[str, int]
+    """The inode of each file the quick rebuilds wrote (GONE: removed), by path."""
     behind: frozenset[str]
     manifest: str | None
     page_keys: dict[str, tuple[str, int]]
     """The key and inode of each file the quick rebuilds wrote, to overlay on the page
-    keys the full build stored (so that a quick rebuild need not store them all)."""
+    keys the full build stored (so that a quick rebuild need not store them all); a
+    file removed has the inode GONE."""
+    search: QuickSearch | None = None
+    """The search index as the last quick rebuild left it (None: as the full build did)."""
 
     def then(self, later: QuickChanges) -> QuickChanges:
         """Return these changes followed by ``later`` ones."""
@@ -192,10 +209,20 @@ class QuickChanges:
             later.behind,
             later.manifest,
             {**self.page_keys, **later.page_keys},
+            later.search or self.search,
         )
 
 
 NO_CHANGES = QuickChanges({}, {}, {}, frozenset(), None, {})
+
+
+def without_gone(files: Mapping[str, _Value]) -> dict[str, _Value]:
+    """Return ``files`` (path -> inode, or -> (key, inode)) without those marked GONE."""
+    return {
+        path: value
+        for path, value in files.items()
+        if (value[1] if isinstance(value, tuple) else value) != GONE
+    }
 
 
 def with_changes(state: QuickState, changes: QuickChanges) -> QuickState:
@@ -204,9 +231,10 @@ def with_changes(state: QuickState, changes: QuickChanges) -> QuickState:
         state,
         digests={**state.digests, **changes.digests},
         entry_keys={**state.entry_keys, **changes.entry_keys},
-        live={**state.live, **changes.live},
+        live=without_gone({**state.live, **changes.live}),
         behind=changes.behind,
         manifest=changes.manifest,
+        search=changes.search or state.search,
     )
 
 
@@ -233,12 +261,16 @@ def quick_rebuild(
     output: Path,
     generator: str,
     now: datetime,
+    search: bool = False,
 ) -> QuickResult | None:
     """Rebuild quickly when only article bodies changed since ``state`` was left
     (see the module doc); return None, having written nothing, when that is not so.
+    With ``search``, the pages written go to the search index's changes shard
+    (quick_search.py).
 
-    Raises BuildFailed when a page fails to render (nothing written), and OSError
-    when writing fails (the output is unchanged then).
+    Raises BuildFailed when a page fails to render (nothing written), SearchError
+    when Pagefind fails, and OSError when writing fails (the output is unchanged
+    then).
     """
     changed = _changed(state, sources)
     if changed is None:
@@ -253,19 +285,48 @@ def quick_rebuild(
     outputs, output_keys = _render(state, shown, cache, sources, keys, env, generator)
     if outputs is None:
         return None
+    index = _index(state, shown, outputs, cache, output) if search else None
+    if search and index is None:
+        return None
     try:
-        inodes = write_changes(output, outputs, state.behind or frozenset(), state.live)
+        inodes = write_changes(
+            output, outputs, state.behind or frozenset(), state.live, index and index.index
+        )
     except QuickWriteUnavailable:
         return None
+    page_keys = {path: (output_keys[path], inode) for path, inode in inodes.items()}
+    if index is not None:
+        made = index.files()
+        gone = gone_files(index.search, index.after()) if state.search else frozenset()
+        page_keys.update({**made, **{path: ("", GONE) for path in gone}})
+        inodes.update({path: inode for path, (_, inode) in made.items()})
     changes = QuickChanges(
         {item.source.shown: item.digest for item in changed},
         {item.source.shown: item.key for item in changed},
-        inodes,
-        frozenset(inodes),
+        {path: inode for path, (_, inode) in page_keys.items()},
+        frozenset(page_keys),
         None,
-        {path: (output_keys[path], inode) for path, inode in inodes.items()},
+        page_keys,
+        index.after() if index is not None else None,
     )
     return QuickResult(tuple(outputs), output_keys, inodes, changes, len(changed))
+
+
+def _index(
+    state: QuickState,
+    articles: list[Article],
+    outputs: list[Output],
+    cache: ArticleCache,
+    output: Path,
+) -> QuickIndex | None:
+    """Return how the search index takes the pages ``outputs`` (of ``articles``), or
+    None when it cannot quickly (see quick_search.index_changes())."""
+    if state.search is None:
+        return None
+    zone = state.site.config.timezone
+    dates = {article.source_path: article_date(article, zone) for article in articles}
+    written = {item.path: dates.get(item.source or "", "") for item in outputs}
+    return index_changes(state.search, written, remembered_shards(cache, output), output)
 
 
 def _changed(state: QuickState, sources: Sequence[SourceBytes]) -> list[SourceBytes] | None:

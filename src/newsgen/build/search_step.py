@@ -44,6 +44,11 @@ def article_shards(articles: Iterable[Article], zone: tzinfo) -> dict[str, tuple
     return shards
 
 
+def article_date(article: Article, zone: tzinfo) -> str:
+    """Return the date of ``article`` as the search page sorts it (as article_shards())."""
+    return article.date.astimezone(zone).isoformat()
+
+
 def search_indexer(
     options: BuildOptions,
     env: jinja2.Environment,
@@ -84,7 +89,7 @@ def search_indexer(
         options.progress,
         options.refresh_search,
         dates,
-        _remembered(cache, output) if keys_before else {},
+        remembered_shards(cache, output) if keys_before else {},
     )
 
 
@@ -93,7 +98,7 @@ def remember_shards(cache: ArticleCache, output: Path, indexer: SearchIndexer) -
     cache.put_memo(SEARCH_MEMO + str(output.resolve()), _signature(indexer), indexer.indexed)
 
 
-def _remembered(cache: ArticleCache, output: Path) -> dict[str, IndexedShard]:
+def remembered_shards(cache: ArticleCache, output: Path) -> dict[str, IndexedShard]:
     """Return what the last build into ``output`` remembered of its shards' pages."""
     memo = cache.memo(SEARCH_MEMO + str(output.resolve()))
     value = memo[1] if memo else None

@@ -82,6 +82,8 @@ class ArticleCache:
     def __init__(self, path: Path | None, read_only: bool = False) -> None:
         self.path = path
         self.hits = 0
+        """Entries get_many() found that this process did not store itself."""
+        self._stored_here: set[str] = set()
         self.read_only = read_only
         self.reload: Callable[[str], str | None] | None = None
         """Given an entry's key, loads its article file again and returns its body (None
@@ -130,7 +132,7 @@ class ArticleCache:
                 loaded = self._file.checked("entries", key, value, check)
                 if loaded is not MISSING:
                     found[key] = loaded
-        self.hits += len(found)
+        self.hits += sum(1 for key in found if key not in self._stored_here)
         return found
 
     def _entry_rows(self, db: sqlite3.Connection, wanted: set[str]) -> list[tuple[str, ...]]:
@@ -180,6 +182,7 @@ class ArticleCache:
         def noted() -> Iterator[SealedRow]:
             for row in rows:
                 stored.append(row[0])
+                self._stored_here.add(row[0])
                 yield row
 
         def put(db: sqlite3.Connection) -> None:

@@ -14,7 +14,7 @@ and merges their answers as one index would answer. Pagefind takes about 1.2 to
 (output/pagefind_runs.py runs several at once within a budget) and let a build
 run it only where pages changed: a shard is reused when every one of its pages
 is the very file the live output holds (kept, or byte-identical and so linked by
-the writer): its key hashes its pages' paths and inodes and the Pagefind
+the writer): its key hashes its pages' paths, inodes and times and the Pagefind
 program, the build records it with the inode of every index file (beside the
 page keys), and the next build links those files into its tree instead of
 running Pagefind again. When only a few pages of a shard changed, the shard is
@@ -143,10 +143,11 @@ def index_key(tree: Path, pages: Iterable[str], binary: Path) -> str:
     """Return the key of the index of ``pages`` (paths of the indexed files in
     ``tree``) made by Pagefind program ``binary``.
 
-    It hashes each page's path and inode, so that it equals the key the last build
-    recorded exactly when every page of the new tree is the very file the live output
-    has (kept or linked as byte-identical: two files that both exist never share an
-    inode), and the program's path, size and modification time.
+    It hashes each page's path, inode and modification time, so that it equals the
+    key the last build recorded exactly when every page of the new tree is the very
+    file the live output has (kept or linked as byte-identical: two files that both
+    exist never share an inode, and a new file given the inode of one removed since
+    has another time), and the program's path, size and modification time.
     """
     digest = hashlib.sha256(b"pagefind\0")
     try:
@@ -157,10 +158,11 @@ def index_key(tree: Path, pages: Iterable[str], binary: Path) -> str:
     base = os.path.join(tree, "")
     for path in sorted(pages):
         try:
-            inode = os.lstat(base + path).st_ino
+            info = os.lstat(base + path)
+            identity = f"{info.st_ino}\0{info.st_mtime_ns}"
         except OSError:
-            inode = -1
-        digest.update(f"{path}\0{inode}\0".encode("utf-8", "surrogatepass"))
+            identity = "missing"
+        digest.update(f"{path}\0{identity}\0".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
@@ -291,6 +293,34 @@ class SearchIndexer:
         if pending:
             self._index_shards(tree, pending)
         self._list_shards(tree, self._listing(order))
+
+    @property
+    def order(self) -> list[str]:
+        """The shards of the index but the changes shard, newest first."""
+        if self._planned is not None:
+            return self._planned[0]
+        return shard_order(set(self.shards) - {CHANGES_SHARD})
+
+    def index_changes(
+        self,
+        tree: Path,
+        order: Iterable[str],
+        changes: Mapping[str, str],
+        stale: Mapping[str, Iterable[str]],
+    ) -> None:
+        """Make the changes shard of the pages ``changes`` (path -> their shard) in
+        ``tree`` and list it in ``shards.json`` with the shards ``order`` and the
+        ``stale`` pages, every other shard of ``tree`` kept as it is (a quick rebuild,
+        build/quick_search.py). Raises SearchError when Pagefind fails, OSError when
+        the file system does."""
+        tree = tree.absolute()
+        self.changes = dict(changes)
+        self.stale = {shard: list(ids) for shard, ids in stale.items()}
+        self.shards[CHANGES_SHARD] = sorted(self.changes)
+        self.keys[CHANGES_SHARD] = index_key(tree, self.shards[CHANGES_SHARD], self.binary)
+        self._planned = (list(order), [CHANGES_SHARD])
+        remove(tree / SHARDS_FILE)  # a link to the live output's: never written into
+        self(tree)
 
     def _plan(self, tree: Path, link: _Linker) -> None:
         """Decide which shards are kept (linked in with ``link``), which pages go to

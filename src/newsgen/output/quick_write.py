@@ -17,7 +17,7 @@ import contextlib
 import errno
 import os
 import shutil
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from newsgen.models import Output
@@ -32,13 +32,20 @@ class QuickWriteUnavailable(Exception):
 
 
 def write_changes(
-    output: Path, outputs: Sequence[Output], behind: Collection[str], live: Mapping[str, int]
+    output: Path,
+    outputs: Sequence[Output],
+    behind: Collection[str],
+    live: Mapping[str, int],
+    index: Callable[[Path], None] | None = None,
 ) -> dict[str, int]:
     """Make the spare tree of ``output`` the new site and swap it in; return the inode
     of each file of ``outputs`` in the new output.
 
     ``behind`` are the paths where the spare differs from the live output and
-    ``live`` every file of the live output with its inode. Raises
+    ``live`` every file of the live output with its inode. ``index``, when given,
+    is called with the spare once it holds the new site, before the swap (the
+    search index's changes shard, build/quick_search.py); what it raises but
+    OSError is raised as it is, the spare left dirty. Raises
     QuickWriteUnavailable before changing anything when the spare or the live
     output is not as expected, and also when writing into the spare fails
     (then the spare stays marked dirty, and the full build that follows
@@ -64,6 +71,11 @@ def write_changes(
         raise QuickWriteUnavailable from error  # the spare stays dirty; a full build mends
     finally:
         folders.close()
+    if index is not None:
+        try:
+            index(spare)
+        except OSError as error:
+            raise QuickWriteUnavailable from error
     os.unlink(spare / DIRTY)
     if not exchange_directories(spare, output):  # this file system cannot: a full build can
         with contextlib.suppress(OSError):

@@ -106,6 +106,19 @@ def test_the_key_is_the_same_for_the_same_page_files_and_changes_with_any_page(t
     assert index_key(first, pages, program) != index_key(first, pages[:1], program)
 
 
+def test_the_key_tells_a_new_page_from_a_removed_one_whose_inode_it_was_given(tmp_path):
+    # A file system gives a new file the inode of one removed a moment ago: the old
+    # page's, whose words the shard holds. Its modification time tells them apart.
+    pages = write_tree(tmp_path)
+    program = pagefind_binary()
+    before = index_key(tmp_path, pages, program)
+    page = tmp_path / pages[0]
+    info = page.stat()
+    os.utime(page, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000))  # the same inode
+    assert page.stat().st_ino == info.st_ino
+    assert index_key(tmp_path, pages, program) != before
+
+
 def test_a_recorded_shard_is_reusable_only_while_every_file_is_still_there(tmp_path):
     (tmp_path / "pagefind" / "2024" / "index").mkdir(parents=True)
     files = [shard_entry("2024"), "pagefind/2024/index/en_1.pf_index"]

@@ -1,0 +1,144 @@
+"""The search index in a quick rebuild: the edited pages go to the changes shard.
+
+A quick rebuild (quick_rebuild.py) writes an edited article's page again. With
+search on, the index must find its new words, yet the page's year (or quarter)
+shard holds the old ones. As a full build does (output/search_changes.py), the
+quick rebuild keeps every year's shard as it is, hides the page's old version
+in its shard (its Pagefind id joins the ``stale`` list of ``shards.json``) and
+indexes the page into the small ``changes`` shard, with the pages that shard
+already held: one Pagefind run over a few hundred pages at most, never over a
+year of them.
+
+The full build leaves in its QuickState what this needs (QuickSearch): the shard
+of every indexed page, the order of the shards, the pages of the changes shard
+and the stale pages of the kept ones. When the changes shard and the stale pages
+would pass CHANGES_LIMIT, the rebuild is not quick: the full build makes the
+shards with most changes again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from newsgen.output.pagefind import SHARDS_FILE, SearchIndexer, shard_entry
+from newsgen.output.search_changes import CHANGES_LIMIT, CHANGES_SHARD, IndexedShard
+
+
+@dataclass(frozen=True, slots=True)
+class QuickSearch:
+    """The search index as a build left it, as far as a quick rebuild changes it."""
+
+    pages: dict[str, str]
+    """The shard of every indexed page, by its path in the output."""
+    order: tuple[str, ...]
+    """The shards, newest first, as ``shards.json`` lists them."""
+    changes: dict[str, str]
+    """The pages of the changes shard: the shard each belongs to, by path."""
+    dates: dict[str, str]
+    """The date (ISO 8601) of each article page of the changes shard, by path."""
+    stale: dict[str, tuple[str, ...]]
+    """The Pagefind ids of the pages each kept shard holds in an old version."""
+    files: frozenset[str] = field(default_factory=frozenset)
+    """The files of the changes shard and ``shards.json`` in the output."""
+
+
+def search_left(indexer: SearchIndexer | None) -> QuickSearch:
+    """Return the QuickSearch of the index ``indexer`` put into a full build's output
+    (an empty one when the build had no page to index, so no index)."""
+    if indexer is None:
+        return QuickSearch({}, (), {}, {}, {})
+    pages = {
+        path: shard
+        for shard, paths in indexer.shards.items()
+        if shard != CHANGES_SHARD
+        for path in paths
+    }
+    changes = dict(indexer.changes)
+    return QuickSearch(
+        pages,
+        tuple(indexer.order),
+        changes,
+        {path: indexer.dates[path] for path in changes if path in indexer.dates},
+        {shard: tuple(ids) for shard, ids in indexer.stale.items() if ids},
+        _index_files(indexer.files),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class QuickIndex:
+    """The changes shard a quick rebuild makes: the pages it holds and those it hides."""
+
+    search: QuickSearch
+    """The index once the rebuild is done (its ``files`` filled in by index())."""
+    indexer: SearchIndexer | None = None
+    """What makes the changes shard (None: no indexed page changed)."""
+
+    def index(self, tree: Path) -> None:
+        """Make the changes shard and ``shards.json`` in ``tree`` (the spare tree, which
+        holds the new site). Raises SearchError when Pagefind fails, OSError when the
+        file system does."""
+        if self.indexer is not None:
+            search = self.search
+            self.indexer.index_changes(tree, search.order, search.changes, search.stale)
+
+    def files(self) -> dict[str, tuple[str, int]]:
+        """Return the index files index() made: path -> (key of their shard, inode)."""
+        return self.indexer.recorded() if self.indexer is not None else {}
+
+    def after(self) -> QuickSearch:
+        """Return the QuickSearch of the output once the rebuild is done."""
+        if self.indexer is None:
+            return self.search
+        return replace(self.search, files=_index_files(self.indexer.files))
+
+
+def index_changes(
+    search: QuickSearch,
+    written: Mapping[str, str],
+    remembered: Mapping[str, IndexedShard],
+    output: Path,
+) -> QuickIndex | None:
+    """Return how a quick rebuild that wrote the pages ``written`` (path -> date, ISO
+    8601, of the article each shows) updates the index of ``output``, or None when it
+    cannot be quick: the changes shard and the stale pages would pass CHANGES_LIMIT, or
+    the last build's record of a page's shard (``remembered``) is missing. Raises
+    SearchError when Pagefind is needed and missing."""
+    edited = {path: date for path, date in written.items() if path in search.pages}
+    if not edited:
+        return QuickIndex(search)
+    changes, dates = dict(search.changes), dict(search.dates)
+    stale = {shard: list(ids) for shard, ids in search.stale.items()}
+    for path, date in edited.items():
+        shard = search.pages[path]
+        if path not in changes:  # its shard's version is hidden from now on
+            page = remembered.get(shard, IndexedShard("", {})).pages.get(path)
+            if page is None:
+                return None
+            if page[2] is not None:
+                stale.setdefault(shard, []).append(page[2])
+        changes[path], dates[path] = shard, date
+    if len(changes) + sum(len(ids) for ids in stale.values()) > CHANGES_LIMIT:
+        return None
+    after = QuickSearch(
+        search.pages,
+        search.order,
+        changes,
+        dates,
+        {shard: tuple(sorted(ids)) for shard, ids in stale.items()},
+        search.files,
+    )
+    return QuickIndex(after, SearchIndexer(changes, output, {}, dates=dates))
+
+
+def gone_files(before: QuickSearch, after: QuickSearch) -> frozenset[str]:
+    """Return the index files the output had before a quick rebuild and has no longer."""
+    return before.files - after.files
+
+
+def _index_files(files: Iterable[str]) -> frozenset[str]:
+    """Return the files of ``files`` a quick rebuild makes again: the changes shard's
+    and the list of shards."""
+    folder = shard_entry(CHANGES_SHARD).rpartition("/")[0] + "/"
+    return frozenset(path for path in files if path == SHARDS_FILE or path.startswith(folder))
