@@ -1,7 +1,8 @@
 """How fast the /search/ page answers in a real browser, on a generated archive.
 
 ``python benchmarks/search_latency.py [--articles 10000] [--runs 5]`` builds the
-corpus (``corpus.py``, search on) with ``newsgen build``, serves the output over
+corpus (``corpus.py``, search on) with ``newsgen build`` (or takes one built
+already: ``--site SITE``, its output in ``SITE/public``), serves the output over
 HTTP on this machine and opens ``/search/`` in headless Chromium (Debian's
 ``chromium`` and ``chromedriver``, as the browser tests use). It times:
 
@@ -137,12 +138,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="page loads to time (5)")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (1)")
     parser.add_argument("--results", type=Path, default=RESULTS, help="Markdown file to append to")
+    parser.add_argument(
+        "--site",
+        type=Path,
+        help="a corpus already built into SITE/public (of --articles articles): measured as "
+        "it is, neither generated nor built (a 100,000-article build takes minutes)",
+    )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="newsgen-search-bench-"))
     try:
-        site = work / "site"
-        corpus.write_site(site, args.articles, args.seed)
-        out = build(site)
+        if args.site is not None:
+            out = args.site / "public"
+            if not (out / "pagefind" / "shards.json").is_file():
+                parser.error(f"{out} holds no search index; build the site first")
+        else:
+            site = work / "site"
+            corpus.write_site(site, args.articles, args.seed)
+            out = build(site)
         shards = len([p for p in (out / "pagefind").iterdir() if p.is_dir()])
         with serving(out) as address:
             firsts, times, counts = measure(address, args.runs)

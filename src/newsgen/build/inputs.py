@@ -49,12 +49,12 @@ def static_copies(root: Path, theme: Path, problems: Problems) -> list[Copy]:
     found: dict[str, Copy] = {}
     for base in (theme / "static", root / "static"):
         if base.is_dir():
-            _walk_static(base, base.resolve(), "", found, problems)
+            _walk_static(str(base), base.resolve(), "", found, problems)
     return sorted(found.values(), key=lambda copy: copy.path)
 
 
 def _walk_static(
-    folder: Path, real_base: Path, relative: str, found: dict[str, Copy], problems: Problems
+    folder: str, real_base: Path, relative: str, found: dict[str, Copy], problems: Problems
 ) -> None:
     """Add the files of ``folder`` (``relative`` below ``static/``) and of the folders in
     it to ``found``; report links to folders and unusable files in ``problems``."""
@@ -66,19 +66,19 @@ def _walk_static(
     for entry in entries:
         if is_ignored_name(entry.name):
             continue
-        path, inner = folder / entry.name, relative + entry.name
+        inner = relative + entry.name
         if entry.is_dir(follow_symlinks=False):
-            _walk_static(path, real_base, inner + "/", found, problems)
+            _walk_static(entry.path, real_base, inner + "/", found, problems)
         elif entry.is_symlink() and leads_to_folder(entry):
-            where = "inside" if _inside(path, real_base) else "outside"
+            where = "inside" if _inside(Path(entry.path), real_base) else "outside"
             message = f"is a link to a folder {where} static/; copy the files in instead"
             problems.error(f"static/{inner}", 1, None, message)
         elif entry.is_file(follow_symlinks=False):
-            found[inner] = Copy(path, inner, f"static/{inner}")
-        elif problem := file_problem(path, real_base, "static/"):
+            found[inner] = Copy(entry.path, inner, f"static/{inner}")
+        elif problem := file_problem(Path(entry.path), real_base, "static/"):
             problems.error(f"static/{inner}", 1, None, problem)
         else:  # a link to a file inside static/
-            found[inner] = Copy(path, inner, f"static/{inner}")
+            found[inner] = Copy(entry.path, inner, f"static/{inner}")
 
 
 def _inside(link: Path, real_base: Path) -> bool:

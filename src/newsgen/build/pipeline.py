@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 import uuid
 from collections.abc import Mapping
@@ -199,7 +200,8 @@ def _read_inputs(
     templates = template_bytes(template_dirs(root, default_theme()), problems)
     read_files = [(CONFIG_FILE, root / CONFIG_FILE), (AUTHORS_FILE, root / AUTHORS_FILE)]
     other_files = [(copy.path, copy.source) for copy in copies]
-    other_files += [(f"content/{asset}", root / "content" / asset) for asset in tree.assets]
+    assets = os.path.join(content, "")
+    other_files += [(f"content/{asset}", assets + asset) for asset in tree.assets]
     hashed = file_hashes(other_files, cache if cache.stores else None)
     shown_options = [options.drafts, options.future, options.base_url]
     others = inputs_fingerprint((), [*read_files, *templates], hashed, shown_options)
@@ -355,7 +357,7 @@ def _plan(
     if any(copy.path == ROBOTS_PATH for copy in inputs.copies):  # the site's own one wins
         planned = [item for item in planned if item.path != ROBOTS_PATH]
     copies = inputs.copies + [
-        Copy(asset.source, asset.output_path, article.source_path)
+        Copy(str(asset.source), asset.output_path, article.source_path)
         for article in published
         for asset in article.assets
     ]

@@ -25,7 +25,7 @@ RACY_SECONDS = 2
 
 
 def file_hashes(
-    files: Sequence[tuple[str, Path]], cache: ArticleCache | None
+    files: Sequence[tuple[str, str | Path]], cache: ArticleCache | None
 ) -> list[tuple[str, str]]:
     """Return ``(name, hash of the bytes)`` of each of ``files`` (``(name, path)``), the
     hash "missing" for a file that cannot be read. With a ``cache``, a file whose stat
@@ -53,14 +53,14 @@ def file_hashes(
     return found
 
 
-def hash_file(path: Path) -> tuple[str, os.stat_result]:
+def hash_file(path: str | Path) -> tuple[str, os.stat_result]:
     """Return the SHA-256 of the file at ``path`` and its stat before reading. Raises OSError."""
     with open(path, "rb") as file:
         stat = os.fstat(file.fileno())
         return hashlib.file_digest(file, "sha256").hexdigest(), stat
 
 
-def recorded_digest(path: Path, row: tuple[str, str]) -> str | None:
+def recorded_digest(path: str | Path, row: tuple[str, str]) -> str | None:
     """Return the recorded hash of the file at ``path`` when its stat is still the recorded one."""
     try:
         stat = os.stat(path)
@@ -81,7 +81,7 @@ def racy(stat: os.stat_result, hashed_at: int) -> bool:
     return changed + RACY_SECONDS * 1_000_000_000 > hashed_at
 
 
-def read_file(path: Path) -> tuple[bytes, os.stat_result]:
+def read_file(path: str | Path) -> tuple[bytes, os.stat_result]:
     """Return the bytes of the file at ``path`` and its stat before reading. Raises
     OSError (NotAFile when it is no longer a regular file). Five system calls, where
     Python's open() and read() make seven (a build reads every article file: twice in

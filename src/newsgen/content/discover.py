@@ -19,8 +19,8 @@ ARTICLE_SUFFIX = ".md"
 class SourceFile:
     """An article file found under ``content/``."""
 
-    path: Path
-    """The file on disk."""
+    path: str
+    """The file on disk (a string: a build makes one for each of many thousands)."""
     shown: str
     """The path shown to users, relative to the site root (``content/world/a.md``)."""
     content_relative: str
@@ -128,16 +128,16 @@ class _Found:
             elif entry.is_symlink() and leads_to_folder(entry):
                 subfolders.append(_Folder(entry.path, "", relative + "/", linked=True))
             elif entry.is_file(follow_symlinks=False):
-                self._add(base / name, relative)
+                self._add(entry.path, relative)
             else:  # a link to a file, a broken link, a pipe, socket or device
                 problem = file_problem(base / name, self.root, "content/")
                 if problem:
                     self.problems.error("content/" + relative, 1, None, problem)
                 else:
-                    self._add(base / name, relative)
+                    self._add(entry.path, relative)
         return subfolders
 
-    def _add(self, path: Path, relative: str) -> None:
+    def _add(self, path: str, relative: str) -> None:
         if relative.endswith(ARTICLE_SUFFIX):
             self.articles.append(SourceFile(path, "content/" + relative, relative))
         else:

@@ -172,7 +172,7 @@ def checked(planned: PlannedArticle, site: TargetSite) -> PlannedArticle:
 def validate(planned: PlannedArticle, context: LoadContext) -> list[Problem]:
     """Return the problems the article loader finds in ``planned`` (none when it builds)."""
     relative = planned.path.removeprefix("content/")
-    source = SourceFile(context.content_root / relative, planned.path, relative)
+    source = SourceFile(str(context.content_root / relative), planned.path, relative)
     problems = Problems()
     load_article(source, planned.markdown, context, problems)
     return list(problems)

@@ -149,7 +149,7 @@ def _new_file(folder: int, name: str, data: bytes) -> int:
         os.close(descriptor)
 
 
-def new_copy(folder: int, name: str, source: Path) -> int:
+def new_copy(folder: int, name: str, source: str) -> int:
     with open(source, "rb") as original:
         descriptor = os.open(name, _NEW_FILE, 0o666, dir_fd=folder)
         with open(descriptor, "wb") as file:

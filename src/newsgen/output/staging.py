@@ -141,7 +141,7 @@ class Tree:
         """Make ``path`` a new file holding ``data``. Raises OSError."""
         self.placed[path] = self._create(path, lambda folder, name: new_file(folder, name, data))
 
-    def copy(self, path: str, source: Path) -> None:
+    def copy(self, path: str, source: str) -> None:
         """Make ``path`` a new file with the bytes of ``source``. Raises OSError."""
         self.placed[path] = self._create(path, lambda folder, name: new_copy(folder, name, source))
 

@@ -79,8 +79,9 @@ _NO_BLOCK = getattr(os, "O_NONBLOCK", 0)  # opening a FIFO found in the output m
 class Copy:
     """A file copied unchanged into the output (static files, article images)."""
 
-    source: Path
-    """The file to copy."""
+    source: str
+    """The file to copy (a string: a site may have a photograph for each of 100,000
+    articles)."""
     path: str
     """Where it goes, relative to the output directory."""
     origin: str
@@ -349,10 +350,10 @@ def _holds(old: str, data: bytes) -> int | None:
         os.close(descriptor)
 
 
-def _same_file(old: str, status: os.stat_result, source: Path) -> bool:
+def _same_file(old: str, status: os.stat_result, source: str) -> bool:
     """True when ``old`` (a regular file with ``status``) has the same bytes as ``source``."""
     try:
-        if status.st_size != source.stat().st_size:
+        if status.st_size != os.stat(source).st_size:
             return False
         return filecmp.cmp(old, source, shallow=False)
     except OSError:

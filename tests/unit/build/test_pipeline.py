@@ -58,9 +58,9 @@ def test_site_static_overrides_theme_file_by_file(make_site):
         }
     )
     copies = {c.path: c for c in static_copies(root, default_theme(), Problems())}
-    assert copies["css/newsgen.css"].source == root / "static" / "css" / "newsgen.css"
+    assert copies["css/newsgen.css"].source == str(root / "static" / "css" / "newsgen.css")
     assert copies["css/newsgen.css"].origin == "static/css/newsgen.css"
-    assert copies["images/a.jpg"].source == root / "static" / "images" / "a.jpg"
+    assert copies["images/a.jpg"].source == str(root / "static" / "images" / "a.jpg")
     assert ".hidden" not in copies and ".git/config" not in copies
 
 

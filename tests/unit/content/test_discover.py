@@ -42,7 +42,7 @@ def test_articles_found_sorted_with_shown_paths(make_site):
     assert relatives(tree) == ["local/deep/c.md", "top.md", "world/a.md", "world/b.md"]
     first = tree.articles[0]
     assert first.shown == "content/local/deep/c.md"
-    assert first.path == root / "content" / "local" / "deep" / "c.md"
+    assert first.path == str(root / "content" / "local" / "deep" / "c.md")
 
 
 def test_assets_collected(make_site):
