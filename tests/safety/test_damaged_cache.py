@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-import newsgen.build.pipeline
+import newsgen.build.full_build
 import newsgen.cache.file_hashes
 import newsgen.pagehelper.pool
 from commands import find_newsgen
@@ -347,14 +347,14 @@ def test_damage_found_in_mid_build_moves_the_cache_aside(
 ) -> None:
     """The file is damaged after the build opened it and read the file hashes (by
     another process), before it reads the articles."""
-    real, root = newsgen.build.pipeline.load_articles, site
+    real, root = newsgen.build.full_build.load_articles, site
 
     def load_articles(*args: object, **kwargs: object) -> object:
         folder = root / ".newsgen"
         zero_page(folder, root_page(folder, "entries"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(newsgen.build.pipeline, "load_articles", load_articles)
+    monkeypatch.setattr(newsgen.build.full_build, "load_articles", load_articles)
     [warning] = built(root).warnings
     monkeypatch.undo()
     assert snapshot(root / "public") == reference

@@ -213,7 +213,7 @@ SIGNAL_ITSELF = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    import newsgen.build.pipeline, newsgen.output.quick_write, newsgen.output.write
+    import newsgen.build.full_build, newsgen.output.quick_write, newsgen.output.write
     from newsgen.cli import main
 
     point, number = sys.argv[1], getattr(signal, sys.argv[2])
@@ -241,11 +241,11 @@ SIGNAL_ITSELF = textwrap.dedent(
         return done
     Path.rename = rename
 
-    real_state = newsgen.build.pipeline.make_quick_state
+    real_state = newsgen.build.full_build.make_quick_state
     def state(*args, **kwargs):
         interrupt("while recording")
         return real_state(*args, **kwargs)
-    newsgen.build.pipeline.make_quick_state = state
+    newsgen.build.full_build.make_quick_state = state
 
     sys.exit(main(sys.argv[3:]))
     """

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -168,3 +168,29 @@ def still_valid(last: object, inputs: str, now: datetime, manifest: str | None) 
         and manifest is not None
         and last.manifest == manifest
     )
+
+
+@dataclass(frozen=True, slots=True)
+class QuickFound:
+    """What a build found before loading articles, that a QuickState records or a quick
+    rebuild checks."""
+
+    others: str
+    """Fingerprint of every input but the article files."""
+    inputs: str
+    """Fingerprint of every input (state.inputs_fingerprint)."""
+    digests: Mapping[str, str]
+    entry_keys: Mapping[str, str]
+    base: str
+    manifest: str | None
+    """state.output_manifest() of the output before this build."""
+
+
+def base_key(*parts: object) -> str:
+    """Return the key every output shares: a hash of ``parts`` (version, options, config,
+    template bytes)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "replace"))
+        digest.update(b"\0")
+    return digest.hexdigest()

@@ -8,8 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from newsgen import __version__
 from newsgen.build.locks import DEFAULT_WAIT, Waiting
 from newsgen.errors import Problem
+
+GENERATOR = f"newsgen {__version__}"
+"""What newsgen calls itself in the files it writes (feeds' generator, the base key)."""
 
 
 @dataclass(frozen=True, slots=True)

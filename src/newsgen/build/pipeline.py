@@ -1,85 +1,29 @@
-"""The build pipeline, start to end: config -> discover -> load -> Site -> render -> write."""
+"""The build pipeline, start to end: config -> discover -> load -> Site -> render -> write.
+
+This module holds the build's start: its turn (locks), config and cache, the read
+stage (build/read_stage.py: every input found and fingerprinted, nothing parsed)
+and the choice between the last build's report (nothing changed), a quick rebuild
+(build/quick_attempt.py) and a full build (build/full_build.py), which load,
+render and write. Those two are imported only when a build needs them.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import time
-import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
-import jinja2
-
-from newsgen import __version__
-from newsgen.build.collisions import check_outputs, name_limits
-from newsgen.build.copy_keys import copy_keys, known_copies, source_keys
-from newsgen.build.fingerprint import (
-    LastBuild,
-    inputs_fingerprint,
-    output_manifest,
-    still_valid,
-    valid_until,
-    with_articles,
-)
-from newsgen.build.inputs import default_theme, static_copies, template_bytes, template_dirs
-from newsgen.build.name_clashes import report_name_clashes
+from newsgen.build.fingerprint import LastBuild, output_manifest, still_valid, valid_until
+from newsgen.build.inputs import default_theme, static_copies, template_dirs
 from newsgen.build.options import BuildOptions, BuildReport
-from newsgen.build.quick_attempt import (
-    COMPILED_TEMPLATES,
-    GENERATOR,
-    QUICK_CHANGES,
-    QUICK_MEMO,
-    likely_article_pages,
-    quick_state,
-    recorded_spare,
-    try_quick,
-)
-from newsgen.build.quick_rebuild import (
-    QuickChanges,
-    QuickFound,
-    QuickState,
-    make_quick_state,
-    without_gone,
-)
-from newsgen.build.quick_search import QuickSearch, search_left
-from newsgen.build.search_step import article_shards, remember_shards, search_indexer
+from newsgen.build.read_stage import read_inputs
 from newsgen.build.turn import SITE_LOCK, build_turn
 from newsgen.cache.articles import CACHE_DIR, ArticleCache, open_cache
-from newsgen.cache.codec import is_whole
-from newsgen.cache.file_hashes import file_hashes
-from newsgen.config import CONFIG_FILE, load_config
-from newsgen.content.authors import AUTHORS_FILE, load_author_profiles
-from newsgen.content.discover import discover_content
-from newsgen.content.load import (
-    LoadSettings,
-    SourceBytes,
-    body_reloader,
-    default_jobs,
-    load_articles,
-    read_sources,
-)
+from newsgen.config import load_config
 from newsgen.errors import BuildFailed, Problems
-from newsgen.feeds.rss import FeedPlan, feed_plans
-from newsgen.feeds.sitemaps import ROBOTS_PATH
-from newsgen.gc_pause import (
-    collector_paused,
-    collector_reset,
-    release_free_memory,
-)
-from newsgen.models import Article, Site, SiteConfig
-from newsgen.output.quick_write import make_spare
-from newsgen.output.write import Copy, check_output_dir, write_site
-from newsgen.pagehelper.pool import HELPER_PAGES, ArticlePages, PageHelper, page_helper
-from newsgen.render.keys import InputKeys, base_key
-from newsgen.render.outputs import PlannedFile, fresh_or_kept, plan_outputs
-from newsgen.render.templates import make_environment
-from newsgen.site.assemble import build_site
-from newsgen.site.crossrefs import resolve_article_links
-from newsgen.site.related import remembered_related
-from newsgen.site.taxonomy import name_clashes
+from newsgen.gc_pause import collector_reset
+from newsgen.models import SiteConfig
+from newsgen.output.write import Copy, check_output_dir
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -136,7 +80,7 @@ def _build_with(
     static_copies() found, with the problems found so far."""
     output = str(options.output_dir.resolve())
     now = options.now or datetime.now(UTC)
-    read = _read_inputs(options, config, cache, static)
+    read = read_inputs(options, config, cache, static)
     last, found, problems = read.last, read.found, read.problems
     if not problems.has_errors() and still_valid(last, found.inputs, now, found.manifest):
         assert last is not None and isinstance(last.report, BuildReport)
@@ -146,6 +90,11 @@ def _build_with(
             cache_hits=len(read.sources),
             seconds=time.perf_counter() - started,
         )
+    # Only now the modules that render and write: a build that finds nothing changed
+    # (the most frequent) does not pay for importing them (about a tenth of a second).
+    from newsgen.build.full_build import full_build
+    from newsgen.build.quick_attempt import quick_state, try_quick
+
     known = quick_state(cache, output)
     if not problems.has_errors() and known is not None and last is not None:
         folders = template_dirs(options.source, default_theme())
@@ -154,329 +103,8 @@ def _build_with(
         if quick is not None:
             return replace(quick, seconds=time.perf_counter() - started)
     hits = cache.hits  # a quick attempt's reads are not the full build's
-    report, loaded = _full_build(options, config, cache, read, known, now)
+    report, loaded = full_build(options, config, cache, read, known, now)
     report = replace(report, cache_hits=cache.hits - hits, seconds=time.perf_counter() - started)
     expiry, manifest = valid_until(loaded, now), output_manifest(options.output_dir)
     cache.put_last_build(output, LastBuild(found.inputs, expiry, report, manifest))
     return report
-
-
-@dataclass(frozen=True, slots=True)
-class _Read:
-    """What the read stage found: every input of the build but the articles' contents."""
-
-    copies: list[Copy]
-    """The files of ``static/`` (the site's and the theme's) to copy."""
-    problems: Problems
-    settings: LoadSettings
-    sources: list[SourceBytes]
-    """Every article file's bytes (or its cached key)."""
-    templates: list[tuple[str, bytes]]
-    """Every template file by name, with its bytes (read once per build)."""
-    found: QuickFound
-    """The fingerprints of the inputs, for the checks that may skip work."""
-    last: LastBuild | None
-    """What the last build of this output left, when it is whole."""
-
-
-def _read_inputs(
-    options: BuildOptions,
-    config: SiteConfig,
-    cache: ArticleCache,
-    static: tuple[list[Copy], Problems],
-) -> _Read:
-    """Discover the content, read the article files, templates and other inputs, and
-    fingerprint them all (the plan: nothing is parsed or rendered yet)."""
-    root, output = options.source, str(options.output_dir.resolve())
-    copies, problems = static
-    tree = discover_content(root, problems)
-    # Absolute: the cache keys and the cached articles' image paths are then the same
-    # whichever folder the build is started from (a build with ``--source site`` and
-    # one started inside ``site/`` share their cached articles).
-    content = (root / "content").absolute()
-    settings = LoadSettings(config, content, frozenset(copy.path for copy in copies), tree.assets)
-    sources = read_sources(tree, settings, problems, cache)
-    cache.reload = body_reloader(sources, settings)  # for a body the cache cannot give back
-    templates = template_bytes(template_dirs(root, default_theme()), problems)
-    read_files = [(CONFIG_FILE, root / CONFIG_FILE), (AUTHORS_FILE, root / AUTHORS_FILE)]
-    other_files = [(copy.path, copy.source) for copy in copies]
-    assets = os.path.join(content, "")
-    other_files += [(f"content/{asset}", assets + asset) for asset in tree.assets]
-    hashed = file_hashes(other_files, cache if cache.stores else None)
-    shown_options = [options.drafts, options.future, options.base_url]
-    others = inputs_fingerprint((), [*read_files, *templates], hashed, shown_options)
-    inputs = with_articles(others, [(i.source.content_relative, i.digest) for i in sources])
-    last, manifest = _complete(cache.last_build(output)), output_manifest(options.output_dir)
-    found = QuickFound(
-        others,
-        inputs,
-        {item.source.shown: item.digest for item in sources},
-        {item.source.shown: item.key for item in sources},
-        base_key(__version__, GENERATOR, config, (options.drafts, options.future), templates),
-        manifest,
-    )
-    return _Read(copies, problems, settings, sources, templates, found, last)
-
-
-def _full_build(
-    options: BuildOptions,
-    config: SiteConfig,
-    cache: ArticleCache,
-    read: _Read,
-    known: tuple[QuickState, QuickChanges] | None,
-    now: datetime,
-) -> tuple[BuildReport, list[Article]]:
-    """Load every article (from the cache where it can), then render and write the
-    site; return the report and the loaded articles."""
-    # The page keys recorded name the output's files by inode, which holds only while the
-    # output is as this site's last build left it: a build of another site into the same
-    # folder makes new files, which may take the inode numbers of those it replaced.
-    recorded = read.last is not None and read.last.manifest == read.found.manifest
-    jobs = options.jobs or default_jobs()
-    likely = likely_article_pages(read.sources, read.found, known)
-    with page_helper(cache, jobs, likely) as helper:  # forked while this is small
-        with collector_paused(keep=True):  # many long-lived objects, no cycles among them
-            loaded = load_articles(
-                read.sources,
-                read.settings,
-                cache,
-                jobs,
-                read.problems,
-                options.progress,
-                defer_bodies=True,
-            )
-        release_free_memory()
-        few = likely < HELPER_PAGES  # few pages to render, little garbage: no collector
-        with collector_paused() if few else contextlib.nullcontext():
-            found = read.found
-            inputs = _Inputs(
-                read.copies, found.digests, read.templates, cache, found, known, recorded, helper
-            )
-            report = _render_and_write(
-                options, default_theme(), config, now, loaded, inputs, read.problems
-            )
-    return report, loaded
-
-
-def _complete(last: object) -> LastBuild | None:
-    """Return ``last`` when it is a whole LastBuild holding a whole BuildReport (one
-    pickled by an older newsgen may lack fields), else None."""
-    whole = is_whole(last, LastBuild) and is_whole(last.report, BuildReport)  # type: ignore[attr-defined]
-    return last if whole else None  # type: ignore[return-value]
-
-
-def _render_and_write(
-    options: BuildOptions,
-    theme: Path,
-    config: SiteConfig,
-    now: datetime,
-    loaded: list[Article],
-    inputs: _Inputs,
-    problems: Problems,
-) -> BuildReport:
-    """Build the Site from the loaded articles, render the outputs whose inputs changed
-    since the last build (all of them without a cache), write the site and remember
-    what a quick rebuild needs."""
-    published = [a for a in loaded if _is_published(a, now, options)]
-    published = resolve_article_links(published, loaded, problems, inputs.digests.keys())
-    profiles = load_author_profiles(
-        options.source, config, frozenset(copy.path for copy in inputs.copies), problems
-    )
-    report_name_clashes(options.source, name_clashes(config, loaded, profiles), problems)
-    related = remembered_related(inputs.cache)
-    with collector_paused(keep=True):
-        site = build_site(config, published, now, profiles, related)
-    plan = _plan(options, theme, site, published, inputs, problems)
-    written = _write(options, config, plan, inputs, problems)
-    env, feeds, pages = plan.env, plan.feeds, len(plan.planned)
-    del plan  # every page's context and key: free them for what follows
-    _remember(options, site, env, feeds, written, inputs, related.signature or "")
-    return BuildReport(
-        articles=len(published),
-        pages=pages,
-        files=written.files,
-        unchanged=written.unchanged,
-        drafts_skipped=0 if options.drafts else sum(a.draft for a in loaded),
-        seconds=0.0,
-        warnings=tuple(problems.warnings),
-        future_skipped=0 if options.future else sum(a.date > now for a in loaded),
-        article_urls={a.source_path: a.url for a in published},
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """Every output of a full build, planned: what to render and what to copy."""
-
-    env: jinja2.Environment
-    planned: list[PlannedFile]
-    copies: list[Copy]
-    """Static files and the articles' own files (images beside them)."""
-    keys_before: dict[str, tuple[str, int]]
-    """The key and inode of each output file as the output holds it (empty when the
-    output is not as the last build left it)."""
-    feeds: list[FeedPlan]
-    hand_off: ArticlePages | None
-    """The article pages the helper process renders, when it does."""
-    shards: dict[str, tuple[str, str]]
-    """The search index shard of each published article, by its source path: its year,
-    with its date (ISO 8601) that the search page sorts by."""
-    source_keys: dict[str, str]
-    """The key of each copy's source file (build/copy_keys.py), by output path."""
-
-
-def _plan(
-    options: BuildOptions,
-    theme: Path,
-    site: Site,
-    published: list[Article],
-    inputs: _Inputs,
-    problems: Problems,
-) -> _Plan:
-    """Plan every output of ``site`` (whose articles are ``published``, in the order
-    they were loaded) and check they can all be written; raise
-    BuildFailed with every problem found so far when any is an error."""
-    folders = template_dirs(options.source, theme)
-    compiled = inputs.cache.folder(COMPILED_TEMPLATES)
-    env = make_environment(folders, site.config, compiled, inputs.cache.note)
-    output = str(options.output_dir.resolve())
-    previous = inputs.quick  # and the page keys quick rebuilds wrote:
-    keys_before = {**inputs.cache.page_keys(output), **(previous[1].page_keys if previous else {})}
-    keys_before = without_gone(keys_before)
-    if not inputs.recorded:  # the output is not as the last build left it: nothing is kept
-        keys_before = {}
-    hand_off = inputs.helper and inputs.helper.pages(
-        site, env, folders, compiled, inputs.found.entry_keys, problems
-    )
-    if hand_off and not keys_before:  # nothing recorded: every article page is rendered
-        hand_off.hand_early(site)  # so the helper starts now, while the build plans
-    keys = InputKeys(site, inputs.found.base, inputs.digests, env)
-    feeds = feed_plans(site)
-    with collector_paused(keep=True):
-        planned = plan_outputs(site, env, keys, GENERATOR, problems, feeds)
-    if any(copy.path == ROBOTS_PATH for copy in inputs.copies):  # the site's own one wins
-        planned = [item for item in planned if item.path != ROBOTS_PATH]
-    copies = inputs.copies + [
-        Copy(str(asset.source), asset.output_path, article.source_path)
-        for article in published
-        for asset in article.assets
-    ]
-    limits = name_limits(options.output_dir)
-    check_outputs(planned, copies, problems, site.config.search, limits)
-    if problems.has_errors():
-        raise BuildFailed(problems)
-    search = site.config.search  # the search index's shards; none without search
-    shards = article_shards(published, site.config.timezone) if search else {}
-    source_keys_now = source_keys(copies)
-    copies = known_copies(copies, source_keys_now, keys_before)
-    return _Plan(
-        env, planned, copies, keys_before, feeds, hand_off or None, shards, source_keys_now
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class _Written:
-    """What writing the site did."""
-
-    files: int
-    """Files the output holds now, the search index's included."""
-    unchanged: int
-    """Of those, files whose bytes the previous output already had."""
-    inodes: dict[str, int]
-    """The inode of each file written or kept, by its output path."""
-    search: QuickSearch | None
-    """The search index it wrote, for quick rebuilds (None: search is off)."""
-
-
-def _write(
-    options: BuildOptions,
-    config: SiteConfig,
-    plan: _Plan,
-    inputs: _Inputs,
-    problems: Problems,
-) -> _Written:
-    """Render what changed, write the site (the search index with it) and record the
-    key of each page written."""
-    output = str(options.output_dir.resolve())
-    indexer = None
-    if config.search:
-        made = (plan.env, plan.planned, plan.copies, plan.shards, plan.keys_before)
-        indexer = search_indexer(options, *made, inputs.cache)
-    hand_off = plan.hand_off
-    fresh = fresh_or_kept(plan.planned, plan.keys_before, problems, options.progress, hand_off)
-    previous = inputs.quick and inputs.quick[0]
-    spare_files = recorded_spare(options.output_dir, previous, inputs.found)
-    starting = hand_off.write_into if hand_off else None
-    placing = indexer.place if indexer else None
-    written = write_site(
-        options.output_dir, fresh, plan.copies, indexer, spare_files, starting, placing
-    )
-    index = indexer.recorded() if indexer else {}
-    copied = copy_keys(plan.source_keys, written.inodes)
-    inputs.cache.put_page_keys(
-        output, {**_page_keys(plan.planned, written.inodes), **copied, **index}
-    )
-    if indexer:
-        remember_shards(inputs.cache, options.output_dir, indexer)
-    live = {**written.inodes, **{path: inode for path, (_, inode) in index.items()}}
-    reused = indexer.reused_files() if indexer else 0
-    search = search_left(indexer) if config.search else None
-    return _Written(written.files + len(index), written.unchanged + reused, live, search)
-
-
-def _remember(
-    options: BuildOptions,
-    site: Site,
-    env: jinja2.Environment,
-    feeds: list[FeedPlan],
-    written: _Written,
-    inputs: _Inputs,
-    related: str,
-) -> None:
-    """Leave the QuickState a quick rebuild of this output starts from (``related`` is
-    the signature of the related-articles memo)."""
-    output = str(options.output_dir.resolve())
-    after = (written.inodes, output_manifest(options.output_dir))
-    previous = inputs.quick and inputs.quick[0]
-    state = make_quick_state(
-        site, env, inputs.found, feeds, after, previous, related, written.search
-    )
-    if state is not None and options.spare_ready and make_spare(options.output_dir):
-        state = replace(state, behind=frozenset())  # the spare is the live output now
-    inputs.cache.forget_memo(QUICK_CHANGES + output)  # first: a stale state is never used
-    inputs.cache.put_memo(QUICK_MEMO + output, uuid.uuid4().hex, state)
-
-
-@dataclass(frozen=True, slots=True)
-class _Inputs:
-    """What the render stage needs of the read stage besides the articles."""
-
-    copies: list[Copy]
-    digests: dict[str, str]
-    """Hash of each article file's bytes, by its path from the site root."""
-    templates: list[tuple[str, bytes]]
-    """Every template file by name, with its bytes (read once per build)."""
-    cache: ArticleCache
-    found: QuickFound
-    """What the build found before loading (for the QuickState it leaves)."""
-    quick: tuple[QuickState, QuickChanges] | None
-    """The QuickState the last build left, with the quick rebuilds' changes since."""
-    recorded: bool
-    """True when the output is as the last build of this site left it (its manifest):
-    only then do the page keys recorded name its files."""
-    helper: PageHelper | None = None
-    """A process to render article pages in meanwhile (pagehelper/pool.py)."""
-
-
-def _page_keys(planned: list[PlannedFile], inodes: Mapping[str, int]) -> dict[str, tuple[str, int]]:
-    """Return what to remember of each keyed file written: its key and its inode."""
-    return {
-        item.path: (item.key, inodes[item.path])
-        for item in planned
-        if item.key is not None and item.path in inodes
-    }
-
-
-def _is_published(article: Article, now: datetime, options: BuildOptions) -> bool:
-    """Drafts need ``--drafts``; articles dated after the build time need ``--future``."""
-    return (options.drafts or not article.draft) and (options.future or article.date <= now)

@@ -12,14 +12,13 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from newsgen import __version__
-from newsgen.build.fingerprint import LastBuild, output_manifest
-from newsgen.build.options import BuildOptions, BuildReport
+from newsgen.build.fingerprint import LastBuild, QuickFound, output_manifest
+from newsgen.build.options import GENERATOR, BuildOptions, BuildReport
 from newsgen.build.quick_rebuild import (
     NO_CHANGES,
     QuickChanges,
-    QuickFound,
     QuickState,
+    files_after,
     quick_rebuild,
     with_changes,
 )
@@ -30,7 +29,6 @@ from newsgen.models import SiteConfig
 from newsgen.output.write import spare_listing
 from newsgen.render.templates import make_environment
 
-GENERATOR = f"newsgen {__version__}"
 QUICK_MEMO, QUICK_CHANGES = "quick ", "quick changes "
 """The memos holding the QuickState of an output folder, and the QuickChanges of the
 quick rebuilds since, are named these plus its path."""
@@ -92,7 +90,7 @@ def try_quick(
     manifest = output_manifest(options.output_dir)
     changes = changes.then(replace(result.changes, manifest=manifest))
     cache.put_memo(QUICK_CHANGES + output, uuid.uuid4().hex, changes)
-    files = len(with_changes(state, changes).live)
+    files = files_after(state.live, result.changes.live)
     report: BuildReport = replace(
         last.report,  # type: ignore[type-var]
         files=files,

@@ -28,10 +28,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
 
 import jinja2
 
+from newsgen.build.fingerprint import QuickFound
 from newsgen.build.quick_search import QuickIndex, QuickSearch, gone_files, index_changes
 from newsgen.build.search_step import article_date, remembered_shards
 from newsgen.cache.articles import ArticleCache
@@ -53,7 +53,6 @@ QUICK_LIMIT = 20
 _BODY = "body_html"
 _OTHER_BODIES = re.compile(r"(?<!\barticle\.)body_html")
 """A body the article template shows besides its own article's."""
-_Value = TypeVar("_Value", int, tuple[str, int])
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,22 +63,6 @@ class QuickFeed:
     channel: Channel
     items: tuple[str, ...]
     """The source paths of its items, newest first."""
-
-
-@dataclass(frozen=True, slots=True)
-class QuickFound:
-    """What a build found before loading articles, that a QuickState records or a quick
-    rebuild checks."""
-
-    others: str
-    """Fingerprint of every input but the article files."""
-    inputs: str
-    """Fingerprint of every input (state.inputs_fingerprint)."""
-    digests: Mapping[str, str]
-    entry_keys: Mapping[str, str]
-    base: str
-    manifest: str | None
-    """state.output_manifest() of the output before this build."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,13 +199,31 @@ class QuickChanges:
 NO_CHANGES = QuickChanges({}, {}, {}, frozenset(), None, {})
 
 
-def without_gone(files: Mapping[str, _Value]) -> dict[str, _Value]:
-    """Return ``files`` (path -> inode, or -> (key, inode)) without those marked GONE."""
-    return {
-        path: value
-        for path, value in files.items()
-        if (value[1] if isinstance(value, tuple) else value) != GONE
-    }
+def keys_overlaid(
+    keys: Mapping[str, tuple[str, int]], changes: Mapping[str, tuple[str, int]]
+) -> dict[str, tuple[str, int]]:
+    """Return the page ``keys`` a full build stored (path -> (key, inode)) with the quick
+    rebuilds' ``changes`` made (inode GONE: removed)."""
+    merged = {**keys, **changes}
+    for path in [path for path, (_, inode) in changes.items() if inode == GONE]:
+        del merged[path]
+    return merged
+
+
+def _overlaid(live: Mapping[str, int], changes: Mapping[str, int]) -> dict[str, int]:
+    """Return ``live`` (path -> inode) with ``changes`` made (GONE: removed); in time of
+    the changes, not of the whole output."""
+    merged = {**live, **changes}
+    for path in [path for path, inode in changes.items() if inode == GONE]:
+        del merged[path]
+    return merged
+
+
+def files_after(live: Mapping[str, int], changes: Mapping[str, int]) -> int:
+    """Return how many files the output holding ``live`` has once ``changes`` are made."""
+    added = sum(inode != GONE and path not in live for path, inode in changes.items())
+    removed = sum(inode == GONE and path in live for path, inode in changes.items())
+    return len(live) + added - removed
 
 
 def with_changes(state: QuickState, changes: QuickChanges) -> QuickState:
@@ -231,7 +232,7 @@ def with_changes(state: QuickState, changes: QuickChanges) -> QuickState:
         state,
         digests={**state.digests, **changes.digests},
         entry_keys={**state.entry_keys, **changes.entry_keys},
-        live=without_gone({**state.live, **changes.live}),
+        live=_overlaid(state.live, changes.live),
         behind=changes.behind,
         manifest=changes.manifest,
         search=changes.search or state.search,

@@ -223,13 +223,3 @@ def _walk(value: Any, parts: list[str], keys: InputKeys) -> None:
 @cache
 def _field_names(kind: type) -> tuple[str, ...]:
     return tuple(spec.name for spec in fields(kind))
-
-
-def base_key(*parts: object) -> str:
-    """Return the key every output shares: a hash of ``parts`` (version, options, config,
-    template bytes)."""
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "replace"))
-        digest.update(b"\0")
-    return digest.hexdigest()

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 from unit_helpers import load, make_config
 
-from newsgen.build import pipeline as build_module
+from newsgen.build import full_build as build_module
 from newsgen.build.options import BuildOptions
 from newsgen.build.pipeline import build
 from newsgen.content.discover import known_sections

@@ -8,8 +8,9 @@ from pathlib import Path
 import jinja2
 from unit_helpers import make_article, make_config
 
+from newsgen.build.fingerprint import base_key
 from newsgen.models import Site
-from newsgen.render.keys import InputKeys, base_key
+from newsgen.render.keys import InputKeys
 from newsgen.render.pages import page_jobs
 from newsgen.site.assemble import build_site
 

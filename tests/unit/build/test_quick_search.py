@@ -1,0 +1,112 @@
+"""The search index in a quick rebuild (build/quick_search.py) and how quick rebuilds
+record the files they remove (GONE, in build/quick_rebuild.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsgen.build import quick_search
+from newsgen.build.quick_rebuild import (
+    GONE,
+    NO_CHANGES,
+    QuickChanges,
+    files_after,
+    keys_overlaid,
+)
+from newsgen.build.quick_search import QuickSearch, gone_files, index_changes
+from newsgen.output.search_changes import IndexedShard
+
+PAGE_A = "world/2024/01/02/a/index.html"
+PAGE_B = "world/2023/05/06/b/index.html"
+PAGE_C = "world/2024/03/04/c/index.html"
+SEARCH = QuickSearch(
+    pages={PAGE_A: "2024", PAGE_B: "2023", PAGE_C: "2024", "about.html": "pages"},
+    order=("2024", "2023", "pages"),
+    changes={PAGE_C: "2024"},
+    dates={PAGE_C: "2024-03-04T10:00:00+00:00"},
+    stale={"2024": ("id-c",)},
+    files=frozenset({"pagefind/shards.json", "pagefind/changes/pagefind-entry.json"}),
+)
+REMEMBERED = {
+    "2024": IndexedShard("k24", {PAGE_A: (1, 10, "id-a"), PAGE_C: (3, 30, "id-c")}),
+    "2023": IndexedShard("k23", {PAGE_B: (2, 20, "id-b")}),
+}
+
+
+@pytest.fixture(autouse=True)
+def no_pagefind(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """index_changes() makes a SearchIndexer, which looks for the program: a stand-in."""
+    program = tmp_path / "pagefind"
+    program.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    program.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
+
+
+def test_an_edited_page_joins_the_changes_shard_and_its_old_version_is_stale(tmp_path):
+    index = index_changes(SEARCH, {PAGE_A: "2024-01-02T09:00:00+00:00"}, REMEMBERED, tmp_path)
+    assert index is not None and index.indexer is not None
+    after = index.search
+    assert after.changes == {PAGE_A: "2024", PAGE_C: "2024"}
+    assert after.stale == {"2024": ("id-a", "id-c")}
+    assert after.dates[PAGE_A] == "2024-01-02T09:00:00+00:00"
+    assert after.order == SEARCH.order and after.pages == SEARCH.pages
+
+
+def test_a_page_already_in_the_changes_shard_hides_nothing_more(tmp_path):
+    index = index_changes(SEARCH, {PAGE_C: "2024-03-04T10:00:00+00:00"}, REMEMBERED, tmp_path)
+    assert index is not None
+    assert index.search.changes == SEARCH.changes and index.search.stale == SEARCH.stale
+
+
+def test_written_files_the_index_does_not_hold_change_nothing(tmp_path):
+    index = index_changes(SEARCH, {"feed.xml": "", "world/index.html": ""}, REMEMBERED, tmp_path)
+    assert index is not None and index.indexer is None
+    assert index.search == SEARCH and index.files() == {} and index.after() == SEARCH
+
+
+def test_no_quick_index_past_the_limit_or_without_the_shards_record(tmp_path, monkeypatch):
+    edited = {PAGE_B: "2023-05-06T08:00:00+00:00"}
+    assert index_changes(SEARCH, edited, {"2024": REMEMBERED["2024"]}, tmp_path) is None
+    monkeypatch.setattr(quick_search, "CHANGES_LIMIT", 3)  # C and its old version, B and its
+    assert index_changes(SEARCH, edited, REMEMBERED, tmp_path) is None
+    monkeypatch.setattr(quick_search, "CHANGES_LIMIT", 4)
+    assert index_changes(SEARCH, edited, REMEMBERED, tmp_path) is not None
+
+
+def test_index_files_made_again_are_the_changes_shard_and_the_list_of_shards():
+    after = QuickSearch(
+        SEARCH.pages,
+        SEARCH.order,
+        SEARCH.changes,
+        SEARCH.dates,
+        SEARCH.stale,
+        frozenset({"pagefind/shards.json", "pagefind/changes/fragment/x.pf_fragment"}),
+    )
+    assert gone_files(SEARCH, after) == {"pagefind/changes/pagefind-entry.json"}
+    assert quick_search._index_files(
+        ["pagefind/2024/pagefind.js", "pagefind/changes/pagefind.js", "pagefind/shards.json"]
+    ) == {"pagefind/changes/pagefind.js", "pagefind/shards.json"}
+
+
+def test_files_a_quick_rebuild_removed_leave_the_state_and_the_page_keys():
+    live = {"a.html": 1, "pagefind/changes/old.pf": 2}
+    changes = {"a.html": 5, "pagefind/changes/new.pf": 6, "pagefind/changes/old.pf": GONE}
+    assert files_after(live, changes) == 2
+    keys = {path: ("k", inode) for path, inode in live.items()}
+    overlay = {path: ("n", inode) for path, inode in changes.items()}
+    assert keys_overlaid(keys, overlay) == {
+        "a.html": ("n", 5),
+        "pagefind/changes/new.pf": ("n", 6),
+    }
+
+
+def test_later_quick_changes_override_earlier_ones_gone_files_included():
+    first = QuickChanges({}, {}, {"x.pf": GONE}, frozenset({"x.pf"}), None, {"x.pf": ("", GONE)})
+    second = QuickChanges({}, {}, {"x.pf": 7}, frozenset({"x.pf"}), None, {"x.pf": ("k", 7)})
+    merged = NO_CHANGES.then(first).then(second)
+    assert merged.live == {"x.pf": 7} and merged.page_keys == {"x.pf": ("k", 7)}
+    assert merged.search is None
+    with_search = first.then(QuickChanges({}, {}, {}, frozenset(), None, {}, SEARCH))
+    assert with_search.search == SEARCH
