@@ -356,11 +356,12 @@ class SearchIndexer:
 
     def _listing(self, order: list[str]) -> bytes:
         """Return ``pagefind/shards.json``: the shards newest first, the changes shard
-        when there is one, and the stale pages of the shards kept when there are any."""
+        when there is one, and the stale pages of the shards kept when there are any
+        (sorted: a quick rebuild lists them as the full build after it does)."""
         listing: dict[str, object] = {"shards": order}
         if self.changes or CHANGES_SHARD in self.reused:
             listing["changes"] = CHANGES_SHARD
-        stale = {shard: ids for shard, ids in sorted(self.stale.items()) if ids}
+        stale = {shard: sorted(ids) for shard, ids in sorted(self.stale.items()) if ids}
         if stale:
             listing["stale"] = stale
         return (json.dumps(listing) + "\n").encode()
