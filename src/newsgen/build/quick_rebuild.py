@@ -32,7 +32,7 @@ from pathlib import Path
 import jinja2
 
 from newsgen.build.fingerprint import QuickFound
-from newsgen.build.quick_search import QuickIndex, QuickSearch, gone_files, index_changes
+from newsgen.build.quick_search import QuickIndex, QuickSearch, index_changes
 from newsgen.build.search_step import article_date, remembered_shards
 from newsgen.cache.articles import ArticleCache
 from newsgen.content.load import LoadSettings, SourceBytes, cached_loads, load_source, store_loads
@@ -298,8 +298,7 @@ def quick_rebuild(
     page_keys = {path: (output_keys[path], inode) for path, inode in inodes.items()}
     if index is not None:
         made = index.files()
-        gone = gone_files(index.search, index.after()) if state.search else frozenset()
-        page_keys.update({**made, **{path: ("", GONE) for path in gone}})
+        page_keys.update({**made, **{path: ("", GONE) for path in index.gone()}})
         inodes.update({path: inode for path, (_, inode) in made.items()})
     changes = QuickChanges(
         {item.source.shown: item.digest for item in changed},
@@ -326,7 +325,7 @@ def _index(
         return None
     zone = state.site.config.timezone
     dates = {article.source_path: article_date(article, zone) for article in articles}
-    written = {item.path: dates.get(item.source or "", "") for item in outputs}
+    written = {item.path: dates.get(item.source, "") for item in outputs}
     return index_changes(state.search, written, remembered_shards(cache, output), output)
 
 

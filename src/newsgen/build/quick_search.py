@@ -9,11 +9,13 @@ indexes the page into the small ``changes`` shard, with the pages that shard
 already held: one Pagefind run over a few hundred pages at most, never over a
 year of them.
 
-The full build leaves in its QuickState what this needs (QuickSearch): the shard
-of every indexed page, the order of the shards, the pages of the changes shard
-and the stale pages of the kept ones. When the changes shard and the stale pages
-would pass CHANGES_LIMIT, the rebuild is not quick: the full build makes the
-shards with most changes again.
+The full build leaves in its QuickState what this needs (QuickSearch): the order
+of the shards, the pages of the changes shard and the stale pages of the kept
+ones. Which shard holds an edited page, and its Pagefind id there, come from the
+memo of the shards' pages the full build stored (build/search_step.py). When the
+changes shard and the stale pages would pass CHANGES_LIMIT, or a shard's record
+is missing, the rebuild is not quick: the full build makes the shards with most
+changes again.
 """
 
 from __future__ import annotations
@@ -30,8 +32,6 @@ from newsgen.output.search_changes import CHANGES_LIMIT, CHANGES_SHARD, IndexedS
 class QuickSearch:
     """The search index as a build left it, as far as a quick rebuild changes it."""
 
-    pages: dict[str, str]
-    """The shard of every indexed page, by its path in the output."""
     order: tuple[str, ...]
     """The shards, newest first, as ``shards.json`` lists them."""
     changes: dict[str, str]
@@ -48,16 +48,9 @@ def search_left(indexer: SearchIndexer | None) -> QuickSearch:
     """Return the QuickSearch of the index ``indexer`` put into a full build's output
     (an empty one when the build had no page to index, so no index)."""
     if indexer is None:
-        return QuickSearch({}, (), {}, {}, {})
-    pages = {
-        path: shard
-        for shard, paths in indexer.shards.items()
-        if shard != CHANGES_SHARD
-        for path in paths
-    }
+        return QuickSearch((), {}, {}, {})
     changes = dict(indexer.changes)
     return QuickSearch(
-        pages,
         tuple(indexer.order),
         changes,
         {path: indexer.dates[path] for path in changes if path in indexer.dates},
@@ -70,8 +63,10 @@ def search_left(indexer: SearchIndexer | None) -> QuickSearch:
 class QuickIndex:
     """The changes shard a quick rebuild makes: the pages it holds and those it hides."""
 
+    before: QuickSearch
+    """The index as the rebuild found it."""
     search: QuickSearch
-    """The index once the rebuild is done (its ``files`` filled in by index())."""
+    """The index once the rebuild is done (but its ``files``: see after())."""
     indexer: SearchIndexer | None = None
     """What makes the changes shard (None: no indexed page changed)."""
 
@@ -93,6 +88,10 @@ class QuickIndex:
             return self.search
         return replace(self.search, files=_index_files(self.indexer.files))
 
+    def gone(self) -> frozenset[str]:
+        """Return the index files the output had before the rebuild and has no longer."""
+        return self.before.files - self.after().files
+
 
 def index_changes(
     search: QuickSearch,
@@ -103,38 +102,48 @@ def index_changes(
     """Return how a quick rebuild that wrote the pages ``written`` (path -> date, ISO
     8601, of the article each shows) updates the index of ``output``, or None when it
     cannot be quick: the changes shard and the stale pages would pass CHANGES_LIMIT, or
-    the last build's record of a page's shard (``remembered``) is missing. Raises
+    the last build's record of a shard's pages (``remembered``) is missing. Raises
     SearchError when Pagefind is needed and missing."""
-    edited = {path: date for path, date in written.items() if path in search.pages}
-    if not edited:
-        return QuickIndex(search)
+    if any(shard not in remembered for shard in search.order):
+        return None  # which shard holds a page written cannot be told
     changes, dates = dict(search.changes), dict(search.dates)
     stale = {shard: list(ids) for shard, ids in search.stale.items()}
-    for path, date in edited.items():
-        shard = search.pages[path]
-        if path not in changes:  # its shard's version is hidden from now on
-            page = remembered.get(shard, IndexedShard("", {})).pages.get(path)
-            if page is None:
-                return None
-            if page[2] is not None:
-                stale.setdefault(shard, []).append(page[2])
-        changes[path], dates[path] = shard, date
+    edited = False
+    for path, date in written.items():
+        if path in changes:  # its shard's version is hidden already
+            dates[path], edited = date, True
+            continue
+        found = _indexed_in(path, remembered)
+        if found is None:  # not a page the index holds (a feed)
+            continue
+        shard, page_id = found
+        if page_id is not None:
+            stale.setdefault(shard, []).append(page_id)
+        changes[path], dates[path], edited = shard, date, True
+    if not edited:
+        return QuickIndex(search, search)
     if len(changes) + sum(len(ids) for ids in stale.values()) > CHANGES_LIMIT:
         return None
     after = QuickSearch(
-        search.pages,
         search.order,
         changes,
         dates,
         {shard: tuple(sorted(ids)) for shard, ids in stale.items()},
         search.files,
     )
-    return QuickIndex(after, SearchIndexer(changes, output, {}, dates=dates))
+    return QuickIndex(search, after, SearchIndexer(changes, output, {}, dates=dates))
 
 
-def gone_files(before: QuickSearch, after: QuickSearch) -> frozenset[str]:
-    """Return the index files the output had before a quick rebuild and has no longer."""
-    return before.files - after.files
+def _indexed_in(
+    path: str, remembered: Mapping[str, IndexedShard]
+) -> tuple[str, str | None] | None:
+    """Return the shard holding the page at ``path`` and its Pagefind id there, or None
+    when no shard holds it."""
+    for shard, indexed in remembered.items():
+        page = indexed.pages.get(path)
+        if page is not None:
+            return shard, page[2]
+    return None
 
 
 def _index_files(files: Iterable[str]) -> frozenset[str]:

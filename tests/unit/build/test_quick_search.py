@@ -15,14 +15,13 @@ from newsgen.build.quick_rebuild import (
     files_after,
     keys_overlaid,
 )
-from newsgen.build.quick_search import QuickSearch, gone_files, index_changes
+from newsgen.build.quick_search import QuickIndex, QuickSearch, index_changes
 from newsgen.output.search_changes import IndexedShard
 
 PAGE_A = "world/2024/01/02/a/index.html"
 PAGE_B = "world/2023/05/06/b/index.html"
 PAGE_C = "world/2024/03/04/c/index.html"
 SEARCH = QuickSearch(
-    pages={PAGE_A: "2024", PAGE_B: "2023", PAGE_C: "2024", "about.html": "pages"},
     order=("2024", "2023", "pages"),
     changes={PAGE_C: "2024"},
     dates={PAGE_C: "2024-03-04T10:00:00+00:00"},
@@ -32,6 +31,7 @@ SEARCH = QuickSearch(
 REMEMBERED = {
     "2024": IndexedShard("k24", {PAGE_A: (1, 10, "id-a"), PAGE_C: (3, 30, "id-c")}),
     "2023": IndexedShard("k23", {PAGE_B: (2, 20, "id-b")}),
+    "pages": IndexedShard("kp", {"about.html": (4, 40, "id-about")}),
 }
 
 
@@ -51,12 +51,12 @@ def test_an_edited_page_joins_the_changes_shard_and_its_old_version_is_stale(tmp
     assert after.changes == {PAGE_A: "2024", PAGE_C: "2024"}
     assert after.stale == {"2024": ("id-a", "id-c")}
     assert after.dates[PAGE_A] == "2024-01-02T09:00:00+00:00"
-    assert after.order == SEARCH.order and after.pages == SEARCH.pages
+    assert after.order == SEARCH.order and after.files == SEARCH.files
 
 
 def test_a_page_already_in_the_changes_shard_hides_nothing_more(tmp_path):
     index = index_changes(SEARCH, {PAGE_C: "2024-03-04T10:00:00+00:00"}, REMEMBERED, tmp_path)
-    assert index is not None
+    assert index is not None and index.indexer is not None  # indexed again all the same
     assert index.search.changes == SEARCH.changes and index.search.stale == SEARCH.stale
 
 
@@ -68,7 +68,8 @@ def test_written_files_the_index_does_not_hold_change_nothing(tmp_path):
 
 def test_no_quick_index_past_the_limit_or_without_the_shards_record(tmp_path, monkeypatch):
     edited = {PAGE_B: "2023-05-06T08:00:00+00:00"}
-    assert index_changes(SEARCH, edited, {"2024": REMEMBERED["2024"]}, tmp_path) is None
+    without = {shard: one for shard, one in REMEMBERED.items() if shard != "pages"}
+    assert index_changes(SEARCH, edited, without, tmp_path) is None  # about.html's shard?
     monkeypatch.setattr(quick_search, "CHANGES_LIMIT", 3)  # C and its old version, B and its
     assert index_changes(SEARCH, edited, REMEMBERED, tmp_path) is None
     monkeypatch.setattr(quick_search, "CHANGES_LIMIT", 4)
@@ -77,14 +78,13 @@ def test_no_quick_index_past_the_limit_or_without_the_shards_record(tmp_path, mo
 
 def test_index_files_made_again_are_the_changes_shard_and_the_list_of_shards():
     after = QuickSearch(
-        SEARCH.pages,
         SEARCH.order,
         SEARCH.changes,
         SEARCH.dates,
         SEARCH.stale,
         frozenset({"pagefind/shards.json", "pagefind/changes/fragment/x.pf_fragment"}),
     )
-    assert gone_files(SEARCH, after) == {"pagefind/changes/pagefind-entry.json"}
+    assert QuickIndex(SEARCH, after).gone() == {"pagefind/changes/pagefind-entry.json"}
     assert quick_search._index_files(
         ["pagefind/2024/pagefind.js", "pagefind/changes/pagefind.js", "pagefind/shards.json"]
     ) == {"pagefind/changes/pagefind.js", "pagefind/shards.json"}
