@@ -193,6 +193,20 @@ def test_with_search_a_body_edit_is_quick_and_goes_to_the_changes_shard(
     assert fragments_with(out, "changes", "Later still.") == [url]
 
 
+def test_a_shard_removed_from_the_output_is_made_again_by_the_next_edit(
+    site: Path, tmp_path: Path
+):
+    with_search(site)
+    out = tmp_path / "out"
+    ready(site, out)
+    shutil.rmtree(out / "pagefind" / "2022")
+    add_paragraph(site, words="Quillfeather signed the harbour ledger.")
+    assert not rebuild(site, out).quick  # the index is not as the last build left it
+    assert (out / "pagefind" / "2022" / "pagefind-entry.json").is_file()
+    shards = [folder.name for folder in (out / "pagefind").iterdir() if folder.is_dir()]
+    assert any(fragments_with(out, shard, "Quillfeather") for shard in shards)
+
+
 def test_a_quick_rebuild_past_the_changes_limit_takes_a_full_build(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

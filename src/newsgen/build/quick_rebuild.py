@@ -326,7 +326,8 @@ def _index(
     zone = state.site.config.timezone
     dates = {article.source_path: article_date(article, zone) for article in articles}
     written = {item.path: dates.get(item.source, "") for item in outputs}
-    return index_changes(state.search, written, remembered_shards(cache, output), output)
+    remembered = remembered_shards(cache, output)
+    return index_changes(state.search, written, remembered, output, state.live)
 
 
 def _changed(state: QuickState, sources: Sequence[SourceBytes]) -> list[SourceBytes] | None:

@@ -20,6 +20,7 @@ changes again.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -98,14 +99,19 @@ def index_changes(
     written: Mapping[str, str],
     remembered: Mapping[str, IndexedShard],
     output: Path,
+    live: Mapping[str, int],
 ) -> QuickIndex | None:
     """Return how a quick rebuild that wrote the pages ``written`` (path -> date, ISO
     8601, of the article each shows) updates the index of ``output``, or None when it
-    cannot be quick: the changes shard and the stale pages would pass CHANGES_LIMIT, or
-    the last build's record of a shard's pages (``remembered``) is missing. Raises
-    SearchError when Pagefind is needed and missing."""
+    cannot be quick: the changes shard and the stale pages would pass CHANGES_LIMIT,
+    the last build's record of a shard's pages (``remembered``) is missing, or a
+    shard's entry file is not the one ``live`` (path -> inode) records (a shard
+    removed or replaced by hand: the full build makes it again). Raises SearchError
+    when Pagefind is needed and missing."""
     if any(shard not in remembered for shard in search.order):
         return None  # which shard holds a page written cannot be told
+    if not _shards_in_place(search.order, output, live):
+        return None
     changes, dates = dict(search.changes), dict(search.dates)
     stale = {shard: list(ids) for shard, ids in search.stale.items()}
     edited = False
@@ -132,6 +138,21 @@ def index_changes(
         search.files,
     )
     return QuickIndex(search, after, SearchIndexer(changes, output, {}, dates=dates))
+
+
+def _shards_in_place(order: Iterable[str], output: Path, live: Mapping[str, int]) -> bool:
+    """True when the entry file of each shard of ``order`` in ``output`` is the one
+    ``live`` records (one lstat a shard: deeper damage, as a fragment file removed, is
+    left to the next full build, as a no-change rebuild leaves it)."""
+    for shard in order:
+        entry = shard_entry(shard)
+        try:
+            inode = os.lstat(os.path.join(output, entry)).st_ino
+        except OSError:
+            return False
+        if inode != live.get(entry):
+            return False
+    return True
 
 
 def _indexed_in(

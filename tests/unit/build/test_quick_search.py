@@ -16,6 +16,7 @@ from newsgen.build.quick_rebuild import (
     keys_overlaid,
 )
 from newsgen.build.quick_search import QuickIndex, QuickSearch, index_changes
+from newsgen.output.pagefind import shard_entry
 from newsgen.output.search_changes import IndexedShard
 
 PAGE_A = "world/2024/01/02/a/index.html"
@@ -35,17 +36,29 @@ REMEMBERED = {
 }
 
 
+@pytest.fixture
+def out(tmp_path: Path) -> tuple[Path, dict[str, int]]:
+    """An output folder holding SEARCH's shards' entry files, and their inodes."""
+    live = {}
+    for shard in SEARCH.order:
+        entry = tmp_path / shard_entry(shard)
+        entry.parent.mkdir(parents=True)
+        entry.write_text("{}", encoding="utf-8")
+        live[shard_entry(shard)] = entry.stat().st_ino
+    return tmp_path, live
+
+
 @pytest.fixture(autouse=True)
 def no_pagefind(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """index_changes() makes a SearchIndexer, which looks for the program: a stand-in."""
-    program = tmp_path / "pagefind"
+    program = tmp_path / "fake-pagefind"
     program.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
     program.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
 
 
-def test_an_edited_page_joins_the_changes_shard_and_its_old_version_is_stale(tmp_path):
-    index = index_changes(SEARCH, {PAGE_A: "2024-01-02T09:00:00+00:00"}, REMEMBERED, tmp_path)
+def test_an_edited_page_joins_the_changes_shard_and_its_old_version_is_stale(out):
+    index = index_changes(SEARCH, {PAGE_A: "2024-01-02T09:00:00+00:00"}, REMEMBERED, *out)
     assert index is not None and index.indexer is not None
     after = index.search
     assert after.changes == {PAGE_A: "2024", PAGE_C: "2024"}
@@ -54,26 +67,26 @@ def test_an_edited_page_joins_the_changes_shard_and_its_old_version_is_stale(tmp
     assert after.order == SEARCH.order and after.files == SEARCH.files
 
 
-def test_a_page_already_in_the_changes_shard_hides_nothing_more(tmp_path):
-    index = index_changes(SEARCH, {PAGE_C: "2024-03-04T10:00:00+00:00"}, REMEMBERED, tmp_path)
+def test_a_page_already_in_the_changes_shard_hides_nothing_more(out):
+    index = index_changes(SEARCH, {PAGE_C: "2024-03-04T10:00:00+00:00"}, REMEMBERED, *out)
     assert index is not None and index.indexer is not None  # indexed again all the same
     assert index.search.changes == SEARCH.changes and index.search.stale == SEARCH.stale
 
 
-def test_written_files_the_index_does_not_hold_change_nothing(tmp_path):
-    index = index_changes(SEARCH, {"feed.xml": "", "world/index.html": ""}, REMEMBERED, tmp_path)
+def test_written_files_the_index_does_not_hold_change_nothing(out):
+    index = index_changes(SEARCH, {"feed.xml": "", "world/index.html": ""}, REMEMBERED, *out)
     assert index is not None and index.indexer is None
     assert index.search == SEARCH and index.files() == {} and index.after() == SEARCH
 
 
-def test_no_quick_index_past_the_limit_or_without_the_shards_record(tmp_path, monkeypatch):
+def test_no_quick_index_past_the_limit_or_without_the_shards_record(out, monkeypatch):
     edited = {PAGE_B: "2023-05-06T08:00:00+00:00"}
     without = {shard: one for shard, one in REMEMBERED.items() if shard != "pages"}
-    assert index_changes(SEARCH, edited, without, tmp_path) is None  # about.html's shard?
+    assert index_changes(SEARCH, edited, without, *out) is None  # about.html's shard?
     monkeypatch.setattr(quick_search, "CHANGES_LIMIT", 3)  # C and its old version, B and its
-    assert index_changes(SEARCH, edited, REMEMBERED, tmp_path) is None
+    assert index_changes(SEARCH, edited, REMEMBERED, *out) is None
     monkeypatch.setattr(quick_search, "CHANGES_LIMIT", 4)
-    assert index_changes(SEARCH, edited, REMEMBERED, tmp_path) is not None
+    assert index_changes(SEARCH, edited, REMEMBERED, *out) is not None
 
 
 def test_index_files_made_again_are_the_changes_shard_and_the_list_of_shards():
@@ -110,3 +123,17 @@ def test_later_quick_changes_override_earlier_ones_gone_files_included():
     assert merged.search is None
     with_search = first.then(QuickChanges({}, {}, {}, frozenset(), None, {}, SEARCH))
     assert with_search.search == SEARCH
+
+
+def test_no_quick_index_when_a_shard_was_removed_or_replaced(out):
+    folder, live = out
+    edited = {PAGE_A: "2024-01-02T09:00:00+00:00"}
+    entry = folder / shard_entry("2023")
+    other = entry.with_name("copy.json")
+    other.write_text("{}", encoding="utf-8")
+    other.replace(entry)  # another file in its place (restored from a copy)
+    assert index_changes(SEARCH, edited, REMEMBERED, folder, live) is None
+    live[shard_entry("2023")] = entry.stat().st_ino
+    assert index_changes(SEARCH, edited, REMEMBERED, folder, live) is not None
+    entry.unlink()
+    assert index_changes(SEARCH, edited, REMEMBERED, folder, live) is None
