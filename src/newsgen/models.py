@@ -397,6 +397,8 @@ class Site:
     """Every byline name as an author, sorted by name."""
     author_pages: Mapping[str, tuple[ListingPage, ...]] = field(default_factory=dict)
     """Each author's listing pages by author slug, front page first."""
+    author_counts: Mapping[str, int] = field(default_factory=dict)
+    """How many articles each author has, by author slug."""
     years: tuple[Period, ...] = ()
     """Years with articles, newest first."""
     months: Mapping[int, tuple[Period, ...]] = field(default_factory=dict)

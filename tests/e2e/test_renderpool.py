@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_incremental import NOW, edit_headline, edit_template, tree
+from test_incremental import NOW, edit_headline, edit_tags, edit_template, tree
 
 from newsgen.build.options import BuildOptions, BuildReport
 from newsgen.build.pipeline import build
@@ -70,11 +70,11 @@ def test_rebuilds_with_a_helper_are_the_builds_without_one(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     # After a template edit every article page is rendered again into the spare
-    # tree: the helper hands the bytes back; after a headline edit, too few pages.
+    # tree: the helper hands the bytes back; after new tags (a full build), too few pages.
     out = tmp_path / "out"
     helped(site, out)
     handed = counting(monkeypatch)
-    for number, edit in enumerate([edit_template, edit_headline, edit_template]):
+    for number, edit in enumerate([edit_template, edit_tags, edit_template]):
         if edit is edit_template and number:
             page = site / "templates" / "article.html"
             page.write_text(page.read_text().replace("<!-- v2 -->", "<!-- v3 -->"))

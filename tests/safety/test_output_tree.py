@@ -425,7 +425,8 @@ def failing_after(calls: int, real: Callable[..., object], code: int) -> Callabl
 
 
 CHANGES = {  # what the next build then does: write pages, make a folder, link unchanged files
-    "write": {"content/local/fair.md": article("Fair", "2024-03-06T10:00:00+00:00", "Edited.")},
+    # A new date: a full build (a new standfirst alone would be a quick rebuild).
+    "write": {"content/local/fair.md": article("Fair", "2024-03-06T11:00:00+00:00", "Edited.")},
     "mkdir": {"content/world/new.md": article("New", "2024-03-07T10:00:00+00:00")},
     "link": {"static/css/extra.css": "body { color: navy }\n"},
 }

@@ -26,6 +26,7 @@ from newsgen.build.quick_attempt import (
     likely_article_pages,
     recorded_spare,
 )
+from newsgen.build.quick_listings import LISTINGS_MEMO, cards_can_change_alone, quick_listings
 from newsgen.build.quick_rebuild import (
     QuickChanges,
     QuickState,
@@ -40,7 +41,7 @@ from newsgen.content.authors import load_author_profiles
 from newsgen.content.load import default_jobs, load_articles
 from newsgen.errors import BuildFailed, Problems
 from newsgen.feeds.rss import FeedPlan, feed_plans
-from newsgen.feeds.sitemaps import ROBOTS_PATH
+from newsgen.feeds.sitemaps import ROBOTS_PATH, SitemapEntry, sitemap_entries
 from newsgen.gc_pause import collector_paused, release_free_memory
 from newsgen.models import Article, Site, SiteConfig
 from newsgen.output.quick_write import make_spare
@@ -119,8 +120,10 @@ def _render_and_write(
     plan = _plan(options, theme, site, published, inputs, problems)
     written = _write(options, config, plan, inputs, problems)
     env, feeds, pages = plan.env, plan.feeds, len(plan.planned)
+    # What the sitemaps list, for quick rebuilds that move a page (quick_listings.py).
+    entries = sitemap_entries(config, plan.planned) if cards_can_change_alone(env) else []
     del plan  # every page's context and key: free them for what follows
-    _remember(options, site, env, feeds, written, inputs, related.signature or "")
+    _remember(options, site, (env, feeds, entries), written, inputs, related.signature or "")
     return BuildReport(
         articles=len(published),
         pages=pages,
@@ -258,14 +261,15 @@ def _write(
 def _remember(
     options: BuildOptions,
     site: Site,
-    env: jinja2.Environment,
-    feeds: list[FeedPlan],
+    made: tuple[jinja2.Environment, list[FeedPlan], list[SitemapEntry]],
     written: _Written,
     inputs: _Inputs,
     related: str,
 ) -> None:
-    """Leave the QuickState a quick rebuild of this output starts from (``related`` is
-    the signature of the related-articles memo)."""
+    """Leave the QuickState a quick rebuild of this output starts from, and its
+    QuickListings; ``made`` is the template environment, the feeds and the sitemap's
+    entries of the build, ``related`` the signature of the related-articles memo."""
+    env, feeds, sitemap = made
     output = str(options.output_dir.resolve())
     after = (written.inodes, output_manifest(options.output_dir))
     previous = inputs.quick and inputs.quick[0]
@@ -275,6 +279,13 @@ def _remember(
     if state is not None and options.spare_ready and make_spare(options.output_dir):
         state = replace(state, behind=frozenset())  # the spare is the live output now
     inputs.cache.forget_memo(QUICK_CHANGES + output)  # first: a stale state is never used
+    listings = quick_listings(site, env, sitemap) if state is not None else None
+    if state is not None and listings is not None:
+        signature = uuid.uuid4().hex
+        inputs.cache.put_memo(LISTINGS_MEMO + output, signature, listings)
+        state = replace(state, listings=signature)
+    else:
+        inputs.cache.forget_memo(LISTINGS_MEMO + output)
     inputs.cache.put_memo(QUICK_MEMO + output, uuid.uuid4().hex, state)
 
 

@@ -97,6 +97,7 @@ def try_quick(
         unchanged=files - len(result.inodes),
         cache_hits=len(sources) - result.parsed,
         quick=True,
+        article_urls={**last.report.article_urls, **result.urls},  # type: ignore[attr-defined]
     )
     cache.put_last_build(output, LastBuild(found.inputs, last.valid_until, report, manifest))
     return report

@@ -19,34 +19,37 @@ quick_rebuild() render those files, bring the spare tree up to date on the
 paths that differ (output/quick_write.py) and swap it in like any build. In every
 other case it returns None and the full build runs. The output is the same
 either way: the full build's byte-for-byte tests cover quick rebuilds too.
+
+The next most common save changes what an article's card shows (its headline,
+standfirst, pictures, sources) and not where it is listed: then the pages
+that list it change too, one page a listing, and those are rendered as well
+(quick_cards.py, with the listings the full build left: quick_listings.py).
+quick_render.py renders all of them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 import jinja2
 
 from newsgen.build.fingerprint import QuickFound
+from newsgen.build.quick_render import Rendered, render_changes
 from newsgen.build.quick_search import QuickIndex, QuickSearch, index_changes
 from newsgen.build.search_step import article_date, remembered_shards
 from newsgen.cache.articles import ArticleCache
-from newsgen.content.load import LoadSettings, SourceBytes, cached_loads, load_source, store_loads
-from newsgen.errors import BuildFailed, Problems
-from newsgen.feeds.json_feed import FEED_PATH, feed_articles, render_json_feed
-from newsgen.feeds.rss import Channel, FeedPlan, FeedRenderer
+from newsgen.content.load import LoadSettings, SourceBytes, load_source, store_loads
+from newsgen.feeds.json_feed import feed_articles
+from newsgen.feeds.rss import Channel, FeedPlan
 from newsgen.models import Article, Author, Output, Section, Site, Tag
 from newsgen.output.quick_write import QuickWriteUnavailable, write_changes
-from newsgen.render.keys import InputKeys, template_sources
-from newsgen.render.pages import ARTICLE_TEMPLATE, article_page, article_site
-from newsgen.render.templates import render_page
-from newsgen.site.crossrefs import article_urls
-from newsgen.site.published import as_published
-from newsgen.site.related import MEMO_NAME, stored_answer
+from newsgen.render.keys import template_sources
+from newsgen.render.pages import ARTICLE_TEMPLATE, article_site
+from newsgen.site.crossrefs import article_urls, content_path
 
 QUICK_LIMIT = 20
 """More changed article files than this always take a full rebuild."""
@@ -100,6 +103,12 @@ class QuickState:
     """state.output_manifest() of the output as the build left it."""
     search: QuickSearch | None = None
     """The search index as the build left it (None: the site has search off)."""
+    listings: str | None = None
+    """The signature of the QuickListings memo the build left (None: it left none, and
+    every edit to a card is a full build)."""
+    sitemap: dict[str, datetime | None] = field(default_factory=dict)
+    """The sitemap's entries quick rebuilds changed since (URL -> lastmod; None: gone),
+    to overlay on those of the QuickListings."""
 
 
 def make_quick_state(
@@ -182,6 +191,10 @@ class QuickChanges:
     file removed has the inode GONE."""
     search: QuickSearch | None = None
     """The search index as the last quick rebuild left it (None: as the full build did)."""
+    urls: dict[str, str] = field(default_factory=dict)
+    """The new URL of each article a quick rebuild moved, by its path in ``content/``."""
+    sitemap: dict[str, datetime | None] = field(default_factory=dict)
+    """The sitemap entries that changed (URL -> lastmod; None: gone)."""
 
     def then(self, later: QuickChanges) -> QuickChanges:
         """Return these changes followed by ``later`` ones."""
@@ -193,6 +206,8 @@ class QuickChanges:
             later.manifest,
             {**self.page_keys, **later.page_keys},
             later.search or self.search,
+            {**self.urls, **later.urls},
+            {**self.sitemap, **later.sitemap},
         )
 
 
@@ -236,6 +251,8 @@ def with_changes(state: QuickState, changes: QuickChanges) -> QuickState:
         behind=changes.behind,
         manifest=changes.manifest,
         search=changes.search or state.search,
+        urls={**state.urls, **changes.urls},
+        sitemap=changes.sitemap,
     )
 
 
@@ -251,6 +268,8 @@ class QuickResult:
     """What this rebuild changed of the state (its manifest still to be filled in)."""
     parsed: int
     """Article files parsed (the others came from the cache or were not needed)."""
+    urls: dict[str, str] = field(default_factory=dict)
+    """The new URL of each article whose page moved, by its source path."""
 
 
 def quick_rebuild(
@@ -276,30 +295,34 @@ def quick_rebuild(
     changed = _changed(state, sources)
     if changed is None:
         return None
-    articles = _changed_articles(state, changed, settings, cache)
-    if articles is None:
+    edited = _changed_articles(state, changed, settings, cache)
+    if edited is None:
         return None
+    articles, cards = edited
     digests = {**state.digests, **{item.source.shown: item.digest for item in changed}}
     state = replace(state, site=replace(state.site, build_time=now))
-    keys = InputKeys(state.site, state.base, digests, env)
     shown = [a for a in articles if a.source_path in state.published]
-    outputs, output_keys = _render(state, shown, cache, sources, keys, env, generator)
-    if outputs is None:
+    made = (env, generator, digests, str(output.resolve()))
+    rendered = render_changes(state, shown, cards, cache, sources, made)
+    if rendered is None:
         return None
-    index = _index(state, shown, outputs, cache, output) if search else None
+    index = _index(state, rendered, cache, output) if search else None
     if search and index is None:
         return None
+    removed = rendered.moved.values()
     try:
         inodes = write_changes(
-            output, outputs, state.behind or frozenset(), state.live, index and index.index
-        )
+            output, rendered.outputs, state.behind or frozenset(), state.live,
+            index and index.index, removed,
+        )  # fmt: skip
     except QuickWriteUnavailable:
         return None
-    page_keys = {path: (output_keys[path], inode) for path, inode in inodes.items()}
+    page_keys = {path: (rendered.keys.get(path, ""), inode) for path, inode in inodes.items()}
+    page_keys.update({path: ("", GONE) for path in removed})
     if index is not None:
-        made = index.files()
-        page_keys.update({**made, **{path: ("", GONE) for path in index.gone()}})
-        inodes.update({path: inode for path, (_, inode) in made.items()})
+        index_files = index.files()
+        page_keys.update({**index_files, **{path: ("", GONE) for path in index.gone()}})
+        inodes.update({path: inode for path, (_, inode) in index_files.items()})
     changes = QuickChanges(
         {item.source.shown: item.digest for item in changed},
         {item.source.shown: item.key for item in changed},
@@ -308,26 +331,27 @@ def quick_rebuild(
         None,
         page_keys,
         index.after() if index is not None else None,
+        {content_path(path): url for path, url in rendered.urls.items()},
+        rendered.sitemap,
     )
-    return QuickResult(tuple(outputs), output_keys, inodes, changes, len(changed))
+    return QuickResult(
+        tuple(rendered.outputs), rendered.keys, inodes, changes, len(changed), rendered.urls
+    )
 
 
 def _index(
-    state: QuickState,
-    articles: list[Article],
-    outputs: list[Output],
-    cache: ArticleCache,
-    output: Path,
+    state: QuickState, rendered: Rendered, cache: ArticleCache, output: Path
 ) -> QuickIndex | None:
-    """Return how the search index takes the pages ``outputs`` (of ``articles``), or
-    None when it cannot quickly (see quick_search.index_changes())."""
+    """Return how the search index takes the pages ``rendered``, or None when it cannot
+    quickly (see quick_search.index_changes())."""
     if state.search is None:
         return None
     zone = state.site.config.timezone
-    dates = {article.source_path: article_date(article, zone) for article in articles}
-    written = {item.path: dates.get(item.source, "") for item in outputs}
+    dates = {article.source_path: article_date(article, zone) for article in rendered.articles}
+    written = {item.path: dates.get(item.source, "") for item in rendered.outputs}
     remembered = remembered_shards(cache, output)
-    return index_changes(state.search, written, remembered, output, state.live)
+    live = state.live
+    return index_changes(state.search, written, remembered, output, live, rendered.moved)
 
 
 def _changed(state: QuickState, sources: Sequence[SourceBytes]) -> list[SourceBytes] | None:
@@ -349,9 +373,12 @@ def _changed(state: QuickState, sources: Sequence[SourceBytes]) -> list[SourceBy
 
 def _changed_articles(
     state: QuickState, changed: list[SourceBytes], settings: LoadSettings, cache: ArticleCache
-) -> list[Article] | None:
+) -> tuple[list[Article], dict[str, Article]] | None:
     """Load the changed files; return their articles when each one loads without a
-    problem and differs from its cached version in the body alone, else None.
+    problem and differs from its cached version in the body alone or, when the state
+    has listings, in what its card shows alone and perhaps its URL (quick_cards.py);
+    with the versions before of those whose card changed, by source path. Else
+    return None.
 
     The loads are cached either way: a full build that follows need not parse
     them again.
@@ -360,99 +387,49 @@ def _changed_articles(
     previous = cache.get_many(old_keys)
     context = settings.context()
     loads = [(item, *load_source(item, context)) for item in changed]
-    quick = all(
-        same and not problems and _body_only(article, previous.get(old_key))
-        for (_, (article, problems), same), old_key in zip(loads, old_keys, strict=True)
-    )
-    articles = [article for _, (article, _), _ in loads] if quick else None
+    cards: dict[str, Article] | None = {}
+    for (item, (article, problems), same), old_key in zip(loads, old_keys, strict=True):
+        old = _loaded_article(previous.get(old_key))
+        if cards is None or not same or problems or article is None or old is None:
+            cards = None
+        elif not _body_only(article, old):
+            cards = cards if state.listings and _card_only(article, old) else None
+            if cards is not None:
+                cards[item.source.shown] = old
     fresh = [(item.key, loaded) for item, loaded, same in loads if same]
-    store_loads(cache, fresh, forget=old_keys if articles is not None else ())
-    return articles
-
-
-def _body_only(new: Article | None, cached: object) -> bool:
-    """True when ``cached`` is a load of an Article without problems, equal to ``new`` in
-    every field but the body."""
-    if new is None or not isinstance(cached, tuple) or cached[1]:
-        return False
-    old = cached[0]
-    return isinstance(old, Article) and replace(new, body_html="") == replace(old, body_html="")
-
-
-def _render(
-    state: QuickState,
-    articles: list[Article],
-    cache: ArticleCache,
-    sources: Sequence[SourceBytes],
-    keys: InputKeys,
-    env: jinja2.Environment,
-    generator: str,
-) -> tuple[list[Output] | None, dict[str, str]]:
-    """Render the pages, feeds and JSON Feed that show ``articles``' bodies; return them
-    with their keys (None when the related articles are not known)."""
-    if not articles:
-        return [], {}
-    site = state.site
-    changed = {a.source_path: as_published(a, state) for a in articles}
-    wanted = _related_paths(state, cache, changed)
-    if wanted is None:
-        return None, {}
-    feeds = [feed for feed in state.feeds if changed.keys() & set(feed.items)]
-    json_feed = bool(changed.keys() & set(state.json_items))
-    needed = set().union(*wanted.values(), *(feed.items for feed in feeds))
-    if json_feed:
-        needed.update(state.json_items)
-    loaded = _load_published(state, cache, sources, needed - changed.keys())
-    if loaded is None:
-        return None, {}
-    loaded.update(changed)
-    problems = Problems()
-    outputs: list[Output] = []
-    output_keys: dict[str, str] = {}
-    for path, article in changed.items():
-        job = article_page(site, article, tuple(loaded[p] for p in wanted[path]))
-        data = render_page(env, job, problems)
-        if data is not None:
-            outputs.append(Output(job.output_path, data, job.source, job.lastmod))
-            values = job.context.values()
-            output_keys[job.output_path] = keys.of(job.template, job.output_path, *values)
-    renderer = FeedRenderer(site, generator)
-    for feed in feeds:
-        plan = FeedPlan(feed.path, feed.channel, tuple(loaded[p] for p in feed.items))
-        outputs.append(Output(feed.path, renderer.render(plan), feed.channel.source))
-        output_keys[feed.path] = keys.of(None, plan)
-    if json_feed:
-        with_items = replace(site, articles=tuple(loaded[p] for p in state.json_items))
-        outputs.append(render_json_feed(with_items, generator))
-        output_keys[FEED_PATH] = keys.of(None, "json", feed_articles(with_items))
-    if problems.has_errors():
-        raise BuildFailed(problems)
-    return outputs, output_keys
-
-
-def _related_paths(
-    state: QuickState, cache: ArticleCache, changed: Mapping[str, Article]
-) -> dict[str, tuple[str, ...]] | None:
-    """Return the related articles' paths of each changed article, as the last full
-    build found them (None when the cache no longer holds that answer)."""
-    memo = cache.memo(MEMO_NAME)
-    related = stored_answer(memo[1]) if memo is not None and memo[0] == state.related else None
-    if related is None:
+    store_loads(cache, fresh, forget=old_keys if cards is not None else ())
+    if cards is None:
         return None
-    return {path: tuple(related.get(path, ())) for path in changed}
+    return [article for _, (article, _), _ in loads], cards  # type: ignore[misc]
 
 
-def _load_published(
-    state: QuickState, cache: ArticleCache, sources: Sequence[SourceBytes], paths: Iterable[str]
-) -> dict[str, Article] | None:
-    """Return the published articles at ``paths`` from the cache, as the site shows them
-    (site-wide names, links between articles resolved); None when one is missing."""
-    wanted = {state.entry_keys[path]: path for path in paths}
-    found = cached_loads(cache, list(wanted), defer=True)
-    articles = {}
-    for key, path in wanted.items():
-        article = found[key][0] if key in found else None
-        if article is None:
-            return None
-        articles[path] = as_published(article, state)
-    return articles
+def _loaded_article(cached: object) -> Article | None:
+    """Return the Article of ``cached``, a load from the cache, when it had no problem."""
+    if not isinstance(cached, tuple) or cached[1] or not isinstance(cached[0], Article):
+        return None
+    return cached[0]
+
+
+def _body_only(new: Article, old: Article) -> bool:
+    """True when ``new`` equals ``old`` in every field but the body."""
+    return replace(new, body_html="") == replace(old, body_html="")
+
+
+_CARD = {"headline": "", "summary": "", "sources": (), "images": (), "extra": {}}
+"""What an article's card (and page) may show differently after a quick rebuild."""
+_PLACE = {"slug": "", "url": "", "permalink": "", "output_path": ""}
+"""Where its page is: a new headline makes a new slug when the article has no ``slug:``."""
+
+
+def _card_only(new: Article, old: Article) -> bool:
+    """True when ``new`` differs from ``old`` in what its card and page show alone (see
+    quick_cards.py) and perhaps its page's URL, not in where it is listed, its dates,
+    its corrections or the articles it links to."""
+    if old.corrections or new.corrections:  # the corrections page shows their headlines
+        return False
+    if [a.path for a in new.aliases] != [a.path for a in old.aliases]:
+        return False
+    if [ref.target for ref in new.link_refs] != [ref.target for ref in old.link_refs]:
+        return False
+    blank = {**_CARD, **_PLACE, "body_html": "", "aliases": (), "link_refs": ()}
+    return replace(new, **blank) == replace(old, **blank)

@@ -100,14 +100,18 @@ def index_changes(
     remembered: Mapping[str, IndexedShard],
     output: Path,
     live: Mapping[str, int],
+    moved: Mapping[str, str] | None = None,
 ) -> QuickIndex | None:
     """Return how a quick rebuild that wrote the pages ``written`` (path -> date, ISO
     8601, of the article each shows) updates the index of ``output``, or None when it
     cannot be quick: the changes shard and the stale pages would pass CHANGES_LIMIT,
     the last build's record of a shard's pages (``remembered``) is missing, or a
     shard's entry file is not the one ``live`` (path -> inode) records (a shard
-    removed or replaced by hand: the full build makes it again). Raises SearchError
+    removed or replaced by hand: the full build makes it again). ``moved`` gives the
+    old path of each page written that moved (its old version is hidden, its new
+    one goes to the changes shard for the old one's shard). Raises SearchError
     when Pagefind is needed and missing."""
+    moved = moved or {}
     if any(shard not in remembered for shard in search.order):
         return None  # which shard holds a page written cannot be told
     if not _shards_in_place(search.order, output, live):
@@ -116,10 +120,13 @@ def index_changes(
     stale = {shard: list(ids) for shard, ids in search.stale.items()}
     edited = False
     for path, date in written.items():
-        if path in changes:  # its shard's version is hidden already
+        was = moved.get(path, path)
+        if was in changes:  # its shard's version is hidden already
+            changes[path] = changes.pop(was)
+            dates.pop(was, None)
             dates[path], edited = date, True
             continue
-        found = _indexed_in(path, remembered)
+        found = _indexed_in(was, remembered)
         if found is None:  # not a page the index holds (a feed)
             continue
         shard, page_id = found

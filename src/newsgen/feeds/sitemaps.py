@@ -58,6 +58,9 @@ ROOT_SITEMAPS = (SITEMAP_PATH, NEWS_SITEMAP_PATH)
 # and the indented tags (57), rounded up; and room for the XML declaration and <urlset>.
 _ENTRY_OVERHEAD = 96
 _DOCUMENT_OVERHEAD = 1024
+_WIDEST = 5
+"""The most bytes one character of a URL takes in a sitemap (``&`` is ``&amp;``; UTF-8
+takes at most 4)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +85,13 @@ class Listed(Protocol):
 
 def sitemap_entries(config: SiteConfig, pages: Sequence[Listed]) -> list[SitemapEntry]:
     """Return an entry for every page with a ``lastmod``, sorted by URL."""
-    entries = [
-        SitemapEntry(page_url(config, page.path), aware(page.lastmod, config.timezone))
-        for page in pages
-        if page.lastmod is not None
-    ]
+    entries = [page_entry(config, page.path, page.lastmod) for page in pages if page.lastmod]
     return sorted(entries, key=lambda entry: entry.loc)
+
+
+def page_entry(config: SiteConfig, output_path: str, lastmod: datetime) -> SitemapEntry:
+    """Return the sitemap entry of the page at ``output_path`` changed at ``lastmod``."""
+    return SitemapEntry(page_url(config, output_path), aware(lastmod, config.timezone))
 
 
 def page_url(config: SiteConfig, output_path: str) -> str:
@@ -160,6 +164,10 @@ def split_entries(
     """Return ``entries`` cut in order into runs of at most ``max_urls`` entries whose
     sitemap stays within ``max_bytes`` (an entry too big alone still gets its own run).
     """
+    longest = max((len(entry.loc) for entry in entries), default=0)
+    if _WIDEST * longest + _ENTRY_OVERHEAD <= (max_bytes - _DOCUMENT_OVERHEAD) // max_urls:
+        # No run of max_urls entries can pass max_bytes: cut by count alone.
+        return [list(entries[i : i + max_urls]) for i in range(0, len(entries), max_urls)]
     chunks: list[list[SitemapEntry]] = []
     size = 0
     for entry in entries:

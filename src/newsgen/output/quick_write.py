@@ -37,9 +37,11 @@ def write_changes(
     behind: Collection[str],
     live: Mapping[str, int],
     index: Callable[[Path], None] | None = None,
+    removed: Collection[str] = (),
 ) -> dict[str, int]:
     """Make the spare tree of ``output`` the new site and swap it in; return the inode
-    of each file of ``outputs`` in the new output.
+    of each file of ``outputs`` in the new output. The files at ``removed`` are not
+    in the new site (nor the folders they leave empty).
 
     ``behind`` are the paths where the spare differs from the live output and
     ``live`` every file of the live output with its inode. ``index``, when given,
@@ -54,7 +56,7 @@ def write_changes(
     link found in the spare where a folder should be fails the quick write.
     """
     spare = spare_path(output)
-    _check(output, spare, outputs, live)
+    _check(output, spare, [item.path for item in outputs] + list(removed), live)
     try:
         new_file(spare, DIRTY, DIRTY_TEXT.encode())
     except OSError as error:
@@ -65,6 +67,8 @@ def write_changes(
     try:
         for path in sorted(set(behind) - written):
             _sync(folders, output, path, live.get(path))
+        for path in removed:
+            _sync(folders, output, path, None)
         for item in outputs:
             inodes[item.path] = _replace_file(folders, item.path, item.data)
     except OSError as error:  # a folder where a file was, a file changed meanwhile...:
@@ -113,16 +117,21 @@ def make_spare(output: Path) -> bool:
     return True
 
 
-def _check(output: Path, spare: Path, outputs: Sequence[Output], live: Mapping[str, int]) -> None:
-    """Raise QuickWriteUnavailable unless the spare and the output are usable as recorded."""
+def _check(output: Path, spare: Path, paths: Sequence[str], live: Mapping[str, int]) -> None:
+    """Raise QuickWriteUnavailable unless the spare and the output are usable as recorded:
+    each of ``paths`` (to write or remove) is the file ``live`` records in the output,
+    or is missing there as ``live`` has no file of that path."""
     if not made_by_newsgen(spare) or os.path.lexists(spare / DIRTY) or not can_exchange():
         raise QuickWriteUnavailable
-    try:
-        for item in outputs:  # each file to replace is the recorded one in the live output
-            if os.lstat(output / item.path).st_ino != live.get(item.path):
-                raise QuickWriteUnavailable
-    except OSError as error:
-        raise QuickWriteUnavailable from error
+    for path in paths:
+        try:
+            inode: int | None = os.lstat(output / path).st_ino
+        except FileNotFoundError:
+            inode = None
+        except OSError as error:
+            raise QuickWriteUnavailable from error
+        if inode != live.get(path):
+            raise QuickWriteUnavailable
 
 
 def _sync(folders: Folders, output: Path, path: str, inode: int | None) -> None:

@@ -24,6 +24,7 @@ from newsgen.feeds.sitemaps import (
     NEWS_SITEMAP_PATH,
     ROBOTS_PATH,
     ROOT_SITEMAPS,
+    SitemapPart,
     news_articles,
     news_sitemap,
     robots_txt,
@@ -91,8 +92,7 @@ def plan_outputs(
         ),
     ]
     for part in sitemap_parts(site.config, sitemap_entries(site.config, pages)):
-        shows = "\n".join(map(repr, part.shows))  # entries: URLs and dates
-        planned.append(PlannedFile(part.path, "sitemap", keys.of(None, shows), part.render))
+        planned.append(PlannedFile(part.path, "sitemap", sitemap_key(keys, part), part.render))
     news = news_articles(site)  # none on a quiet day: no news sitemap then
     if news:
         render_news = partial(news_sitemap, site, news)
@@ -101,6 +101,11 @@ def plan_outputs(
     robots = partial(robots_txt, site.config, listed)
     planned.append(PlannedFile(ROBOTS_PATH, "robots.txt", None, robots))
     return planned
+
+
+def sitemap_key(keys: InputKeys, part: SitemapPart) -> str:
+    """Return the key of a sitemap file: the entries it shows (URLs and dates)."""
+    return keys.of(None, "\n".join(map(repr, part.shows)))
 
 
 def _page(

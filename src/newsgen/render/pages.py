@@ -45,40 +45,21 @@ class PageJob:
 def page_jobs(site: Site) -> Iterator[PageJob]:
     """Yield every page of ``site``, in a stable order."""
     newest = _newest(site.articles)
-    yield PageJob("home.html", "index.html", "home page", {"site": site}, newest)
+    yield home_job(site, newest)
     yield PageJob("404.html", "404.html", "404 page", {"site": site})
     yield from _article_pages(site)
     for section in site.sections:
-        yield from _listing(
-            site, "section.html", "section", section, site.section_pages[section.slug]
-        )
+        yield from listing_jobs(site, "section", section, site.section_pages[section.slug])
     yield PageJob("tags.html", output_file("/tags/"), "tags index", {"site": site}, newest)
     for tag in site.tags:
-        count = site.tag_counts.get(tag.slug, 0)
-        yield from _listing(
-            site,
-            "tag.html",
-            "tag",
-            tag,
-            site.tag_pages[tag.slug],
-            {"count": None},
-            {"count": count},
-        )
+        yield from listing_jobs(site, "tag", tag, site.tag_pages[tag.slug])
     yield PageJob("authors.html", output_file("/authors/"), "authors index", {"site": site}, newest)
     for author in site.authors:
-        yield from _listing(site, "author.html", "author", author, site.author_pages[author.slug])
+        yield from listing_jobs(site, "author", author, site.author_pages[author.slug])
     yield PageJob("archive.html", output_file("/archive/"), "archive", {"site": site}, newest)
     for year in site.years:
-        months, year_link = site.months.get(year.year, ()), Link(year.title, year.url)
-        for period in (year, *months):
-            yield from _listing(
-                site,
-                "period.html",
-                "period",
-                period,
-                site.period_pages[period.url],
-                {"months": months if period is year else (), "year": year_link},
-            )
+        for period in (year, *site.months.get(year.year, ())):
+            yield from listing_jobs(site, "period", period, site.period_pages[period.url])
     if site.config.search:
         yield PageJob("search.html", SEARCH_PAGE, "search page", {"site": site})
     latest_correction = site.corrections[0].correction.date if site.corrections else None
@@ -91,19 +72,34 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
     )
 
 
+def home_job(site: Site, newest: datetime | None) -> PageJob:
+    """Return the job of the home page (``newest``: the latest ``modified`` of the site's
+    articles, for the sitemap)."""
+    return PageJob("home.html", "index.html", "home page", {"site": site}, newest)
+
+
 def _article_pages(site: Site) -> Iterator[PageJob]:
     base = site.config.base_path.rstrip("/")
     for article in site.articles:
         yield article_page(site, article, site.related.get(article.source_path, ()))
-        for alias in article.aliases:
-            yield PageJob(
-                "redirect.html",
-                output_file(alias.path),
-                article.source_path,
-                {"site": site, "article": article, "alias": base + alias.path},
-                line=alias.line,
-                field=alias.field,
-            )
+        if article.aliases:
+            yield from redirect_jobs(site, article, base)
+
+
+def redirect_jobs(site: Site, article: Article, base: str | None = None) -> Iterator[PageJob]:
+    """Yield the jobs of the pages that redirect ``article``'s aliases to it (``base``:
+    the site's base path without its last slash)."""
+    if base is None:
+        base = site.config.base_path.rstrip("/")
+    for alias in article.aliases:
+        yield PageJob(
+            "redirect.html",
+            output_file(alias.path),
+            article.source_path,
+            {"site": site, "article": article, "alias": base + alias.path},
+            line=alias.line,
+            field=alias.field,
+        )
 
 
 def article_page(site: Site, article: Article, related: tuple[Article, ...]) -> PageJob:
@@ -113,6 +109,37 @@ def article_page(site: Site, article: Article, related: tuple[Article, ...]) -> 
     return PageJob(
         ARTICLE_TEMPLATE, article.output_path, article.source_path, context, article.modified
     )
+
+
+LISTING_KINDS = ("section", "tag", "author", "period")
+"""The kinds of listing a site has, as listing_jobs() names them."""
+
+
+def listing_jobs(
+    site: Site, kind: str, subject: Any, pages: Sequence[ListingPage]
+) -> Iterator[PageJob]:
+    """Yield the jobs of ``pages``, pages of the listing of ``subject`` (a Section,
+    Tag, Author or Period, as ``kind`` of LISTING_KINDS says); ``site`` gives the
+    counts and months the listing pages show (``tag_counts``, ``years``, ``months``)."""
+    if kind == "tag":
+        count = site.tag_counts.get(subject.slug, 0)
+        front = {"count": count}  # the numbered pages keep their bytes as articles arrive
+        yield from _listing(site, "tag.html", kind, subject, pages, {"count": None}, front)
+    elif kind == "period":
+        year = subject
+        if subject.month is not None:
+            year = next(y for y in site.years if y.year == subject.year)
+        months = site.months.get(year.year, ()) if subject is year else ()
+        extra = {"months": months, "year": Link(year.title, year.url)}
+        yield from _listing(site, "period.html", kind, subject, pages, extra)
+    else:
+        yield from _listing(site, f"{kind}.html", kind, subject, pages)
+
+
+def listing_title(subject: Any) -> str:
+    """Return the title of the listing of ``subject``: a section's or period's title,
+    a tag's or author's name."""
+    return getattr(subject, "title", None) or getattr(subject, "name", "")
 
 
 def _listing(
@@ -127,7 +154,7 @@ def _listing(
     """Yield the jobs of a listing's pages; ``extra`` goes to every page's context,
     ``front`` to the front page's only (what changes with every article added, such as
     a count: the numbered pages, which keep their articles, keep their bytes)."""
-    title = getattr(subject, "title", None) or getattr(subject, "name", "")
+    title = listing_title(subject)
     for page in pages:
         own = front if page.number is None and front else {}
         yield PageJob(
@@ -163,6 +190,7 @@ def article_site(site: Site, env: jinja2.Environment) -> Site:
         tag_pages={},
         authors=(),
         author_pages={},
+        author_counts={},
         years=(),
         months={},
         period_pages={},

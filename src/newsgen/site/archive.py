@@ -37,7 +37,7 @@ def build_archive(config: SiteConfig, articles: list[Article]) -> Archive:
         by_month[(local.year, local.month)].append(article)
     years = _linked(
         [
-            Period(year, None, str(year), href(config.base_path, f"/{year}/"), len(items))
+            Period(year, None, str(year), _year_url(config, year), len(items))
             for year, items in sorted(by_year.items(), reverse=True)
         ]
     )
@@ -47,7 +47,7 @@ def build_archive(config: SiteConfig, articles: list[Article]) -> Archive:
                 year,
                 month,
                 f"{calendar.month_name[month]} {year}",
-                href(config.base_path, f"/{year}/{month:02d}/"),
+                _month_url(config, year, month),
                 len(items),
             )
             for (year, month), items in sorted(by_month.items(), reverse=True)
@@ -60,6 +60,20 @@ def build_archive(config: SiteConfig, articles: list[Article]) -> Archive:
     grouped.update({p.url: by_month[(p.year, p.month or 0)] for p in all_months})
     periods = {p.url: p for p in [*years, *all_months]}
     return Archive(tuple(years), dict(months), grouped, periods)
+
+
+def period_urls(config: SiteConfig, article: Article) -> tuple[str, str]:
+    """Return the URLs of the year's and the month's listing that hold ``article``."""
+    local = article.date.astimezone(config.timezone)
+    return _year_url(config, local.year), _month_url(config, local.year, local.month)
+
+
+def _year_url(config: SiteConfig, year: int) -> str:
+    return href(config.base_path, f"/{year}/")
+
+
+def _month_url(config: SiteConfig, year: int, month: int) -> str:
+    return href(config.base_path, f"/{year}/{month:02d}/")
 
 
 def _linked(periods: list[Period]) -> list[Period]:

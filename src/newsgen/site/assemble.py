@@ -87,6 +87,7 @@ def _build_site(
         tag_pages={t.slug: pages(t.name, by_tag[t.slug], t.url) for t in tags.values()},
         authors=tuple(sorted(authors.values(), key=lambda a: (a.name.casefold(), a.slug))),
         author_pages={a.slug: pages(a.name, by_author[a.slug], a.url) for a in authors.values()},
+        author_counts={slug: len(items) for slug, items in by_author.items()},
         years=archive.years,
         months=archive.months,
         period_pages={

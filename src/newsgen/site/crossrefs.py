@@ -36,9 +36,9 @@ def resolve_article_links(
     saying why it cannot be made rather than that its target does not exist.
     """
     urls = article_urls(published)
-    loaded = {_content_path(a.source_path) for a in everything}
+    loaded = {content_path(a.source_path) for a in everything}
     held_back = loaded - urls.keys()
-    failed = {_content_path(path) for path in sources} - loaded
+    failed = {content_path(path) for path in sources} - loaded
     resolved = []
     for article in published:
         for ref in article.link_refs:
@@ -60,7 +60,7 @@ def _why(target: str, held_back: set[str], failed: set[str]) -> str:
 
 def article_urls(published: Iterable[Article]) -> dict[str, str]:
     """Return the URL of each of ``published`` by its path in ``content/`` (``world/a.md``)."""
-    return {_content_path(a.source_path): a.url for a in published}
+    return {content_path(a.source_path): a.url for a in published}
 
 
 def with_links_resolved(article: Article, urls: Mapping[str, str]) -> Article:
@@ -77,6 +77,7 @@ def with_links_resolved(article: Article, urls: Mapping[str, str]) -> Article:
     return replace(article, body_html=_MARK.sub(swap, str(article.body_html)))
 
 
-def _content_path(source_path: str) -> str:
-    """``content/world/a.md`` -> ``world/a.md``."""
+def content_path(source_path: str) -> str:
+    """Return an article's path in ``content/``, as links name it: ``content/world/a.md`` ->
+    ``world/a.md``."""
     return source_path.removeprefix("content/")

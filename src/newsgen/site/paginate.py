@@ -39,6 +39,28 @@ def paginate(
     return tuple(pages)
 
 
+def page_holding(index: int, count: int, per_page: int) -> tuple[int | None, int, range]:
+    """Return where paginate() puts the item at ``index`` of a listing of ``count``
+    items (newest first): its page's number (None: the front page), how many
+    numbered pages the listing has, and the indexes of that page's items, newest
+    first."""
+    rest = max(count - per_page, 0)  # the items of the numbered pages
+    total = -(-rest // per_page)
+    if index < per_page:
+        return None, total, range(0, min(per_page, count))
+    first = (count - 1 - index) // per_page * per_page  # its page's oldest item, from the oldest
+    last = min(first + per_page, rest)
+    return first // per_page + 1, total, range(count - last, count - first)
+
+
+def listing_page(
+    title: str, items: tuple[Article, ...], number: int | None, total: int, url: str, base_path: str
+) -> ListingPage:
+    """Return page ``number`` (None: the front page) of ``total`` numbered pages of the
+    listing at ``url``, showing ``items``, as paginate() makes it."""
+    return _page(title, items, number, total, url, base_path)
+
+
 def page_numbers(current: int | None, total: int) -> list[int | None]:
     """Return the page numbers to link, newest first, with None for each gap."""
     near = total + 1 if current is None else current

@@ -137,3 +137,18 @@ def test_no_quick_index_when_a_shard_was_removed_or_replaced(out):
     assert index_changes(SEARCH, edited, REMEMBERED, folder, live) is not None
     entry.unlink()
     assert index_changes(SEARCH, edited, REMEMBERED, folder, live) is None
+
+
+def test_a_moved_page_takes_its_old_pages_shard_and_hides_the_old_version(out):
+    moved = "world/2024/01/02/a-new-name/index.html"
+    written = {moved: "2024-01-02T09:00:00+00:00"}
+    index = index_changes(SEARCH, written, REMEMBERED, *out, {moved: PAGE_A})
+    assert index is not None and index.indexer is not None
+    assert index.search.changes == {moved: "2024", PAGE_C: "2024"}
+    assert index.search.stale == {"2024": ("id-a", "id-c")}
+    # Moved again: its place in the changes shard moves with it, nothing more is hidden.
+    again = "world/2024/01/02/a-third-name/index.html"
+    index = index_changes(index.search, {again: written[moved]}, REMEMBERED, *out, {again: moved})
+    assert index is not None
+    assert index.search.changes == {again: "2024", PAGE_C: "2024"}
+    assert moved not in index.search.dates and index.search.stale == {"2024": ("id-a", "id-c")}

@@ -81,3 +81,30 @@ def test_a_spare_is_made_as_a_linked_copy_only_when_there_is_none(tmp_path: Path
     assert (spare / "x/y/b.html").stat().st_ino == (out / "x/y/b.html").stat().st_ino
     assert not make_spare(out)  # one is there already
     assert not list(tmp_path.glob(".newsgen-staging-*"))
+
+
+def test_a_moved_page_is_written_at_its_new_place_and_gone_from_the_old(live_and_spare):
+    out, live = live_and_spare
+    behind = {"a.html", "new/b.html", "old/gone.html"}
+    moved = [Output("moved/here/b.html", b"b2", "test")]
+    inodes = write_changes(out, moved, behind, live, removed=["new/b.html"])
+    assert listing(out) == {"a.html": b"a2", "moved/here/b.html": b"b2", "keep.html": b"k"}
+    assert not (out / "new").exists()  # the folder left empty went with its file
+    assert inodes == {"moved/here/b.html": (out / "moved/here/b.html").stat().st_ino}
+
+
+@pytest.mark.parametrize("where", ["new page", "removed page"])
+def test_a_file_where_none_was_recorded_or_none_where_one_was_stops_it(
+    live_and_spare, where: str
+):
+    out, live = live_and_spare
+    if where == "new page":
+        (out / "moved").mkdir()
+        (out / "moved/b.html").write_bytes(b"made by hand")
+    else:
+        (out / "new/b.html").unlink()
+    before = listing(out)
+    with pytest.raises(QuickWriteUnavailable):
+        page = [Output("moved/b.html", b"b2", "t")]
+        write_changes(out, page, set(), live, removed=["new/b.html"])
+    assert listing(out) == before

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from unit_helpers import BERLIN, make_article
 
-from newsgen.site.paginate import GAP, page_numbers, paginate
+from newsgen.site.paginate import GAP, listing_page, page_holding, page_numbers, paginate
 
 START = datetime(2024, 1, 1, 8, 0, tzinfo=BERLIN)
 URL = "/world/"
@@ -220,3 +220,17 @@ def test_page_numbers_properties(total):
             assert not (left is None and right is None)
             if left is not None and right is not None:
                 assert left - right == 1  # consecutive unless a gap stands between
+
+
+@pytest.mark.parametrize(("n", "per_page"), [(n, p) for p in (1, 2, 3, 5) for n in range(40)])
+def test_page_holding_finds_the_page_paginate_puts_each_article_on(n, per_page):
+    articles = archive(n)
+    pages = paginate("World", articles, per_page, URL, "/")
+    for index, article in enumerate(articles):
+        number, total, indexes = page_holding(index, n, per_page)
+        [page] = [p for p in pages if p.number == number]
+        assert page.total == total
+        assert list(page.items) == [articles[i] for i in indexes]
+        assert article in page.items
+        again = listing_page("World", page.items, number, total, URL, "/")
+        assert again == page

@@ -1,0 +1,143 @@
+"""The listings a full build leaves for quick rebuilds of edited headlines and cards.
+
+An edit to an article's headline, standfirst, pictures or sources (anything
+its card shows, but not its date, section, tags, authors or address) changes
+the pages that list it, not which pages list it. A quick rebuild
+(quick_cards.py) renders those pages again without the rest of the site: it
+needs to know which articles each listing holds, in order, and the few parts
+of the Site its listing pages read beside them. A full build leaves that here
+(QuickListings, a memo of its own: a body edit never reads it).
+
+A site whose templates read a part of the Site that holds every article
+(``site.articles``, ``site.tag_pages``, ...) has pages that may show any card:
+it gets no QuickListings, so every card edit is a full build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import jinja2
+
+from newsgen.feeds.sitemaps import SitemapEntry, news_articles
+from newsgen.models import Article, Period, Site, SiteConfig
+from newsgen.render.keys import site_parts, template_sources
+from newsgen.site.archive import period_urls
+
+LISTINGS_MEMO = "quick listings "
+"""The memo holding the QuickListings of an output folder is named this plus its path."""
+HOME_TEMPLATE = "home.html"
+_EVERY_ARTICLE = frozenset(
+    {"articles", "section_pages", "tag_pages", "author_pages", "period_pages", "related"}
+)
+"""Parts of the Site that hold (nearly) every article: a template reading one shows any card."""
+_HOME_PARTS = frozenset({"latest", "home_blocks"})
+"""Parts of the Site that hold the newest articles: only the home page may read them."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuickListings:
+    """Which articles each listing of a site holds, and what its pages read besides."""
+
+    listings: dict[str, tuple[str, ...]]
+    """The source paths of each listing's articles, newest first, by listing_key()."""
+    subjects: dict[str, Any]
+    """The Section, Tag, Author or Period of each listing, by listing_key()."""
+    latest: tuple[str, ...]
+    """The home page's newest articles (``site.latest``)."""
+    news: tuple[str, ...]
+    """The articles of the news sitemap, newest first."""
+    tag_counts: dict[str, int]
+    author_counts: dict[str, int]
+    years: tuple[Period, ...]
+    months: dict[int, tuple[Period, ...]]
+    linked: frozenset[str] = frozenset()
+    """The articles other articles link to, by their paths in ``content/`` (``world/a.md``):
+    their pages cannot move without those links changing."""
+    sitemap: dict[str, datetime] = field(default_factory=dict)
+    """The sitemap's entries: the ``lastmod`` of each page it lists, by URL."""
+
+
+def listing_key(kind: str, subject: Any) -> str:
+    """Return the key of the listing of ``subject`` (kind of pages.LISTING_KINDS):
+    ``section world``, ``tag syria``, ``author lena-brandt``, ``period /2024/05/``."""
+    return f"{kind} {subject.url if kind == 'period' else subject.slug}"
+
+
+def quick_listings(
+    site: Site, env: jinja2.Environment, sitemap: Iterable[SitemapEntry] = ()
+) -> QuickListings | None:
+    """Return the QuickListings of ``site`` (whose sitemap lists ``sitemap``), or None when
+    a template reads a part of the site that holds every article, or the newest ones
+    outside the home page."""
+    if not cards_can_change_alone(env):
+        return None
+    listings: dict[str, tuple[str, ...]] = {}
+    subjects: dict[str, Any] = {}
+    for kind, subject, pages in _listings(site):
+        key = listing_key(kind, subject)
+        listings[key] = tuple(a.source_path for page in pages for a in page.items)
+        subjects[key] = subject
+    return QuickListings(
+        listings,
+        subjects,
+        tuple(a.source_path for a in site.latest),
+        tuple(a.source_path for a in news_articles(site)),
+        dict(site.tag_counts),
+        dict(site.author_counts),
+        site.years,
+        dict(site.months),
+        frozenset(ref.target for article in site.articles for ref in article.link_refs),
+        {entry.loc: entry.lastmod for entry in sitemap},
+    )
+
+
+def cards_can_change_alone(env: jinja2.Environment) -> bool:
+    """True when no template of ``env`` reads a part of the site holding every article,
+    and only the home page reads the newest ones: then an edited card shows on its
+    listings' pages, the home page and its related articles' pages alone."""
+    for name in env.list_templates():
+        if not name.endswith(".html"):
+            continue
+        parts = {part for text in template_sources(env, name) for part in site_parts(text)}
+        if parts & _EVERY_ARTICLE or (name != HOME_TEMPLATE and parts & _HOME_PARTS):
+            return False
+    return True
+
+
+def _listings(site: Site) -> Iterator[tuple[str, Any, Sequence[Any]]]:
+    """Yield the kind, subject and pages of each listing of ``site``."""
+    for section in site.sections:
+        yield "section", section, site.section_pages[section.slug]
+    for tag in site.tags:
+        yield "tag", tag, site.tag_pages[tag.slug]
+    for author in site.authors:
+        yield "author", author, site.author_pages[author.slug]
+    for year in site.years:
+        for period in (year, *site.months.get(year.year, ())):
+            yield "period", period, site.period_pages[period.url]
+
+
+def listings_of(
+    listings: QuickListings, config: SiteConfig, article: Article
+) -> list[str] | None:
+    """Return the keys of the listings that hold ``article`` (as published: site-wide
+    names), or None when one of them is not in ``listings``."""
+    keys = [f"section {article.section.slug}"]
+    keys += [f"tag {tag.slug}" for tag in article.tags]
+    keys += [f"author {author.slug}" for author in article.authors]
+    keys += [f"period {url}" for url in period_urls(config, article)]
+    return keys if all(key in listings.listings for key in keys) else None
+
+
+def home_paths(listings: QuickListings, site: Site) -> Mapping[str, tuple[str, ...]]:
+    """Return the source paths the home page shows: ``latest`` and each section's block,
+    by section slug (as site.assemble makes ``home_blocks``)."""
+    per_section = site.config.home_per_section
+    shown = {"": listings.latest}
+    for section in site.sections:
+        shown[section.slug] = listings.listings.get(f"section {section.slug}", ())[:per_section]
+    return shown
