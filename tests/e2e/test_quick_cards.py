@@ -21,6 +21,8 @@ from test_quick import (
 )
 
 from newsgen.build.inputs import default_theme
+from newsgen.build.quick_listings import LISTINGS_MEMO
+from newsgen.cache.articles import open_cache
 from newsgen.errors import BuildFailed
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "newsroom"
@@ -225,3 +227,20 @@ def test_a_headline_that_moves_the_page_onto_a_taken_path_builds_in_full(
     set_headline(site, MARKETS, "Markets rally once more")
     with pytest.raises(BuildFailed):  # the full build names the clash
         rebuild(site, out)
+
+
+def test_listings_missing_from_the_cache_make_a_card_edit_a_full_build(site: Path, tmp_path: Path):
+    fix_slug(site, HARBOUR, HARBOUR_SLUG)
+    out = tmp_path / "out"
+    ready(site, out)
+    cache = open_cache(site, True)
+    try:
+        cache.forget_memo(LISTINGS_MEMO + str(out.resolve()))
+    finally:
+        cache.close()
+    set_headline(site, HARBOUR, "Harbour breaks its trade record")
+    assert not rebuild(site, out).quick
+    same_as_cold(site, out, tmp_path, "after")
+    set_headline(site, HARBOUR, "Harbour trade at a record")
+    assert rebuild(site, out).quick  # the full build left them again
+    same_as_cold(site, out, tmp_path, "later")

@@ -91,7 +91,7 @@ def card_pages(
         if keys is None:
             return None
         for key in keys:
-            items = listings.listings[key]
+            items = listings.items(key)
             if path not in items:
                 return None
             number, total, indexes = page_holding(items.index(path), len(items), per_page)

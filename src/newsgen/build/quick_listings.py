@@ -15,9 +15,9 @@ it gets no QuickListings, so every card edit is a full build.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
@@ -42,8 +42,12 @@ _HOME_PARTS = frozenset({"latest", "home_blocks"})
 class QuickListings:
     """Which articles each listing of a site holds, and what its pages read besides."""
 
-    listings: dict[str, tuple[str, ...]]
-    """The source paths of each listing's articles, newest first, by listing_key()."""
+    order: tuple[str, ...]
+    """The source path of every article the site lists, newest first."""
+    listings: dict[str, bytes]
+    """Each listing's articles, newest first, by listing_key(): their places in ``order``
+    as an ``array("I")`` in bytes (a tuple of paths per listing, 700,000 of them at
+    100,000 articles, would make the memo slow to read)."""
     subjects: dict[str, Any]
     """The Section, Tag, Author or Period of each listing, by listing_key()."""
     latest: tuple[str, ...]
@@ -57,8 +61,16 @@ class QuickListings:
     linked: frozenset[str] = frozenset()
     """The articles other articles link to, by their paths in ``content/`` (``world/a.md``):
     their pages cannot move without those links changing."""
-    sitemap: dict[str, datetime] = field(default_factory=dict)
-    """The sitemap's entries: the ``lastmod`` of each page it lists, by URL."""
+    sitemap: tuple[SitemapEntry, ...] = ()
+    """The sitemap's entries, sorted by URL."""
+
+    def items(self, key: str) -> list[str]:
+        """Return the source paths of the articles of listing ``key``, newest first ([]
+        when there is no such listing)."""
+        places = array("I")
+        places.frombytes(self.listings.get(key, b""))
+        order = self.order
+        return [order[place] for place in places]
 
 
 def listing_key(kind: str, subject: Any) -> str:
@@ -70,18 +82,23 @@ def listing_key(kind: str, subject: Any) -> str:
 def quick_listings(
     site: Site, env: jinja2.Environment, sitemap: Iterable[SitemapEntry] = ()
 ) -> QuickListings | None:
-    """Return the QuickListings of ``site`` (whose sitemap lists ``sitemap``), or None when
+    """Return the QuickListings of ``site`` (whose sitemap lists ``sitemap``, sorted by
+    URL), or None when
     a template reads a part of the site that holds every article, or the newest ones
     outside the home page."""
     if not cards_can_change_alone(env):
         return None
-    listings: dict[str, tuple[str, ...]] = {}
+    order = tuple(a.source_path for a in site.articles)
+    place = {path: number for number, path in enumerate(order)}
+    listings: dict[str, bytes] = {}
     subjects: dict[str, Any] = {}
     for kind, subject, pages in _listings(site):
         key = listing_key(kind, subject)
-        listings[key] = tuple(a.source_path for page in pages for a in page.items)
+        places = array("I", [place[a.source_path] for page in pages for a in page.items])
+        listings[key] = places.tobytes()
         subjects[key] = subject
     return QuickListings(
+        order,
         listings,
         subjects,
         tuple(a.source_path for a in site.latest),
@@ -91,7 +108,7 @@ def quick_listings(
         site.years,
         dict(site.months),
         frozenset(ref.target for article in site.articles for ref in article.link_refs),
-        {entry.loc: entry.lastmod for entry in sitemap},
+        tuple(sitemap),
     )
 
 
@@ -139,5 +156,5 @@ def home_paths(listings: QuickListings, site: Site) -> Mapping[str, tuple[str, .
     per_section = site.config.home_per_section
     shown = {"": listings.latest}
     for section in site.sections:
-        shown[section.slug] = listings.listings.get(f"section {section.slug}", ())[:per_section]
+        shown[section.slug] = tuple(listings.items(f"section {section.slug}")[:per_section])
     return shown

@@ -5,12 +5,15 @@ The sitemaps list every page by URL, sorted, with its ``lastmod``. A full build
 leaves that list in its QuickListings (quick_listings.py); quick rebuilds keep
 what they changed of it beside (QuickState.sitemap, QuickChanges.sitemap). A
 move takes the old URL out and puts the new one in: the sitemap files whose
-entries differ are rendered again, the others keep their bytes.
+entries differ are rendered again, the others keep their bytes. The entries
+stay the objects the memo held, but for the few changed, so that comparing a
+file's entries before and after is mostly comparing an object with itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import bisect
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from newsgen.feeds.sitemaps import SitemapEntry, sitemap_parts
@@ -20,18 +23,19 @@ from newsgen.render.outputs import sitemap_key
 
 
 def moved_sitemaps(
-    listed: tuple[Mapping[str, datetime], Mapping[str, datetime | None]],
+    listed: tuple[Sequence[SitemapEntry], Mapping[str, datetime | None]],
     moves: Mapping[str, datetime | None],
     config: SiteConfig,
     keys: InputKeys,
 ) -> tuple[list[Output], dict[str, str]] | None:
     """Return the sitemap files that change when ``moves`` (URL -> lastmod; None: gone)
-    are made to the entries ``listed`` (those of the last full build and what quick
-    rebuilds changed of them since), with their keys; None when the files themselves
-    would change (robots.txt names them: a full build)."""
+    are made to the entries ``listed`` (those of the last full build, sorted by URL,
+    and what quick rebuilds changed of them since), with their keys; None when the
+    files themselves would change (robots.txt names them: a full build)."""
     base, before = listed
-    old_parts = sitemap_parts(config, _entries(base, before))
-    new_parts = sitemap_parts(config, _entries(base, {**before, **moves}))
+    old_entries = with_changes(base, before)
+    old_parts = sitemap_parts(config, old_entries)
+    new_parts = sitemap_parts(config, with_changes(old_entries, moves))
     if [part.path for part in old_parts] != [part.path for part in new_parts]:
         return None
     outputs: list[Output] = []
@@ -43,9 +47,23 @@ def moved_sitemaps(
     return outputs, made
 
 
-def _entries(
-    base: Mapping[str, datetime], changes: Mapping[str, datetime | None]
+def with_changes(
+    entries: Sequence[SitemapEntry], changes: Mapping[str, datetime | None]
 ) -> list[SitemapEntry]:
-    """Return the entries of ``base`` (URL -> lastmod) with ``changes`` made, by URL."""
-    merged = {**base, **changes}
-    return [SitemapEntry(loc, merged[loc]) for loc in sorted(merged) if merged[loc] is not None]  # type: ignore[arg-type]
+    """Return ``entries`` (sorted by URL) with ``changes`` made (URL -> lastmod; None:
+    removed), still sorted; the entries not changed are the same objects."""
+    result = list(entries)
+    locs = [entry.loc for entry in result]
+    for loc in sorted(changes):
+        lastmod = changes[loc]
+        at = bisect.bisect_left(locs, loc)
+        present = at < len(locs) and locs[at] == loc
+        if lastmod is None:
+            if present:
+                del result[at], locs[at]
+        elif present:
+            result[at] = SitemapEntry(loc, lastmod)
+        else:
+            result.insert(at, SitemapEntry(loc, lastmod))
+            locs.insert(at, loc)
+    return result

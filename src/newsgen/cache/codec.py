@@ -59,6 +59,7 @@ ALLOWED = frozenset(
         "newsgen.build.quick_rebuild.QuickChanges",
         "newsgen.build.quick_search.QuickSearch",
         "newsgen.build.quick_listings.QuickListings",
+        "newsgen.feeds.sitemaps.SitemapEntry",
         "newsgen.output.search_changes.IndexedShard",
         "newsgen.cache.codec.read_only",  # Article.extra: a read-only view of a dict
         "builtins.str",  # a body left in the cache (cache.CachedBody) pickles as its text

@@ -24,6 +24,7 @@ from newsgen.feeds.sitemaps import (
     NEWS_SITEMAP_PATH,
     ROBOTS_PATH,
     ROOT_SITEMAPS,
+    SitemapEntry,
     SitemapPart,
     news_articles,
     news_sitemap,
@@ -105,7 +106,15 @@ def plan_outputs(
 
 def sitemap_key(keys: InputKeys, part: SitemapPart) -> str:
     """Return the key of a sitemap file: the entries it shows (URLs and dates)."""
-    return keys.of(None, "\n".join(map(repr, part.shows)))
+    return keys.of(None, "\n".join(map(_shown, part.shows)))
+
+
+def _shown(item: object) -> str:
+    """Return what a sitemap shows of ``item``: an entry's URL and date, or an index's
+    child (its URL and newest date, a pair)."""
+    if type(item) is SitemapEntry:
+        return f"{item.loc}\t{item.lastmod.isoformat()}"
+    return repr(item)
 
 
 def _page(

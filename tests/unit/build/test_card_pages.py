@@ -65,9 +65,7 @@ def test_the_listings_hold_each_listing_newest_first():
     listings = quick_listings(site, PLAIN)
     assert listings is not None
     world = site.section_pages["world"]
-    assert listings.listings["section world"] == tuple(
-        a.source_path for page in world for a in page.items
-    )
+    assert listings.items("section world") == [a.source_path for page in world for a in page.items]
     assert listings.latest == tuple(a.source_path for a in site.latest)
     assert listings.tag_counts == dict(site.tag_counts)
     assert listings.author_counts == {"ada-reporter": 5, "ben-writer": 6}
@@ -76,7 +74,7 @@ def test_the_listings_hold_each_listing_newest_first():
     assert keys is not None
     assert keys[0] == listing_key("section", article.section)
     assert {key.split(" ")[0] for key in keys} == {"section", "tag", "author", "period"}
-    assert all(article.source_path in listings.listings[key] for key in keys)
+    assert all(article.source_path in listings.items(key) for key in keys)
 
 
 def test_an_edited_card_shows_on_one_page_of_each_listing_and_where_related():
