@@ -26,7 +26,7 @@ from newsgen.build.quick_attempt import (
     likely_article_pages,
     recorded_spare,
 )
-from newsgen.build.quick_listings import LISTINGS_MEMO, cards_can_change_alone, quick_listings
+from newsgen.build.quick_listings import LISTINGS_MEMO, quick_listings
 from newsgen.build.quick_rebuild import (
     QuickChanges,
     QuickState,
@@ -41,7 +41,7 @@ from newsgen.content.authors import load_author_profiles
 from newsgen.content.load import default_jobs, load_articles
 from newsgen.errors import BuildFailed, Problems
 from newsgen.feeds.rss import FeedPlan, feed_plans
-from newsgen.feeds.sitemaps import ROBOTS_PATH, SitemapEntry, sitemap_entries
+from newsgen.feeds.sitemaps import ROBOTS_PATH, SitemapEntry
 from newsgen.gc_pause import collector_paused, release_free_memory
 from newsgen.models import Article, Site, SiteConfig
 from newsgen.output.quick_write import make_spare
@@ -120,8 +120,7 @@ def _render_and_write(
     plan = _plan(options, theme, site, published, inputs, problems)
     written = _write(options, config, plan, inputs, problems)
     env, feeds, pages = plan.env, plan.feeds, len(plan.planned)
-    # What the sitemaps list, for quick rebuilds that move a page (quick_listings.py).
-    entries = sitemap_entries(config, plan.planned) if cards_can_change_alone(env) else []
+    entries = plan.sitemap  # for quick rebuilds that move a page (quick_listings.py)
     del plan  # every page's context and key: free them for what follows
     _remember(options, site, (env, feeds, entries), written, inputs, related.signature or "")
     return BuildReport(
@@ -156,6 +155,8 @@ class _Plan:
     with its date (ISO 8601) that the search page sorts by."""
     source_keys: dict[str, str]
     """The key of each copy's source file (build/copy_keys.py), by output path."""
+    sitemap: list[SitemapEntry]
+    """The sitemap's entries, sorted by URL."""
 
 
 def _plan(
@@ -187,7 +188,8 @@ def _plan(
     keys = InputKeys(site, inputs.found.base, inputs.digests, env)
     feeds = feed_plans(site)
     with collector_paused(keep=True):
-        planned = plan_outputs(site, env, keys, GENERATOR, problems, feeds)
+        sitemap: list[SitemapEntry] = []
+        planned = plan_outputs(site, env, keys, GENERATOR, problems, feeds, sitemap)
     if any(copy.path == ROBOTS_PATH for copy in inputs.copies):  # the site's own one wins
         planned = [item for item in planned if item.path != ROBOTS_PATH]
     copies = inputs.copies + [
@@ -204,7 +206,7 @@ def _plan(
     source_keys_now = source_keys(copies)
     copies = known_copies(copies, source_keys_now, keys_before)
     return _Plan(
-        env, planned, copies, keys_before, feeds, hand_off or None, shards, source_keys_now
+        env, planned, copies, keys_before, feeds, hand_off or None, shards, source_keys_now, sitemap
     )
 
 

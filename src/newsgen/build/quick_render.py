@@ -31,7 +31,7 @@ from newsgen.site.published import as_published
 from newsgen.site.related import MEMO_NAME, stored_answer
 
 
-class QuickFeedItems(Protocol):
+class RenderFeed(Protocol):
     """What render_changes() reads of a feed of the QuickState (quick_rebuild.QuickFeed)."""
 
     @property
@@ -42,7 +42,7 @@ class QuickFeedItems(Protocol):
     def items(self) -> tuple[str, ...]: ...
 
 
-class QuickState(Protocol):
+class RenderState(Protocol):
     """What render_changes() reads of the QuickState (quick_rebuild.QuickState)."""
 
     @property
@@ -62,7 +62,7 @@ class QuickState(Protocol):
     @property
     def related(self) -> str: ...
     @property
-    def feeds(self) -> Sequence[QuickFeedItems]: ...
+    def feeds(self) -> Sequence[RenderFeed]: ...
     @property
     def json_items(self) -> tuple[str, ...]: ...
     @property
@@ -91,7 +91,7 @@ class Rendered:
 
 
 def render_changes(
-    state: QuickState,
+    state: RenderState,
     articles: list[Article],
     cards: Mapping[str, Article],
     cache: ArticleCache,
@@ -146,7 +146,7 @@ def render_changes(
 
 
 def _loaded(
-    state: QuickState,
+    state: RenderState,
     cache: ArticleCache,
     sources: Sequence[SourceBytes],
     changed: Mapping[str, Article],
@@ -168,7 +168,7 @@ def _loaded(
 
 
 def _feeds(
-    state: QuickState,
+    state: RenderState,
     site: Site,
     changed: Mapping[str, Article],
     loaded: Mapping[str, Article],
@@ -193,7 +193,7 @@ def _feeds(
 
 
 def _can_move(
-    state: QuickState,
+    state: RenderState,
     work: tuple[QuickListings, CardPages] | None,
     moved: Mapping[str, Article],
 ) -> bool:
@@ -222,7 +222,7 @@ def _free(path: str, live: Mapping[str, int]) -> bool:
 
 def _with_moves(
     rendered: Rendered,
-    state: QuickState,
+    state: RenderState,
     listings: QuickListings,
     moves: Mapping[str, tuple[Article, Article]],
     keys: InputKeys,
@@ -267,7 +267,7 @@ def _rendered_jobs(
 
 
 def _related_answer(
-    state: QuickState,
+    state: RenderState,
     cache: ArticleCache,
     changed: Mapping[str, Article],
     cards: Collection[str],
@@ -298,7 +298,7 @@ def _times_unique(memo: object, times: Mapping[str, float]) -> bool:
 
 
 def _card_work(
-    state: QuickState,
+    state: RenderState,
     cache: ArticleCache,
     cards: Mapping[str, Article],
     changed: Mapping[str, Article],
@@ -318,7 +318,7 @@ def _card_work(
 
 
 def _load_published(
-    state: QuickState, cache: ArticleCache, sources: Sequence[SourceBytes], paths: Iterable[str]
+    state: RenderState, cache: ArticleCache, sources: Sequence[SourceBytes], paths: Iterable[str]
 ) -> dict[str, Article] | None:
     """Return the published articles at ``paths`` from the cache, as the site shows them
     (site-wide names, links between articles resolved); None when one is missing."""

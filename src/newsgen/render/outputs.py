@@ -67,10 +67,12 @@ def plan_outputs(
     generator: str,
     problems: Problems,
     plans: list[FeedPlan] | None = None,
+    entries: list[SitemapEntry] | None = None,
 ) -> list[PlannedFile]:
     """Return every generated file of ``site``: pages, feeds, sitemaps, robots.txt.
 
-    ``plans`` are the site's feed_plans() when the caller has them already.
+    ``plans`` are the site's feed_plans() when the caller has them already;
+    ``entries``, when given, receives the sitemap's entries (sorted by URL).
     """
     pages = [_page(job, env, keys, problems) for job in page_jobs(site)]
     plans = feed_plans(site) if plans is None else plans
@@ -92,7 +94,10 @@ def plan_outputs(
             "feed.json", "json feed", keys.of(None, "json", feed_articles(site)), json_feed
         ),
     ]
-    for part in sitemap_parts(site.config, sitemap_entries(site.config, pages)):
+    listed = sitemap_entries(site.config, pages)
+    if entries is not None:
+        entries.extend(listed)
+    for part in sitemap_parts(site.config, listed):
         planned.append(PlannedFile(part.path, "sitemap", sitemap_key(keys, part), part.render))
     news = news_articles(site)  # none on a quiet day: no news sitemap then
     if news:
