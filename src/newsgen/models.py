@@ -461,3 +461,13 @@ class Kept:
     """Renders the file again, for when the output no longer holds it as recorded
     (None: that is an error); returns None after recording a problem."""
 
+
+@dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    """One URL of the sitemap (feeds/sitemaps.py), as the build lists it and keeps it for
+    quick rebuilds (build/quick_listings.py)."""
+
+    loc: str
+    """Absolute URL of the page."""
+    lastmod: datetime
+    """When the page's content last changed."""

@@ -44,7 +44,7 @@ CHECK_SIZE = 16
 _MODELS = (
     *("SectionConfig", "SiteConfig", "Source", "Image", "Asset", "Tag", "Link", "Author"),
     *("Correction", "Alias", "LinkRef", "Section", "Article", "PageLink", "ListingPage"),
-    *("Period", "CorrectionEntry", "SectionBlock", "Site"),
+    *("Period", "CorrectionEntry", "SectionBlock", "Site", "SitemapEntry"),
 )
 ALLOWED = frozenset(
     [f"newsgen.models.{name}" for name in _MODELS]
@@ -59,7 +59,6 @@ ALLOWED = frozenset(
         "newsgen.build.quick_rebuild.QuickChanges",
         "newsgen.build.quick_search.QuickSearch",
         "newsgen.build.quick_listings.QuickListings",
-        "newsgen.feeds.sitemaps.SitemapEntry",
         "newsgen.output.search_changes.IndexedShard",
         "newsgen.cache.codec.read_only",  # Article.extra: a read-only view of a dict
         "builtins.str",  # a body left in the cache (cache.CachedBody) pickles as its text

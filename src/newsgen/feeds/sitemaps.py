@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 from newsgen.feeds.dates import aware, w3c_datetime
 from newsgen.feeds.xml_text import XML_DECLARATION, escape_text
-from newsgen.models import Article, Output, Site, SiteConfig
+from newsgen.models import Article, Output, Site, SiteConfig, SitemapEntry
 from newsgen.sanitize import strip_forbidden
 from newsgen.urls import absolute, href
 
@@ -61,16 +61,6 @@ _DOCUMENT_OVERHEAD = 1024
 _WIDEST = 5
 """The most bytes one character of a URL takes in a sitemap (``&`` is ``&amp;``; UTF-8
 takes at most 4)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SitemapEntry:
-    """One URL of the sitemap."""
-
-    loc: str
-    """Absolute URL of the page."""
-    lastmod: datetime
-    """When the page's content last changed."""
 
 
 class Listed(Protocol):
