@@ -5,10 +5,10 @@ related list names it, and the output is still, byte for byte, a cold build's.""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+import test_quick
 from test_incremental import inodes, replace_line, rewritten
 from test_quick import (
     HARBOUR,
@@ -25,7 +25,7 @@ from newsgen.build.quick_listings import LISTINGS_MEMO
 from newsgen.cache.articles import open_cache
 from newsgen.errors import BuildFailed
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "newsroom"
+site = test_quick.site  # the fixture: the newsroom fixture site, with search off
 ORCHESTRA = Path("content/culture/orchestra-tour.md")
 """The newest article published: on the home page and in the news sitemap."""
 ORCHESTRA_SLUG = "youth-orchestra-sets-off-on-a-european-tour"
@@ -34,14 +34,6 @@ MARKETS = Path("content/business/markets-rally.md")
 MARKETS_PAGE = "business/2024/09/03/markets-rally-as-inflation-cools/index.html"
 ELECTION = Path("content/world/election-night-results.md")
 """An article another links to (its link would change with its URL)."""
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
-    with open(site / "newsgen.yaml", "a", encoding="utf-8") as config:
-        config.write("search: false\n")
-    return site
 
 
 def fix_slug(site: Path, path: Path, slug: str) -> None:

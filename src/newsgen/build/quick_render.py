@@ -22,12 +22,12 @@ from newsgen.errors import BuildFailed, Problems
 from newsgen.feeds.json_feed import FEED_PATH, feed_articles, render_json_feed
 from newsgen.feeds.rss import Channel, FeedPlan, FeedRenderer
 from newsgen.feeds.sitemaps import NEWS_SITEMAP_PATH, news_sitemap, page_entry
-from newsgen.models import Article, Author, Output, Section, Site, Tag
+from newsgen.models import Article, Output, Site
 from newsgen.render.keys import InputKeys
 from newsgen.render.pages import PageJob, article_page
 from newsgen.render.templates import render_page
 from newsgen.site.crossrefs import content_path
-from newsgen.site.published import as_published
+from newsgen.site.published import SiteNames, as_published
 from newsgen.site.related import MEMO_NAME, stored_answer
 
 
@@ -42,8 +42,9 @@ class RenderFeed(Protocol):
     def items(self) -> tuple[str, ...]: ...
 
 
-class RenderState(Protocol):
-    """What render_changes() reads of the QuickState (quick_rebuild.QuickState)."""
+class RenderState(SiteNames, Protocol):
+    """What render_changes() reads of the QuickState (quick_rebuild.QuickState): the
+    site-wide names and URLs as_published() reads, and the following."""
 
     @property
     def site(self) -> Site: ...
@@ -51,14 +52,6 @@ class RenderState(Protocol):
     def base(self) -> str: ...
     @property
     def entry_keys(self) -> Mapping[str, str]: ...
-    @property
-    def sections(self) -> Mapping[str, Section]: ...
-    @property
-    def tags(self) -> Mapping[str, Tag]: ...
-    @property
-    def authors(self) -> Mapping[str, Author]: ...
-    @property
-    def urls(self) -> Mapping[str, str]: ...
     @property
     def related(self) -> str: ...
     @property

@@ -12,7 +12,7 @@ from newsgen.site.crossrefs import with_links_resolved
 from newsgen.site.taxonomy import with_canonical_names
 
 
-def as_published(article: Article, site: _SiteNames) -> Article:
+def as_published(article: Article, site: SiteNames) -> Article:
     """Return ``article``, as loaded, as the site publishes it: with the site-wide
     Section, Tags and Authors of ``site`` (a QuickState or pagehelper.pool.PageSettings),
     and its links to other articles resolved to ``site.urls``."""
@@ -20,7 +20,7 @@ def as_published(article: Article, site: _SiteNames) -> Article:
     return with_links_resolved(article, site.urls)
 
 
-class _SiteNames(Protocol):
+class SiteNames(Protocol):
     """What as_published() reads: the site-wide names by slug and the articles' URLs."""
 
     @property
