@@ -27,13 +27,13 @@ from newsgen.build.quick_attempt import (
     recorded_spare,
 )
 from newsgen.build.quick_listings import LISTINGS_MEMO, quick_listings
-from newsgen.build.quick_rebuild import (
+from newsgen.build.quick_search import QuickSearch, search_left
+from newsgen.build.quick_state import (
     QuickChanges,
     QuickState,
     keys_overlaid,
     make_quick_state,
 )
-from newsgen.build.quick_search import QuickSearch, search_left
 from newsgen.build.read_stage import ReadInputs
 from newsgen.build.search_step import article_shards, remember_shards, search_indexer
 from newsgen.cache.articles import ArticleCache

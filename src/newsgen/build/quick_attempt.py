@@ -12,14 +12,14 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from newsgen.build.fingerprint import LastBuild, QuickFound, output_manifest
+from newsgen.build.fingerprint import LastBuild, QuickFound, output_manifest, valid_until
 from newsgen.build.options import GENERATOR, BuildOptions, BuildReport
-from newsgen.build.quick_rebuild import (
+from newsgen.build.quick_rebuild import quick_rebuild
+from newsgen.build.quick_state import (
     NO_CHANGES,
     QuickChanges,
     QuickState,
     files_after,
-    quick_rebuild,
     with_changes,
 )
 from newsgen.cache.articles import ArticleCache
@@ -93,14 +93,22 @@ def try_quick(
     files = files_after(state.live, result.changes.live)
     report: BuildReport = replace(
         last.report,  # type: ignore[type-var]
+        articles=last.report.articles + len(result.added),  # type: ignore[attr-defined]
+        pages=last.report.pages + result.new_pages,  # type: ignore[attr-defined]
         files=files,
         unchanged=files - len(result.inodes),
         cache_hits=len(sources) - result.parsed,
         quick=True,
         article_urls={**last.report.article_urls, **result.urls},  # type: ignore[attr-defined]
     )
-    cache.put_last_build(output, LastBuild(found.inputs, last.valid_until, report, manifest))
+    until = _earliest(last.valid_until, valid_until(result.added, now))
+    cache.put_last_build(output, LastBuild(found.inputs, until, report, manifest))
     return report
+
+
+def _earliest(first: datetime | None, second: datetime | None) -> datetime | None:
+    """Return the earlier of two moments (None: never)."""
+    return min((m for m in (first, second) if m is not None), default=None)
 
 
 def likely_article_pages(

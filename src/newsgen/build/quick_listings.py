@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import jinja2
 
-from newsgen.feeds.sitemaps import SitemapEntry, news_articles
+from newsgen.feeds.sitemaps import NEWS_MAX_URLS, SitemapEntry, news_articles
 from newsgen.models import Article, Period, Site, SiteConfig
 from newsgen.render.keys import site_parts, template_sources
 from newsgen.site.archive import period_urls
@@ -43,7 +43,8 @@ class QuickListings:
     """Which articles each listing of a site holds, and what its pages read besides."""
 
     order: tuple[str, ...]
-    """The source path of every article the site lists, newest first."""
+    """The source path of every article the site lists (newest first, as the full build
+    left them; an article a quick rebuild added comes last)."""
     listings: dict[str, bytes]
     """Each listing's articles, newest first, by listing_key(): their places in ``order``
     as an ``array("I")`` in bytes (a tuple of paths per listing, 700,000 of them at
@@ -71,6 +72,50 @@ class QuickListings:
         places.frombytes(self.listings.get(key, b""))
         order = self.order
         return [order[place] for place in places]
+
+
+def with_added(
+    listings: QuickListings, article: Article, keys: Sequence[str], site: Site, news: bool
+) -> QuickListings:
+    """Return ``listings`` with ``article`` (as published, newer than every other) put
+    first in the listings of ``keys`` (listings_of(): they all exist), the home page's
+    newest articles and, when ``news``, the news sitemap's; with the counts and the
+    periods' counts it changes and the articles it links to. The sitemap's entries
+    are left as they were (the state keeps what changed of them: QuickState.sitemap)."""
+    path = article.source_path
+    place = array("I", [len(listings.order)])
+    added = {}
+    for key in keys:
+        places = array("I", place)
+        places.frombytes(listings.listings[key])
+        added[key] = places.tobytes()
+    periods = {
+        key: replace(listings.subjects[key], count=listings.subjects[key].count + 1)
+        for key in keys
+        if key.startswith("period ")
+    }
+    by_url = {period.url: period for period in periods.values()}
+    tag_counts, author_counts = dict(listings.tag_counts), dict(listings.author_counts)
+    for tag in article.tags:
+        tag_counts[tag.slug] = tag_counts.get(tag.slug, 0) + 1
+    for author in article.authors:
+        author_counts[author.slug] = author_counts.get(author.slug, 0) + 1
+    return replace(
+        listings,
+        order=(*listings.order, path),
+        listings={**listings.listings, **added},
+        subjects={**listings.subjects, **periods},
+        latest=(path, *listings.latest)[: site.config.home_latest],
+        news=(path, *listings.news)[:NEWS_MAX_URLS] if news else listings.news,
+        tag_counts=tag_counts,
+        author_counts=author_counts,
+        years=tuple(by_url.get(year.url, year) for year in listings.years),
+        months={
+            year: tuple(by_url.get(month.url, month) for month in months)
+            for year, months in listings.months.items()
+        },
+        linked=listings.linked | {ref.target for ref in article.link_refs},
+    )
 
 
 def listing_key(kind: str, subject: Any) -> str:

@@ -29,231 +29,34 @@ quick_render.py renders all of them.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 import jinja2
 
-from newsgen.build.fingerprint import QuickFound
-from newsgen.build.quick_render import Rendered, render_changes
-from newsgen.build.quick_search import QuickIndex, QuickSearch, index_changes
+from newsgen.build.quick_listings import LISTINGS_MEMO
+from newsgen.build.quick_publish import (
+    Publication,
+    publication,
+    render_publication,
+    search_shard,
+)
+from newsgen.build.quick_render import Rendered, render_changes, stored_listings
+from newsgen.build.quick_search import QuickIndex, index_changes
+from newsgen.build.quick_state import GONE, QuickChanges, QuickState
 from newsgen.build.search_step import article_date, remembered_shards
 from newsgen.cache.articles import ArticleCache
 from newsgen.content.load import LoadSettings, SourceBytes, load_source, store_loads
-from newsgen.feeds.json_feed import feed_articles
-from newsgen.feeds.rss import Channel, FeedPlan
-from newsgen.models import Article, Author, Output, Section, Site, Tag
+from newsgen.models import Article, Output
 from newsgen.output.quick_write import QuickWriteUnavailable, write_changes
-from newsgen.render.keys import template_sources
-from newsgen.render.pages import ARTICLE_TEMPLATE, article_site
-from newsgen.site.crossrefs import article_urls, content_path
+from newsgen.site.crossrefs import content_path
+from newsgen.site.related import MEMO_NAME
 
 QUICK_LIMIT = 20
 """More changed article files than this always take a full rebuild."""
-_BODY = "body_html"
-_OTHER_BODIES = re.compile(r"(?<!\barticle\.)body_html")
-"""A body the article template shows besides its own article's."""
-
-
-@dataclass(frozen=True, slots=True)
-class QuickFeed:
-    """One article feed as the last full build planned it."""
-
-    path: str
-    channel: Channel
-    items: tuple[str, ...]
-    """The source paths of its items, newest first."""
-
-
-@dataclass(frozen=True, slots=True)
-class QuickState:
-    """What a full build leaves for quick rebuilds of the same output (see module doc)."""
-
-    others: str
-    """Fingerprint of every input but the article files (config, templates, options...)."""
-    digests: dict[str, str]
-    """Hash of each article file's bytes, by source path (``content/world/a.md``)."""
-    entry_keys: dict[str, str]
-    """The cache key of each article file, by source path."""
-    published: frozenset[str]
-    """Source paths of the articles the site publishes."""
-    base: str
-    """The key every output shares (render.keys.base_key)."""
-    site: Site
-    """The Site with only the parts article pages and feeds read (the rest empty)."""
-    sections: dict[str, Section]
-    tags: dict[str, Tag]
-    authors: dict[str, Author]
-    """The site-wide Sections, Tags and Authors by slug (as the Site gave them)."""
-    urls: dict[str, str]
-    """The URL of each published article by its path in content/ (for links between them)."""
-    related: str
-    """related_signature() of the site's articles: the related memo must be the same."""
-    feeds: tuple[QuickFeed, ...]
-    json_items: tuple[str, ...]
-    """Source paths of the JSON Feed's items."""
-    live: dict[str, int]
-    """Every file of the output as the build left it: path -> inode."""
-    behind: frozenset[str] | None
-    """Paths where the spare tree differs from the output (None: not known)."""
-    manifest: str | None
-    """state.output_manifest() of the output as the build left it."""
-    search: QuickSearch | None = None
-    """The search index as the build left it (None: the site has search off)."""
-    listings: str | None = None
-    """The signature of the QuickListings memo the build left (None: it left none, and
-    every edit to a card is a full build)."""
-    sitemap: dict[str, datetime | None] = field(default_factory=dict)
-    """The sitemap's entries quick rebuilds changed since (URL -> lastmod; None: gone),
-    to overlay on those of the QuickListings."""
-
-
-def make_quick_state(
-    site: Site,
-    env: jinja2.Environment,
-    found: QuickFound,
-    plans: Sequence[FeedPlan],
-    written: tuple[dict[str, int], str | None],
-    previous: QuickState | None,
-    related: str,
-    search: QuickSearch | None = None,
-) -> QuickState | None:
-    """Return the QuickState of a full build, or None when quick rebuilds cannot
-    work for this site: a template other than the article page's shows article
-    bodies, or the article page shows another article's body.
-
-    ``written`` is every file the build left in the output (path -> inode) and
-    the output's manifest then; ``previous`` is the last build's state, whose
-    files are those of the output this build replaced (now the spare) when its
-    manifest is the one the output had before this build. ``related`` is the
-    related_signature() of the site's articles (their related articles are
-    remembered under it). ``search`` is the search index the build left (None:
-    search is off).
-    """
-    used = {name for name in env.list_templates() if name.endswith(".html")} - {ARTICLE_TEMPLATE}
-    if any(_BODY in text for name in used for text in template_sources(env, name)):
-        return None
-    article_sources = list(template_sources(env, ARTICLE_TEMPLATE))
-    if any(_OTHER_BODIES.search(text) for text in article_sources):
-        return None
-    light = article_site(site, env)
-    live, manifest = written
-    behind = None
-    if previous is not None and previous.manifest is not None and previous.manifest == (
-        found.manifest
-    ):
-        paths = previous.live.keys() | live.keys()
-        behind = frozenset(p for p in paths if previous.live.get(p) != live.get(p))
-    return QuickState(
-        others=found.others,
-        digests=dict(found.digests),
-        entry_keys=dict(found.entry_keys),
-        published=frozenset(a.source_path for a in site.articles),
-        base=found.base,
-        site=light,
-        sections={s.slug: s for s in site.sections},
-        tags={t.slug: t for t in site.tags},
-        authors={a.slug: a for a in site.authors},
-        urls=article_urls(site.articles),
-        related=related,
-        feeds=tuple(
-            QuickFeed(p.path, p.channel, tuple(a.source_path for a in p.items)) for p in plans
-        ),
-        json_items=tuple(a.source_path for a in feed_articles(site)),
-        live=live,
-        behind=behind,
-        manifest=manifest,
-        search=search,
-    )
-
-
-GONE = -1
-"""The inode QuickChanges record for a file a quick rebuild removed from the output."""
-
-
-@dataclass(frozen=True, slots=True)
-class QuickChanges:
-    """What quick rebuilds changed since the full build that left the QuickState: kept
-    apart from it, so that a quick rebuild stores a few entries, not the whole state."""
-
-    digests: dict[str, str]
-    entry_keys: dict[str, str]
-    live: dict[str, int]
-    """The inode of each file the quick rebuilds wrote (GONE: removed), by path."""
-    behind: frozenset[str]
-    manifest: str | None
-    page_keys: dict[str, tuple[str, int]]
-    """The key and inode of each file the quick rebuilds wrote, to overlay on the page
-    keys the full build stored (so that a quick rebuild need not store them all); a
-    file removed has the inode GONE."""
-    search: QuickSearch | None = None
-    """The search index as the last quick rebuild left it (None: as the full build did)."""
-    urls: dict[str, str] = field(default_factory=dict)
-    """The new URL of each article a quick rebuild moved, by its path in ``content/``."""
-    sitemap: dict[str, datetime | None] = field(default_factory=dict)
-    """The sitemap entries that changed (URL -> lastmod; None: gone)."""
-
-    def then(self, later: QuickChanges) -> QuickChanges:
-        """Return these changes followed by ``later`` ones."""
-        return QuickChanges(
-            {**self.digests, **later.digests},
-            {**self.entry_keys, **later.entry_keys},
-            {**self.live, **later.live},
-            later.behind,
-            later.manifest,
-            {**self.page_keys, **later.page_keys},
-            later.search or self.search,
-            {**self.urls, **later.urls},
-            {**self.sitemap, **later.sitemap},
-        )
-
-
-NO_CHANGES = QuickChanges({}, {}, {}, frozenset(), None, {})
-
-
-def keys_overlaid(
-    keys: Mapping[str, tuple[str, int]], changes: Mapping[str, tuple[str, int]]
-) -> dict[str, tuple[str, int]]:
-    """Return the page ``keys`` a full build stored (path -> (key, inode)) with the quick
-    rebuilds' ``changes`` made (inode GONE: removed)."""
-    merged = {**keys, **changes}
-    for path in [path for path, (_, inode) in changes.items() if inode == GONE]:
-        del merged[path]
-    return merged
-
-
-def _overlaid(live: Mapping[str, int], changes: Mapping[str, int]) -> dict[str, int]:
-    """Return ``live`` (path -> inode) with ``changes`` made (GONE: removed); in time of
-    the changes, not of the whole output."""
-    merged = {**live, **changes}
-    for path in [path for path, inode in changes.items() if inode == GONE]:
-        del merged[path]
-    return merged
-
-
-def files_after(live: Mapping[str, int], changes: Mapping[str, int]) -> int:
-    """Return how many files the output holding ``live`` has once ``changes`` are made."""
-    added = sum(inode != GONE and path not in live for path, inode in changes.items())
-    removed = sum(inode == GONE and path in live for path, inode in changes.items())
-    return len(live) + added - removed
-
-
-def with_changes(state: QuickState, changes: QuickChanges) -> QuickState:
-    """Return ``state`` as the quick rebuilds that made ``changes`` left it."""
-    return replace(
-        state,
-        digests={**state.digests, **changes.digests},
-        entry_keys={**state.entry_keys, **changes.entry_keys},
-        live=_overlaid(state.live, changes.live),
-        behind=changes.behind,
-        manifest=changes.manifest,
-        search=changes.search or state.search,
-        urls={**state.urls, **changes.urls},
-        sitemap=changes.sitemap,
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +72,11 @@ class QuickResult:
     parsed: int
     """Article files parsed (the others came from the cache or were not needed)."""
     urls: dict[str, str] = field(default_factory=dict)
-    """The new URL of each article whose page moved, by its source path."""
+    """The new URL of each article whose page moved or was added, by its source path."""
+    added: tuple[Article, ...] = ()
+    """The articles it published (quick_publish.py)."""
+    new_pages: int = 0
+    """How many HTML pages the site gained."""
 
 
 def quick_rebuild(
@@ -283,30 +90,44 @@ def quick_rebuild(
     now: datetime,
     search: bool = False,
 ) -> QuickResult | None:
-    """Rebuild quickly when only article bodies changed since ``state`` was left
-    (see the module doc); return None, having written nothing, when that is not so.
-    With ``search``, the pages written go to the search index's changes shard
-    (quick_search.py).
+    """Rebuild quickly when only article bodies or cards changed since ``state`` was
+    left, or one article was added, the newest (see the module doc); return None,
+    having written nothing, when that is not so. With ``search``, the pages written
+    go to the search index's changes shard (quick_search.py).
 
     Raises BuildFailed when a page fails to render (nothing written), SearchError
     when Pagefind fails, and OSError when writing fails (the output is unchanged
     then).
     """
-    changed = _changed(state, sources)
-    if changed is None:
+    found = _changed(state, sources)
+    if found is None:
         return None
-    edited = _changed_articles(state, changed, settings, cache)
-    if edited is None:
-        return None
-    articles, cards = edited
+    changed, added = found
     digests = {**state.digests, **{item.source.shown: item.digest for item in changed}}
     state = replace(state, site=replace(state.site, build_time=now))
-    shown = [a for a in articles if a.source_path in state.published]
     made = (env, generator, digests, str(output.resolve()))
-    rendered = render_changes(state, shown, cards, cache, sources, made)
+    published: Publication | None = None
+    if added:
+        work = _published(state, changed, added, settings, cache, sources, made)
+        if work is None:
+            return None
+        rendered, published = work
+    else:
+        edited = _changed_articles(state, changed, settings, cache)
+        if edited is None:
+            return None
+        articles, cards = edited
+        shown = [a for a in articles if a.source_path in state.published]
+        rendered = render_changes(state, shown, cards, cache, sources, made)
     if rendered is None:
         return None
-    index = _index(state, rendered, cache, output) if search else None
+    shards = {}
+    if published is not None and search and state.search is not None:
+        shard = search_shard(published, state.search.order, state.site.config.timezone)
+        if shard is None:
+            return None
+        shards[published.article.output_path] = shard
+    index = _index(state, rendered, cache, output, shards) if search else None
     if search and index is None:
         return None
     removed = rendered.moved.values()
@@ -334,16 +155,88 @@ def quick_rebuild(
         {content_path(path): url for path, url in rendered.urls.items()},
         rendered.sitemap,
     )
+    if published is not None:
+        changes = _remember_publication(cache, made[3], changes, published)
     return QuickResult(
-        tuple(rendered.outputs), rendered.keys, inodes, changes, len(changed), rendered.urls
+        tuple(rendered.outputs),
+        rendered.keys,
+        inodes,
+        changes,
+        len(changed),
+        rendered.urls,
+        (published.article,) if published is not None else (),
+        1 + published.new_pages if published is not None else 0,
+    )
+
+
+def _published(
+    state: QuickState,
+    changed: list[SourceBytes],
+    added: list[SourceBytes],
+    settings: LoadSettings,
+    cache: ArticleCache,
+    sources: Sequence[SourceBytes],
+    made: tuple[jinja2.Environment, str, dict[str, str], str],
+) -> tuple[Rendered | None, Publication] | None:
+    """Return what publishing the one article ``added`` renders (quick_publish.py), when
+    no other file ``changed``, the article loads without a problem, is published (no
+    draft, not scheduled) and can join the site quickly; else None."""
+    if len(added) != 1 or len(changed) != 1 or state.listings is None:
+        return None
+    article = _load_added(added[0], settings, cache)
+    now = state.site.build_time
+    if article is None or article.draft or now is None or article.date > now:
+        return None
+    listings = stored_listings(state, cache, made[3])
+    related = cache.memo(MEMO_NAME)
+    if listings is None or related is None or related[0] != state.related:
+        return None
+    added_article = publication(state, listings, related[1], article, made[0])
+    if added_article is None:
+        return None
+    sitemap = listings.sitemap
+    return render_publication(state, added_article, cache, sources, made, sitemap), added_article
+
+
+def _load_added(item: SourceBytes, settings: LoadSettings, cache: ArticleCache) -> Article | None:
+    """Load the new article file ``item`` (cached for the full build that may follow);
+    return its article, or None when it has a problem."""
+    (article, problems), same = load_source(item, settings.context())
+    if same:
+        store_loads(cache, [(item.key, (article, problems))])
+    return None if problems else article
+
+
+def _remember_publication(
+    cache: ArticleCache, output: str, changes: QuickChanges, published: Publication
+) -> QuickChanges:
+    """Store the related articles and listings with the article ``published`` in them,
+    each under a new signature, for the next quick rebuild; return ``changes`` with
+    those signatures and the article's place in the feeds and the site. Stored after
+    the output is written: if the build stops before the state records them, the
+    signatures differ and the next rebuild is a full one."""
+    cache.put_memo(MEMO_NAME, published.related.signature, published.related.memo)
+    listings = uuid.uuid4().hex
+    cache.put_memo(LISTINGS_MEMO + output, listings, published.listings)
+    return replace(
+        changes,
+        added=(published.article.source_path,),
+        feeds=published.feeds,
+        json_items=published.json_items,
+        related=published.related.signature,
+        listings=listings,
     )
 
 
 def _index(
-    state: QuickState, rendered: Rendered, cache: ArticleCache, output: Path
+    state: QuickState,
+    rendered: Rendered,
+    cache: ArticleCache,
+    output: Path,
+    added: dict[str, str],
 ) -> QuickIndex | None:
-    """Return how the search index takes the pages ``rendered``, or None when it cannot
-    quickly (see quick_search.index_changes())."""
+    """Return how the search index takes the pages ``rendered`` (``added``: the shard of
+    each new page), or None when it cannot quickly (see quick_search.index_changes())."""
     if state.search is None:
         return None
     zone = state.site.config.timezone
@@ -351,24 +244,27 @@ def _index(
     written = {item.path: dates.get(item.source, "") for item in rendered.outputs}
     remembered = remembered_shards(cache, output)
     live = state.live
-    return index_changes(state.search, written, remembered, output, live, rendered.moved)
+    search = state.search
+    return index_changes(search, written, remembered, output, live, rendered.moved, added)
 
 
-def _changed(state: QuickState, sources: Sequence[SourceBytes]) -> list[SourceBytes] | None:
-    """Return the article files changed since ``state``, or None when the set of
-    files changed, none or too many changed."""
-    if len(sources) != len(state.digests):
-        return None
-    changed = []
+def _changed(
+    state: QuickState, sources: Sequence[SourceBytes]
+) -> tuple[list[SourceBytes], list[SourceBytes]] | None:
+    """Return the article files changed since ``state`` (new ones included) and the new
+    ones; None when a file is gone, none changed or too many did."""
+    changed, added = [], []
     for item in sources:
         known = state.digests.get(item.source.shown)
         if known is None:
-            return None
+            added.append(item)
         if known != item.digest:
             changed.append(item)
             if len(changed) > QUICK_LIMIT:
                 return None
-    return changed or None
+    if len(sources) - len(added) != len(state.digests):
+        return None
+    return (changed, added) if changed else None
 
 
 def _changed_articles(

@@ -40,6 +40,8 @@ class RenderFeed(Protocol):
     def channel(self) -> Channel: ...
     @property
     def items(self) -> tuple[str, ...]: ...
+    @property
+    def listing(self) -> str | None: ...
 
 
 class RenderState(SiteNames, Protocol):
@@ -123,8 +125,10 @@ def render_changes(
     ]
     if work is not None:
         jobs += card_jobs(work[1], work[0], site, shown_cards.values(), loaded, related)
-    outputs, output_keys = _rendered_jobs(jobs, env, keys, problems)
-    outputs += _feeds(state, site, changed, loaded, keys, generator, output_keys)
+    outputs, output_keys = rendered_jobs(jobs, env, keys, problems)
+    feeds = [feed for feed in state.feeds if not changed.keys().isdisjoint(feed.items)]
+    json_items = None if changed.keys().isdisjoint(state.json_items) else state.json_items
+    outputs += feed_outputs(feeds, json_items, site, loaded, keys, generator, output_keys)
     if work is not None and work[1].news:
         news = [loaded[p] for p in work[0].news]
         outputs.append(Output(NEWS_SITEMAP_PATH, news_sitemap(site, news), "news sitemap"))
@@ -154,32 +158,31 @@ def _loaded(
         needed.update(state.json_items)
     if work is not None:
         needed |= work[1].needed(work[0], state.site, related)
-    loaded = _load_published(state, cache, sources, needed - changed.keys())
+    loaded = load_published(state, cache, sources, needed - changed.keys())
     if loaded is not None:
         loaded.update(changed)
     return loaded
 
 
-def _feeds(
-    state: RenderState,
+def feed_outputs(
+    feeds: Iterable[RenderFeed],
+    json_items: tuple[str, ...] | None,
     site: Site,
-    changed: Mapping[str, Article],
     loaded: Mapping[str, Article],
     keys: InputKeys,
     generator: str,
     output_keys: dict[str, str],
 ) -> list[Output]:
-    """Return the article feeds and the JSON Feed that carry a ``changed`` article,
-    rendered (their keys put into ``output_keys``)."""
+    """Return ``feeds`` and, unless ``json_items`` is None, the JSON Feed of those items,
+    rendered with the articles ``loaded`` (their keys put into ``output_keys``)."""
     outputs = []
     renderer = FeedRenderer(site, generator)
-    for feed in state.feeds:
-        if not changed.keys().isdisjoint(feed.items):
-            plan = FeedPlan(feed.path, feed.channel, tuple(loaded[p] for p in feed.items))
-            outputs.append(Output(feed.path, renderer.render(plan), feed.channel.source))
-            output_keys[feed.path] = keys.of(None, plan)
-    if not changed.keys().isdisjoint(state.json_items):
-        with_items = replace(site, articles=tuple(loaded[p] for p in state.json_items))
+    for feed in feeds:
+        plan = FeedPlan(feed.path, feed.channel, tuple(loaded[p] for p in feed.items))
+        outputs.append(Output(feed.path, renderer.render(plan), feed.channel.source))
+        output_keys[feed.path] = keys.of(None, plan)
+    if json_items is not None:
+        with_items = replace(site, articles=tuple(loaded[p] for p in json_items))
         outputs.append(render_json_feed(with_items, generator))
         output_keys[FEED_PATH] = keys.of(None, "json", feed_articles(with_items))
     return outputs
@@ -201,12 +204,12 @@ def _can_move(
     return all(
         content_path(source) not in work[0].linked
         and not article.assets
-        and _free(article.output_path, state.live)
+        and path_free(article.output_path, state.live)
         for source, article in moved.items()
     )
 
 
-def _free(path: str, live: Mapping[str, int]) -> bool:
+def path_free(path: str, live: Mapping[str, int]) -> bool:
     """True when the output holds neither a file at ``path`` nor one where a folder
     above it goes."""
     parts = path.split("/")
@@ -243,7 +246,7 @@ def _with_moves(
     )
 
 
-def _rendered_jobs(
+def rendered_jobs(
     jobs: Sequence[PageJob], env: jinja2.Environment, keys: InputKeys, problems: Problems
 ) -> tuple[list[Output], dict[str, str]]:
     """Render ``jobs``; return their outputs (those whose render failed left out, with
@@ -300,17 +303,27 @@ def _card_work(
 ) -> tuple[QuickListings, CardPages] | None:
     """Return the listings the last full build of ``output`` left and the pages that show
     the edited ``cards``; None when no card changed or those are not known."""
-    if not cards or state.listings is None:
+    if not cards:
         return None
-    memo = cache.memo(LISTINGS_MEMO + output)
-    if memo is None or memo[0] != state.listings or not is_whole(memo[1], QuickListings):
+    listings = stored_listings(state, cache, output)
+    if listings is None:
         return None
-    listings: QuickListings = memo[1]  # type: ignore[assignment]
     pages = card_pages(listings, state.site, cards, changed.keys(), related)
     return (listings, pages) if pages is not None else None
 
 
-def _load_published(
+def stored_listings(state: RenderState, cache: ArticleCache, output: str) -> QuickListings | None:
+    """Return the QuickListings the last build of ``output`` (its resolved path) left, or
+    None when it left none or the cache no longer holds them."""
+    if state.listings is None:
+        return None
+    memo = cache.memo(LISTINGS_MEMO + output)
+    if memo is None or memo[0] != state.listings or not is_whole(memo[1], QuickListings):
+        return None
+    return memo[1]  # type: ignore[return-value]
+
+
+def load_published(
     state: RenderState, cache: ArticleCache, sources: Sequence[SourceBytes], paths: Iterable[str]
 ) -> dict[str, Article] | None:
     """Return the published articles at ``paths`` from the cache, as the site shows them

@@ -101,6 +101,7 @@ def index_changes(
     output: Path,
     live: Mapping[str, int],
     moved: Mapping[str, str] | None = None,
+    added: Mapping[str, str] | None = None,
 ) -> QuickIndex | None:
     """Return how a quick rebuild that wrote the pages ``written`` (path -> date, ISO
     8601, of the article each shows) updates the index of ``output``, or None when it
@@ -109,9 +110,10 @@ def index_changes(
     shard's entry file is not the one ``live`` (path -> inode) records (a shard
     removed or replaced by hand: the full build makes it again). ``moved`` gives the
     old path of each page written that moved (its old version is hidden, its new
-    one goes to the changes shard for the old one's shard). Raises SearchError
-    when Pagefind is needed and missing."""
-    moved = moved or {}
+    one goes to the changes shard for the old one's shard); ``added`` gives the shard
+    of each page written that is new (an article added). Raises SearchError when
+    Pagefind is needed and missing."""
+    moved, added = moved or {}, added or {}
     if any(shard not in remembered for shard in search.order):
         return None  # which shard holds a page written cannot be told
     if not _shards_in_place(search.order, output, live):
@@ -125,6 +127,9 @@ def index_changes(
             changes[path] = changes.pop(was)
             dates.pop(was, None)
             dates[path], edited = date, True
+            continue
+        if path in added:  # a new article's page: no shard holds an old version
+            changes[path], dates[path], edited = added[path], date, True
             continue
         found = _indexed_in(was, remembered)
         if found is None:  # not a page the index holds (a feed)

@@ -47,6 +47,18 @@ def moved_sitemaps(
     return outputs, made
 
 
+def listed_lastmod(
+    listed: tuple[Sequence[SitemapEntry], Mapping[str, datetime | None]], loc: str
+) -> datetime | None:
+    """Return the ``lastmod`` of the entry for ``loc`` in the entries ``listed`` (as for
+    moved_sitemaps()), or None when there is none."""
+    base, changes = listed
+    if loc in changes:
+        return changes[loc]
+    at = bisect.bisect_left(base, loc, key=lambda entry: entry.loc)
+    return base[at].lastmod if at < len(base) and base[at].loc == loc else None
+
+
 def with_changes(
     entries: Sequence[SitemapEntry], changes: Mapping[str, datetime | None]
 ) -> list[SitemapEntry]:

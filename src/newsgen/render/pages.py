@@ -46,22 +46,22 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
     """Yield every page of ``site``, in a stable order."""
     newest = _newest(site.articles)
     yield home_job(site, newest)
-    yield PageJob("404.html", "404.html", "404 page", {"site": site})
+    yield single_job(site, "404.html", newest)
     yield from _article_pages(site)
     for section in site.sections:
         yield from listing_jobs(site, "section", section, site.section_pages[section.slug])
-    yield PageJob("tags.html", output_file("/tags/"), "tags index", {"site": site}, newest)
+    yield single_job(site, "tags.html", newest)
     for tag in site.tags:
         yield from listing_jobs(site, "tag", tag, site.tag_pages[tag.slug])
-    yield PageJob("authors.html", output_file("/authors/"), "authors index", {"site": site}, newest)
+    yield single_job(site, "authors.html", newest)
     for author in site.authors:
         yield from listing_jobs(site, "author", author, site.author_pages[author.slug])
-    yield PageJob("archive.html", output_file("/archive/"), "archive", {"site": site}, newest)
+    yield single_job(site, "archive.html", newest)
     for year in site.years:
         for period in (year, *site.months.get(year.year, ())):
             yield from listing_jobs(site, "period", period, site.period_pages[period.url])
     if site.config.search:
-        yield PageJob("search.html", SEARCH_PAGE, "search page", {"site": site})
+        yield single_job(site, "search.html", newest)
     latest_correction = site.corrections[0].correction.date if site.corrections else None
     yield PageJob(
         "corrections.html",
@@ -72,10 +72,30 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
     )
 
 
+SITE_PAGES: dict[str, tuple[str, str, bool]] = {
+    "home.html": ("index.html", "home page", True),
+    "404.html": ("404.html", "404 page", False),
+    "tags.html": (output_file("/tags/"), "tags index", True),
+    "authors.html": (output_file("/authors/"), "authors index", True),
+    "archive.html": (output_file("/archive/"), "archive", True),
+    "search.html": (SEARCH_PAGE, "search page", False),
+}
+"""The pages of the whole site that show no one listing or article, by template: where
+each goes, what it is called in messages, and whether its ``lastmod`` is that of the
+newest article (the corrections page is dated by its newest correction)."""
+
+
 def home_job(site: Site, newest: datetime | None) -> PageJob:
     """Return the job of the home page (``newest``: the latest ``modified`` of the site's
     articles, for the sitemap)."""
-    return PageJob("home.html", "index.html", "home page", {"site": site}, newest)
+    return single_job(site, "home.html", newest)
+
+
+def single_job(site: Site, template: str, newest: datetime | None) -> PageJob:
+    """Return the job of the page of SITE_PAGES that ``template`` renders (``newest``: the
+    latest ``modified`` of the site's articles, the ``lastmod`` of those dated by it)."""
+    path, source, dated = SITE_PAGES[template]
+    return PageJob(template, path, source, {"site": site}, newest if dated else None)
 
 
 def _article_pages(site: Site) -> Iterator[PageJob]:

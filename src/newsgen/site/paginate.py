@@ -44,13 +44,26 @@ def page_holding(index: int, count: int, per_page: int) -> tuple[int | None, int
     items (newest first): its page's number (None: the front page), how many
     numbered pages the listing has, and the indexes of that page's items, newest
     first."""
-    rest = max(count - per_page, 0)  # the items of the numbered pages
-    total = -(-rest // per_page)
+    total = numbered_pages(count, per_page)
     if index < per_page:
         return None, total, range(0, min(per_page, count))
-    first = (count - 1 - index) // per_page * per_page  # its page's oldest item, from the oldest
-    last = min(first + per_page, rest)
-    return first // per_page + 1, total, range(count - last, count - first)
+    number = (count - 1 - index) // per_page + 1  # counted from the oldest end
+    return number, total, page_items(number, count, per_page)
+
+
+def numbered_pages(count: int, per_page: int) -> int:
+    """Return how many numbered pages paginate() makes of a listing of ``count`` items."""
+    return -(-max(count - per_page, 0) // per_page)
+
+
+def page_items(number: int | None, count: int, per_page: int) -> range:
+    """Return the indexes (newest first) of the items of page ``number`` (None: the
+    front page) of a listing of ``count`` items, as paginate() cuts it."""
+    if number is None:
+        return range(0, min(per_page, count))
+    first = (number - 1) * per_page  # the page's oldest item, counted from the oldest
+    last = min(first + per_page, max(count - per_page, 0))
+    return range(count - last, count - first)
 
 
 def listing_page(

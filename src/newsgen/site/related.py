@@ -15,13 +15,17 @@ import bisect
 import hashlib
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from newsgen.models import Article
 
 LIMIT = 5
 WINDOW = 12
+
+_Shown = tuple[str, float, str, tuple[str, ...]]
+"""What related_articles() reads of an article: its path, time, section and tags."""
 
 RelatedFinder = Callable[[list[Article]], dict[str, tuple[Article, ...]]]
 """Newest-first articles -> each article's related articles, by ``source_path``."""
@@ -65,7 +69,7 @@ def related_articles(articles: list[Article], limit: int = LIMIT) -> dict[str, t
     a tag); the best ``limit`` by (most shared tags, same section, nearest in
     time, earliest in ``articles``) are related.
     """
-    found = _Candidates(articles)
+    found = _Candidates([_shown(article) for article in articles])
     return {
         article.source_path: tuple(articles[j] for j in found.best(i, limit))
         for i, article in enumerate(articles)
@@ -74,15 +78,15 @@ def related_articles(articles: list[Article], limit: int = LIMIT) -> dict[str, t
 
 class _Candidates:
     """The articles of each tag and section, sorted by time: where an article's
-    related articles are looked for."""
+    related articles are looked for. Articles are given as _shown() makes them."""
 
-    def __init__(self, articles: list[Article]) -> None:
-        self.times = [article.date.timestamp() for article in articles]
-        self.sections = [article.section.slug for article in articles]
-        self.tags = [[tag.slug for tag in article.tags] for article in articles]
+    def __init__(self, shown: Sequence[_Shown]) -> None:
+        self.times = [item[1] for item in shown]
+        self.sections = [item[2] for item in shown]
+        self.tags = [item[3] for item in shown]
         self.by_tag: dict[str, _Index] = defaultdict(_Index)
         self.by_section: dict[str, _Index] = defaultdict(_Index)
-        for i in sorted(range(len(articles)), key=self.times.__getitem__):
+        for i in sorted(range(len(shown)), key=self.times.__getitem__):
             for tag in self.tags[i]:
                 self.by_tag[tag].add(self.times[i], i)
             self.by_section[self.sections[i]].add(self.times[i], i)
@@ -156,8 +160,6 @@ class MemoStore(Protocol):
         """Store ``value`` with its ``signature`` under ``name``."""
 
 
-_Shown = tuple[str, float, str, tuple[str, ...]]
-"""What related_articles() reads of an article: its path, time, section and tags."""
 CHANGED_AT_MOST = 0.05
 """The share of the articles that may have changed for related articles to be found
 again only around the changes (more, and they are all found again)."""
@@ -236,7 +238,7 @@ def _around_changes(
     gone = [item for path, item in before.items() if now.get(path) != item]
     if len(changed) + len(gone) > CHANGED_AT_MOST * max(len(articles), 1):
         return None
-    candidates = _Candidates(articles)
+    candidates = _Candidates(shown)
     index = {item[0]: i for i, item in enumerate(shown)}
     again = {index[item[0]] for item in changed}
     for item in (*changed, *gone):
@@ -262,8 +264,50 @@ MEMO_NAME = f"related-{LIMIT}-{WINDOW}-2"
 
 def related_signature(articles: list[Article]) -> str:
     """Return a hash of everything related_articles() reads of ``articles``, in order."""
+    return _signature(map(_shown, articles))
+
+
+def _signature(shown: Iterable[_Shown]) -> str:
+    """Return related_signature() of the articles shown as ``shown``, in order."""
     digest = hashlib.sha256()
-    for a in articles:
-        shown = (a.source_path, a.date.timestamp(), a.section.slug, *(t.slug for t in a.tags))
-        digest.update(repr(shown).encode("utf-8", "surrogatepass"))
+    for path, time, section, tags in shown:
+        digest.update(repr((path, time, section, *tags)).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedAfterAdding:
+    """The related articles once one article, newer than all, joins a remembered answer."""
+
+    changed: dict[str, tuple[str, ...]]
+    """The related paths of the added article and of each article whose own changed."""
+    memo: object
+    """The memo's value for the articles with the added one (as RememberedRelated stores it)."""
+    signature: str
+    """related_signature() of the articles with the added one."""
+
+
+def related_after_adding(value: object, added: Article) -> RelatedAfterAdding | None:
+    """Return the related articles once ``added`` joins the articles whose answer
+    RememberedRelated stored as the memo ``value``, first, being newer than every one
+    of them; None when ``value`` is not of that shape, already holds the article or
+    holds one as new as it. Only the articles near it in its tags and section are
+    ranked again, as RememberedRelated does after a change."""
+    stored = _stored(value)
+    if stored is None:
+        return None
+    before, answers = stored
+    item = _shown(added)
+    newest = next(iter(before.values()), None)
+    if item[0] in before or (newest is not None and newest[1] >= item[1]):
+        return None
+    shown = [item, *before.values()]
+    candidates = _Candidates(shown)
+    changed: dict[str, tuple[str, ...]] = {}
+    for i in {0} | candidates.near(item, LIMIT):
+        path = shown[i][0]
+        found = tuple(shown[j][0] for j in candidates.best(i, LIMIT))
+        if i == 0 or answers.get(path) != found:
+            changed[path] = found
+    memo = ({item[0]: item, **before}, {**answers, **changed})
+    return RelatedAfterAdding(changed, memo, _signature(shown))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsgen.build.quick_rebuild import NO_CHANGES
+from newsgen.build.quick_state import NO_CHANGES
 
 
 def test_a_helper_is_worth_starting_when_many_article_pages_will_be_rendered():

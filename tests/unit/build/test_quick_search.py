@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from newsgen.build import quick_search
-from newsgen.build.quick_rebuild import (
+from newsgen.build.quick_search import QuickIndex, QuickSearch, index_changes
+from newsgen.build.quick_state import (
     GONE,
     NO_CHANGES,
     QuickChanges,
     files_after,
     keys_overlaid,
 )
-from newsgen.build.quick_search import QuickIndex, QuickSearch, index_changes
 from newsgen.output.pagefind import shard_entry
 from newsgen.output.search_changes import IndexedShard
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from unit_helpers import load, make_config
 
-from newsgen.build.quick_rebuild import NO_CHANGES, QuickChanges
+from newsgen.build.quick_state import NO_CHANGES, QuickChanges
 from newsgen.cache.codec import ALLOWED, dumps, is_whole, loads, seal, sealed_text
 from newsgen.errors import Problem, Severity
 from newsgen.models import Asset, Correction

@@ -8,7 +8,15 @@ from datetime import datetime, timedelta
 import pytest
 from unit_helpers import BERLIN, make_article
 
-from newsgen.site.paginate import GAP, listing_page, page_holding, page_numbers, paginate
+from newsgen.site.paginate import (
+    GAP,
+    listing_page,
+    numbered_pages,
+    page_holding,
+    page_items,
+    page_numbers,
+    paginate,
+)
 
 START = datetime(2024, 1, 1, 8, 0, tzinfo=BERLIN)
 URL = "/world/"
@@ -234,3 +242,12 @@ def test_page_holding_finds_the_page_paginate_puts_each_article_on(n, per_page):
         assert article in page.items
         again = listing_page("World", page.items, number, total, URL, "/")
         assert again == page
+
+
+@pytest.mark.parametrize("count", [0, 1, 3, 4, 5, 7, 8, 9, 12, 13])
+def test_page_items_and_numbered_pages_match_paginate(count: int) -> None:
+    articles = archive(count)
+    pages = paginate("T", articles, 4, URL, "/")
+    assert numbered_pages(count, 4) == len(pages) - 1
+    for page in pages:
+        assert tuple(articles[i] for i in page_items(page.number, count, 4)) == page.items

@@ -14,6 +14,7 @@ from newsgen.site.related import (
     LIMIT,
     MEMO_NAME,
     WINDOW,
+    related_after_adding,
     related_articles,
     related_signature,
     remembered_related,
@@ -470,3 +471,56 @@ def test_many_changes_rank_every_article_again():
     moved = [replace(a, date=a.date + timedelta(days=400)) for a in articles[:10]]
     changed = [*articles[10:], *moved]
     assert remembered_related(store)(changed) == related_articles(changed)
+
+
+# --- one article added, the newest (quick rebuilds: build/quick_publish.py) -----------------------
+
+
+def test_an_added_newest_article_gets_the_answer_of_a_full_search_and_so_do_its_neighbours():
+    """Over an archive where many articles share a time, each newest article added (as a
+    publish loop does) gives every article the related list related_articles() finds
+    for the whole archive, the memo a full build would store, and its signature."""
+    from itertools import count
+
+    rng = random.Random(7)
+    tags = ["a", "b", "c", "d", "e"]
+    articles = [
+        art(f"n{i}", _hours(rng), rng.choice(["World", "Sport"]), rng.sample(tags, 2))
+        for i in range(600)
+    ]  # fmt: skip
+    store = _Store()
+    remembered_related(store)(_newest_first(articles))
+    hours = 6000
+    for number in count():
+        if number == 25:
+            break
+        hours += rng.choice([0.5, 1, 3])
+        new = art(f"new{number}", hours, rng.choice(["World", "Sport"]), rng.sample(tags, 2))
+        before = {p: list(v) for p, v in store.kept[MEMO_NAME][1][1].items()}
+        after = related_after_adding(store.kept[MEMO_NAME][1], new)
+        assert after is not None
+        articles = [new, *_newest_first(articles)]
+        found = related_articles(articles)
+        expected = {p: tuple(a.source_path for a in v) for p, v in found.items()}
+        assert {**{p: tuple(v) for p, v in before.items()}, **after.changed} == expected
+        assert after.changed[new.source_path] == expected[new.source_path]
+        assert all(before.get(p) != list(v) for p, v in after.changed.items())
+        assert after.signature == related_signature(articles)
+        full = _Store()
+        remembered_related(full)(articles)
+        assert after.memo == full.kept[MEMO_NAME][1]
+        store.kept[MEMO_NAME] = (after.signature, after.memo)
+
+
+def test_an_added_article_not_newer_than_every_other_is_refused():
+    store = _Store()
+    articles = _newest_first(_corpus())
+    remembered_related(store)(articles)
+    value = store.kept[MEMO_NAME][1]
+    newest = articles[0]
+    same_time = art("Same time", (newest.date - DAY).total_seconds() / 3600)
+    assert related_after_adding(value, same_time) is None
+    assert related_after_adding(value, art("Older", -5)) is None
+    assert related_after_adding(value, articles[3]) is None  # already there
+    assert related_after_adding(["not", "a", "memo"], art("New", 9999)) is None
+    assert related_after_adding(value, art("New", 9999)) is not None
