@@ -531,7 +531,9 @@ def test_section_pages_hold_every_article_once_in_archive_order(out: Path, secti
         url = rel_link(parse_html(file_for(out, url)), "prev")
     assert back == [u for u, _ in reversed(walked)]
 
-    # Page numbers link every numbered page, and each page says which it is.
+    # Page numbers link every numbered page (the fixture's listings are short enough to
+    # show no gap), but a numbered page not those beyond its two newer neighbours: it
+    # keeps its bytes as pages are added. Each page says which it is.
     for number, _ in expected:
         root = parse_html(file_for(out, page_url(section, number)))
         numbered = {
@@ -540,7 +542,8 @@ def test_section_pages_hold_every_article_once_in_archive_order(out: Path, secti
         if number is not None:
             numbered[number] = page_url(section, number)  # the current page is not a link
             assert f"page {number}" in text_of(one(root.xpath("//h1"), "h1"))
-        assert numbered == {n: page_url(section, n) for n in range(1, total + 1)}
+        linked = [n for n in range(1, total + 1) if number is None or n <= number + 2]
+        assert numbered == {n: page_url(section, n) for n in linked}
 
     page_dir = out / section / "page"
     made = sorted(int(p.name) for p in page_dir.iterdir()) if page_dir.exists() else []

@@ -74,47 +74,53 @@ class QuickListings:
         return [order[place] for place in places]
 
 
-def with_added(
-    listings: QuickListings, article: Article, keys: Sequence[str], site: Site, news: bool
-) -> QuickListings:
-    """Return ``listings`` with ``article`` (as published, newer than every other) put
-    first in the listings of ``keys`` (listings_of(): they all exist), the home page's
-    newest articles and, when ``news``, the news sitemap's; with the counts and the
-    periods' counts it changes and the articles it links to. The sitemap's entries
-    are left as they were (the state keeps what changed of them: QuickState.sitemap)."""
-    path = article.source_path
+Joined = tuple[str, tuple[str, ...], bool, frozenset[str]]
+"""An article a quick rebuild added to the listings: its source path, the keys of the
+listings it joined (listings_of()), whether the news sitemap lists it, and the
+articles it links to (their paths in ``content/``)."""
+
+
+def joined(article: Article, keys: Sequence[str], news: bool) -> Joined:
+    """Return the Joined of ``article`` (as published, newer than every other), added to
+    the listings of ``keys`` and, when ``news``, to the news sitemap."""
+    return article.source_path, tuple(keys), news, frozenset(r.target for r in article.link_refs)
+
+
+def with_joined(listings: QuickListings, added: Joined, home_latest: int) -> QuickListings:
+    """Return ``listings`` with the article ``added`` put first in the listings it joined
+    (they all exist), the home page's ``home_latest`` newest articles and, when it is
+    news, the news sitemap's; with the counts and the periods' counts it changes and
+    the articles it links to. The sitemap's entries are left as they were (the state
+    keeps what changed of them: QuickState.sitemap)."""
+    path, keys, news, targets = added
     place = array("I", [len(listings.order)])
-    added = {}
+    firsts, periods = {}, {}
+    counts = {"tag": dict(listings.tag_counts), "author": dict(listings.author_counts)}
     for key in keys:
         places = array("I", place)
         places.frombytes(listings.listings[key])
-        added[key] = places.tobytes()
-    periods = {
-        key: replace(listings.subjects[key], count=listings.subjects[key].count + 1)
-        for key in keys
-        if key.startswith("period ")
-    }
+        firsts[key] = places.tobytes()
+        kind, name = key.split(" ", 1)
+        if kind in counts:
+            counts[kind][name] = counts[kind].get(name, 0) + 1
+        elif kind == "period":
+            periods[key] = replace(listings.subjects[key], count=listings.subjects[key].count + 1)
     by_url = {period.url: period for period in periods.values()}
-    tag_counts, author_counts = dict(listings.tag_counts), dict(listings.author_counts)
-    for tag in article.tags:
-        tag_counts[tag.slug] = tag_counts.get(tag.slug, 0) + 1
-    for author in article.authors:
-        author_counts[author.slug] = author_counts.get(author.slug, 0) + 1
     return replace(
         listings,
         order=(*listings.order, path),
-        listings={**listings.listings, **added},
+        listings={**listings.listings, **firsts},
         subjects={**listings.subjects, **periods},
-        latest=(path, *listings.latest)[: site.config.home_latest],
+        latest=(path, *listings.latest)[:home_latest],
         news=(path, *listings.news)[:NEWS_MAX_URLS] if news else listings.news,
-        tag_counts=tag_counts,
-        author_counts=author_counts,
+        tag_counts=counts["tag"],
+        author_counts=counts["author"],
         years=tuple(by_url.get(year.url, year) for year in listings.years),
         months={
             year: tuple(by_url.get(month.url, month) for month in months)
             for year, months in listings.months.items()
         },
-        linked=listings.linked | {ref.target for ref in article.link_refs},
+        linked=listings.linked | targets,
     )
 
 

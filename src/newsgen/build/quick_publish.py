@@ -4,7 +4,7 @@ A newsroom's most common build after an edit adds one article, the newest of
 the archive. Stable pagination (site/paginate.py) keeps what that changes
 small and known: the article's own page; the front page and the newest
 numbered page of each listing it joins (its section, tags, authors, year and
-month), or every page of a listing whose count of numbered pages grows;
+month), and the pages next to a numbered page it adds;
 the pages of the whole site that show counts or the newest articles (home,
 tags, authors, archive and search pages, as their templates read them); the
 pages whose related list now names it; the feeds that carry it, the JSON
@@ -31,7 +31,14 @@ from datetime import datetime
 import jinja2
 
 from newsgen.build.quick_cards import ListedPage, card_site
-from newsgen.build.quick_listings import QuickListings, home_paths, listings_of, with_added
+from newsgen.build.quick_listings import (
+    Joined,
+    QuickListings,
+    home_paths,
+    joined,
+    listings_of,
+    with_joined,
+)
 from newsgen.build.quick_render import (
     Rendered,
     RenderFeed,
@@ -66,9 +73,9 @@ from newsgen.render.pages import (
     single_job,
 )
 from newsgen.site.crossrefs import content_path
-from newsgen.site.paginate import listing_page, numbered_pages, page_items
+from newsgen.site.paginate import changed_by_adding, listing_page, numbered_pages, page_items
 from newsgen.site.published import as_published
-from newsgen.site.related import RelatedAfterAdding, related_after_adding
+from newsgen.site.related import RelatedAfterAdding, Shown, related_after_adding
 from newsgen.urls import make_slug
 
 ADDED_PARTS = frozenset({"latest", "home_blocks", "tag_counts", "author_counts", "years", "months"})
@@ -120,6 +127,8 @@ class Publication:
     """True when the news sitemap lists the article (rendered again)."""
     new_pages: int
     """How many numbered pages the listings gained."""
+    joined: Joined
+    """What the listings took of the article (for the next quick rebuild)."""
 
     def needed(self, site: Site) -> set[str]:
         """Return the source paths of every article the pages and feeds to render show."""
@@ -139,13 +148,14 @@ class Publication:
 def publication(
     state: RenderState,
     listings: QuickListings,
-    related: object,
+    related: tuple[Mapping[str, Shown], Mapping[str, tuple[str, ...]]],
     article: Article,
     env: jinja2.Environment,
 ) -> Publication | None:
     """Return what adding ``article`` (as loaded) to the site of ``state`` changes,
-    given the site's ``listings`` and the related memo's value ``related``; None when
-    that cannot be rendered quickly (see the module doc)."""
+    given the site's ``listings`` and its ``related`` articles (quick_render's
+    stored_related()); None when that cannot be rendered quickly (see the module
+    doc)."""
     site = state.site
     if not _can_join(state, listings, article):
         return None
@@ -161,14 +171,15 @@ def publication(
     news = now is not None and now - NEWS_WINDOW <= article.date <= now
     if news and not listings.news:
         return None  # the news sitemap would appear: robots.txt names it
-    after = with_added(listings, article, keys, site, news)
+    added = joined(article, keys, news)
+    after = with_joined(listings, added, site.config.home_latest)
     pages, gained = _listing_pages(after, keys, site.config.per_page)
     feeds = _feed_items(state.feeds, keys, article.source_path, site.config.feed_items)
     if feeds is None:
         return None
     json_items = (article.source_path, *state.json_items)[: site.config.feed_items]
     return Publication(
-        article, after, pages, after_related, singles, feeds, json_items, news, gained
+        article, after, pages, after_related, singles, feeds, json_items, news, gained, added
     )
 
 
@@ -218,9 +229,7 @@ def _listing_pages(
     listings: QuickListings, keys: Sequence[str], per_page: int
 ) -> tuple[tuple[ListedPage, ...], int]:
     """Return the pages of the listings of ``keys`` that change when their first article
-    is added: the front page and the newest numbered page, or every page when the
-    listing gains a numbered page (each page links to the last); and how many numbered
-    pages they gained."""
+    is added (paginate.changed_by_adding()), and how many numbered pages they gained."""
     pages = []
     gained = 0
     for key in keys:
@@ -228,9 +237,7 @@ def _listing_pages(
         count = len(items)
         total, before = numbered_pages(count, per_page), numbered_pages(count - 1, per_page)
         gained += total - before
-        numbers: list[int | None] = [None]
-        numbers += list(range(total, 0, -1)) if total != before else [total] if total else []
-        for number in numbers:
+        for number in changed_by_adding(count, per_page):
             shown = tuple(items[i] for i in page_items(number, count, per_page))
             pages.append(ListedPage(key, number, total, shown))
     return tuple(pages), gained

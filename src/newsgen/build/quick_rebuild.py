@@ -29,7 +29,6 @@ quick_render.py renders all of them.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -37,14 +36,13 @@ from pathlib import Path
 
 import jinja2
 
-from newsgen.build.quick_listings import LISTINGS_MEMO
 from newsgen.build.quick_publish import (
     Publication,
     publication,
     render_publication,
     search_shard,
 )
-from newsgen.build.quick_render import Rendered, render_changes, stored_listings
+from newsgen.build.quick_render import Rendered, render_changes, stored_listings, stored_related
 from newsgen.build.quick_search import QuickIndex, index_changes
 from newsgen.build.quick_state import GONE, QuickChanges, QuickState
 from newsgen.build.search_step import article_date, remembered_shards
@@ -53,7 +51,6 @@ from newsgen.content.load import LoadSettings, SourceBytes, load_source, store_l
 from newsgen.models import Article, Output
 from newsgen.output.quick_write import QuickWriteUnavailable, write_changes
 from newsgen.site.crossrefs import content_path
-from newsgen.site.related import MEMO_NAME
 
 QUICK_LIMIT = 20
 """More changed article files than this always take a full rebuild."""
@@ -156,7 +153,7 @@ def quick_rebuild(
         rendered.sitemap,
     )
     if published is not None:
-        changes = _remember_publication(cache, made[3], changes, published)
+        changes = _publication_changes(changes, published)
     return QuickResult(
         tuple(rendered.outputs),
         rendered.keys,
@@ -188,10 +185,10 @@ def _published(
     if article is None or article.draft or now is None or article.date > now:
         return None
     listings = stored_listings(state, cache, made[3])
-    related = cache.memo(MEMO_NAME)
-    if listings is None or related is None or related[0] != state.related:
+    related = stored_related(state, cache)
+    if listings is None or related is None:
         return None
-    added_article = publication(state, listings, related[1], article, made[0])
+    added_article = publication(state, listings, related, article, made[0])
     if added_article is None:
         return None
     sitemap = listings.sitemap
@@ -207,24 +204,19 @@ def _load_added(item: SourceBytes, settings: LoadSettings, cache: ArticleCache) 
     return None if problems else article
 
 
-def _remember_publication(
-    cache: ArticleCache, output: str, changes: QuickChanges, published: Publication
-) -> QuickChanges:
-    """Store the related articles and listings with the article ``published`` in them,
-    each under a new signature, for the next quick rebuild; return ``changes`` with
-    those signatures and the article's place in the feeds and the site. Stored after
-    the output is written: if the build stops before the state records them, the
-    signatures differ and the next rebuild is a full one."""
-    cache.put_memo(MEMO_NAME, published.related.signature, published.related.memo)
-    listings = uuid.uuid4().hex
-    cache.put_memo(LISTINGS_MEMO + output, listings, published.listings)
+def _publication_changes(changes: QuickChanges, published: Publication) -> QuickChanges:
+    """Return ``changes`` with what publishing ``published`` changed of the state beside
+    the files: the article, its place in the feeds and the listings, and the related
+    articles it changed (laid over the memos by the next quick rebuild, so that none
+    of those, which hold every article, is stored again)."""
     return replace(
         changes,
         added=(published.article.source_path,),
         feeds=published.feeds,
         json_items=published.json_items,
-        related=published.related.signature,
-        listings=listings,
+        joined=(published.joined,),
+        related_added=(published.related.shown,),
+        related_answers=published.related.changed,
     )
 
 

@@ -13,7 +13,7 @@ from typing import Protocol
 import jinja2
 
 from newsgen.build.quick_cards import CardPages, card_jobs, card_pages, card_site
-from newsgen.build.quick_listings import LISTINGS_MEMO, QuickListings
+from newsgen.build.quick_listings import LISTINGS_MEMO, Joined, QuickListings, with_joined
 from newsgen.build.quick_sitemap import moved_sitemaps
 from newsgen.cache.articles import ArticleCache
 from newsgen.cache.codec import is_whole
@@ -28,7 +28,7 @@ from newsgen.render.pages import PageJob, article_page
 from newsgen.render.templates import render_page
 from newsgen.site.crossrefs import content_path
 from newsgen.site.published import SiteNames, as_published
-from newsgen.site.related import MEMO_NAME, stored_answer
+from newsgen.site.related import MEMO_NAME, Shown, stored_memo
 
 
 class RenderFeed(Protocol):
@@ -66,6 +66,12 @@ class RenderState(SiteNames, Protocol):
     def live(self) -> Mapping[str, int]: ...
     @property
     def sitemap(self) -> Mapping[str, datetime | None]: ...
+    @property
+    def joined(self) -> Sequence[Joined]: ...
+    @property
+    def related_added(self) -> Sequence[Shown]: ...
+    @property
+    def related_answers(self) -> Mapping[str, tuple[str, ...]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,27 +274,41 @@ def _related_answer(
     changed: Mapping[str, Article],
     cards: Collection[str],
 ) -> dict[str, tuple[str, ...]] | None:
-    """Return the related articles' paths of every article, as the last full build found
+    """Return the related articles' paths of every article, as the last builds found
     them; None when the cache no longer holds that answer, or when an edited card's
     article shares its time with another (its headline then decides their order)."""
-    memo = cache.memo(MEMO_NAME)
-    if memo is None or memo[0] != state.related:
+    remembered = stored_related(state, cache)
+    if remembered is None:
         return None
-    related = stored_answer(memo[1])
-    if related is None:
-        return None
+    shown, related = remembered
     times = {path: changed[path].date.timestamp() for path in cards if path in changed}
-    if times and not _times_unique(memo[1], times):
+    if times and not _times_unique(shown, times):
         return None
     return related
 
 
-def _times_unique(memo: object, times: Mapping[str, float]) -> bool:
+def stored_related(
+    state: RenderState, cache: ArticleCache
+) -> tuple[dict[str, Shown], dict[str, tuple[str, ...]]] | None:
+    """Return what the related-articles memo the last full build left records, with what
+    quick rebuilds changed since laid over it: what each article is shown as, newest
+    first, and its related paths, by path (site.related.stored_memo()); None when the
+    cache no longer holds that memo."""
+    memo = cache.memo(MEMO_NAME)
+    stored = stored_memo(memo[1]) if memo is not None and memo[0] == state.related else None
+    if stored is None:
+        return None
+    shown, related = stored
+    if state.related_answers:
+        related = {**related, **state.related_answers}
+    if state.related_added:
+        shown = {item[0]: item for item in reversed(state.related_added)} | shown
+    return shown, related
+
+
+def _times_unique(shown: Mapping[str, Shown], times: Mapping[str, float]) -> bool:
     """True when no article but those of ``times`` (path -> its time) has one of their
-    times, as the related memo records them (path -> path, time, section, tags)."""
-    shown = memo[0] if isinstance(memo, tuple) else None
-    if not isinstance(shown, dict):
-        return False
+    times, as ``shown`` records them (path -> path, time, section, tags)."""
     wanted = set(times.values())
     return not any(item[1] in wanted and path not in times for path, item in shown.items())
 
@@ -313,14 +333,18 @@ def _card_work(
 
 
 def stored_listings(state: RenderState, cache: ArticleCache, output: str) -> QuickListings | None:
-    """Return the QuickListings the last build of ``output`` (its resolved path) left, or
-    None when it left none or the cache no longer holds them."""
+    """Return the QuickListings the last full build of ``output`` (its resolved path)
+    left, with the articles quick rebuilds published since; None when it left none or
+    the cache no longer holds them."""
     if state.listings is None:
         return None
     memo = cache.memo(LISTINGS_MEMO + output)
     if memo is None or memo[0] != state.listings or not is_whole(memo[1], QuickListings):
         return None
-    return memo[1]  # type: ignore[return-value]
+    listings: QuickListings = memo[1]  # type: ignore[assignment]
+    for added in state.joined:
+        listings = with_joined(listings, added, state.site.config.home_latest)
+    return listings
 
 
 def load_published(

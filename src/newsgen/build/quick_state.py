@@ -18,6 +18,7 @@ from datetime import datetime
 import jinja2
 
 from newsgen.build.fingerprint import QuickFound
+from newsgen.build.quick_listings import Joined
 from newsgen.build.quick_search import QuickSearch
 from newsgen.feeds.json_feed import feed_articles
 from newsgen.feeds.rss import Channel, FeedPlan
@@ -25,6 +26,7 @@ from newsgen.models import Author, Section, Site, Tag
 from newsgen.render.keys import template_sources
 from newsgen.render.pages import ARTICLE_TEMPLATE, article_site
 from newsgen.site.crossrefs import article_urls
+from newsgen.site.related import Shown
 
 _BODY = "body_html"
 _OTHER_BODIES = re.compile(r"(?<!\barticle\.)body_html")
@@ -85,6 +87,14 @@ class QuickState:
     sitemap: dict[str, datetime | None] = field(default_factory=dict)
     """The sitemap's entries quick rebuilds changed since (URL -> lastmod; None: gone),
     to overlay on those of the QuickListings."""
+    joined: tuple[Joined, ...] = ()
+    """The articles quick rebuilds published since, oldest first, to lay over the
+    QuickListings (quick_listings.with_joined())."""
+    related_added: tuple[Shown, ...] = ()
+    """What related_articles() reads of each of those articles, oldest first, to lay
+    over the related memo's record of every article."""
+    related_answers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The related paths quick rebuilds changed since, to lay over the memo's."""
 
 
 def make_quick_state(
@@ -186,11 +196,10 @@ class QuickChanges:
     """The items of each article feed whose items changed, by the feed's path."""
     json_items: tuple[str, ...] | None = None
     """The JSON Feed's items (None: as the full build left them)."""
-    related: str | None = None
-    """The signature of the related-articles memo the last quick rebuild that added an
-    article stored (None: the full build's)."""
-    listings: str | None = None
-    """Likewise, of the QuickListings memo."""
+    joined: tuple[Joined, ...] = ()
+    related_added: tuple[Shown, ...] = ()
+    related_answers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """What those articles changed of the listings and related articles (QuickState)."""
 
     def then(self, later: QuickChanges) -> QuickChanges:
         """Return these changes followed by ``later`` ones."""
@@ -207,8 +216,9 @@ class QuickChanges:
             (*self.added, *later.added),
             {**self.feeds, **later.feeds},
             later.json_items or self.json_items,
-            later.related or self.related,
-            later.listings or self.listings,
+            (*self.joined, *later.joined),
+            (*self.related_added, *later.related_added),
+            {**self.related_answers, **later.related_answers},
         )
 
 
@@ -260,8 +270,9 @@ def with_changes(state: QuickState, changes: QuickChanges) -> QuickState:
             for feed in state.feeds
         ),
         json_items=changes.json_items or state.json_items,
-        related=changes.related or state.related,
-        listings=changes.listings or state.listings,
+        joined=changes.joined,
+        related_added=changes.related_added,
+        related_answers=changes.related_answers,
     )
 
 

@@ -183,7 +183,7 @@ def urlset(entries: Sequence[SitemapEntry]) -> bytes:
     parts = [f'{XML_DECLARATION}<urlset xmlns="{SITEMAP_NS}">\n']
     for entry in entries:
         loc = escape_text(strip_forbidden(entry.loc))
-        lastmod = escape_text(strip_forbidden(w3c_datetime(entry.lastmod)))
+        lastmod = w3c_datetime(entry.lastmod)  # digits, "-", ":", "T", "+": nothing to escape
         parts.append(f"  <url>\n    <loc>{loc}</loc>\n    <lastmod>{lastmod}</lastmod>\n  </url>\n")
     parts.append("</urlset>\n")
     return "".join(parts).encode("utf-8")

@@ -44,6 +44,7 @@ from newsgen.models import (
 )
 
 _SITE_PART = re.compile(r"\bsite\.(\w+)")
+_TOTAL = re.compile(r"\btotal\b")
 _USES = re.compile(r"""{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
 _PLAIN = (str, int, float, bool, type(None), datetime, date)
 _PLAIN_TYPES = frozenset(_PLAIN)
@@ -65,6 +66,7 @@ class InputKeys:
         self._site_parts: dict[str, str] = {}
         self._site_texts: dict[str, str] = {}
         self._template_parts = cache(self._parts_of_template)
+        self._shows_total = cache(self._reads_total)
         self.described: dict[int, tuple[object, str]] = {}
         """Descriptions of dataclass objects (Tags, pages) by id(), each kept with its
         object so that the id cannot be reused: many pages show the same ones."""
@@ -101,14 +103,18 @@ class InputKeys:
                 parts.append(self._site_text(template) if template else "")
             else:
                 _walk(value, parts, self)
+                if type(value) is ListingPage and (not template or self._shows_total(template)):
+                    parts.append(f"total={value.total}")
         return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     def describe(self, value: Any) -> str:
         """Return the description of dataclass object ``value`` (computed once per object)."""
         known = self.described.get(id(value))
         if known is None and type(value) is ListingPage:
-            # links and output_path follow from url, number and total (site/paginate.py)
-            inner = [value.title, repr(value.number), repr(value.total), value.url]
+            # output_path follows from url and number; the count of pages (total) counts
+            # only where the template shows it (of()): a page far from the newest keeps
+            # its key as pages are added (site/paginate.py)
+            inner = [value.title, repr(value.number), value.url, repr(value.links)]
             inner += [repr(value.newer_url), repr(value.older_url)]
             known_keys = self._articles  # most items' keys are known by now: look them up
             inner += [
@@ -158,6 +164,10 @@ class InputKeys:
                 "\0".join(parts).encode("utf-8", "surrogatepass")
             ).hexdigest()
         return known
+
+    def _reads_total(self, name: str) -> bool:
+        """True when template ``name`` or one it uses names a ``total`` (``page.total``)."""
+        return any(_TOTAL.search(text) for text in template_sources(self._env, name))
 
     def _parts_of_template(self, name: str) -> tuple[str, ...]:
         """Return the ``site.NAME`` parts read by template ``name`` and those it uses."""

@@ -3,8 +3,11 @@
 The front page shows the newest ``per_page`` articles. The older ones are cut
 into numbered pages counted from the oldest end: page 1 holds the oldest
 articles, and only the newest numbered page may be partly filled. A full page
-therefore never changes when new articles arrive, which keeps old archive
-pages stable for readers, caches and incremental builds.
+therefore keeps its articles when new ones arrive; and as a numbered page
+links to page numbers near its own and to the oldest ones, never to the
+newest (the front page does, and every page links to it), it keeps its bytes
+too, but for the few pages next to a new numbered page (changed_by_adding()).
+That keeps old archive pages stable for readers, caches and incremental builds.
 """
 
 from __future__ import annotations
@@ -56,6 +59,18 @@ def numbered_pages(count: int, per_page: int) -> int:
     return -(-max(count - per_page, 0) // per_page)
 
 
+def changed_by_adding(count: int, per_page: int) -> list[int | None]:
+    """Return the pages (None: the front page) of a listing of ``count`` items that
+    differ from those of the listing without its newest item: the front page and the
+    newest numbered page, which takes the front page's oldest item; when that page is
+    new, the pages whose numbers link to it too (and the one whose "newer" link it
+    takes over from the front page)."""
+    total = numbered_pages(count, per_page)
+    if total == numbered_pages(count - 1, per_page):
+        return [None, total] if total else [None]
+    return [None, *range(total, max(total - _AROUND - 1, 0), -1)]
+
+
 def page_items(number: int | None, count: int, per_page: int) -> range:
     """Return the indexes (newest first) of the items of page ``number`` (None: the
     front page) of a listing of ``count`` items, as paginate() cuts it."""
@@ -75,10 +90,13 @@ def listing_page(
 
 
 def page_numbers(current: int | None, total: int) -> list[int | None]:
-    """Return the page numbers to link, newest first, with None for each gap."""
+    """Return the page numbers to link from page ``current`` (None: the front page) of
+    ``total`` numbered pages, newest first, with None for each gap: the oldest two, the
+    two on each side of ``current`` and, from the front page, the newest two."""
     near = total + 1 if current is None else current
     wanted = set(range(1, min(total, _EDGE) + 1))
-    wanted |= set(range(max(1, total - _EDGE + 1), total + 1))
+    if current is None:
+        wanted |= set(range(max(1, total - _EDGE + 1), total + 1))
     wanted |= {n for n in range(near - _AROUND, near + _AROUND + 1) if 1 <= n <= total}
     numbers: list[int | None] = []
     previous: int | None = None

@@ -15,7 +15,7 @@ import bisect
 import hashlib
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -24,7 +24,7 @@ from newsgen.models import Article
 LIMIT = 5
 WINDOW = 12
 
-_Shown = tuple[str, float, str, tuple[str, ...]]
+Shown = tuple[str, float, str, tuple[str, ...]]
 """What related_articles() reads of an article: its path, time, section and tags."""
 
 RelatedFinder = Callable[[list[Article]], dict[str, tuple[Article, ...]]]
@@ -80,16 +80,30 @@ class _Candidates:
     """The articles of each tag and section, sorted by time: where an article's
     related articles are looked for. Articles are given as _shown() makes them."""
 
-    def __init__(self, shown: Sequence[_Shown]) -> None:
+    def __init__(
+        self, shown: Sequence[Shown], only: tuple[set[str], set[str]] | None = None
+    ) -> None:
+        """Index ``shown``; with ``only`` (tags, sections), just those tags and sections
+        (best() and near() then serve only articles whose tags and section are in it)."""
         self.times = [item[1] for item in shown]
         self.sections = [item[2] for item in shown]
         self.tags = [item[3] for item in shown]
         self.by_tag: dict[str, _Index] = defaultdict(_Index)
         self.by_section: dict[str, _Index] = defaultdict(_Index)
-        for i in sorted(range(len(shown)), key=self.times.__getitem__):
+        indexes: Iterable[int] = range(len(shown))
+        if only is not None:
+            tags, sections = only
+            indexes = [
+                i
+                for i in indexes
+                if self.sections[i] in sections or not tags.isdisjoint(self.tags[i])
+            ]
+        for i in sorted(indexes, key=self.times.__getitem__):
             for tag in self.tags[i]:
-                self.by_tag[tag].add(self.times[i], i)
-            self.by_section[self.sections[i]].add(self.times[i], i)
+                if only is None or tag in only[0]:
+                    self.by_tag[tag].add(self.times[i], i)
+            if only is None or self.sections[i] in only[1]:
+                self.by_section[self.sections[i]].add(self.times[i], i)
 
     def best(self, i: int, limit: int) -> list[int]:
         """Return the indexes of article ``i``'s related articles, best first."""
@@ -104,7 +118,7 @@ class _Candidates:
         shared.pop(i, None)
         return _best(shared, limit, i, self.times, self.sections)
 
-    def near(self, shown: _Shown, limit: int) -> set[int]:
+    def near(self, shown: Shown, limit: int) -> set[int]:
         """Return the articles whose candidates may include an article shown as
         ``shown`` (its time, section and tags, now or before a change): those near
         that time in its tags and section, one more on each side than searched."""
@@ -200,13 +214,20 @@ class RememberedRelated:
         return {path: tuple(by_path[p] for p in paths[path]) for path in by_path}
 
 
-def _shown(article: Article) -> _Shown:
+def _shown(article: Article) -> Shown:
     return (
         article.source_path,
         article.date.timestamp(),
         article.section.slug,
         tuple(tag.slug for tag in article.tags),
     )
+
+
+def stored_memo(value: object) -> tuple[dict[str, Shown], dict[str, tuple[str, ...]]] | None:
+    """Return what RememberedRelated stored as the memo ``value``: what each article was
+    shown as (its path, time, section and tags), newest first, and its related paths,
+    both by path; None when ``value`` is not of that shape."""
+    return _stored(value)
 
 
 def stored_answer(value: object) -> dict[str, tuple[str, ...]] | None:
@@ -216,7 +237,7 @@ def stored_answer(value: object) -> dict[str, tuple[str, ...]] | None:
     return stored[1] if stored is not None else None
 
 
-def _stored(value: object) -> tuple[dict[str, _Shown], dict[str, tuple[str, ...]]] | None:
+def _stored(value: object) -> tuple[dict[str, Shown], dict[str, tuple[str, ...]]] | None:
     """Return the memo's value if it has the shape RememberedRelated stores."""
     if not (isinstance(value, tuple) and len(value) == 2):
         return None
@@ -226,8 +247,8 @@ def _stored(value: object) -> tuple[dict[str, _Shown], dict[str, tuple[str, ...]
 
 def _around_changes(
     articles: list[Article],
-    shown: list[_Shown],
-    stored: tuple[dict[str, _Shown], dict[str, tuple[str, ...]]],
+    shown: list[Shown],
+    stored: tuple[dict[str, Shown], dict[str, tuple[str, ...]]],
 ) -> dict[str, tuple[str, ...]] | None:
     """Return every article's related paths: the stored ones, but for the articles
     near a change, found again; None when too many changed (or the memo lacks
@@ -267,7 +288,7 @@ def related_signature(articles: list[Article]) -> str:
     return _signature(map(_shown, articles))
 
 
-def _signature(shown: Iterable[_Shown]) -> str:
+def _signature(shown: Iterable[Shown]) -> str:
     """Return related_signature() of the articles shown as ``shown``, in order."""
     digest = hashlib.sha256()
     for path, time, section, tags in shown:
@@ -279,35 +300,34 @@ def _signature(shown: Iterable[_Shown]) -> str:
 class RelatedAfterAdding:
     """The related articles once one article, newer than all, joins a remembered answer."""
 
+    shown: Shown
+    """What related_articles() reads of the added article."""
     changed: dict[str, tuple[str, ...]]
     """The related paths of the added article and of each article whose own changed."""
-    memo: object
-    """The memo's value for the articles with the added one (as RememberedRelated stores it)."""
-    signature: str
-    """related_signature() of the articles with the added one."""
 
 
-def related_after_adding(value: object, added: Article) -> RelatedAfterAdding | None:
-    """Return the related articles once ``added`` joins the articles whose answer
-    RememberedRelated stored as the memo ``value``, first, being newer than every one
-    of them; None when ``value`` is not of that shape, already holds the article or
-    holds one as new as it. Only the articles near it in its tags and section are
-    ranked again, as RememberedRelated does after a change."""
-    stored = _stored(value)
-    if stored is None:
-        return None
-    before, answers = stored
+def related_after_adding(
+    remembered: tuple[Mapping[str, Shown], Mapping[str, tuple[str, ...]]], added: Article
+) -> RelatedAfterAdding | None:
+    """Return the related articles once ``added`` joins the articles whose answer is
+    ``remembered`` (what each article is shown as, newest first, and its related
+    paths: as stored_memo() returns them), first, being newer than every one of them;
+    None when they already hold the article or one as new as it. Only the articles
+    near it in its tags and section are ranked again, as RememberedRelated does after
+    a change: the others keep their answer."""
+    before, answers = remembered
     item = _shown(added)
     newest = next(iter(before.values()), None)
     if item[0] in before or (newest is not None and newest[1] >= item[1]):
         return None
     shown = [item, *before.values()]
-    candidates = _Candidates(shown)
+    again = {0} | _Candidates(shown, (set(item[3]), {item[2]})).near(item, LIMIT)
+    tags = set().union(*(shown[i][3] for i in again))
+    candidates = _Candidates(shown, (tags, {shown[i][2] for i in again}))
     changed: dict[str, tuple[str, ...]] = {}
-    for i in {0} | candidates.near(item, LIMIT):
+    for i in again:
         path = shown[i][0]
         found = tuple(shown[j][0] for j in candidates.best(i, LIMIT))
         if i == 0 or answers.get(path) != found:
             changed[path] = found
-    memo = ({item[0]: item, **before}, {**answers, **changed})
-    return RelatedAfterAdding(changed, memo, _signature(shown))
+    return RelatedAfterAdding(item, changed)

@@ -10,6 +10,7 @@ from unit_helpers import BERLIN, make_article
 
 from newsgen.site.paginate import (
     GAP,
+    changed_by_adding,
     listing_page,
     numbered_pages,
     page_holding,
@@ -194,19 +195,22 @@ def test_page_numbers_none():
 
 def test_page_numbers_few_pages_no_gap():
     assert page_numbers(None, 4) == [4, 3, 2, 1]
-    assert page_numbers(2, 5) == [5, 4, 3, 2, 1]
+    assert page_numbers(3, 5) == [5, 4, 3, 2, 1]
 
 
 def test_page_numbers_front_page_gap():
     assert page_numbers(None, 10) == [10, 9, None, 2, 1]
 
 
-def test_page_numbers_middle_page_two_gaps():
-    assert page_numbers(10, 20) == [20, 19, None, 12, 11, 10, 9, 8, None, 2, 1]
+def test_page_numbers_middle_page_one_gap_and_not_the_newest():
+    """A numbered page links its neighbours and the oldest pages, not the newest: as new
+    pages are added it keeps its bytes (Latest leads to the newest)."""
+    assert page_numbers(10, 20) == [12, 11, 10, 9, 8, None, 2, 1]
+    assert page_numbers(2, 5) == [4, 3, 2, 1]
 
 
 def test_page_numbers_near_oldest_end():
-    assert page_numbers(1, 10) == [10, 9, None, 3, 2, 1]
+    assert page_numbers(1, 10) == [3, 2, 1]
 
 
 def test_page_numbers_near_newest_end():
@@ -221,7 +225,8 @@ def test_page_numbers_properties(total):
         assert real == sorted(real, reverse=True)
         assert len(real) == len(set(real))
         if total:
-            assert real[0] == total and real[-1] == 1
+            assert real[-1] == 1
+            assert real[0] == (total if current is None else min(total, current + 2))
         if current is not None:
             assert current in real
         for left, right in itertools.pairwise(numbers):
@@ -242,6 +247,24 @@ def test_page_holding_finds_the_page_paginate_puts_each_article_on(n, per_page):
         assert article in page.items
         again = listing_page("World", page.items, number, total, URL, "/")
         assert again == page
+
+
+def shown(page):
+    """What a page shows (the count of pages, ``total``, it does not: see render/keys.py)."""
+    return (page.items, page.links, page.newer_url, page.older_url, page.url, page.number)
+
+
+@pytest.mark.parametrize(("count", "per_page"), [(c, p) for p in (1, 2, 3) for c in range(1, 40)])
+def test_changed_by_adding_names_every_page_that_differs_and_no_other(count, per_page):
+    """Adding the newest article to a listing of count - 1 changes exactly the pages
+    changed_by_adding() names: items, page links or neighbours."""
+    articles = archive(count)
+    before = {p.number: shown(p) for p in paginate("T", articles[1:], per_page, URL, "/")}
+    after = {p.number: shown(p) for p in paginate("T", articles, per_page, URL, "/")}
+    differ = [n for n, page in after.items() if before.get(n) != page]
+    assert sorted(differ, key=lambda n: -1 if n is None else n) == sorted(
+        changed_by_adding(count, per_page), key=lambda n: -1 if n is None else n
+    )
 
 
 @pytest.mark.parametrize("count", [0, 1, 3, 4, 5, 7, 8, 9, 12, 13])

@@ -18,6 +18,7 @@ from newsgen.site.related import (
     related_articles,
     related_signature,
     remembered_related,
+    stored_memo,
 )
 
 DAY = datetime(2024, 12, 16, 10, 0, tzinfo=BERLIN)
@@ -496,8 +497,9 @@ def test_an_added_newest_article_gets_the_answer_of_a_full_search_and_so_do_its_
             break
         hours += rng.choice([0.5, 1, 3])
         new = art(f"new{number}", hours, rng.choice(["World", "Sport"]), rng.sample(tags, 2))
-        before = {p: list(v) for p, v in store.kept[MEMO_NAME][1][1].items()}
-        after = related_after_adding(store.kept[MEMO_NAME][1], new)
+        remembered = stored_memo(store.kept[MEMO_NAME][1])
+        before = {p: list(v) for p, v in remembered[1].items()}
+        after = related_after_adding(remembered, new)
         assert after is not None
         articles = [new, *_newest_first(articles)]
         found = related_articles(articles)
@@ -505,22 +507,22 @@ def test_an_added_newest_article_gets_the_answer_of_a_full_search_and_so_do_its_
         assert {**{p: tuple(v) for p, v in before.items()}, **after.changed} == expected
         assert after.changed[new.source_path] == expected[new.source_path]
         assert all(before.get(p) != list(v) for p, v in after.changed.items())
-        assert after.signature == related_signature(articles)
         full = _Store()
         remembered_related(full)(articles)
-        assert after.memo == full.kept[MEMO_NAME][1]
-        store.kept[MEMO_NAME] = (after.signature, after.memo)
+        shown = {after.shown[0]: after.shown, **remembered[0]}
+        assert shown == full.kept[MEMO_NAME][1][0]  # what the next addition starts from
+        store.kept[MEMO_NAME] = ("", (shown, {**remembered[1], **after.changed}))
 
 
 def test_an_added_article_not_newer_than_every_other_is_refused():
     store = _Store()
     articles = _newest_first(_corpus())
     remembered_related(store)(articles)
-    value = store.kept[MEMO_NAME][1]
+    value = stored_memo(store.kept[MEMO_NAME][1])
     newest = articles[0]
     same_time = art("Same time", (newest.date - DAY).total_seconds() / 3600)
     assert related_after_adding(value, same_time) is None
     assert related_after_adding(value, art("Older", -5)) is None
     assert related_after_adding(value, articles[3]) is None  # already there
-    assert related_after_adding(["not", "a", "memo"], art("New", 9999)) is None
+    assert stored_memo(["not", "a", "memo"]) is None
     assert related_after_adding(value, art("New", 9999)) is not None
