@@ -36,10 +36,19 @@ _TEMPORARY = re.compile("|".join(fnmatch.translate(pattern) for pattern in EDITO
 _HIDDEN = (".", "#", "~$")
 
 
+_PLAIN_SUFFIXES = (".md", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif", ".svg", ".css", ".js")
+"""Endings of most names in a site (articles, pictures, styles), which no pattern of
+EDITOR_TEMPORARY but ``sed??????`` (nine characters) and the hidden ones can match."""
+
+
 def is_ignored_name(name: str) -> bool:
     """Return True for a name no build reads and no save rebuilds for: hidden files
     (``.x``, ``#x``, ``~$x``) and editors' temporary and swap files (EDITOR_TEMPORARY)."""
-    return name.startswith(_HIDDEN) or _TEMPORARY.match(name) is not None
+    if name.startswith(_HIDDEN):
+        return True
+    if len(name) != 9 and name.endswith(_PLAIN_SUFFIXES):
+        return False  # a build walks 100,000s of these: no pattern to try
+    return _TEMPORARY.match(name) is not None
 
 
 _OPEN_FLAGS = (

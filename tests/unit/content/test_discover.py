@@ -111,6 +111,21 @@ def test_is_ignored_name(name, ignored):
     assert is_ignored_name(name) is ignored
 
 
+def test_the_plain_names_shortcut_answers_as_the_patterns_do():
+    """Names with a common ending skip the patterns; each answers as they would."""
+    import itertools
+
+    from newsgen.input_files import _HIDDEN, _TEMPORARY
+
+    stems = ["a", "sed", "sedan", "sedabc", "4913", "x~", ".#x", "#x#", "Thumbs", "a.swp", "ab"]
+    endings = [".md", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif", ".svg", ".css", ".js"]
+    for stem, ending in itertools.product(stems, [*endings, ".md~", ".png.tmp", ""]):
+        name = stem + ending
+        patterns = name.startswith(_HIDDEN) or _TEMPORARY.match(name) is not None
+        assert is_ignored_name(name) is patterns, name
+    assert is_ignored_name("sedan.png")  # sed -i's temporary names: nine characters
+
+
 def test_missing_content_folder_is_an_error(tmp_path):
     tree, problems = discover(tmp_path)
     assert tree.articles == () and tree.assets == frozenset()
