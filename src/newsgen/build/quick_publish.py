@@ -53,6 +53,7 @@ from newsgen.build.search_step import SHARD_PAGES
 from newsgen.cache.articles import ArticleCache
 from newsgen.content.load import SourceBytes
 from newsgen.errors import BuildFailed, Problems
+from newsgen.feeds.dates import aware
 from newsgen.feeds.rss import Channel
 from newsgen.feeds.sitemaps import (
     NEWS_SITEMAP_PATH,
@@ -167,8 +168,8 @@ def publication(
     singles = _site_pages_to_render(env, site.config.search)
     if after_related is None or singles is None:
         return None
-    now = site.build_time
-    news = now is not None and now - NEWS_WINDOW <= article.date <= now
+    now = aware(site.build_time, site.config.timezone) if site.build_time else None
+    news = now is not None and now - NEWS_WINDOW <= article.date <= now  # as news_articles()
     if news and not listings.news:
         return None  # the news sitemap would appear: robots.txt names it
     added = joined(article, keys, news)

@@ -99,34 +99,20 @@ def quick_rebuild(
     found = _changed(state, sources)
     if found is None:
         return None
-    changed, added = found
+    changed = found[0]
     digests = {**state.digests, **{item.source.shown: item.digest for item in changed}}
     state = replace(state, site=replace(state.site, build_time=now))
     made = (env, generator, digests, str(output.resolve()))
-    published: Publication | None = None
-    if added:
-        work = _published(state, changed, added, settings, cache, sources, made)
-        if work is None:
-            return None
-        rendered, published = work
-    else:
-        edited = _changed_articles(state, changed, settings, cache)
-        if edited is None:
-            return None
-        articles, cards = edited
-        shown = [a for a in articles if a.source_path in state.published]
-        rendered = render_changes(state, shown, cards, cache, sources, made)
-    if rendered is None:
+    work = _rendered(state, found, settings, cache, sources, made)
+    if work is None:
         return None
-    shards = {}
-    if published is not None and search and state.search is not None:
-        shard = search_shard(published, state.search.order, state.site.config.timezone)
-        if shard is None:
+    rendered, published = work
+    index = None
+    if search:
+        shards = _new_shards(state, published)
+        index = _index(state, rendered, cache, output, shards) if shards is not None else None
+        if index is None:
             return None
-        shards[published.article.output_path] = shard
-    index = _index(state, rendered, cache, output, shards) if search else None
-    if search and index is None:
-        return None
     removed = rendered.moved.values()
     try:
         inodes = write_changes(
@@ -141,6 +127,60 @@ def quick_rebuild(
         index_files = index.files()
         page_keys.update({**index_files, **{path: ("", GONE) for path in index.gone()}})
         inodes.update({path: inode for path, (_, inode) in index_files.items()})
+    changes = _changes(changed, rendered, page_keys, index, published)
+    return QuickResult(
+        tuple(rendered.outputs),
+        rendered.keys,
+        inodes,
+        changes,
+        len(changed),
+        rendered.urls,
+        (published.article,) if published is not None else (),
+        1 + published.new_pages if published is not None else 0,
+    )
+
+
+def _rendered(
+    state: QuickState,
+    found: tuple[list[SourceBytes], list[SourceBytes]],
+    settings: LoadSettings,
+    cache: ArticleCache,
+    sources: Sequence[SourceBytes],
+    made: tuple[jinja2.Environment, str, dict[str, str], str],
+) -> tuple[Rendered, Publication | None] | None:
+    """Return what the ``found`` changes (the files changed, and those new) render, and
+    the article published when one was added; None when they cannot be quick."""
+    changed, added = found
+    if added:
+        work = _published(state, changed, added, settings, cache, sources, made)
+        return (work[0], work[1]) if work is not None and work[0] is not None else None
+    edited = _changed_articles(state, changed, settings, cache)
+    if edited is None:
+        return None
+    articles, cards = edited
+    shown = [a for a in articles if a.source_path in state.published]
+    rendered = render_changes(state, shown, cards, cache, sources, made)
+    return (rendered, None) if rendered is not None else None
+
+
+def _new_shards(state: QuickState, published: Publication | None) -> dict[str, str] | None:
+    """Return the search shard of the page ``published`` adds, by its path ({} for none);
+    None when the index cannot take it quickly."""
+    if published is None or state.search is None:
+        return {}
+    shard = search_shard(published, state.search.order, state.site.config.timezone)
+    return {published.article.output_path: shard} if shard is not None else None
+
+
+def _changes(
+    changed: list[SourceBytes],
+    rendered: Rendered,
+    page_keys: dict[str, tuple[str, int]],
+    index: QuickIndex | None,
+    published: Publication | None,
+) -> QuickChanges:
+    """Return what a quick rebuild of the ``changed`` files that wrote ``rendered`` (with
+    ``page_keys``: path -> key, inode) changed of the state."""
     changes = QuickChanges(
         {item.source.shown: item.digest for item in changed},
         {item.source.shown: item.key for item in changed},
@@ -152,18 +192,7 @@ def quick_rebuild(
         {content_path(path): url for path, url in rendered.urls.items()},
         rendered.sitemap,
     )
-    if published is not None:
-        changes = _publication_changes(changes, published)
-    return QuickResult(
-        tuple(rendered.outputs),
-        rendered.keys,
-        inodes,
-        changes,
-        len(changed),
-        rendered.urls,
-        (published.article,) if published is not None else (),
-        1 + published.new_pages if published is not None else 0,
-    )
+    return _publication_changes(changes, published) if published is not None else changes
 
 
 def _published(

@@ -172,3 +172,31 @@ def test_the_new_page_goes_to_its_year_or_quarter_shard(count, order, expected):
         (story.source_path, (), False, frozenset()),  # type: ignore[arg-type]
     )
     assert quick_publish.search_shard(added, order, story.date.tzinfo) == expected
+
+
+def test_the_changes_of_publishes_in_a_row_add_up():
+    from newsgen.build.quick_state import NO_CHANGES, QuickChanges
+
+    def published(path: str, time: float, feeds: dict, answers: dict) -> QuickChanges:
+        return replace(
+            NO_CHANGES,
+            added=(path,),
+            feeds=feeds,
+            json_items=(path,),
+            joined=((path, ("section world",), False, frozenset()),),
+            related_added=((path, time, "world", ()),),
+            related_answers=answers,
+        )
+
+    first = published("a.md", 1.0, {"feed.xml": ("a.md",)}, {"a.md": (), "x.md": ("a.md",)})
+    second = published("b.md", 2.0, {"feed.xml": ("b.md", "a.md")}, {"b.md": ("a.md",)})
+    both = NO_CHANGES.then(first).then(second)
+    assert both.added == ("a.md", "b.md")
+    assert both.feeds == {"feed.xml": ("b.md", "a.md")}
+    assert both.json_items == ("b.md",)
+    assert [item[0] for item in both.joined] == ["a.md", "b.md"]  # oldest first
+    assert [item[0] for item in both.related_added] == ["a.md", "b.md"]
+    assert both.related_answers == {"a.md": (), "x.md": ("a.md",), "b.md": ("a.md",)}
+    body_edit = replace(NO_CHANGES, digests={"a.md": "new"})
+    assert both.then(body_edit).added == both.added  # a later edit keeps them
+    assert both.then(body_edit).related_answers == both.related_answers
