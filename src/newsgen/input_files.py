@@ -27,7 +27,7 @@ EDITOR_TEMPORARY = (
     "*___jb_tmp___", "*___jb_old___",  # JetBrains
     ".~lock.*#",  # LibreOffice
     ".DS_Store", "Thumbs.db", "desktop.ini",
-    "sed??????",  # sed -i
+    "sed" + "[a-zA-Z0-9]" * 6,  # sed -i (mkstemp's letters and digits: sedan.png is no such)
 )  # fmt: skip
 """File names (shell patterns) that editors and tools write while saving: never
 content, never a reason to rebuild."""
@@ -38,7 +38,7 @@ _HIDDEN = (".", "#", "~$")
 
 _PLAIN_SUFFIXES = (".md", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif", ".svg", ".css", ".js")
 """Endings of most names in a site (articles, pictures, styles), which no pattern of
-EDITOR_TEMPORARY but ``sed??????`` (nine characters) and the hidden ones can match."""
+EDITOR_TEMPORARY and no hidden name's start can match."""
 
 
 def is_ignored_name(name: str) -> bool:
@@ -46,7 +46,7 @@ def is_ignored_name(name: str) -> bool:
     (``.x``, ``#x``, ``~$x``) and editors' temporary and swap files (EDITOR_TEMPORARY)."""
     if name.startswith(_HIDDEN):
         return True
-    if len(name) != 9 and name.endswith(_PLAIN_SUFFIXES):
+    if name.endswith(_PLAIN_SUFFIXES):
         return False  # a build walks 100,000s of these: no pattern to try
     return _TEMPORARY.match(name) is not None
 

@@ -281,7 +281,9 @@ DAMAGE: dict[str, Damage] = {
     "rows from another version: the article rows": resealed_by_another_version,
     "two articles' bodies swapped": swap_two("body"),
     "two articles' values swapped": swap_two("value"),
-    "file hashes: a digest altered": execute("UPDATE file_digests SET digest = 'f' || digest"),
+    "file hashes: a digest altered": execute(
+        "UPDATE file_digests SET records = CAST(replace(CAST(records AS TEXT), ':', ';') AS BLOB)"
+    ),
     "compiled templates: a flipped byte each": on_compiled_templates(lambda path: flip(path, 80)),
     "compiled templates: truncated": on_compiled_templates(lambda path: os.truncate(path, 60)),
     "compiled templates: zeroed": on_compiled_templates(

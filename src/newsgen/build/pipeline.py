@@ -21,7 +21,7 @@ from newsgen.build.turn import SITE_LOCK, build_turn
 from newsgen.cache.articles import CACHE_DIR, ArticleCache, open_cache
 from newsgen.config import load_config
 from newsgen.errors import BuildFailed, Problems
-from newsgen.gc_pause import collector_reset
+from newsgen.gc_pause import collector_paused, collector_reset
 from newsgen.models import SiteConfig
 from newsgen.output.write import Copy, check_output_dir
 
@@ -49,7 +49,8 @@ def _build(options: BuildOptions, started: float, lock_note: str | None) -> Buil
     site's lock file (``lock_note``) is one more warning of the cache's, never stored
     with the report (the next build would repeat it)."""
     problems = Problems()
-    copies = static_copies(options.source, default_theme(), problems)  # the config names some
+    with collector_paused():  # 100,000s of paths and stats, all kept: nothing to collect
+        copies = static_copies(options.source, default_theme(), problems)  # the config names some
     static = frozenset(copy.path for copy in copies)
     config = load_config(options.source, options.base_url, static)
     cache = open_cache(options.source, options.cache)
@@ -80,7 +81,8 @@ def _build_with(
     static_copies() found, with the problems found so far."""
     output = str(options.output_dir.resolve())
     now = options.now or datetime.now(UTC)
-    read = read_inputs(options, config, cache, static)
+    with collector_paused(keep=True):
+        read = read_inputs(options, config, cache, static)
     last, found, problems = read.last, read.found, read.problems
     if not problems.has_errors() and still_valid(last, found.inputs, now, found.manifest):
         assert last is not None and isinstance(last.report, BuildReport)

@@ -23,6 +23,7 @@ build reports all of it in one warning (warning()).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sqlite3
@@ -32,6 +33,7 @@ from pathlib import Path
 from newsgen import errors
 from newsgen.cache.bodies import BodyUnavailable
 from newsgen.cache.codec import dumps, seal, sealed_text
+from newsgen.cache.digest_rows import read_digests, write_digests
 from newsgen.cache.file import MISSING, CacheDatabase, set_aside
 from newsgen.gc_pause import collector_paused
 
@@ -65,10 +67,15 @@ def sealed_row(key: str, value: bytes, body: str | None) -> SealedRow:
 
 def entry_key(context_fingerprint: str, relative_path: str, content_digest: str) -> str:
     """Return the cache key of one article file (by the hash of its bytes) in a load context."""
-    digest = hashlib.sha256(context_fingerprint.encode())
-    digest.update(relative_path.encode("utf-8", "surrogatepass") + b"\0")
-    digest.update(content_digest.encode())
+    digest = _context_hash(context_fingerprint).copy()  # a build keys 100,000s in one context
+    digest.update(f"{relative_path}\0{content_digest}".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=4)
+def _context_hash(context_fingerprint: str) -> hashlib._Hash:
+    """SHA-256 fed with ``context_fingerprint``: each key of that context starts from a copy."""
+    return hashlib.sha256(context_fingerprint.encode())
 
 
 class ArticleCache:
@@ -88,8 +95,8 @@ class ArticleCache:
         self.reload: Callable[[str], str | None] | None = None
         """Given an entry's key, loads its article file again and returns its body (None
         when it cannot): how body() answers when the cache cannot."""
-        self._unfit_paths: dict[str, list[str]] = {}
-        """Paths of file_digests() rows that did not match, by table: forgotten on the next put."""
+        self._unfit_folders: dict[str, list[str]] = {}
+        """Folders of file_digests() rows that did not match, by table: dropped on the next put."""
         self._reloaded: dict[str, str] = {}
         self._present: set[str] | None = None
         """The keys the entries table holds, once read."""
@@ -256,17 +263,10 @@ class ArticleCache:
 
     def file_digests(self, table: str = ARTICLE_FILES) -> dict[str, tuple[str, str]]:
         """Return what put_file_digests() recorded in ``table``: path -> (stat key, hash of
-        the bytes); rows that do not match their checksums are left out (and forgotten)."""
-        query = f"SELECT path, stat, digest, checksum FROM {_digest_table(table)}"
-        found: dict[str, tuple[str, str]] = {}
-        unfit = self._unfit_paths.setdefault(table, [])
-        rows = self._file.query(lambda db: db.execute(query).fetchall(), [])
-        for path, stat, digest, check in rows:
-            if check == seal(table, str(path), f"{stat}\0{digest}".encode()):
-                found[path] = (stat, digest)
-            else:
-                self._file.unfit(table, str(path))
-                unfit.append(path)
+        the bytes); the rows of folders that do not match their checksums are left out
+        (and dropped by the next put_file_digests())."""
+        found, unfit = read_digests(self._file, _digest_table(table))
+        self._unfit_folders.setdefault(table, []).extend(unfit)
         return found
 
     def put_file_digests(
@@ -277,18 +277,8 @@ class ArticleCache:
     ) -> None:
         """Record ``(path, stat key, digest)`` rows in ``table`` and drop the rows of the
         paths in ``forget``, in one transaction (none when there is nothing to do)."""
-        forgotten = [(path,) for path in [*forget, *self._unfit_paths.pop(table, [])]]
-        if not (rows or forgotten):
-            return
-        name = _digest_table(table)
-        sealed = [(p, s, d, seal(table, p, f"{s}\0{d}".encode())) for p, s, d in rows]
-
-        def put(db: sqlite3.Connection) -> None:
-            with db:
-                db.executemany(f"DELETE FROM {name} WHERE path = ?", forgotten)
-                db.executemany(f"INSERT OR REPLACE INTO {name} VALUES (?, ?, ?, ?)", sealed)
-
-        self._file.query(put, None)
+        unfit = self._unfit_folders.pop(table, [])
+        write_digests(self._file, _digest_table(table), rows, forget, unfit)
 
     def last_build(self, output: str) -> object | None:
         """Return what put_last_build() stored for the output folder ``output``, or None."""

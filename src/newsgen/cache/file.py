@@ -39,10 +39,10 @@ SCHEMA = (
     " checksum BLOB NOT NULL)",
     "CREATE TABLE page_keys (output TEXT PRIMARY KEY, value BLOB NOT NULL,"
     " checksum BLOB NOT NULL)",
-    "CREATE TABLE file_digests (path TEXT PRIMARY KEY, stat TEXT NOT NULL, digest TEXT NOT NULL,"
+    "CREATE TABLE file_digests (folder TEXT PRIMARY KEY, records BLOB NOT NULL,"
     " checksum BLOB NOT NULL)",
-    "CREATE TABLE asset_digests (path TEXT PRIMARY KEY, stat TEXT NOT NULL,"
-    " digest TEXT NOT NULL, checksum BLOB NOT NULL)",
+    "CREATE TABLE asset_digests (folder TEXT PRIMARY KEY, records BLOB NOT NULL,"
+    " checksum BLOB NOT NULL)",
     "CREATE TABLE about (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 KEEP_DAMAGED = 3

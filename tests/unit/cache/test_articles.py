@@ -273,12 +273,15 @@ def test_a_reader_leaves_the_file_alone_and_says_nothing(tmp_path):
 
 def test_file_hashes_that_do_not_match_are_left_out_then_forgotten(tmp_path):
     cache = ArticleCache(tmp_path / "c.sqlite")
-    cache.put_file_digests([("a.md", "1:2:3:4", "da"), ("b.md", "5:6:7:8", "db")], forget=[])
+    rows = [("w/a.md", "1:2:3:4", "da"), ("w/b.md", "5:6:7:8", "db"), ("c.md", "9:9:9:9", "dc")]
+    cache.put_file_digests(rows, forget=[])
     assert cache._file._db is not None
     with cache._file._db:
-        cache._file._db.execute("UPDATE file_digests SET digest = 'dX' WHERE path = 'a.md'")
-    assert cache.file_digests() == {"b.md": ("5:6:7:8", "db")}
+        altered = "UPDATE file_digests SET records = CAST("
+        altered += "replace(CAST(records AS TEXT), 'da', 'dX') AS BLOB)"
+        cache._file._db.execute(f"{altered} WHERE folder = 'w'")
+    assert cache.file_digests() == {"c.md": ("9:9:9:9", "dc")}
     cache.put_file_digests([], forget=[])
-    assert cache._file._db.execute("SELECT path FROM file_digests").fetchall() == [("b.md",)]
+    assert cache._file._db.execute("SELECT folder FROM file_digests").fetchall() == [("",)]
     warning = cache.warning()
     assert warning is not None and warning.message.startswith("1 cached entry did not match")

@@ -117,13 +117,15 @@ def test_the_plain_names_shortcut_answers_as_the_patterns_do():
 
     from newsgen.input_files import _HIDDEN, _TEMPORARY
 
-    stems = ["a", "sed", "sedan", "sedabc", "4913", "x~", ".#x", "#x#", "Thumbs", "a.swp", "ab"]
+    stems = ["a", "sed", "sedan", "sedabc", "sed12345", "4913", "x~", ".#x", "#x#", "Thumbs"]
+    stems += ["a.swp", "ab"]
     endings = [".md", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif", ".svg", ".css", ".js"]
     for stem, ending in itertools.product(stems, [*endings, ".md~", ".png.tmp", ""]):
         name = stem + ending
         patterns = name.startswith(_HIDDEN) or _TEMPORARY.match(name) is not None
         assert is_ignored_name(name) is patterns, name
-    assert is_ignored_name("sedan.png")  # sed -i's temporary names: nine characters
+    assert not is_ignored_name("sedan.png")  # sed -i's temporary names hold no dot
+    assert is_ignored_name("sedX7abQ2") and not is_ignored_name("sedan")
 
 
 def test_missing_content_folder_is_an_error(tmp_path):
