@@ -12,14 +12,11 @@ the index twice, in shards by year and by quarter (``public/own-year/``,
 from __future__ import annotations
 
 import argparse
-import html
 import json
-import re
 import shutil
 import statistics
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -33,11 +30,10 @@ import index_alternative  # noqa: E402
 import search_latency  # noqa: E402
 from browser_helpers import chromium  # noqa: E402
 
+from newsgen.search.extract import search_page  # noqa: E402
 from newsgen.search.shard import SearchPage, shard_files  # noqa: E402
 from newsgen.search.words import Stems  # noqa: E402
 
-_STANDFIRST = re.compile(r'<p class="standfirst">(.*?)</p>', re.S)
-_TAG = re.compile(r"<[^>]+>")
 OPEN = """
 const [listing, done] = arguments;
 const started = performance.now();
@@ -58,21 +54,18 @@ window.ownIndex.search(words, words ? {filters} : {filters, sort: {date: 'desc'}
 """
 
 
-def search_pages(public: Path, limit: int) -> list[SearchPage]:
-    """Return what the index holds of the site's article pages (the first ``limit``)."""
+def search_pages(public: Path, limit: int) -> tuple[list[SearchPage], float]:
+    """Return what the index holds of the site's article pages (the first ``limit``), read
+    from their marks as a build would, and the seconds that took (files read aside)."""
+    files = index_alternative.article_pages(public)[: limit or None]
+    texts = [(path.read_text(encoding="utf-8"), path) for path in files]
+    started = time.perf_counter()
     found = []
-    for path in index_alternative.article_pages(public)[: limit or None]:
-        page = path.read_text(encoding="utf-8")
-        url = "/" + path.parent.relative_to(public).as_posix() + "/"
-        record, text = index_alternative.page_record(page, url)
-        standfirst = _STANDFIRST.search(page)
-        shown = html.unescape(_TAG.sub("", standfirst.group(1))) if standfirst else ""
-        date = datetime.fromisoformat(record["date"]) if record["date"] else None
-        title, section = html.unescape(record["title"]), html.unescape(record["section"])
-        found.append(
-            SearchPage(url, title, date, section, record["year"], shown, html.unescape(text))
-        )
-    return found
+    for text, path in texts:
+        page = search_page(text, "/" + path.parent.relative_to(public).as_posix() + "/")
+        if page is not None:
+            found.append(page)
+    return found, time.perf_counter() - started
 
 
 def write_index(public: Path, pages: list[SearchPage], kind: str) -> tuple[float, int, int]:
@@ -127,7 +120,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     public = args.site / "public"
-    pages = search_pages(public, args.pages)
+    pages, seconds = search_pages(public, args.pages)
+    print(
+        f"read {len(pages):,} pages' marks in {seconds:.1f} s ({1000 * seconds / len(pages):.2f} ms a page)"
+    )
     shutil.copy(HERE.parent / "static" / "js" / "search-engine.js", public / "own-engine.js")
     for kind in ("year", "quarter"):
         seconds, size, shards = write_index(public, pages, kind)

@@ -42,11 +42,17 @@ class SearchPage:
     url: str
     title: str
     date: datetime | None
-    section: str
-    year: str
+    filters: tuple[tuple[str, str], ...]
+    """(name, value) pairs the search page filters by: ``("section", "World")``."""
     standfirst: str
+    """What a result shows under the headline."""
     text: str
     """The text searched (the headline is searched too, with more weight)."""
+
+    @property
+    def section(self) -> str:
+        """The value of the section filter (empty without one)."""
+        return dict(self.filters).get("section", "")
 
 
 def page_order(pages: Sequence[SearchPage]) -> list[SearchPage]:
@@ -144,11 +150,11 @@ def _records(ordered: list[SearchPage]) -> dict[str, bytes]:
 
 
 def _filters(ordered: list[SearchPage]) -> dict[str, dict[str, list[int]]]:
-    """Return the numbers of the pages of each section and year."""
-    filters: dict[str, dict[str, list[int]]] = {"section": {}, "year": {}}
+    """Return the numbers of the pages with each value of each filter."""
+    filters: dict[str, dict[str, list[int]]] = {}
     for number, page in enumerate(ordered):
-        filters["section"].setdefault(page.section, []).append(number)
-        filters["year"].setdefault(page.year, []).append(number)
+        for name, value in page.filters:
+            filters.setdefault(name, {}).setdefault(value, []).append(number)
     return filters
 
 

@@ -11,7 +11,8 @@ from newsgen.search.words import Stems, bucket_of
 
 def page(url: str, day: int | None, title: str, text: str, section: str = "World") -> SearchPage:
     date = datetime(2024, 3, day, 9, tzinfo=UTC) if day else None
-    return SearchPage(url, title, date, section, "2024" if day else "", f"About {url}", text)
+    filters = (("section", section), *((("year", "2024"),) if day else ()))
+    return SearchPage(url, title, date, filters, f"About {url}", text)
 
 
 PAGES = [
@@ -73,7 +74,7 @@ def test_lengths_and_filters():
     assert meta["pages"] == 4 and meta["records"] == RECORDS_PER_FILE
     assert meta["lengths"][3] == 4  # "Nothing of note." and "Undated"
     assert meta["filters"]["section"] == {"World": [0, 2], "Business": [1, 3]}
-    assert meta["filters"]["year"] == {"2024": [0, 1, 2], "": [3]}
+    assert meta["filters"]["year"] == {"2024": [0, 1, 2]}
 
 
 def test_a_large_shard_files_its_words_and_records_in_many_files():
