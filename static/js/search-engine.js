@@ -34,15 +34,19 @@ async function getJson(address) {
   return answer.json();
 }
 
-export async function openIndex(listingAddress) {
+// ``base`` is the site's base path ("/" or "/news/"), which the pages' URLs in the index
+// leave out.
+export async function openIndex(listingAddress, base = "/") {
   const listing = new URL(listingAddress, location.href);
+  const root = base.endsWith("/") ? base : `${base}/`;
   const { shards, changes, stale = {} } = await getJson(listing);
   const names = changes ? [...shards, changes] : shards;
   const parts = await Promise.all(
     names.map(async (name, order) => {
       const base = new URL(`${name}/`, listing);
       const meta = await getJson(new URL("meta.json", base));
-      return { name, order, base, meta, stale: new Set(stale[name] || []), files: new Map() };
+      const hidden = new Set((stale[name] || []).map(Number));
+      return { name, order, base, root, meta, stale: hidden, files: new Map() };
     }),
   );
   let live = 0;
@@ -70,6 +74,7 @@ async function pagesWith(part, word) {
   const stem = forms[word] || word;
   const words = await file(part, `words/${bucketOf(stem, part.meta.words)}.json`);
   const found = new Map();
+  found.stem = stem;
   const entry = words[stem];
   if (!entry) return found;
   const [gaps, counts] = entry;
@@ -91,14 +96,17 @@ function filtered(part, filters) {
   return numbers;
 }
 
+const MOST_WORDS = 12; // of a search: a pasted paragraph is searched by its first words
+
 async function search(parts, totals, words, how) {
-  const terms = [...new Set(splitWords(words || ""))];
+  const terms = [...new Set(splitWords(words || ""))].slice(0, MOST_WORDS);
   const perPart = await Promise.all(
     parts.map((part) => Promise.all(terms.map((term) => pagesWith(part, term)))),
   );
   const counts = terms.map((_, t) => perPart.reduce((sum, found) => sum + found[t].size, 0));
   const held = terms.map((_, t) => t).filter((t) => counts[t] > 0);
-  if (terms.length && !held.length) return { results: [] };
+  const stems = [...new Set(held.flatMap((t) => perPart.map((found) => found[t].stem)))];
+  if (terms.length && !held.length) return { results: [], stems };
   const weights = held.map((t) => Math.log(1 + (totals.pages - counts[t] + 0.5) / (counts[t] + 0.5)));
   const results = [];
   parts.forEach((part, p) => {
@@ -119,15 +127,15 @@ async function search(parts, totals, words, how) {
         const count = list.get(number);
         score += (weights[i] * count * (K1 + 1)) / (count + norm);
       });
-      results.push(result(part, number, score));
+      results.push(result(part, number, score, stems));
     }
   });
   if (how.sort) results.sort(byDate);
   else results.sort((a, b) => b.score - a.score || a.part.order - b.part.order || a.number - b.number);
-  return { results };
+  return { results, stems };
 }
 
-function result(part, number, score) {
+function result(part, number, score, stems) {
   return {
     id: `${part.name}:${number}`,
     part,
@@ -136,8 +144,11 @@ function result(part, number, score) {
     date: part.meta.dates[number],
     data: async () => {
       const rows = await file(part, `records/${Math.floor(number / part.meta.records)}.json`);
-      const [url, title, date, section, standfirst] = rows[number % part.meta.records];
-      return { url, meta: { title, date, section }, excerpt: standfirst };
+      const row = rows[number % part.meta.records];
+      const url = part.root + row.url.replace(/^\//, "");
+      let excerpt = row.excerpt;
+      if (stems.length && !holdsStem(excerpt, stems)) excerpt = (await pageExcerpt(url, stems)) || excerpt;
+      return { url, meta: { ...row.meta, title: row.title }, filters: row.filters, excerpt };
     },
   };
 }
@@ -145,4 +156,42 @@ function result(part, number, score) {
 function byDate(a, b) {
   const time = (date) => (date ? Date.parse(date) : -Infinity);
   return time(b.date) - time(a.date) || a.part.order - b.part.order || a.number - b.number;
+}
+
+// True when a word of ``text`` starts with one of ``stems`` (how the search page tells
+// a word searched for: Snowball's stems begin the words they stem, but for a few).
+export function holdsStem(text, stems) {
+  return splitWords(text).some((word) => stems.some((stem) => word.startsWith(stem)));
+}
+
+const EXCERPT_WORDS = 30;
+
+// About EXCERPT_WORDS words of the page at ``url`` around the first word found, from
+// what it marks for searching; null when it cannot be read.
+async function pageExcerpt(url, stems) {
+  let text;
+  try {
+    const answer = await fetch(url);
+    if (!answer.ok) return null;
+    text = searchedText(new DOMParser().parseFromString(await answer.text(), "text/html"));
+  } catch (error) {
+    return null;
+  }
+  const words = text.split(/\s+/).filter(Boolean);
+  const at = words.findIndex((word) => holdsStem(word, stems));
+  if (at < 0) return null;
+  const start = Math.max(0, at - Math.floor(EXCERPT_WORDS / 3));
+  const shown = words.slice(start, start + EXCERPT_WORDS).join(" ");
+  return `${start > 0 ? "…" : ""}${shown}${start + EXCERPT_WORDS < words.length ? "…" : ""}`;
+}
+
+function searchedText(page) {
+  const parts = [];
+  for (const body of page.querySelectorAll("[data-pagefind-body]")) {
+    const walker = page.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.parentElement.closest("[data-pagefind-ignore], script, style, template")) parts.push(node.data);
+    }
+  }
+  return parts.join(" ");
 }

@@ -4,7 +4,8 @@ mark pages for newsgen's own index as they did for Pagefind's):
 
 - ``data-pagefind-body``: the elements whose text is searched; a page without one
   is not indexed;
-- ``data-pagefind-ignore``: an element whose text is not searched;
+- ``data-pagefind-ignore``: an element whose text is not searched (nor is that of
+  ``nav``, ``footer``, forms and the like);
 - ``data-pagefind-meta="title"``: the element whose text is the result's headline
   (``name:value`` gives a value outright); ``date`` gives the shown date;
 - ``data-pagefind-filter="section"`` (the element's text) or ``"year:2024"``: the
@@ -28,6 +29,9 @@ _VOID = frozenset(
     "area base br col embed hr img input link meta param source track wbr".split()  # noqa: SIM905
 )
 _SHOWN_CHARACTERS = 300
+_NEVER_TEXT = frozenset({"nav", "footer", "form", "svg", "noscript", "select"})
+"""Elements whose text is never searched, as Pagefind never read it (navigation, the
+footer, forms)."""
 _HIDING = (
     ("<script", "</script"),
     ("<style", "</style"),
@@ -81,8 +85,11 @@ def search_page(html: str, url: str) -> SearchPage | None:
         sorted((name, v) for (kind, name), v in marks.values.items() if kind == "filter")
     )
     title = marks.values.get(("meta", "title"), "")
+    meta = tuple(
+        sorted((n, v) for (kind, n), v in marks.values.items() if kind == "meta" and n != "title")
+    )
     date = _date(marks.values.get(("sort", "date")))
-    return SearchPage(url, title, date, filters, shown or _shortened(text), text)
+    return SearchPage(url, title, date, filters, shown or _shortened(text), text, meta)
 
 
 def _first_mark(html: str) -> int:
@@ -162,6 +169,7 @@ def _open(name: str, attributes: str, stack: list[_Open], marks: _Marks) -> None
             searched, marks.bodies = True, marks.bodies + 1
         ignored = ignored or "data-pagefind-ignore" in found
         taking = _marked(found, marks)
+    ignored = ignored or name in _NEVER_TEXT
     if searched and marks.text:
         marks.text.append(" ")
     if name not in _VOID and not attributes.rstrip().endswith("/"):

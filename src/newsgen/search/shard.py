@@ -11,9 +11,9 @@ first, so that within a shard the order of numbers is the order of dates:
   it (a word of the headline counts TITLE_WEIGHT times);
 - ``forms/N.json``: each word form met that is not its own stem, with its stem, so
   that the page looks up a reader's word without a stemmer of its own;
-- ``records/N.json``: what a result shows of each page (URL, headline, date,
-  section, standfirst), RECORDS_PER_FILE pages a file, fetched for the results
-  shown only.
+- ``records/N.json``: what a result shows of each page (URL, headline, the other
+  meta values such as the shown date, the filters' values, the standfirst),
+  RECORDS_PER_FILE pages a file, fetched for the results shown only.
 
 shard_files() returns the files as bytes by path; nothing is written here.
 """
@@ -48,6 +48,8 @@ class SearchPage:
     """What a result shows under the headline."""
     text: str
     """The text searched (the headline is searched too, with more weight)."""
+    meta: tuple[tuple[str, str], ...] = ()
+    """Other values a result shows, by name: ``("date", "1 March 2024")``."""
 
     @property
     def section(self) -> str:
@@ -137,13 +139,19 @@ def _word_entry(found: list[tuple[int, int]]) -> list[list[int]]:
 
 
 def _records(ordered: list[SearchPage]) -> dict[str, bytes]:
-    """Return the records files: ``[url, title, date, section, standfirst]`` a page."""
+    """Return the records files: what a result shows of each page."""
     files = {}
     for start in range(0, len(ordered), RECORDS_PER_FILE):
         chunk = ordered[start : start + RECORDS_PER_FILE]
         rows = [
-            [p.url, p.title, p.date.isoformat() if p.date else None, p.section, p.standfirst]
-            for p in chunk
+            {
+                "url": page.url,
+                "title": page.title,
+                "meta": dict(page.meta),
+                "filters": dict(page.filters),
+                "excerpt": page.standfirst,
+            }
+            for page in chunk
         ]
         files[f"records/{start // RECORDS_PER_FILE}.json"] = _json(rows)
     return files

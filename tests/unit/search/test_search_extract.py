@@ -21,6 +21,7 @@ PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
   <aside data-pagefind-ignore><p>Read more: <b>unrelated</b></p></aside>
   <img src="a.png" alt="a photo">
   <p>Caf&eacute; owners cheered.</p>
+  <nav>Previous story</nav><footer>Filed under ports</footer>
 </article>
 <footer>Copyright</footer></body></html>"""
 
@@ -41,6 +42,7 @@ def test_marked_values_from_text_and_outright():
     assert found.filters == (("section", "World & Europe"), ("year", "2024"))
     assert found.date == datetime(2024, 3, 1, 9, tzinfo=UTC)
     assert found.standfirst == "The council met & agreed."
+    assert found.meta == (("date", "1 March 2024"),)
 
 
 def test_a_page_without_a_marked_body_is_not_indexed():

@@ -40,16 +40,16 @@ def postings(found: dict[str, object], stem: str) -> dict[int, int]:
 def test_pages_are_numbered_newest_first_undated_last():
     found = files()
     records = found["records/0.json"]
-    assert [row[0] for row in records] == ["/b/", "/d/", "/a/", "/c/"]
+    assert [row["url"] for row in records] == ["/b/", "/d/", "/a/", "/c/"]
     assert found["meta.json"]["dates"][0] == "2024-03-03T09:00:00+00:00"
     assert found["meta.json"]["dates"][3] is None
-    assert records[0] == [
-        "/b/",
-        "Harbour strike",
-        "2024-03-03T09:00:00+00:00",
-        "World",
-        "About /b/",
-    ]
+    assert records[0] == {
+        "url": "/b/",
+        "title": "Harbour strike",
+        "meta": {},
+        "filters": {"section": "World", "year": "2024"},
+        "excerpt": "About /b/",
+    }
 
 
 def test_stems_list_the_pages_holding_them_with_headline_words_weighing_more():
