@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 from newsgen.output.pagefind import INDEX_DIR, SHARDS_FILE
 from newsgen.preview.live_reload import SCRIPT_PATH
+from newsgen.search.words import Stems, split_words
 
 SEARCH_PAGE = "search/index.html"
 """The search page's file in the output."""
@@ -44,31 +44,52 @@ def remove_script(html: bytes) -> bytes:
 
 
 def reproducible(path: str) -> bool:
-    """False for the files of the index whose bytes differ between two Pagefind runs
-    over the same pages: each shard's ``pagefind-entry.json``, ``*.pf_meta`` and ``filter/*``.
-
-    Pagefind writes filter values in hash-map order, which changes from run to
-    run; the hashes in those files' names and in the entry file follow. The
-    index means the same either way, and every other file (pages, fragments,
-    word index, scripts) is byte-identical. ``path`` is relative to the output.
-    """
-    folder, _, inside = path.partition("/")
-    if folder != INDEX_DIR:
-        return True
-    name = inside.partition("/")[2] or inside  # inside a shard's folder (pagefind/2024/)
-    return not (
-        name == "pagefind-entry.json" or name.endswith(".pf_meta") or name.startswith("filter/")
-    )
+    """True for every file of an output: two fresh builds of the same input give the
+    same bytes, the search index's files too (Pagefind's did not: it wrote filter
+    values in hash-map order). ``path`` is relative to the output."""
+    return bool(path)
 
 
 SERVED_INDEX = f"{INDEX_DIR} (what it finds)"
 """The name comparable_files() gives what the search index finds."""
 
 
+def shard_pages(folder: Path, shard: str) -> dict[int, dict[str, object]]:
+    """Return what the shard ``shard`` of the output in ``folder`` holds of each page,
+    by its number there: its record (URL, title, meta, filters, excerpt), its length,
+    date, and the count of each stem in it."""
+    base = folder / INDEX_DIR / shard
+    meta = json.loads((base / "meta.json").read_text(encoding="utf-8"))
+    pages: dict[int, dict[str, object]] = {}
+    for records in sorted((base / "records").glob("*.json")):
+        start = int(records.stem) * meta["records"]
+        for offset, record in enumerate(json.loads(records.read_text(encoding="utf-8"))):
+            number = start + offset
+            date = meta["dates"][number]
+            pages[number] = {**record, "length": meta["lengths"][number], "date": date}
+            pages[number]["words"] = {}
+    for words in sorted((base / "words").glob("*.json")):
+        for stem, (gaps, counts) in json.loads(words.read_text(encoding="utf-8")).items():
+            number = 0
+            for gap, count in zip(gaps, counts, strict=True):
+                number += gap
+                pages[number]["words"][stem] = count  # type: ignore[index]
+    return pages
+
+
+def pages_with(folder: Path, shard: str, words: str) -> list[str]:
+    """Return the URLs of the pages of ``shard`` (stale ones too) holding every word of
+    ``words``."""
+    stems = Stems("en")
+    wanted = {stems.of(word) for word in split_words(words)}
+    found = shard_pages(folder, shard).values()
+    return sorted(str(page["url"]) for page in found if wanted <= set(page["words"]))  # type: ignore[arg-type]
+
+
 def served_index(folder: Path) -> bytes:
     """Return what the search index of the output in ``folder`` finds, as JSON: the
-    shards it lists, and each page it finds (Pagefind's fragment: URL, text, metadata,
-    filters) by URL, from every shard but the stale pages of each (see
+    shards it lists, and each page it finds (its record and words, see shard_pages())
+    by URL, from every shard but the stale pages of each (see
     newsgen.output.search_changes). Two outputs whose indexes are made in different
     steps (a changes shard beside kept shards, or all shards anew) give the same
     bytes when a search finds the same pages in both. Raises AssertionError when a
@@ -78,12 +99,12 @@ def served_index(folder: Path) -> bytes:
     shards = [*listing["shards"], *([listing["changes"]] if "changes" in listing else [])]
     pages: dict[str, object] = {}
     for shard in shards:
-        for fragment in sorted((folder / INDEX_DIR / shard / "fragment").glob("*.pf_fragment")):
-            if fragment.name.partition(".")[0] in stale.get(shard, ()):
+        hidden = {int(page_id) for page_id in stale.get(shard, ())}
+        for number, page in shard_pages(folder, shard).items():
+            if number in hidden:
                 continue
-            data = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd") :])
-            assert data["url"] not in pages, f"{data['url']} is found twice"
-            pages[data["url"]] = data
+            assert page["url"] not in pages, f"{page['url']} is found twice"
+            pages[str(page["url"])] = page
     served = {"shards": listing["shards"], "pages": pages}
     return json.dumps(served, sort_keys=True, ensure_ascii=False).encode()
 

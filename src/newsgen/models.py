@@ -57,7 +57,7 @@ class SiteConfig:
     """Absolute URL of the publisher's logo for structured data, or empty."""
     search: bool = True
     """When True (``search:`` in ``newsgen.yaml``), the build indexes the article
-    pages with Pagefind into ``pagefind/`` and renders the ``/search/`` page."""
+    pages into ``pagefind/`` and renders the ``/search/`` page."""
     default_image: str = ""
     """Absolute URL of the social image (``og:image``) of articles without images of
     their own (``default_image`` in ``newsgen.yaml``), or empty: then they have none.

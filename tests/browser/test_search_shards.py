@@ -5,13 +5,14 @@ shards); in a second case it is then changed (an article added, one edited, one
 deleted) and built again, so that a changes shard holds the new pages and the
 search page must leave out the old versions the year shards still hold; in the
 last, one article's body is edited and a quick rebuild puts its page into the
-changes shard (build/quick_search.py). Pagefind
-is also run once over all the article pages into ``pagefind-single/``. Both are
-served from one folder and searched in headless Chromium: the shards through the
-search page's own search (``static/js/search.js`` asks each shard and merges their
-answers), the single index through Pagefind's browser API. Every query and filter
-must give the same pages, and a search without words, sorted by date, the same
-pages in the same order.
+changes shard (build/quick_search.py). One index is also written over all the
+article pages, as one shard, into ``pagefind-single/``. Both are served from one
+folder and searched in headless Chromium: the shards through the search page's own
+search (``static/js/search.js``), the single index through the same engine
+(``static/js/search-engine.js``) opened on it alone. Every query and filter must give
+the same pages, ranked the same (the ranking counts over all the shards' live pages
+as one index would), and a search without words, sorted by date, the same pages in
+the same order.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ from commands import find_newsgen
 from newsgen.build import search_step
 from newsgen.build.options import BuildOptions
 from newsgen.build.pipeline import build
-from newsgen.output.pagefind import BODY_MARK, SHARDS_FILE, pagefind_binary
+from newsgen.output.pagefind import BODY_MARK, SHARDS_FILE
+from newsgen.search.words import Stems
+from newsgen.search.write import write_shard
 
 REPO = Path(__file__).resolve().parents[2]
 QUERIES = [
@@ -75,9 +78,8 @@ const [sharded, queries, done] = arguments;
   if (sharded) {  // the search page's own: the shards, merged by static/js/search.js
     search = window.newsgenSearch;
   } else {
-    const index = await import("/pagefind-single/pagefind.js");
-    await index.options({ baseUrl: "/" });
-    await index.init();
+    const engine = await import("/js/search-engine.js");
+    const index = await engine.openIndex("/pagefind-single/shards.json", "/");
     search = (words, how) => index.search(words, how);
   }
   const answers = [];
@@ -160,14 +162,13 @@ def served(
     if request.param == "changed and built again":
         change_site(site)
         subprocess.run(command, check=True, env=env, timeout=300)
-    articles = work / "articles"
-    for page in out.rglob("index.html"):
-        if BODY_MARK.encode() in page.read_bytes():
-            target = articles / page.relative_to(out)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(page, target)
-    single = [str(pagefind_binary()), "--site", str(articles), "--quiet"]
-    subprocess.run([*single, "--output-path", str(out / "pagefind-single")], check=True)
+    pages = [
+        page.relative_to(out).as_posix()
+        for page in out.rglob("index.html")
+        if BODY_MARK.encode() in page.read_bytes()
+    ]
+    write_shard(out, pages, out / "pagefind-single" / "all", Stems("en"))
+    (out / "pagefind-single" / "shards.json").write_text('{"shards": ["all"]}')
     handler = functools.partial(_QuietHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -236,15 +237,12 @@ def test_shards_find_what_one_index_finds(
     else:
         missing = {"Lindqvist"}  # deleted
     sharded, single = answers(browser, served, True), answers(browser, served, False)
-    for (words, filters, sort), got, expected in zip(QUERIES, sharded, single, strict=True):
+    for (words, filters, _sort), got, expected in zip(QUERIES, sharded, single, strict=True):
         gone = words in missing
         if gone:
             assert got == expected == [], words  # the page is gone, or not there yet
         elif (words, filters) != ("ocean survey", {"year": "2024"}):
             assert expected, f"{words!r} {filters}: the single index finds nothing; a poor query"
-        if sort:  # a list newest first: the same pages in the same order
-            assert got == expected, (words, filters)
-        else:
-            assert sorted(got) == sorted(expected), (words, filters)
+        assert got == expected, (words, filters)  # the same pages in the same order
     distinctive = QUERIES.index(("Hmeimim", {}, None))
     assert sharded[distinctive][0] == single[distinctive][0]  # the best hit ranks first

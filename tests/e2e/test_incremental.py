@@ -164,8 +164,8 @@ def test_a_body_edit_rewrites_only_its_page_and_the_feeds_that_carry_it(
     index = {p for p in changed if p.startswith("pagefind/")}  # an indexed page changed
     article_pages = {p for p in changed - index if p.endswith("index.html")}
     assert len(article_pages) == 1, changed
-    assert [p for p in index if p.endswith("/pagefind-entry.json")] == [
-        "pagefind/changes/pagefind-entry.json"  # the edited page alone; its year's is kept
+    assert [p for p in index if p.endswith("/meta.json")] == [
+        "pagefind/changes/meta.json"  # the edited page alone; its year's is kept
     ]
     rest = changed - article_pages - index
     assert all(p.endswith(("feed.xml", "feed.json")) for p in rest), changed
@@ -182,24 +182,24 @@ def test_a_template_edit_that_leaves_article_pages_alone_keeps_the_search_index(
     original = (default_theme() / "templates" / "section.html").read_text(encoding="utf-8")
     edited = original.replace("{% block content %}", "{% block content %}<!-- v2 -->", 1)
     (site / "templates" / "section.html").write_text(edited)
-    runs: list[Path] = []
-    real_run = search.SearchIndexer._planned_run
+    runs: list[str] = []
+    real_run = search.SearchIndexer._index_shards
     monkeypatch.setattr(
         search.SearchIndexer,
-        "_planned_run",
-        lambda self, tree, shard: runs.append(shard) or real_run(self, tree, shard),
+        "_index_shards",
+        lambda self, tree, pending: runs.extend(pending) or real_run(self, tree, pending),
     )
     report = build(BuildOptions(site, out, now=NOW))
     changed = rewritten(before, inodes(out))
     assert "world/index.html" in changed  # a section page
-    assert runs == []  # no article page changed: Pagefind did not run
+    assert runs == []  # no article page changed: no shard was written
     index = {p: inode for p, inode in inodes(out).items() if p.startswith("pagefind/")}
     assert index and all(before[p] == inode for p, inode in index.items())
     assert report.unchanged == report.files - len(changed - {".newsgen-output"})
     edit_body(site)  # now an article page changes: it is indexed in the changes shard
     build(BuildOptions(site, out, now=NOW))
     assert runs == ["changes"]  # the edited page only; its year's shard is kept
-    entry = "pagefind/2022/pagefind-entry.json"
+    entry = "pagefind/2022/meta.json"
     assert inodes(out)[entry] == before[entry]
     listing = json.loads((out / SHARDS_FILE).read_text())
     assert listing["changes"] == "changes" and list(listing["stale"]) == ["2022"]

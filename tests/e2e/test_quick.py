@@ -4,7 +4,6 @@ the output of a cold build of the same input."""
 
 from __future__ import annotations
 
-import gzip
 import json
 import shutil
 from pathlib import Path
@@ -30,6 +29,7 @@ from newsgen.output import quick_write as quickwrite
 from newsgen.output.folders import Folders
 from newsgen.output.pagefind import SHARDS_FILE, SearchError
 from newsgen.output.write import DIRTY, spare_path
+from page_checks import pages_with
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "newsroom"
 HARBOUR = Path("content/business/harbour-trade-record.md")
@@ -146,12 +146,7 @@ HARBOUR_PAGE = "business/2022/03/22/harbour-handles-record-trade-volume/index.ht
 
 def fragments_with(out: Path, shard: str, words: str) -> list[str]:
     """Return the URLs of the pages of ``shard`` whose indexed text holds ``words``."""
-    found = []
-    for fragment in sorted((out / "pagefind" / shard / "fragment").glob("*.pf_fragment")):
-        data = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd") :])
-        if words in data["content"]:
-            found.append(data["url"])
-    return found
+    return pages_with(out, shard, words)
 
 
 def test_with_search_a_body_edit_is_quick_and_goes_to_the_changes_shard(
@@ -201,7 +196,7 @@ def test_a_shard_removed_from_the_output_is_made_again_by_the_next_edit(
     shutil.rmtree(out / "pagefind" / "2022")
     add_paragraph(site, words="Quillfeather signed the harbour ledger.")
     assert not rebuild(site, out).quick  # the index is not as the last build left it
-    assert (out / "pagefind" / "2022" / "pagefind-entry.json").is_file()
+    assert (out / "pagefind" / "2022" / "meta.json").is_file()
     shards = [folder.name for folder in (out / "pagefind").iterdir() if folder.is_dir()]
     assert any(fragments_with(out, shard, "Quillfeather") for shard in shards)
 
@@ -231,26 +226,29 @@ def test_the_preview_keeps_its_index_through_a_quick_rebuild(site: Path, tmp_pat
     assert inodes(out / "pagefind") == index
 
 
-def test_pagefind_failing_in_a_quick_rebuild_leaves_the_output_as_it_was(
+def test_the_index_failing_in_a_quick_rebuild_leaves_the_output_as_it_was(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
+    from newsgen.output import pagefind
+
     with_search(site)
     out = tmp_path / "out"
     ready(site, out)
     before = inodes(out)
-    failing = tmp_path / "pagefind"
-    failing.write_text("#!/bin/sh\necho 'out of memory' >&2\nexit 3\n", encoding="utf-8")
-    failing.chmod(0o755)
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing))
-    add_paragraph(site)
-    with pytest.raises(SearchError, match="out of memory"):
-        rebuild(site, out)
+
+    def failing(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pagefind, "write_shard", failing)
+        add_paragraph(site, words="Quillfeather closed the ledger.")
+        with pytest.raises(SearchError, match="No space left on device"):
+            rebuild(site, out)
     assert inodes(out) == before
-    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
     report = rebuild(site, out)  # the spare was left dirty: a full build mends
     assert not report.quick
     shards = [folder.name for folder in (out / "pagefind").iterdir() if folder.is_dir()]
-    assert any(fragments_with(out, shard, "A closing paragraph.") for shard in shards)
+    assert any(fragments_with(out, shard, "Quillfeather") for shard in shards)
 
 
 @pytest.mark.parametrize("damage", ["spare removed", "spare dirty", "output top level touched"])

@@ -19,6 +19,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"site"}),
     frozenset({"feeds"}),
     frozenset({"render"}),
+    frozenset({"search"}),
     frozenset({"output"}),
     frozenset({"pagehelper"}),
     frozenset({"build"}),

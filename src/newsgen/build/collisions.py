@@ -200,7 +200,7 @@ def check_outputs(
     claims += [Claim(o.path, o.source, o.line, o.field) for o in outputs]
     find_collisions(claims, problems)
     find_unwritable(claims, limits, problems)
-    if search:  # the search index's folder is made whole by Pagefind
+    if search:  # the search index's folder is the index's alone
         for claim in claims:
             if claim.path.casefold().split("/", 1)[0] == INDEX_DIR:
                 problems.error(

@@ -237,7 +237,7 @@ def _write(
     indexer = None
     if config.search:
         made = (plan.env, plan.planned, plan.copies, plan.shards, plan.keys_before)
-        indexer = search_indexer(options, *made, inputs.cache)
+        indexer = search_indexer(options, *made, inputs.cache, config.language)
     hand_off = plan.hand_off
     fresh = fresh_or_kept(plan.planned, plan.keys_before, problems, options.progress, hand_off)
     previous = inputs.quick and inputs.quick[0]

@@ -266,7 +266,8 @@ def _index(
     remembered = remembered_shards(cache, output)
     live = state.live
     search = state.search
-    return index_changes(search, written, remembered, output, live, rendered.moved, added)
+    language = state.site.config.language
+    return index_changes(search, written, remembered, output, live, rendered.moved, added, language)
 
 
 def _changed(

@@ -4,14 +4,13 @@ A quick rebuild (quick_rebuild.py) writes an edited article's page again. With
 search on, the index must find its new words, yet the page's year (or quarter)
 shard holds the old ones. As a full build does (output/search_changes.py), the
 quick rebuild keeps every year's shard as it is, hides the page's old version
-in its shard (its Pagefind id joins the ``stale`` list of ``shards.json``) and
+in its shard (its id there joins the ``stale`` list of ``shards.json``) and
 indexes the page into the small ``changes`` shard, with the pages that shard
-already held: one Pagefind run over a few hundred pages at most, never over a
-year of them.
+already held: a few hundred pages written at most, never a year of them.
 
 The full build leaves in its QuickState what this needs (QuickSearch): the order
 of the shards, the pages of the changes shard and the stale pages of the kept
-ones. Which shard holds an edited page, and its Pagefind id there, come from the
+ones. Which shard holds an edited page, and its id there, come from the
 memo of the shards' pages the full build stored (build/search_step.py). When the
 changes shard and the stale pages would pass CHANGES_LIMIT, or a shard's record
 is missing, the rebuild is not quick: the full build makes the shards with most
@@ -40,7 +39,7 @@ class QuickSearch:
     dates: dict[str, str]
     """The date (ISO 8601) of each article page of the changes shard, by path."""
     stale: dict[str, tuple[str, ...]]
-    """The Pagefind ids of the pages each kept shard holds in an old version."""
+    """The ids of the pages each kept shard holds in an old version."""
     files: frozenset[str] = field(default_factory=frozenset)
     """The files of the changes shard and ``shards.json`` in the output."""
 
@@ -73,7 +72,7 @@ class QuickIndex:
 
     def index(self, tree: Path) -> None:
         """Make the changes shard and ``shards.json`` in ``tree`` (the spare tree, which
-        holds the new site). Raises SearchError when Pagefind fails, OSError when the
+        holds the new site). Raises SearchError when it cannot be written, OSError when the
         file system does."""
         if self.indexer is not None:
             search = self.search
@@ -102,6 +101,7 @@ def index_changes(
     live: Mapping[str, int],
     moved: Mapping[str, str] | None = None,
     added: Mapping[str, str] | None = None,
+    language: str = "en",
 ) -> QuickIndex | None:
     """Return how a quick rebuild that wrote the pages ``written`` (path -> date, ISO
     8601, of the article each shows) updates the index of ``output``, or None when it
@@ -112,7 +112,7 @@ def index_changes(
     old path of each page written that moved (its old version is hidden, its new
     one goes to the changes shard for the old one's shard); ``added`` gives the shard
     of each page written that is new (an article added). Raises SearchError when
-    Pagefind is needed and missing."""
+    the shard cannot be written."""
     moved, added = moved or {}, added or {}
     if any(shard not in remembered for shard in search.order):
         return None  # which shard holds a page written cannot be told
@@ -149,7 +149,8 @@ def index_changes(
         {shard: tuple(sorted(ids)) for shard, ids in stale.items()},
         search.files,
     )
-    return QuickIndex(search, after, SearchIndexer(changes, output, {}, dates=dates))
+    indexer = SearchIndexer(changes, output, {}, dates=dates, language=language)
+    return QuickIndex(search, after, indexer)
 
 
 def _shards_in_place(order: Iterable[str], output: Path, live: Mapping[str, int]) -> bool:
@@ -170,7 +171,7 @@ def _shards_in_place(order: Iterable[str], output: Path, live: Mapping[str, int]
 def _indexed_in(
     path: str, remembered: Mapping[str, IndexedShard]
 ) -> tuple[str, str | None] | None:
-    """Return the shard holding the page at ``path`` and its Pagefind id there, or None
+    """Return the shard holding the page at ``path`` and its id there, or None
     when no shard holds it."""
     for shard, indexed in remembered.items():
         page = indexed.pages.get(path)

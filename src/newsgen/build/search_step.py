@@ -22,7 +22,8 @@ from newsgen.render.outputs import PlannedFile
 
 SHARD_PAGES = 2500
 """Most articles a year's shard holds: a year with more is indexed by quarter, so that
-Pagefind (about 300 KB a page) needs about 750 MB for a shard at most."""
+a search for a word fetches a few files a shard, and a shard written again after many
+changes costs about two seconds."""
 SEARCH_MEMO = "search shards "
 """The memo, per output folder, of what the last build knew of its search shards'
 pages (output/search_changes.py)."""
@@ -57,17 +58,17 @@ def search_indexer(
     shards: Mapping[str, tuple[str, str]],
     keys_before: Mapping[str, tuple[str, int]],
     cache: ArticleCache,
+    language: str = "en",
 ) -> SearchIndexer | None:
     """Return the writer's finish step that puts the search index into the new tree,
     or None when no page is indexed (then there is no index).
 
-    The index is made from the pages of the templates that mark what Pagefind
+    The index is made from the pages of the templates that mark what the index
     indexes, and from HTML files copied from ``static/`` (which may mark some too):
     an article's pages go to the shard of its year (``shards``, by source path), the
     others to OTHER_SHARD. ``keys_before`` is what the last build recorded of the
     output's files (empty when the output is not as it left it); what it knew of
-    its shards' pages is taken from ``cache``. Raises SearchError when Pagefind is
-    needed and missing.
+    its shards' pages is taken from ``cache``; the site's ``language`` stems its words.
     """
     templates = indexed_templates(env, env.list_templates(extensions=["html"]))
     pages, dates = {}, {}
@@ -90,6 +91,7 @@ def search_indexer(
         options.refresh_search,
         dates,
         remembered_shards(cache, output) if keys_before else {},
+        language,
     )
 
 

@@ -1,117 +1,79 @@
-"""The search index: Pagefind run over the new site before it is swapped in, in shards.
+"""The search index: newsgen's own, written into the new site before it is swapped in,
+in shards (the folder keeps the name ``pagefind/`` of the Pagefind index it replaced,
+which deployments and links know).
 
-Pagefind (PyPI ``pagefind[extended]``, which ships its program) reads HTML pages
-and writes an index with its browser scripts; the ``/search/`` page loads it. It
-indexes the elements that templates mark ``data-pagefind-body`` (the article
-element of ``article.html``); when no template marks one, every page whole.
+It holds what the elements templates mark ``data-pagefind-body`` hold (the article
+element of ``article.html``; every page whole when no template marks one), read
+from the rendered pages (search/extract.py) and written by search/shard.py.
 
-The index is made in shards, one per year of the articles (and one, ``pages``,
-for indexed pages that are no article's): each shard is Pagefind run over that
-year's pages alone, into ``pagefind/YEAR/``, and ``pagefind/shards.json`` lists
-the shards, newest first; the search page (static/js/search.js) asks every shard
-and merges their answers as one index would answer. Pagefind takes about 1.2 to
-2.7 ms and 300 KB a page and cannot update an index, so shards bound its memory
-(output/pagefind_runs.py runs several at once within a budget) and let a build
-run it only where pages changed: a shard is reused when every one of its pages
-is the very file the live output holds (kept, or byte-identical and so linked by
-the writer): its key hashes its pages' paths, inodes and times and the Pagefind
-program, the build records it with the inode of every index file (beside the
-page keys), and the next build links those files into its tree instead of
-running Pagefind again. When only a few pages of a shard changed, the shard is
-kept all the same and those pages go to the small ``changes`` shard
-(output/search_changes.py), so that a publish runs Pagefind over a handful of
-pages, not over a year of them.
+The index is made in shards, one per year of the articles (or per quarter of a
+large year, and one, ``pages``, for indexed pages that are no article's): each
+shard is written from that year's pages alone, into ``pagefind/YEAR/``, and
+``pagefind/shards.json`` lists the shards, newest first; the search page
+(static/js/search-engine.js) asks every shard and ranks their pages as one index
+over them would. A shard takes about 0.8 ms a page to write, so shards let a
+build write only where pages changed: a shard is reused when every one of its
+pages is the very file the live output holds (kept, or byte-identical and so
+linked by the writer): its key hashes its pages' paths, inodes and times and the
+index's format, the build records it with the inode of every index file (beside
+the page keys), and the next build links those files into its tree instead of
+writing them again. When only a few pages of a shard changed, the shard is kept
+all the same and those pages go to the small ``changes`` shard
+(output/search_changes.py), so that a publish indexes a handful of pages, not a
+year of them.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import importlib
 import json
 import os
 import re
-import shutil
 import stat
-import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import IO
 
 import jinja2
 
 from newsgen.errors import NewsgenError
-from newsgen.lifeline import before_exec
 from newsgen.output.directory import OutputError
-from newsgen.output.index_files import files_below, link_files, make_folders, remove
-from newsgen.output.pagefind_runs import PlannedRun, cores, run_all
+from newsgen.output.index_files import files_below, link_files, remove
 from newsgen.output.search_changes import (
     CHANGES_SHARD,
     IndexedShard,
     ShardChanges,
     changes_to_take,
-    read_indexed,
+    page_identity,
     shard_changes,
-    write_details,
 )
 from newsgen.output.staging import Tree
 from newsgen.render.keys import template_sources
+from newsgen.search.shard import FORMAT
+from newsgen.search.words import Stems
+from newsgen.search.write import META_NAME, write_shard
 
 INDEX_DIR = "pagefind"
 """The folder of the index in the output (served under the site's base path)."""
 SHARDS_FILE = f"{INDEX_DIR}/shards.json"
 """The list of the index's shards, newest first, that the search page reads first."""
-ENTRY_NAME = "pagefind-entry.json"
-"""The file the Pagefind scripts read first; every complete shard has one."""
+ENTRY_NAME = META_NAME
+"""The file the search page reads first of a shard; every complete shard has one."""
 OTHER_SHARD = "pages"
 """The shard of indexed pages that belong to no article (static HTML pages, or every
-page when no template marks what Pagefind indexes)."""
+page when no template marks what is indexed)."""
 BODY_MARK = "data-pagefind-body"
-"""The attribute that marks what Pagefind indexes."""
-_TAIL_LINES = 12  # of Pagefind's output, shown when it fails
+"""The attribute that marks what is indexed (Pagefind's name, which themes know)."""
 
 
 class SearchError(NewsgenError):
-    """Pagefind is missing or could not build the index; the output is unchanged."""
-
-
-def pagefind_binary() -> Path:
-    """Return the Pagefind program: the one ``PAGEFIND_BINARY_PATH`` names, else the
-    one the ``pagefind[extended]`` (or ``pagefind[bin]``) package ships, else
-    ``pagefind`` on ``PATH``. Raises SearchError when there is none."""
-    named = os.environ.get("PAGEFIND_BINARY_PATH")
-    if named:
-        if _is_program(Path(named)):
-            return Path(named)
-        raise SearchError(
-            f"search: PAGEFIND_BINARY_PATH names {named}, which is not a program; "
-            "unset it to use the Pagefind that newsgen installs"
-        )
-    for package in ("pagefind_bin_extended", "pagefind_bin"):
-        try:
-            shipped = Path(importlib.import_module(package).get_executable())
-        except (ImportError, FileNotFoundError):
-            continue
-        if _is_program(shipped):
-            return shipped
-    found = shutil.which("pagefind_extended") or shutil.which("pagefind")
-    if found:
-        return Path(found)
-    raise SearchError(
-        "search: the Pagefind program is missing; install it with "
-        "pip install 'pagefind[extended]', or turn search off with 'search: false' "
-        "in newsgen.yaml"
-    )
-
-
-def _is_program(path: Path) -> bool:
-    return path.is_file() and os.access(path, os.X_OK)
+    """The index could not be written; the output is unchanged."""
 
 
 def indexed_templates(env: jinja2.Environment, names: Iterable[str]) -> frozenset[str]:
-    """Return which of the templates ``names`` render pages Pagefind indexes: those
+    """Return which of the templates ``names`` render pages the index holds: those
     marking ``data-pagefind-body`` (in their text or a template they use), or all of
-    them when none does (Pagefind then indexes every page)."""
+    them when none does (every page is then indexed)."""
     names = set(names)
     marked = frozenset(
         name for name in names if any(BODY_MARK in source for source in template_sources(env, name))
@@ -139,22 +101,17 @@ inodes, or None when one is not the file recorded."""
 _SHARD_DATE = re.compile(r"(\d+)(?:-q([1-4]))?")
 
 
-def index_key(tree: Path, pages: Iterable[str], binary: Path) -> str:
+def index_key(tree: Path, pages: Iterable[str]) -> str:
     """Return the key of the index of ``pages`` (paths of the indexed files in
-    ``tree``) made by Pagefind program ``binary``.
+    ``tree``).
 
     It hashes each page's path, inode and modification time, so that it equals the
     key the last build recorded exactly when every page of the new tree is the very
     file the live output has (kept or linked as byte-identical: two files that both
     exist never share an inode, and a new file given the inode of one removed since
-    has another time), and the program's path, size and modification time.
+    has another time), and the index's format (FORMAT of search/shard.py).
     """
-    digest = hashlib.sha256(b"pagefind\0")
-    try:
-        info = binary.stat()
-        digest.update(f"{binary}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
-    except OSError:
-        digest.update(f"{binary}\0missing\0".encode())
+    digest = hashlib.sha256(f"newsgen-index {FORMAT}\0".encode())
     base = os.path.join(tree, "")
     for path in sorted(pages):
         try:
@@ -196,7 +153,7 @@ class SearchIndexer:
     same pages (see index_key()), or one whose few changed pages go to the changes
     shard (output/search_changes.py); it links those in from the live output
     through the writer's tree. Called with the tree's folder once the tree holds
-    the new site, it runs Pagefind over the other shards (and the changes shard)
+    the new site, it writes the other shards (and the changes shard)
     and writes ``pagefind/shards.json``. Called without place() first (as the
     tests do), it decides and links itself. Only new files are made, never
     written into.
@@ -211,6 +168,7 @@ class SearchIndexer:
         refresh: bool = True,
         dates: Mapping[str, str] | None = None,
         indexed: Mapping[str, IndexedShard] | None = None,
+        language: str = "en",
     ) -> None:
         """Index ``pages`` (paths of the indexed files -> the shard each belongs to)
         for a build into ``output``, whose last build recorded ``previous`` (path ->
@@ -218,7 +176,7 @@ class SearchIndexer:
         output/search_changes.py). ``dates`` gives the date of each article page
         (ISO 8601), which the search page sorts by. With ``refresh`` False, the live
         output's shards are kept whatever they were made from, when it has them (the
-        live preview). Raises SearchError when the Pagefind program is missing."""
+        live preview). ``language`` (the site's) stems the words."""
         self.shards: dict[str, list[str]] = {}
         for path, shard in pages.items():
             self.shards.setdefault(shard, []).append(path)
@@ -228,7 +186,7 @@ class SearchIndexer:
         self.progress = progress
         self.dates = dates or {}
         self.indexed_before = indexed or {}
-        self.binary = pagefind_binary()
+        self.stems = Stems(language)
         self.keys: dict[str, str] = {}
         """The key of each shard in the tree (index_key()), once called."""
         self.files: dict[str, int] = {}
@@ -238,11 +196,11 @@ class SearchIndexer:
         self.indexed: dict[str, IndexedShard] = {}
         """What is known of each shard in the tree, to remember for the next build."""
         self.stale: dict[str, list[str]] = {}
-        """The Pagefind ids of the pages each kept shard holds in an old version."""
+        """The ids of the pages each kept shard holds in an old version."""
         self.changes: dict[str, str] = {}
         """The pages of the changes shard: the shard each belongs to, by path."""
         self._planned: tuple[list[str], list[str]] | None = None
-        """The shards newest first and those Pagefind makes, once decided."""
+        """The shards newest first and those to write, once decided."""
         self._link: _Linker = lambda paths: None
         self._by_shard: dict[str, dict[str, tuple[str, int]]] = {}
         for path, entry in previous.items():
@@ -279,16 +237,16 @@ class SearchIndexer:
     def __call__(self, tree: Path) -> None:
         """Put the index of the site in ``tree`` into ``tree/pagefind/``: the shards
         place() kept, or (when it was not called) linked in now, and the others made
-        by Pagefind. Raises SearchError when Pagefind fails, OSError when the file
+        anew. Raises SearchError when a shard cannot be written, OSError when the file
         system does."""
-        tree = tree.absolute()  # Pagefind runs in the tree's folder
+        tree = tree.absolute()
         if self._planned is None:
             remove(tree / INDEX_DIR)
             link = functools.partial(link_files, source=self.output, tree=tree)
             self._plan(tree, lambda paths: link(paths, expected=self.previous))
         assert self._planned is not None
         order, pending = self._planned
-        for shard in pending:  # nothing of a shard Pagefind writes may be there
+        for shard in pending:  # nothing of a shard written anew may be there
             remove(tree / INDEX_DIR / shard)
         if pending:
             self._index_shards(tree, pending)
@@ -311,20 +269,20 @@ class SearchIndexer:
         """Make the changes shard of the pages ``changes`` (path -> their shard) in
         ``tree`` and list it in ``shards.json`` with the shards ``order`` and the
         ``stale`` pages, every other shard of ``tree`` kept as it is (a quick rebuild,
-        build/quick_search.py). Raises SearchError when Pagefind fails, OSError when
+        build/quick_search.py). Raises SearchError when it cannot be written, OSError when
         the file system does."""
         tree = tree.absolute()
         self.changes = dict(changes)
         self.stale = {shard: list(ids) for shard, ids in stale.items()}
         self.shards[CHANGES_SHARD] = sorted(self.changes)
-        self.keys[CHANGES_SHARD] = index_key(tree, self.shards[CHANGES_SHARD], self.binary)
+        self.keys[CHANGES_SHARD] = index_key(tree, self.shards[CHANGES_SHARD])
         self._planned = (list(order), [CHANGES_SHARD])
         remove(tree / SHARDS_FILE)  # a link to the live output's: never written into
         self(tree)
 
     def _plan(self, tree: Path, link: _Linker) -> None:
         """Decide which shards are kept (linked in with ``link``), which pages go to
-        the changes shard, and which shards Pagefind makes."""
+        the changes shard, and which shards are written anew."""
         self._link = link
         order = shard_order(self.shards)
         pending = [shard for shard in order if not self._link_shard(tree, shard)]
@@ -442,7 +400,7 @@ class SearchIndexer:
 
     def _link_shard(self, tree: Path, shard: str) -> bool:
         """Link ``shard`` in from the live output when it can be reused; True when it was."""
-        key = self.keys[shard] = index_key(tree, self.shards[shard], self.binary)
+        key = self.keys[shard] = index_key(tree, self.shards[shard])
         kept = reusable_index(self._of_shard(shard), key, self.output, shard)
         if kept is None and not self.refresh:
             kept = reusable_index(self._of_shard(shard), None, self.output, shard)
@@ -462,73 +420,35 @@ class SearchIndexer:
         return True
 
     def _index_shards(self, tree: Path, pending: list[str]) -> None:
-        """Run Pagefind over each of the ``pending`` shards, several at once as the
-        cores and their memory allow (output/pagefind_runs.py)."""
+        """Write each of the ``pending`` shards from its pages in ``tree``
+        (search/write.py), and record which id each gives its pages."""
         progress = self.progress
-
-        def tick(done: int, total: int) -> None:
+        for done, shard in enumerate(pending):
             if progress is not None:
-                progress("indexing", done, total)
-
-        tick(0, len(pending))
-        try:
-            run_all([self._planned_run(tree, shard) for shard in pending], cores(), tick)
-        finally:
-            for shard in pending:
-                remove(_shard_pages(tree, shard))
-        for shard in pending:
+                progress("indexing", done, len(pending))
             folder = tree / INDEX_DIR / shard
-            indexed = read_indexed(self.keys[shard], tree, folder, self.shards[shard])
+            try:
+                ids = write_shard(tree, self.shards[shard], folder, self.stems)
+            except OSError as error:
+                raise SearchError(
+                    f"search: cannot write the index's shard {shard}: {error}; "
+                    "the previous output is unchanged"
+                ) from None
+            indexed = _indexed(self.keys[shard], tree, ids)
             if indexed is not None and shard != CHANGES_SHARD:
                 self.indexed[shard] = indexed
-            of_shard = self.changes if shard == CHANGES_SHARD else {}
-            write_details(folder, indexed, self.dates, of_shard)
             self.files.update(files_below(tree, f"{INDEX_DIR}/{shard}"))
-
-    def _planned_run(self, tree: Path, shard: str) -> PlannedRun:
-        """Return the Pagefind run of ``shard``: over its pages alone (hard links to
-        them, at the same paths, in a folder of their own inside the tree, made when it
-        starts and removed when it ends), into ``pagefind/SHARD/``."""
-        pages, entry = _shard_pages(tree, shard), tree / shard_entry(shard)
-        into = tree / INDEX_DIR / shard
-        command = [str(self.binary), "--site", str(pages), "--output-path", str(into), "--quiet"]
-
-        def start(output: IO[bytes]) -> subprocess.Popen[bytes]:
-            remove(pages)
-            make_folders(pages, self.shards[shard])
-            for path in self.shards[shard]:
-                os.link(tree / path, pages / path, follow_symlinks=False)
-            try:
-                return subprocess.Popen(
-                    command,
-                    cwd=pages,
-                    env=_clean_environment(),
-                    stdout=output,
-                    stderr=subprocess.STDOUT,
-                    preexec_fn=functools.partial(before_exec, os.getpid()),
-                )
-            except OSError as error:
-                raise SearchError(f"search: cannot run Pagefind ({self.binary}): {error}") from None
-
-        def finish(code: int, said: bytes) -> None:
-            remove(pages)
-            if code != 0 or not entry.is_file():
-                lines = said.decode("utf-8", "replace").strip().splitlines()
-                raise SearchError(
-                    f"search: Pagefind could not build the index (exit code {code}); "
-                    "the previous output is unchanged. It said:\n  "
-                    + "\n  ".join(lines[-_TAIL_LINES:] or ["(nothing)"])
-                )
-
-        return PlannedRun(shard, len(self.shards[shard]), start, finish)
+        if progress is not None:
+            progress("indexing", len(pending), len(pending))
 
 
-def _shard_pages(tree: Path, shard: str) -> Path:
-    """Return the folder of links to ``shard``'s pages that Pagefind reads."""
-    return tree / f".newsgen-shard-{shard}"
-
-
-def _clean_environment() -> dict[str, str]:
-    """Return this process's environment without ``PAGEFIND_*`` settings, which would
-    change Pagefind's output; the same site always gives the same index."""
-    return {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")}
+def _indexed(key: str, tree: Path, ids: Mapping[str, str | None]) -> IndexedShard | None:
+    """Return the record of a shard just written with the page ``ids`` (path -> id),
+    or None when a page is gone meanwhile."""
+    recorded: dict[str, tuple[int, int, str | None]] = {}
+    for path, page_id in ids.items():
+        identity = page_identity(tree, path)
+        if identity is None:
+            return None
+        recorded[path] = (*identity, page_id)
+    return IndexedShard(key, recorded)

@@ -65,8 +65,8 @@ CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".mjs": "text/javascript; charset=utf-8",
     ".wasm": "application/wasm",
-    # The search index (pagefind/): compressed data the Pagefind scripts fetch and
-    # decode themselves; ``wasm.en.pagefind`` is gzipped WebAssembly.
+    # Files of a Pagefind index (newsgen's before it wrote its own), which an output
+    # built by an older newsgen may still hold.
     ".pagefind": "application/octet-stream",
     ".pf_meta": "application/octet-stream",
     ".pf_index": "application/octet-stream",

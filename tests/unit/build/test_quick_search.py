@@ -27,7 +27,7 @@ SEARCH = QuickSearch(
     changes={PAGE_C: "2024"},
     dates={PAGE_C: "2024-03-04T10:00:00+00:00"},
     stale={"2024": ("id-c",)},
-    files=frozenset({"pagefind/shards.json", "pagefind/changes/pagefind-entry.json"}),
+    files=frozenset({"pagefind/shards.json", "pagefind/changes/meta.json"}),
 )
 REMEMBERED = {
     "2024": IndexedShard("k24", {PAGE_A: (1, 10, "id-a"), PAGE_C: (3, 30, "id-c")}),
@@ -46,15 +46,6 @@ def out(tmp_path: Path) -> tuple[Path, dict[str, int]]:
         entry.write_text("{}", encoding="utf-8")
         live[shard_entry(shard)] = entry.stat().st_ino
     return tmp_path, live
-
-
-@pytest.fixture(autouse=True)
-def no_pagefind(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """index_changes() makes a SearchIndexer, which looks for the program: a stand-in."""
-    program = tmp_path / "fake-pagefind"
-    program.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
-    program.chmod(0o755)
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
 
 
 def test_an_edited_page_joins_the_changes_shard_and_its_old_version_is_stale(out):
@@ -95,9 +86,9 @@ def test_index_files_made_again_are_the_changes_shard_and_the_list_of_shards():
         SEARCH.changes,
         SEARCH.dates,
         SEARCH.stale,
-        frozenset({"pagefind/shards.json", "pagefind/changes/fragment/x.pf_fragment"}),
+        frozenset({"pagefind/shards.json", "pagefind/changes/records/0.json"}),
     )
-    assert QuickIndex(SEARCH, after).gone() == {"pagefind/changes/pagefind-entry.json"}
+    assert QuickIndex(SEARCH, after).gone() == {"pagefind/changes/meta.json"}
     assert quick_search._index_files(
         ["pagefind/2024/pagefind.js", "pagefind/changes/pagefind.js", "pagefind/shards.json"]
     ) == {"pagefind/changes/pagefind.js", "pagefind/shards.json"}

@@ -1,9 +1,8 @@
-"""newsgen.output.search_changes and the indexer's changes shard: a publish runs
-Pagefind over the changed pages only, while the shards they came from are kept."""
+"""newsgen.output.search_changes and the indexer's changes shard: a publish indexes
+the changed pages only, while the shards they came from are kept."""
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 from pathlib import Path
@@ -15,14 +14,12 @@ from newsgen.output import search_changes
 from newsgen.output.pagefind import SHARDS_FILE, SearchIndexer, shard_entry
 from newsgen.output.search_changes import (
     CHANGES_SHARD,
-    DETAILS_NAME,
     IndexedShard,
     ShardChanges,
     changes_to_take,
-    fragment_ids,
-    page_url,
     shard_changes,
 )
+from newsgen.search.write import page_url
 
 DATES = {
     "world/a/index.html": "2024-05-01T10:00:00+00:00",
@@ -30,7 +27,7 @@ DATES = {
 }
 
 
-def test_pagefind_urls_of_pages():
+def test_urls_of_pages():
     assert page_url("world/a/index.html") == "/world/a/"
     assert page_url("index.html") == "/"
     assert page_url("about.html") == "/about.html"
@@ -76,18 +73,20 @@ def test_stale_pages_count_towards_the_limit():
     assert changes_to_take(candidates, limit=5) == ["2024", "2023"]
 
 
-def test_fragment_ids_read_pagefinds_files_or_give_up(tmp_path):
+def test_the_ids_of_a_shards_pages_are_their_numbers_newest_first(tmp_path):
     tree = tmp_path / "tree"
-    write_tree(tree)
-    SearchIndexer(SHARDS, tmp_path / "public", {})(tree)
-    folder = tree / "pagefind" / "2024"
-    ids = fragment_ids(folder)
-    assert ids is not None and list(ids) == ["/world/a/"]
-    fragment = next((folder / "fragment").iterdir())
-    fragment.write_bytes(gzip.compress(b"something else"))
-    assert fragment_ids(folder) is None
-    fragment.write_bytes(b"not gzip")
-    assert fragment_ids(folder) is None
+    pages = write_tree(tree)
+    for path, day in ((pages[0], "02"), (pages[1], "01")):
+        text = (tree / path).read_text().replace(
+            "<p>", f'<p data-pagefind-sort="date:2024-05-{day}T10:00:00+00:00">', 1
+        )
+        (tree / path).write_text(text)
+    indexer = SearchIndexer(dict.fromkeys(pages, "2024"), tmp_path / "public", {})
+    indexer(tree)
+    assert {path: page[2] for path, page in indexer.indexed["2024"].pages.items()} == {
+        pages[0]: "0",
+        pages[1]: "1",
+    }
 
 
 def indexed_live(tmp_path: Path) -> tuple[Path, Path, list[str], SearchIndexer]:
@@ -107,25 +106,22 @@ def rewrite(tree: Path, path: str, body: str) -> None:
 
 def planned_shards(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     ran: list[str] = []
-    real = SearchIndexer._planned_run
+    real = SearchIndexer._index_shards
 
-    def counting(self, tree, shard):
-        ran.append(shard)
-        return real(self, tree, shard)
+    def counting(self, tree, pending):
+        ran.extend(pending)
+        return real(self, tree, pending)
 
-    monkeypatch.setattr(SearchIndexer, "_planned_run", counting)
+    monkeypatch.setattr(SearchIndexer, "_index_shards", counting)
     return ran
 
 
-def test_a_first_build_records_each_page_and_writes_dates_by_pagefind_id(tmp_path):
+def test_a_first_build_records_each_page(tmp_path):
     live, _, _, first = indexed_live(tmp_path)
     indexed = first.indexed["2024"]
     info = os.lstat(live / "world/a/index.html")
-    page_id = indexed.pages["world/a/index.html"][2]
-    assert indexed.pages["world/a/index.html"][:2] == (info.st_ino, info.st_mtime_ns)
+    assert indexed.pages["world/a/index.html"] == (info.st_ino, info.st_mtime_ns, "0")
     assert indexed.key == first.keys["2024"]
-    details = json.loads((live / "pagefind" / "2024" / DETAILS_NAME).read_text())
-    assert details == {"dates": {page_id: DATES["world/a/index.html"]}}
     assert json.loads((live / SHARDS_FILE).read_text()) == {"shards": ["2024", "2023"]}
 
 
@@ -147,9 +143,8 @@ def test_a_changed_page_goes_to_the_changes_shard_and_its_shard_is_kept(tmp_path
         "changes": "changes",
         "stale": {"2024": [old_id]},
     }
-    details = json.loads((tree / "pagefind" / CHANGES_SHARD / DETAILS_NAME).read_text())
-    (new_id,) = details["dates"]
-    assert details == {"dates": {new_id: DATES[pages[0]]}, "shards": {new_id: "2024"}}
+    meta = json.loads((tree / shard_entry(CHANGES_SHARD)).read_text())
+    assert meta["pages"] == 1
     recorded = second.recorded()
     assert recorded[entry][0] == first.keys["2024"]  # remembered as made from the old pages
 
@@ -217,13 +212,13 @@ def test_a_damaged_changes_shard_is_made_again(tmp_path, monkeypatch):
     tree.rename(tmp_path / "public")
     live, third_tree = tmp_path / "public", tmp_path / "third"
     link_tree(live, third_tree, pages)
-    damaged = next(p for p in shard_files(live, CHANGES_SHARD) if "/fragment/" in p)
+    damaged = next(p for p in shard_files(live, CHANGES_SHARD) if "/records/" in p)
     (live / damaged).unlink()
     ran = planned_shards(monkeypatch)
     third = SearchIndexer(SHARDS, live, second.recorded(), dates=DATES, indexed=second.indexed)
     third(third_tree)
     assert ran == [CHANGES_SHARD]
-    assert any("/fragment/" in path for path in shard_files(third_tree, CHANGES_SHARD))
+    assert any("/records/" in path for path in shard_files(third_tree, CHANGES_SHARD))
 
 
 def test_the_preview_keeps_the_live_changes_shard_and_its_stale_pages(tmp_path, monkeypatch):
