@@ -40,11 +40,15 @@ _HIDING = (
 )
 _DESCRIPTION = re.compile(r'<meta\s+name="description"\s+content="([^"]*)"')
 _TOKEN = re.compile(
-    r"<!--.*?-->"  # a comment
-    r"|<(script|style|template)\b[^>]*>.*?</\1\s*>"  # what is never text
-    r"|<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",  # a tag
-    re.S | re.I,
+    r"<(?:!--"  # a comment: its end is found with str.find, never by backtracking
+    r"|(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>)",  # a tag
 )
+_RAW = frozenset({"script", "style", "template"})
+"""Elements whose content is never text nor tags: skipped to their end tag."""
+_DEEPEST_CLOSE = 64
+"""How far down the open elements an end tag looks for its element (an end tag of
+none of them is ignored): HTML that never closes its tags costs no more than this
+a tag."""
 _ATTRIBUTE = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 
 
@@ -67,6 +71,8 @@ class _Marks:
     text: list[str] = field(default_factory=list)
     values: dict[tuple[str, str], str] = field(default_factory=dict)
     bodies: int = 0
+    taking: list[_Open] = field(default_factory=list)
+    """The open elements whose text a mark takes."""
 
 
 def search_page(html: str, url: str) -> SearchPage | None:
@@ -123,25 +129,37 @@ def _shortened(text: str) -> str:
 
 
 def _read(html: str, start: int) -> _Marks:
-    """Return the marks of ``html`` from ``start`` on (the tag of the first mark)."""
+    """Return the marks of ``html`` from ``start`` on (the tag of the first mark).
+    Linear in the length of ``html``: each comment and raw element is skipped with one
+    search for its end, and the rest of the page is dropped when there is none."""
     marks = _Marks()
     stack: list[_Open] = []
     at = start
-    for token in _TOKEN.finditer(html, start):
+    while (token := _TOKEN.search(html, at)) is not None:
         _text(html[at : token.start()], stack, marks)
         at = token.end()
-        name = token.group(3)
-        if name is None:  # a comment, a script, a style
+        name = token.group(2)
+        if name is None:  # a comment
+            end = html.find("-->", at)
+            if end < 0:
+                break
+            at = end + 3
             continue
         name = name.lower()
-        if token.group(2):
+        if token.group(1):
             _close(name, stack, marks)
             past_bodies = marks.bodies and not (stack and stack[-1].searched)
             if past_bodies and html.find("data-pagefind", at) < 0:  # no mark left to read
                 break
+        elif name in _RAW:
+            end = re.compile(f"</{name}\\s*>", re.I).search(html, at)
+            if end is None:
+                break
+            at = end.end()
         else:
-            _open(name, token.group(4), stack, marks)
-    _text(html[at:], stack, marks)
+            _open(name, token.group(3), stack, marks)
+    else:
+        _text(html[at:], stack, marks)
     while stack:
         _close(stack[-1].name, stack, marks)
     return marks
@@ -150,9 +168,8 @@ def _read(html: str, start: int) -> _Marks:
 def _text(text: str, stack: list[_Open], marks: _Marks) -> None:
     if not text:
         return
-    for element in stack:
-        if element.taking:
-            element.text.append(text)
+    for element in marks.taking:
+        element.text.append(text)
     if stack and stack[-1].searched and not stack[-1].ignored:
         marks.text.append(text)
 
@@ -174,6 +191,8 @@ def _open(name: str, attributes: str, stack: list[_Open], marks: _Marks) -> None
         marks.text.append(" ")
     if name not in _VOID and not attributes.rstrip().endswith("/"):
         stack.append(_Open(name, searched, ignored, taking))
+        if taking:
+            marks.taking.append(stack[-1])
 
 
 def _marked(found: dict[str, str], marks: _Marks) -> list[tuple[str, str]]:
@@ -194,13 +213,14 @@ def _marked(found: dict[str, str], marks: _Marks) -> list[tuple[str, str]]:
 
 
 def _close(name: str, stack: list[_Open], marks: _Marks) -> None:
-    for depth in range(len(stack) - 1, -1, -1):
+    for depth in range(len(stack) - 1, max(-1, len(stack) - 1 - _DEEPEST_CLOSE), -1):
         if stack[depth].name == name:
             for element in stack[depth:]:
                 if element.taking:
                     value = " ".join(unescape("".join(element.text)).split())
                     for mark in element.taking:
                         marks.values.setdefault(mark, value)
+                    marks.taking.remove(element)
             del stack[depth:]
             if marks.text:
                 marks.text.append(" ")

@@ -76,3 +76,15 @@ def test_attributes_with_a_closing_bracket_in_quotes():
     page = '<div data-pagefind-body title="a > b"><p data-pagefind-meta="title">T</p>text</div>'
     found = search_page(page, "/")
     assert found is not None and found.title == "T" and found.text == "T text"
+
+
+def test_an_unclosed_comment_or_script_ends_what_is_read():
+    for opener in ("<!-- never closed", "<script>never closed", "<STYLE>x"):
+        found = search_page(f"<div data-pagefind-body><p>kept</p>{opener}<p>lost</p>", "/")
+        assert found is not None and found.text == "kept", opener
+
+
+def test_an_end_tag_far_below_the_open_elements_is_ignored():
+    deep = "<b>" * 100
+    found = search_page(f"<div data-pagefind-body>{deep}x</div><p>still in the body</p>", "/")
+    assert found is not None and found.text == "x still in the body"
