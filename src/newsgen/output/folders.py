@@ -86,10 +86,11 @@ class Folders:
             os.close(self._open.pop(name))
 
     def close(self) -> None:
-        """Close every descriptor."""
-        for handle in self._open.values():
-            os.close(handle)
-        self._open.clear()
+        """Close every descriptor. Each is forgotten before it is closed: an interrupt
+        (Ctrl-C) in the middle leaves none closed yet still listed, which a later use
+        or close would meet as EBADF ("Bad file descriptor")."""
+        while self._open:
+            os.close(self._open.popitem()[1])
 
 
 def new_file(folder: Path | int, name: str, data: bytes) -> int:
