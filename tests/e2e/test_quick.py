@@ -240,7 +240,7 @@ def test_the_index_failing_in_a_quick_rebuild_leaves_the_output_as_it_was(
         raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as patch:
-        patch.setattr(pagefind, "write_shard", failing)
+        patch.setattr(pagefind, "write_shards", failing)
         add_paragraph(site, words="Quillfeather closed the ledger.")
         with pytest.raises(SearchError, match="No space left on device"):
             rebuild(site, out)

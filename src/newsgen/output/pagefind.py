@@ -50,8 +50,7 @@ from newsgen.output.search_changes import (
 from newsgen.output.staging import Tree
 from newsgen.render.keys import template_sources
 from newsgen.search.shard import FORMAT
-from newsgen.search.words import Stems
-from newsgen.search.write import META_NAME, write_shard
+from newsgen.search.write import META_NAME, write_shards
 
 INDEX_DIR = "pagefind"
 """The folder of the index in the output (served under the site's base path)."""
@@ -186,7 +185,8 @@ class SearchIndexer:
         self.progress = progress
         self.dates = dates or {}
         self.indexed_before = indexed or {}
-        self.stems = Stems(language)
+        self.language = language
+        self.jobs = _cores()
         self.keys: dict[str, str] = {}
         """The key of each shard in the tree (index_key()), once called."""
         self.files: dict[str, int] = {}
@@ -420,20 +420,21 @@ class SearchIndexer:
         return True
 
     def _index_shards(self, tree: Path, pending: list[str]) -> None:
-        """Write each of the ``pending`` shards from its pages in ``tree``
-        (search/write.py), and record which id each gives its pages."""
+        """Write each of the ``pending`` shards from its pages in ``tree``, several at
+        once on several cores (search/write.py), and record which id each gives its
+        pages."""
         progress = self.progress
-        for done, shard in enumerate(pending):
-            if progress is not None:
-                progress("indexing", done, len(pending))
-            folder = tree / INDEX_DIR / shard
-            try:
-                ids = write_shard(tree, self.shards[shard], folder, self.stems)
-            except OSError as error:
-                raise SearchError(
-                    f"search: cannot write the index's shard {shard}: {error}; "
-                    "the previous output is unchanged"
-                ) from None
+        if progress is not None:
+            progress("indexing", 0, len(pending))
+        folders = {shard: tree / INDEX_DIR / shard for shard in pending}
+        shards = {shard: self.shards[shard] for shard in pending}
+        try:
+            written = write_shards(tree, shards, folders, self.language, self.jobs)
+        except OSError as error:
+            raise SearchError(
+                f"search: cannot write the index: {error}; the previous output is unchanged"
+            ) from None
+        for shard, ids in written.items():
             indexed = _indexed(self.keys[shard], tree, ids)
             if indexed is not None and shard != CHANGES_SHARD:
                 self.indexed[shard] = indexed
@@ -452,3 +453,11 @@ def _indexed(key: str, tree: Path, ids: Mapping[str, str | None]) -> IndexedShar
             return None
         recorded[path] = (*identity, page_id)
     return IndexedShard(key, recorded)
+
+
+def _cores() -> int:
+    """Return the number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)

@@ -10,9 +10,12 @@ process of its own.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
+from newsgen.lifeline import die_with_parent
 from newsgen.search.extract import search_page
 from newsgen.search.shard import SearchPage, page_order, shard_files
 from newsgen.search.words import Stems
@@ -57,3 +60,50 @@ def write_shard(
     folder.mkdir(parents=True, exist_ok=True)
     (folder / META_NAME).write_bytes(meta)
     return ids
+
+
+def write_shards(
+    tree: Path,
+    shards: Mapping[str, Sequence[str]],
+    folders: Mapping[str, Path],
+    language: str,
+    jobs: int,
+) -> dict[str, dict[str, str | None]]:
+    """Write each of ``shards`` (name -> its pages in ``tree``) into its folder of
+    ``folders`` as write_shard() does; return the ids of each shard's pages. With
+    ``jobs`` above 1 and several shards, up to ``jobs`` are written at once, largest
+    first, each in a forked worker that ends with the build (lifeline.py). Raises
+    OSError when a page cannot be read or a shard written."""
+    if jobs <= 1 or len(shards) <= 1:
+        stems = Stems(language)
+        return {
+            name: write_shard(tree, pages, folders[name], stems) for name, pages in shards.items()
+        }
+    order = sorted(shards, key=lambda name: -len(shards[name]))
+    context = get_context("fork")
+    workers = min(jobs, len(shards))
+    with ProcessPoolExecutor(workers, context, die_with_parent, (os.getpid(),)) as pool:
+        try:
+            futures = {
+                name: pool.submit(_write_one, tree, shards[name], folders[name], language)
+                for name in order
+            }
+            return {name: futures[name].result() for name in shards}
+        except BaseException:  # interrupted, or a shard failed: start no further one
+            pool.shutdown(cancel_futures=True)
+            raise
+
+
+def _write_one(
+    tree: Path, pages: Sequence[str], folder: Path, language: str
+) -> dict[str, str | None]:
+    """write_shard() in a worker, with the stems of its own language."""
+    return write_shard(tree, pages, folder, _stems(language))
+
+
+_WORKER_STEMS: dict[str, Stems] = {}
+
+
+def _stems(language: str) -> Stems:
+    """The worker's Stems of ``language``, made once (a worker writes several shards)."""
+    return _WORKER_STEMS.setdefault(language, Stems(language))

@@ -249,7 +249,7 @@ def test_a_failing_index_fails_the_build_and_keeps_the_old_site(make_site, monke
     def failing(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pagefind, "write_shard", failing)
+    monkeypatch.setattr(pagefind, "write_shards", failing)
     (root / "content/world/b.md").write_text(article_text("Second story"))
     with pytest.raises(SearchError, match="No space left on device"):
         build(BuildOptions(root))
