@@ -1,15 +1,15 @@
 """Child processes of a build end with it, however it ends.
 
 A build forks helpers (the page helper of pagehelper/pool.py, the parse workers of
-content/load.py) and runs Pagefind. Killed with SIGKILL, the build cannot stop
+content/load.py, the search index's writers of search/write.py). Killed with
+SIGKILL, the build cannot stop
 them, and they may wait forever on pipes that their siblings keep open. So
 each child ties its life to the build's from its first instant:
 
 - on Linux, ``prctl(PR_SET_PDEATHSIG, SIGKILL)``: the kernel kills the child
   the moment its parent ends;
 - elsewhere, a thread in the child that checks every WATCH_SECONDS whether its
-  parent is still the build, and ends the child when it is not (Pagefind, a
-  program of its own, cannot run such a thread; it is left to finish there).
+  parent is still the build, and ends the child when it is not.
 
 Either way, a parent that died before the child could ask is noticed at once.
 Children also ignore Ctrl-C: a terminal sends it to every process of the
