@@ -2,4 +2,5 @@
 
 from newsgen.cli import console
 
-console()
+if __name__ == "__main__":  # not in a worker process that imports this module
+    console()

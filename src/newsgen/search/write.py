@@ -72,15 +72,18 @@ def write_shards(
     """Write each of ``shards`` (name -> its pages in ``tree``) into its folder of
     ``folders`` as write_shard() does; return the ids of each shard's pages. With
     ``jobs`` above 1 and several shards, up to ``jobs`` are written at once, largest
-    first, each in a forked worker that ends with the build (lifeline.py). Raises
-    OSError when a page cannot be read or a shard written."""
+    first, each in a worker that ends with the build (lifeline.py). The workers are
+    new interpreters ("spawn"), not forks: a fork of a build of 100,000 articles
+    shares its 2 GB only until its collector and reference counts touch them, and
+    the machine counts each fork's share again. Raises OSError when a page cannot
+    be read or a shard written."""
     if jobs <= 1 or len(shards) <= 1:
         stems = Stems(language)
         return {
             name: write_shard(tree, pages, folders[name], stems) for name, pages in shards.items()
         }
     order = sorted(shards, key=lambda name: -len(shards[name]))
-    context = get_context("fork")
+    context = get_context("spawn")
     workers = min(jobs, len(shards))
     with ProcessPoolExecutor(workers, context, die_with_parent, (os.getpid(),)) as pool:
         try:
