@@ -36,6 +36,7 @@ from pathlib import Path
 
 import jinja2
 
+from newsgen.content.load import default_jobs
 from newsgen.errors import NewsgenError
 from newsgen.output.directory import OutputError
 from newsgen.output.index_files import files_below, link_files, remove
@@ -186,7 +187,7 @@ class SearchIndexer:
         self.dates = dates or {}
         self.indexed_before = indexed or {}
         self.language = language
-        self.jobs = _cores()
+        self.jobs = default_jobs()
         self.keys: dict[str, str] = {}
         """The key of each shard in the tree (index_key()), once called."""
         self.files: dict[str, int] = {}
@@ -453,11 +454,3 @@ def _indexed(key: str, tree: Path, ids: Mapping[str, str | None]) -> IndexedShar
             return None
         recorded[path] = (*identity, page_id)
     return IndexedShard(key, recorded)
-
-
-def _cores() -> int:
-    """Return the number of cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
