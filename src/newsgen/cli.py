@@ -490,6 +490,8 @@ def summary_line(report: BuildReport) -> str:
         parts.append(f"{report.unchanged} unchanged")
     if report.cache_hits:
         parts.append(f"{_count(report.cache_hits, 'cache hit')}")
+    if report.pictures_made:
+        parts.append(f"{_count(report.pictures_made, 'picture')} processed")
     parts.append(_count(len(report.warnings), "warning"))
     if report.drafts_skipped:
         parts.append(f"{_count(report.drafts_skipped, 'draft')} left out")

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from newsgen.errors import BuildFailed, Problems, did_you_mean
+from newsgen.image_settings import parse_image_settings
 from newsgen.input_files import read_regular, unreadable_message, utf8_problem
 from newsgen.models import SectionConfig, SiteConfig
 from newsgen.sanitize import WEB_SCHEMES, url_scheme, web_url_problem
@@ -55,6 +56,13 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("markdown", dict, {}, "Markdown options: unsafe_html"),
     ConfigKey("publisher", dict, {}, "publisher for structured data: name, logo"),
     ConfigKey("search", bool, True, "build the search index and the /search/ page"),
+    ConfigKey(
+        "images",
+        dict,
+        {},
+        "how pictures are processed: widths, formats, quality, max_pixels, keep_credit, "
+        "warn_remote",
+    ),
     ConfigKey(
         "default_image",
         str,
@@ -225,6 +233,7 @@ def _build_config(
     default_image = _parse_default_image(
         values["default_image"], base_url, read_static, lambda m: fail("default_image", m)
     )
+    images = parse_image_settings(values["images"], loaded, shown, problems)
     if problems.has_errors() or timezone is None:
         return None
     return SiteConfig(
@@ -242,6 +251,7 @@ def _build_config(
         publisher_logo=publisher[1],
         search=values["search"],
         default_image=default_image,
+        images=images,
     )
 
 

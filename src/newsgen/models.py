@@ -26,6 +26,24 @@ class SectionConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageSettings:
+    """How the build processes pictures (``images:`` in ``newsgen.yaml``)."""
+
+    widths: tuple[int, ...] = (320, 640, 960, 1280, 1920)
+    """Widths in pixels of the resized copies of each picture (never wider than it)."""
+    formats: tuple[str, ...] = ("avif", "webp")
+    """Modern formats made besides the original format's copies (``avif``, ``webp``)."""
+    quality: int = 80
+    """Encoder quality, 1-100 (AVIF and WebP are given their equivalent)."""
+    max_pixels: int = 100_000_000
+    """Larger pictures (width x height, every frame of an animation) are refused."""
+    keep_credit: bool = False
+    """When True, the Artist and Copyright fields survive in the original-format copies."""
+    warn_remote: bool = True
+    """When True, each remote picture (``src: https://...``) gives a warning."""
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """The validated contents of ``newsgen.yaml``."""
 
@@ -62,6 +80,8 @@ class SiteConfig:
     """Absolute URL of the social image (``og:image``) of articles without images of
     their own (``default_image`` in ``newsgen.yaml``), or empty: then they have none.
     A local file is at least 200x200 pixels (config.py checks it)."""
+    images: ImageSettings = ImageSettings()
+    """How pictures are processed (``images:`` in ``newsgen.yaml``)."""
     home_latest: int = 10
     """How many of the newest articles the home page leads with."""
     home_per_section: int = 5
@@ -86,6 +106,147 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class Rendition:
+    """One processed picture file: a resized copy or a crop."""
+
+    url: str
+    """Root-relative URL of the file (``/img/3f/3f9a…-640.webp``)."""
+    width: int
+    """Width in pixels."""
+    height: int
+    """Height in pixels."""
+    media_type: str
+    """MIME type (``image/webp``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenditionSet:
+    """The copies of a picture (or of one crop of it) in one format, narrowest first."""
+
+    media_type: str
+    """MIME type of every file of the set."""
+    files: tuple[Rendition, ...]
+    """The copies, narrowest first."""
+
+    @property
+    def srcset(self) -> str:
+        """The ``srcset`` attribute's value: ``/img/…-320.webp 320w, …``."""
+        return ", ".join(f"{item.url} {item.width}w" for item in self.files)
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """What the build made of a local picture (images/): its size, copies and crops.
+
+    Compact (a site may have 100,000): the copies are named from the picture's keys, so
+    the Renditions are made when asked for (``full``, ``thumb``, ``square``,
+    ``social``, ``structured``)."""
+
+    key: str
+    """Hash of the picture's bytes and of what was made of it; changes when any file does."""
+    width: int
+    """Width in pixels of the published picture (EXIF orientation applied)."""
+    height: int
+    """Height in pixels of the published picture."""
+    placeholder: str
+    """The picture's average colour (``#6b7d8a``), shown while it loads."""
+    copies: str = ""
+    """Root-relative URL of its copies without their ending (``/img/3f/3f9a…``)."""
+    crops: str = ""
+    """Root-relative URL of its crops without their ending."""
+    widths: tuple[int, ...] = ()
+    """Widths of the resized copies of the whole picture."""
+    thumb_widths: tuple[int, ...] = ()
+    """Widths of the 3:2 card crops (around the focal point; letterboxed with ``crop: false``)."""
+    square_widths: tuple[int, ...] = ()
+    """Widths of the 1:1 crops (author photos)."""
+    extensions: tuple[str, ...] = ()
+    """The copies' formats: the modern ones first, the original format's (the fallback
+    every browser shows) last (``("avif", "webp", "jpg")``)."""
+    crop_extension: str = "jpg"
+    """The format of the social and structured-data crops (JPEG, or PNG)."""
+    social_size: tuple[int, int] | None = None
+    """Size of the social crop (1200x630, or smaller of that shape), when made."""
+    structured_sizes: tuple[tuple[int, int], ...] = ()
+    """Sizes of the 16:9, 4:3 and 1:1 crops, when made."""
+    animated: bool = False
+    """True for an animation: published at its own size, without copies."""
+    vector: bool = False
+    """True for an SVG drawing: published as it is, shown through ``<img>`` only."""
+
+    @property
+    def full(self) -> tuple[RenditionSet, ...]:
+        """Resized copies of the whole picture, one set per format, the fallback last."""
+        if not self.width:
+            return ()
+        sizes = [(w, max(1, round(self.height * w / self.width))) for w in self.widths]
+        return self._sets(self.copies, "", sizes)
+
+    @property
+    def thumb(self) -> tuple[RenditionSet, ...]:
+        """3:2 copies for cards."""
+        sizes = [(w, max(1, round(w / 1.5))) for w in self.thumb_widths]
+        return self._sets(self.crops, "thumb-", sizes)
+
+    @property
+    def square(self) -> tuple[RenditionSet, ...]:
+        """1:1 copies, for author photos."""
+        return self._sets(self.crops, "square-", [(w, w) for w in self.square_widths])
+
+    @property
+    def fallback(self) -> RenditionSet | None:
+        """The original format's copies of the whole picture, or None."""
+        sets = self.full
+        return sets[-1] if sets else None
+
+    @property
+    def social(self) -> Rendition | None:
+        """The crop for ``og:image`` and Twitter cards, JPEG or PNG."""
+        if self.social_size is None:
+            return None
+        return self._crop("social", self.social_size)
+
+    @property
+    def structured(self) -> tuple[Rendition, ...]:
+        """16:9, 4:3 and 1:1 crops for structured data (JSON-LD ``image``)."""
+        labels = ("16x9", "4x3", "1x1")
+        return tuple(
+            self._crop(label, size)
+            for label, size in zip(labels, self.structured_sizes, strict=False)
+        )
+
+    def _crop(self, label: str, size: tuple[int, int]) -> Rendition:
+        extension = self.crop_extension
+        url = f"{self.crops}-{label}.{extension}"
+        return Rendition(url, size[0], size[1], _MEDIA_TYPES[extension])
+
+    def _sets(
+        self, prefix: str, label: str, sizes: list[tuple[int, int]]
+    ) -> tuple[RenditionSet, ...]:
+        if not sizes:
+            return ()
+        return tuple(
+            RenditionSet(
+                _MEDIA_TYPES[extension],
+                tuple(
+                    Rendition(f"{prefix}-{label}{w}.{extension}", w, h, _MEDIA_TYPES[extension])
+                    for w, h in sizes
+                ),
+            )
+            for extension in self.extensions
+        )
+
+
+_MEDIA_TYPES = {
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "gif": "image/gif",
+    "avif": "image/avif",
+}
+
+
+@dataclass(frozen=True, slots=True)
 class Image:
     """An image attached to an article; the first one is the lead image."""
 
@@ -101,6 +262,20 @@ class Image:
     """Text alternative for readers who cannot see it; defaults to the caption."""
     media_type: str
     """MIME type guessed from the file name (``image/jpeg``)."""
+    file: str = ""
+    """The local file, from the site root (``static/images/a.jpg``,
+    ``content/world/a/map.png``); empty for a remote image."""
+    line: int = 0
+    """File line of the image's entry in its article (front matter or body)."""
+    field: str = ""
+    """Where the article names it (``images[0].src``, ``body``), for messages."""
+    focus: tuple[float, float] = (0.5, 0.5)
+    """The point crops keep in view, as fractions of width and height from the top left
+    (front matter ``focus: [0.3, 0.4]``)."""
+    crop: bool = True
+    """False for charts, maps and graphics (``crop: false``): never cut, letterboxed."""
+    picture: Picture | None = None
+    """What the build made of the file (None for a remote image, or before images/)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +331,8 @@ class Author:
     """Link to the author's photo from ``authors.yaml``, or empty."""
     links: tuple[Link, ...] = ()
     """Profiles elsewhere from ``authors.yaml``."""
+    picture: Picture | None = None
+    """What the build made of a local ``photo`` (square crops), or None."""
 
     def __str__(self) -> str:
         return self.name
@@ -261,6 +438,8 @@ class Article:
     """Old site paths that redirect here (``/world/old-slug/``); each prints as its path."""
     link_refs: tuple[LinkRef, ...] = ()
     """Links in the body to other articles' source files, resolved by the build."""
+    body_images: tuple[Image, ...] = ()
+    """Local images the body shows (``![alt](photo.jpg "Caption — Credit")``), in order."""
 
     @property
     def lead_image(self) -> Image | None:
@@ -413,6 +592,8 @@ class Site:
     """Root-relative URL of the corrections page."""
     corrections_feed_url: str = "/corrections/feed.xml"
     """Root-relative URL of the corrections feed."""
+    default_picture: Picture | None = None
+    """What the build made of a local ``default_image`` (its social crop), or None."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ from newsgen.output.write import (
     spare_path,
 )
 from page_checks import SERVED_INDEX, served_index
+from photos import tiny_picture
 
 NEWSGEN = str(Path(sys.executable).parent / "newsgen")
 
@@ -758,7 +759,7 @@ def test_deleted_and_renamed_articles_leave_no_stale_pages(tmp_path: Path) -> No
                 1,
                 images='[{src: pic.png, caption: "A picture"}]',
             ),
-            "content/world/pic.png": "not really a png",
+            "content/world/pic.png": tiny_picture("PNG"),
             "content/lonely/only.md": article("The only story of its section", when),
         },
     )

@@ -17,6 +17,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"markdown"}),
     frozenset({"content"}),
     frozenset({"site"}),
+    frozenset({"images"}),  # after the Site, before rendering: the pictures pages show
     frozenset({"feeds"}),
     frozenset({"render"}),
     frozenset({"search"}),

@@ -16,6 +16,14 @@ import jinja2
 from newsgen.build.collisions import check_outputs, name_limits
 from newsgen.build.copy_keys import copy_keys, known_copies, source_keys
 from newsgen.build.fingerprint import QuickFound, output_manifest
+from newsgen.build.image_step import (
+    default_picture,
+    image_copies,
+    images_folder,
+    make_pictures,
+    pictured,
+    published_files,
+)
 from newsgen.build.inputs import default_theme, template_dirs
 from newsgen.build.name_clashes import report_name_clashes
 from newsgen.build.options import GENERATOR, BuildOptions, BuildReport
@@ -43,6 +51,7 @@ from newsgen.errors import BuildFailed, Problems
 from newsgen.feeds.rss import FeedPlan, feed_plans
 from newsgen.feeds.sitemaps import ROBOTS_PATH, SitemapEntry
 from newsgen.gc_pause import collector_paused, release_free_memory
+from newsgen.images.stage import Processed
 from newsgen.models import Article, Site, SiteConfig
 from newsgen.output.quick_write import make_spare
 from newsgen.output.write import Copy, write_site
@@ -85,13 +94,14 @@ def full_build(
             )
         release_free_memory()
         few = likely < HELPER_PAGES  # few pages to render, little garbage: no collector
-        with collector_paused() if few else contextlib.nullcontext():
+        with collector_paused() if few else contextlib.nullcontext(), images_folder(cache) as made:
             found = read.found
             inputs = _Inputs(
                 read.copies, found.digests, read.templates, cache, found, known, recorded, helper
             )
+            pictures = (read.file_digests, made, jobs)
             report = _render_and_write(
-                options, default_theme(), config, now, loaded, inputs, read.problems
+                options, default_theme(), config, now, loaded, inputs, read.problems, pictures
             )
     return report, loaded
 
@@ -104,26 +114,35 @@ def _render_and_write(
     loaded: list[Article],
     inputs: _Inputs,
     problems: Problems,
+    pictures: tuple[dict[str, str], Path, int],
 ) -> BuildReport:
-    """Build the Site from the loaded articles, render the outputs whose inputs changed
-    since the last build (all of them without a cache), write the site and remember
-    what a quick rebuild needs."""
+    """Build the Site from the loaded articles, make their pictures, render the outputs
+    whose inputs changed since the last build (all of them without a cache), write the
+    site and remember what a quick rebuild needs. ``pictures`` holds the hash of each
+    other input file, the folder of made pictures and how many workers may make them."""
     published = [a for a in loaded if _is_published(a, now, options)]
     published = resolve_article_links(published, loaded, problems, inputs.digests.keys())
     profiles = load_author_profiles(
         options.source, config, frozenset(copy.path for copy in inputs.copies), problems
     )
     report_name_clashes(options.source, name_clashes(config, loaded, profiles), problems)
+    digests, folder, jobs = pictures
+    content_root = (options.source / "content").absolute()
+    files = published_files(inputs.copies, digests, published, content_root)
+    processed = make_pictures(config, published, profiles, files, folder, jobs, problems)
+    published, profiles = pictured(published, profiles, processed, config.base_path)
     related = remembered_related(inputs.cache)
     with collector_paused(keep=True):
         site = build_site(config, published, now, profiles, related)
-    plan = _plan(options, theme, site, published, inputs, problems)
+    site = replace(site, default_picture=default_picture(config, processed))
+    plan = _plan(options, theme, site, published, inputs, problems, processed)
     written = _write(options, config, plan, inputs, problems)
     env, feeds, pages = plan.env, plan.feeds, len(plan.planned)
     entries = plan.sitemap  # for quick rebuilds that move a page (quick_listings.py)
     del plan  # every page's context and key: free them for what follows
     _remember(options, site, (env, feeds, entries), written, inputs, related.signature or "")
     return BuildReport(
+        pictures_made=processed.made,
         articles=len(published),
         pages=pages,
         files=written.files,
@@ -166,6 +185,7 @@ def _plan(
     published: list[Article],
     inputs: _Inputs,
     problems: Problems,
+    processed: Processed,
 ) -> _Plan:
     """Plan every output of ``site`` (whose articles are ``published``, in the order
     they were loaded) and check they can all be written; raise
@@ -197,6 +217,7 @@ def _plan(
         for article in published
         for asset in article.assets
     ]
+    copies = image_copies(copies, processed)
     limits = name_limits(options.output_dir)
     check_outputs(planned, copies, problems, site.config.search, limits)
     if problems.has_errors():

@@ -84,3 +84,5 @@ class BuildReport:
     quick: bool = False
     """True when only article bodies changed and the build rendered just the files
     that show them (build/quick_rebuild.py)."""
+    pictures_made: int = 0
+    """Picture files processed (images/): those whose copies the cache did not hold."""

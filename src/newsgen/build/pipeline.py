@@ -91,6 +91,7 @@ def _build_with(
             unchanged=last.report.files,
             cache_hits=len(read.sources),
             seconds=time.perf_counter() - started,
+            pictures_made=0,
         )
     # Only now the modules that render and write: a build that finds nothing changed
     # (the most frequent) does not pay for importing them (about a tenth of a second).

@@ -99,6 +99,7 @@ def try_quick(
         unchanged=files - len(result.inodes),
         cache_hits=len(sources) - result.parsed,
         quick=True,
+        pictures_made=0,
         article_urls={**last.report.article_urls, **result.urls},  # type: ignore[attr-defined]
     )
     until = _earliest(last.valid_until, valid_until(result.added, now))

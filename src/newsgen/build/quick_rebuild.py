@@ -36,6 +36,8 @@ from pathlib import Path
 
 import jinja2
 
+from newsgen.build.image_step import IMAGES_FOLDER, quick_pictures
+from newsgen.build.inputs import default_theme
 from newsgen.build.quick_publish import (
     Publication,
     publication,
@@ -157,7 +159,10 @@ def _rendered(
     edited = _changed_articles(state, changed, settings, cache)
     if edited is None:
         return None
-    articles, cards = edited
+    pictured = _with_pictures(edited[0], state, settings, cache)
+    if pictured is None:
+        return None
+    articles, cards = pictured, edited[1]
     shown = [a for a in articles if a.source_path in state.published]
     rendered = render_changes(state, shown, cards, cache, sources, made)
     return (rendered, None) if rendered is not None else None
@@ -213,6 +218,10 @@ def _published(
     now = state.site.build_time
     if article is None or article.draft or now is None or article.date > now:
         return None
+    pictured = _with_pictures([article], state, settings, cache)
+    if pictured is None:
+        return None
+    article = pictured[0]
     listings = stored_listings(state, cache, made[3])
     related = stored_related(state, cache)
     if listings is None or related is None:
@@ -222,6 +231,17 @@ def _published(
         return None
     sitemap = listings.sitemap
     return render_publication(state, added_article, cache, sources, made, sitemap), added_article
+
+
+def _with_pictures(
+    articles: list[Article], state: QuickState, settings: LoadSettings, cache: ArticleCache
+) -> list[Article] | None:
+    """Return ``articles`` holding their Pictures when every file they need was made and
+    published by an earlier build; None when a full build must make them."""
+    static = settings.content_root.parent / "static"
+    roots = (static, default_theme() / "static", settings.content_root)
+    folder = cache.folder(IMAGES_FOLDER)
+    return quick_pictures(articles, settings.config, roots, folder, state.live)
 
 
 def _load_added(item: SourceBytes, settings: LoadSettings, cache: ArticleCache) -> Article | None:

@@ -46,6 +46,9 @@ class ReadInputs:
     """The fingerprints of the inputs, for the checks that may skip work."""
     last: LastBuild | None
     """What the last build of this output left, when it is whole."""
+    file_digests: dict[str, str]
+    """The hash of each static file (``images/a.jpg``) and file beside an article
+    (``content/world/a/map.png``), by that name."""
 
 
 def read_inputs(
@@ -85,7 +88,7 @@ def read_inputs(
         base_key(__version__, GENERATOR, config, (options.drafts, options.future), templates),
         manifest,
     )
-    return ReadInputs(copies, problems, settings, sources, templates, found, last)
+    return ReadInputs(copies, problems, settings, sources, templates, found, last, dict(hashed))
 
 
 def complete_last_build(last: object) -> LastBuild | None:

@@ -7,14 +7,13 @@ and the set of files that exist (for local images) comes in LoadContext.
 from __future__ import annotations
 
 import difflib
-import mimetypes
-import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from newsgen.content.body_images import find_body_images
 from newsgen.content.discover import SourceFile
 from newsgen.content.editorial import (
     article_folder,
@@ -25,18 +24,18 @@ from newsgen.content.editorial import (
     read_tags,
 )
 from newsgen.content.fields import MISSING, FieldReader, describe
+from newsgen.content.front_images import read_images, warn_remote
 from newsgen.content.frontmatter import normalise_text, split_front_matter
 from newsgen.content.placeholder import placeholder_line
 from newsgen.errors import Problems, did_you_mean
+from newsgen.markdown.figures import with_figures
 from newsgen.markdown.guard import BodyRefused
 from newsgen.markdown.renderer import Markdown, RenderedBody, plain_summary, render_markdown
-from newsgen.models import Article, Asset, Image, LinkRef, Section, SiteConfig, Source
+from newsgen.models import Article, LinkRef, Section, SiteConfig, Source
 from newsgen.sanitize import (
-    WEB_SCHEMES,
     is_safe_url,
     remove_forbidden_characters,
     strip_forbidden,
-    url_scheme,
     web_url_problem,
 )
 from newsgen.urls import (
@@ -68,7 +67,6 @@ FRONT_MATTER_KEYS = (
     "aliases",
 )
 SOURCE_KEYS = ("name", "url")
-IMAGE_KEYS = ("src", "caption", "credit", "alt")
 MAX_SLUG_LENGTH = 200
 """A ``slug:`` may be this long (a headline's slug is cut at 80 characters)."""
 
@@ -155,9 +153,16 @@ def _build_article(
         local = published.astimezone(config.timezone)
         site_path = article_path(config.permalink, section.slug, slug, local)
     url = href(config.base_path, site_path or "/")
-    images, assets = _images(reader, source, context, url)  # checked even when others failed
+    images, assets = read_images(reader, source, context, url)  # checked even when others failed
+    page_folder = url[len(config.base_path.rstrip("/")) :].lstrip("/")
+    locate = (context.static_files, context.content_assets, context.content_root, page_folder)
+    html = with_figures(rendered.html)
+    found = find_body_images(reader, rendered.html, body, body_line, source, locate)
+    shown, beside, remote = found
+    warn_remote(reader, config, images, remote)
     if not (site_path and headline and published and section and slug):
         return None
+    assets += [asset for asset in beside if asset not in assets]
     return Article(
         source_path=source.shown,
         headline=headline,
@@ -172,7 +177,7 @@ def _build_article(
         images=tuple(images),
         draft=draft,
         extra=extra,
-        body_html=rendered.html,
+        body_html=html,
         url=url,
         permalink=absolute(config.base_url, url),
         output_path=output_file(site_path),
@@ -184,6 +189,7 @@ def _build_article(
         link_refs=tuple(
             LinkRef(body_line + line, target) for line, target in rendered.article_links
         ),
+        body_images=tuple(shown),
     )
 
 
@@ -314,87 +320,6 @@ def _sources(reader: FieldReader) -> list[Source]:
             continue
         sources.append(Source(name=name or _host(url), url=url))
     return sources
-
-
-def _images(
-    reader: FieldReader, source: SourceFile, context: LoadContext, page_url: str
-) -> tuple[list[Image], list[Asset]]:
-    images: list[Image] = []
-    assets: list[Asset] = []
-    for path, item in reader.mapping_list("images", reader.get("images"), IMAGE_KEYS):
-        src = reader.text(f"{path}.src", item.get("src", MISSING), required=True)
-        caption = reader.text(f"{path}.caption", item.get("caption")) or ""
-        credit = reader.text(f"{path}.credit", item.get("credit")) or ""
-        alt = reader.text(f"{path}.alt", item.get("alt"))
-        if src is None:
-            continue
-        located = _locate_image(reader, f"{path}.src", src, source, context, page_url)
-        if located is None:
-            continue
-        url, asset = located
-        if asset:
-            assets.append(asset)
-        if alt is None and not caption:
-            reader.warning(f"{path}.alt", "the image has no alt text or caption; add 'alt:'")
-        images.append(
-            Image(
-                url=url,
-                absolute_url=absolute(context.config.base_url, url),
-                caption=caption,
-                credit=credit,
-                alt=alt if alt is not None else caption,
-                media_type=mimetypes.guess_type(src)[0] or "image/jpeg",
-            )
-        )
-    return images, assets
-
-
-def _locate_image(
-    reader: FieldReader,
-    field: str,
-    src: str,
-    source: SourceFile,
-    context: LoadContext,
-    page_url: str,
-) -> tuple[str, Asset | None] | None:
-    """Return the image's link and, for a file beside the article, the asset to copy."""
-    scheme = url_scheme(src)
-    if scheme in WEB_SCHEMES:
-        problem = web_url_problem(src)
-        if problem is not None:
-            reader.error(field, problem)
-            return None
-        return src, None
-    if scheme is not None or src.startswith("//"):
-        shown = src if len(src) <= 60 else src[:57] + "..."
-        reader.error(
-            field,
-            f"'{shown}' must be an absolute http(s) URL, a site path like /images/a.jpg "
-            "or the name of a file beside the article",
-        )
-        return None
-    if ".." in src.split("/") or "\\" in src:
-        reader.error(field, f"'{src}' must not contain '..' or backslashes")
-        return None
-    config = context.config
-    if src.startswith("/"):
-        if src.lstrip("/") not in context.static_files:
-            reader.error(field, f"'{src}' names no file in static/ (looked for static{src})")
-            return None
-        return href(config.base_path, src), None
-    folder = posixpath.dirname(source.content_relative)
-    relative = posixpath.normpath(posixpath.join(folder, src))
-    if relative not in context.content_assets:
-        reader.error(
-            field,
-            f"'{src}' names no file beside the article (looked for content/{relative}); "
-            "site-wide images start with '/' and live in static/",
-        )
-        return None
-    page_folder = page_url[len(config.base_path.rstrip("/")) :].lstrip("/")
-    name = posixpath.normpath(src)
-    asset = Asset(source=context.content_root / relative, output_path=page_folder + name)
-    return page_url + name, asset
 
 
 def _without_forbidden_characters(loaded: LoadedMapping) -> tuple[LoadedMapping, list[str]]:

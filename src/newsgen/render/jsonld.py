@@ -18,7 +18,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from newsgen.models import Article, Image, Site, SiteConfig
+from newsgen.models import Article, Image, Rendition, Site, SiteConfig
 from newsgen.urls import absolute
 
 SCHEMA_CONTEXT = "https://schema.org"
@@ -148,15 +148,33 @@ def _looks_like_person(name: str) -> bool:
     return all(word[0].isupper() and not any(c.isdigit() for c in word) for word in words)
 
 
-def image_object(image: Image) -> dict[str, Any]:
-    """Return an article image as a schema.org ImageObject."""
+def image_object(
+    image: Image, base_url: str = "", shape: Rendition | None = None
+) -> dict[str, Any]:
+    """Return an article image as a schema.org ImageObject: the picture itself, or one
+    of its ``shape`` crops (a Rendition: root-relative, made absolute on ``base_url``),
+    with its size when the build knows it."""
     data: dict[str, Any] = {"@type": "ImageObject", "url": image.absolute_url}
+    if shape is not None:
+        data["url"] = absolute(base_url, shape.url)
+        data["width"], data["height"] = shape.width, shape.height
+    elif image.picture is not None and image.picture.width:
+        data["width"], data["height"] = image.picture.width, image.picture.height
     if image.caption:
         data["caption"] = image.caption
     if image.credit:
         data["creditText"] = image.credit
         data["creator"] = credit_creator(image.credit)
     return data
+
+
+def article_images(article: Article, base_url: str) -> list[dict[str, Any]]:
+    """Return the article's images as ImageObjects: the lead image's 16:9, 4:3 and 1:1
+    crops first (Google's three recommended shapes) when the build made them."""
+    lead, others = article.images[0], article.images[1:]
+    shapes = lead.picture.structured if lead.picture is not None else ()
+    first = [image_object(lead, base_url, shape) for shape in shapes] or [image_object(lead)]
+    return first + [image_object(image) for image in others]
 
 
 def news_article(site: Site, article: Article) -> dict[str, Any]:
@@ -181,7 +199,7 @@ def news_article(site: Site, article: Article) -> dict[str, Any]:
             for author in article.authors
         ]
     if article.images:
-        data["image"] = [image_object(image) for image in article.images]
+        data["image"] = article_images(article, config.base_url)
     data["publisher"] = publisher(site)
     data["mainEntityOfPage"] = {"@type": "WebPage", "@id": article.permalink}
     data["articleSection"] = article.section.title

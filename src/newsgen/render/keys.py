@@ -9,8 +9,9 @@ template's text and in the templates it extends, includes or imports).
 
 An article's key hashes its file's bytes and path and what the site gave it
 after loading: the site-wide Section, Tags and Authors (names chosen across
-all articles, author profiles) and, when it links to other articles, its
-body with those links resolved.
+all articles, author profiles), the keys of its pictures (images/: a changed
+picture file changes the copies its page names) and, when it links to other
+articles, its body with those links resolved.
 
 A rebuild renders only the outputs whose key differs from the last build's.
 Templates are expected to read the site through the ``site`` variable by
@@ -84,6 +85,11 @@ class InputKeys:
         parts: list[str] = [article.source_path, repr(article.draft), self._named(article.section)]
         parts += [self._named(tag) for tag in article.tags]
         parts += [self._named(author) for author in article.authors]
+        parts += [
+            image.picture.key
+            for image in (*article.images, *article.body_images)
+            if image.picture is not None
+        ]  # the files made of its pictures, which its page and cards name
         if article.source_path not in self._digests:  # not loaded from a file: all of it
             parts.append(repr(article))
         elif article.link_refs:  # its links to other articles were resolved into the body

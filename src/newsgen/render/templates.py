@@ -20,6 +20,7 @@ from newsgen import __version__
 from newsgen.cache.bodies import BodyUnavailable
 from newsgen.cache.compiled_templates import Note, compiled_templates
 from newsgen.errors import Problem, Problems
+from newsgen.images.markup import body_with_pictures, picture
 from newsgen.models import SiteConfig
 from newsgen.render.fragments import FragmentCache
 from newsgen.render.jsonld import breadcrumbs, json_ld, news_article
@@ -61,6 +62,8 @@ def make_environment(
     env.globals["absolute_url"] = lambda path: absolute(config.base_url, path)
     env.globals["news_article_ld"] = lambda site, article: json_ld(news_article(site, article))
     env.globals["breadcrumbs_ld"] = lambda site, trail: json_ld(breadcrumbs(site, trail))
+    env.globals["picture"] = picture
+    env.filters["with_pictures"] = body_with_pictures
     return env
 
 

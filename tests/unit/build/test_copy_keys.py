@@ -64,9 +64,9 @@ def test_a_copy_whose_source_has_the_recorded_key_is_known_by_its_inode(tmp_path
 
 def test_an_unchanged_site_file_is_linked_without_reading_it(make_site, monkeypatch, not_racy):
     root = make_site({"content/world/a.md": article_text("Harbour opens")})
-    old_file(root / "static" / "images" / "photo.jpg", b"\xff\xd8 a photograph")
+    old_file(root / "static" / "files" / "report.pdf", b"%PDF a report")
     build(BuildOptions(root))
-    live = root / "public" / "images" / "photo.jpg"
+    live = root / "public" / "files" / "report.pdf"
     inode = live.stat().st_ino
     compared: list[str] = []
     real = filecmp.cmp
@@ -79,19 +79,19 @@ def test_an_unchanged_site_file_is_linked_without_reading_it(make_site, monkeypa
     (root / "content" / "world" / "b.md").write_text(article_text("Ferry sails"), "utf-8")
     build(BuildOptions(root))  # a full build: an article was added
     assert live.stat().st_ino == inode  # linked from the last output
-    assert not [name for name in compared if name.endswith("photo.jpg")]
+    assert not [name for name in compared if name.endswith("report.pdf")]
 
 
 def test_a_site_file_changed_in_place_is_copied_again(make_site, not_racy):
     root = make_site({"content/world/a.md": article_text("Harbour opens")})
-    photo = old_file(root / "static" / "images" / "photo.jpg", b"\xff\xd8 a photograph")
+    photo = old_file(root / "static" / "files" / "report.pdf", b"%PDF a report")
     build(BuildOptions(root))
     before = photo.stat()
-    photo.write_bytes(b"\xff\xd8 a new photo!")  # the same size, the old times put back
+    photo.write_bytes(b"%PDF a newer!")  # the same size, the old times put back
     os.utime(photo, ns=(before.st_atime_ns, before.st_mtime_ns))  # but not its ctime
     (root / "content" / "world" / "b.md").write_text(article_text("Ferry sails"), "utf-8")
     build(BuildOptions(root))
-    assert (root / "public" / "images" / "photo.jpg").read_bytes() == b"\xff\xd8 a new photo!"
+    assert (root / "public" / "files" / "report.pdf").read_bytes() == b"%PDF a newer!"
 
 
 @pytest.mark.parametrize("replaced", ["removed", "edited"])

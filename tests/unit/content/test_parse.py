@@ -686,10 +686,12 @@ def test_image_path_escaping_is_an_error(src):
 def test_remote_image_is_kept_as_is():
     src = "https://cdn.example.org/photos/a.jpg"
     article, problems = load(text(H, D, "images:", f"  - src: {src}", "    alt: A photo"))
-    assert list(problems) == []
+    [warning] = list(problems)  # that it cannot be sized or stripped (images.warn_remote)
+    assert warning.field == "images[0].src" and "remote picture" in warning.message
     assert article is not None
     assert article.images[0].url == src
     assert article.images[0].absolute_url == src  # not glued onto base_url
+    assert article.images[0].file == ""
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,7 @@ from newsgen.importer.plain_text import parse_plain_text
 from newsgen.importer.plan import escape_markdown, plan_article, to_markdown
 from newsgen.markdown.renderer import make_markdown, render_markdown
 from newsgen.models import SectionConfig
+from photos import tiny_picture
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "import"
 SECTIONS = ("world", "local", "business", "science", "culture")
@@ -356,7 +357,7 @@ def test_no_headline_is_an_error() -> None:
 @pytest.fixture
 def site_root(make_site) -> Path:
     return make_site(
-        {"static/images/idlib-hts-flags.jpg": b"\xff\xd8\xff jpeg"}, config=SITE_CONFIG
+        {"static/images/idlib-hts-flags.jpg": tiny_picture()}, config=SITE_CONFIG
     )
 
 
