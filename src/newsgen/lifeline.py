@@ -1,7 +1,8 @@
 """Child processes of a build end with it, however it ends.
 
 A build forks helpers (the page helper of pagehelper/pool.py, the parse workers of
-content/load.py, the search index's writers of search/write.py). Killed with
+content/load.py, the search index's writers of search/write.py, the image workers
+of images/workers.py). Killed with
 SIGKILL, the build cannot stop
 them, and they may wait forever on pipes that their siblings keep open. So
 each child ties its life to the build's from its first instant:
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import select
 import signal
 import sys
 import threading
@@ -59,6 +61,44 @@ def die_with_parent(parent: int, prctl: Callable[[int, int], int] | None = _PRCT
         return
     watcher = threading.Thread(target=_watch, args=(parent,), name="lifeline", daemon=True)
     watcher.start()
+
+
+def die_with_process(build: int) -> None:
+    """In a process that is not a child of process ``build`` (a worker forked by a fork
+    server, which the build started): end this process when ``build`` ends (at once when
+    it has ended already), and leave Ctrl-C to it.
+
+    The fork server cannot end first: it lives while any process holds its pipe, and
+    each of its workers does. So the worker watches the build itself: on Linux through
+    a pidfd, readable the moment that very process ends (never a later process given
+    its number); elsewhere by asking every WATCH_SECONDS whether it still exists.
+    """
+    ignore_ctrl_c()
+    try:
+        handle: int | None = os.pidfd_open(build)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):  # not Linux 5.3 or later
+        handle = None
+    watcher = threading.Thread(
+        target=_watch_process, args=(build, handle), name="lifeline", daemon=True
+    )
+    watcher.start()
+
+
+def _watch_process(build: int, handle: int | None) -> None:
+    """End this process once process ``build`` has ended."""
+    if handle is not None:
+        select.select([handle], [], [])  # readable once the process has ended
+        os._exit(1)
+    while True:
+        try:
+            os.kill(build, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # it exists, as another user's process: not ours
+            os._exit(1)
+        time.sleep(WATCH_SECONDS)
 
 
 def before_exec(parent: int) -> None:

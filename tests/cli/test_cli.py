@@ -32,7 +32,8 @@ MARKER = ".newsgen-output"
 SUMMARY = re.compile(
     r"^Built (?P<articles>\d+) articles?: (?P<pages>\d+) pages?, "
     r"(?P<written>\d+) files? written, (?:(?P<unchanged>\d+) unchanged, )?"
-    r"(?:(?P<hits>\d+) cache hits?, )?(?P<warnings>\d+) warnings?"
+    r"(?:(?P<hits>\d+) cache hits?, )?(?:(?P<pictures>\d+) pictures? processed, )?"
+    r"(?P<warnings>\d+) warnings?"
     r"(?:, (?P<drafts>\d+) drafts? left out)?(?:, (?P<future>\d+) future articles? left out)?"
     r" in \d+\.\d+ s$"
 )
@@ -158,7 +159,7 @@ def test_build_good_site_prints_one_summary_line(tmp_path: Path) -> None:
     assert int(match["written"]) == len(files)
     assert lines[0].startswith(
         f"Built 13 articles: {len(pages)} pages, {len(files)} files written, "
-        "0 warnings, 1 draft left out in "
+        "1 picture processed, 0 warnings, 1 draft left out in "
     )
 
 

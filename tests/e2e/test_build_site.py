@@ -36,6 +36,7 @@ from e2e_helpers import (
     snapshot,
     text_of,
 )
+from PIL import Image
 
 from feed_checks import shown, shown_detail
 from newsgen.build.inputs import default_theme
@@ -368,7 +369,10 @@ def test_article_page_shows_every_field(out: Path, article: Expected) -> None:
         image = article.images[0]
         figure = figures[0]
         img = one(figure.xpath(".//img"), "img in the lead figure")
-        assert img.get("src") == image["src"]
+        # a copy of the picture made by the build (images/), sized, with its copies
+        assert img.get("src").startswith("/img/") and img.get("srcset")
+        original = Image.open(out / image["src"].lstrip("/"))
+        assert (img.get("width"), img.get("height")) == tuple(map(str, original.size))
         assert img.get("alt") == image["alt"]
         caption = text_of(one(figure.xpath(".//figcaption"), "figcaption"))
         assert image["caption"] in caption
@@ -701,10 +705,18 @@ def test_base_url_with_a_path_prefixes_every_link(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------
 
 
-def test_static_files_are_copied_unchanged(out: Path) -> None:
+def test_static_files_are_copied_unchanged_and_pictures_made_again(out: Path) -> None:
     for path in sorted((FIXTURE / "static").rglob("*")):
-        if path.is_file():
-            relative = path.relative_to(FIXTURE / "static")
+        if not path.is_file():
+            continue
+        relative = path.relative_to(FIXTURE / "static")
+        if path.suffix in (".png", ".jpg", ".jpeg", ".gif", ".webp"):
+            # the same picture, without any metadata (images/decode.py)
+            published, original = Image.open(out / relative), Image.open(path)
+            assert published.size == original.size, relative
+            assert published.convert("RGBA").tobytes() == original.convert("RGBA").tobytes()
+            assert not published.info.get("icc_profile") and not published.getexif()
+        else:
             assert (out / relative).read_bytes() == path.read_bytes(), relative
     theme_css = default_theme() / "static" / "css" / "newsgen.css"
     assert (out / "css" / "newsgen.css").read_bytes() == theme_css.read_bytes()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from PIL import Image
 
 from newsgen.build.inputs import default_theme
 from newsgen.build.options import BuildOptions
@@ -318,10 +319,17 @@ def test_a_scheduled_article_appears_when_its_time_comes(site: Path, tmp_path: P
 def test_a_changed_static_file_or_template_is_built_again(site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(BuildOptions(site, out, now=NOW))
-    logo = next((site / "static").rglob("*.png"))
-    logo.write_bytes(logo.read_bytes() + b"\0")
+    style = site / "static" / "style-extra.css"
+    style.write_text("body { color: black }\n")
     build(BuildOptions(site, out, now=NOW))
-    assert (out / logo.relative_to(site / "static")).read_bytes() == logo.read_bytes()
+    style.write_text("body { color: white }\n")
+    build(BuildOptions(site, out, now=NOW))
+    assert (out / "style-extra.css").read_bytes() == style.read_bytes()
+    logo = next((site / "static").rglob("*.png"))  # a picture: published made again
+    Image.new("RGB", (3, 2), (0, 0, 255)).save(logo)
+    build(BuildOptions(site, out, now=NOW))
+    published = Image.open(out / logo.relative_to(site / "static"))
+    assert published.size == (3, 2) and published.convert("RGB").getpixel((0, 0)) == (0, 0, 255)
     edit_template(site)
     build(BuildOptions(site, out, now=NOW))
     assert any(b"<!-- v2 -->" in p.read_bytes() for p in out.rglob("index.html"))

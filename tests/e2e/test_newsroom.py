@@ -47,6 +47,7 @@ from e2e_helpers import (
     text_of,
 )
 from lxml import etree
+from PIL import Image
 
 from commands import find_newsgen
 from feed_checks import shown_detail
@@ -665,7 +666,7 @@ def test_author_profile_on_author_page_and_articles(out: Path, name: str) -> Non
     photo = profile["photo"]  # a static file at the site root, or an http(s) URL
     main = main_of(page(out, url))
     assert profile["bio"] in text_of(main)
-    assert photo in main.xpath(".//img/@src")
+    assert shows_photo(out, main, photo)
     links = [
         (text_of(a), a.get("href"))
         for a in main.xpath(".//a")
@@ -683,9 +684,22 @@ def test_author_profile_on_author_page_and_articles(out: Path, name: str) -> Non
             if card.xpath(".//a[@href=$u]", u=url) and profile["bio"] in text_of(card)
         ]
         assert cards, f"{story.url} has no card for {name}"
-        assert any(photo in card.xpath(".//img/@src") for card in cards), (
+        assert any(shows_photo(out, card, photo) for card in cards), (
             f"{story.url}: no photo of {name}"
         )
+
+
+def shows_photo(out: Path, node: Any, photo: str) -> bool:
+    """True when ``node`` shows the author photo ``photo``: a remote one as it is, one
+    in static/ as the square copies the build made of it (images/)."""
+    if "://" in photo:
+        return photo in node.xpath(".//img/@src")
+    original = Image.open(file_for(out, photo)).size
+    for img in node.xpath(".//img[contains(@class, 'author-photo')]"):
+        copy = Image.open(file_for(out, img.get("src")))
+        if copy.width == copy.height <= min(original) and img.get("srcset"):
+            return True
+    return False
 
 
 @pytest.mark.parametrize("name", sorted(PROFILES))
@@ -894,13 +908,21 @@ def test_article_meta_and_json_ld(out: Path, story: Story) -> None:
     assert one_meta(root, "article:section") == story.section_title
     assert meta(root, "article:tag") == list(story.tags)
     lead = story.images[0] if story.images else None
-    if lead:
+    local = lead is not None and "://" not in lead["src"]
+    if lead and local:  # a social card the build cut (images/): the lead's, or the
+        # default image's when the lead is too small for one (the fixture's are 1x1)
+        social = one_meta(root, "og:image")
+        assert social.startswith(absolute("/img/")) and social.endswith("-social.png")
+        size = Image.open(file_for(out, social.removeprefix(BASE_URL.rstrip("/")))).size
+        assert size == tuple(int(one_meta(root, f"og:image:{d}")) for d in ("width", "height"))
+        assert abs(size[0] / size[1] - 1200 / 630) < 0.01 and min(size) >= 200
+    elif lead:
         assert one_meta(root, "og:image") == image_url(story, lead["src"])
     assert one_meta(root, "twitter:card") == ("summary_large_image" if lead else "summary")
     assert one_meta(root, "twitter:title") == story.headline
     assert one_meta(root, "twitter:description") == story.summary
     if lead:
-        assert one_meta(root, "twitter:image") == image_url(story, lead["src"])
+        assert one_meta(root, "twitter:image") == one_meta(root, "og:image")
 
     data = json_ld(root)
     assert data["@context"] == "https://schema.org"
@@ -923,10 +945,15 @@ def test_article_meta_and_json_ld(out: Path, story: Story) -> None:
 
     images = data.get("image", [])
     images = [images] if isinstance(images, dict) else images
+    # the fixture's pictures are too small for the three structured-data crops, so each
+    # is itself, with its size (tests/e2e/test_pictures.py has the crops)
     assert len(images) == len(story.images)
     for image, spec in zip(images, story.images, strict=True):
         assert image["@type"] == "ImageObject"
         assert image["url"] == image_url(story, spec["src"])
+        if "://" not in spec["src"]:
+            url = image["url"].removeprefix(BASE_URL.rstrip("/"))
+            assert Image.open(file_for(out, url)).size == (image["width"], image["height"])
         assert image["caption"] == spec["caption"]
         assert image["creditText"] == spec["credit"]
         kind, name = CREDIT_CREATORS[spec["credit"]]
@@ -943,14 +970,18 @@ def test_article_without_an_image_has_the_default_social_image(out: Path) -> Non
     """og:image is one of OpenGraph's four required properties; the brief asks for it on
     every article page. Without a lead image it is the site's ``default_image`` (400x210
     in the fixture), never the publisher's logo, which is too small for a link preview."""
-    default = absolute("/images/default-social.png")
     assert file_for(out, "/images/default-social.png").is_file()
     wrong = []
     for story in (s for s in PUBLISHED if not s.images):
         root = page(out, story.url)
         found = (meta(root, "og:image"), meta(root, "twitter:image"))
-        if found != ([default], [default]):
+        [social] = found[0] or [""]  # the default image's social card (images/)
+        if found[1] != [social] or not social.endswith("-social.png"):
             wrong.append(f"{story.url}: {found}")
+            continue
+        size = Image.open(file_for(out, social.removeprefix(BASE_URL.rstrip("/")))).size
+        if size != (400, 210):  # the whole default image: it is 1200x630's shape already
+            wrong.append(f"{story.url}: {size}")
     assert not wrong, "article pages without the default image:\n" + "\n".join(wrong)
     logo = absolute("/images/logo.png")
     for story in PUBLISHED:

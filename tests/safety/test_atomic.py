@@ -146,11 +146,14 @@ def article(headline: str, when: dt.datetime, paragraphs: int = 3, **fields: str
     return "---\n" + "\n".join(front) + "\n---\n" + body + "\n"
 
 
-def write_files(root: Path, files: dict[str, str]) -> None:
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
     for name, text in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
 
 
 CONFIG = textwrap.dedent(

@@ -36,6 +36,7 @@ import pytest
 from newsgen.build.options import BuildOptions
 from newsgen.build.pipeline import build
 from newsgen.output.write import DIRTY, STAGING_PREFIX, spare_path
+from photos import photograph
 from processes import (
     POOL_ARTICLES,
     Digest,
@@ -142,6 +143,49 @@ def test_sigkill_leaves_no_process_and_no_lock(plain_site: KillSite, name: str) 
 
 def test_sigkill_while_a_search_site_is_written_and_indexed(search_site: KillSite) -> None:
     kill_at(search_site, "writing")  # the index is written into the new tree, as its pages
+
+
+@pytest.fixture(scope="module")
+def picture_site(tmp_path_factory: pytest.TempPathFactory) -> KillSite:
+    """A small site whose articles each lead with a photograph: a cold build spends
+    seconds in the image workers."""
+    base = tmp_path_factory.mktemp("kill-pictures")
+    root = write_site(base / "site", 0)
+    for n in range(6):
+        (root / "static" / "images").mkdir(parents=True, exist_ok=True)
+        (root / "static" / "images" / f"p{n}.jpg").write_bytes(photograph((1200, 800), seed=n))
+        (root / "content" / "world").mkdir(parents=True, exist_ok=True)
+        (root / "content" / "world" / f"p{n}.md").write_text(
+            f"---\nheadline: Picture story {n}\ndate: 2024-03-{n + 1:02d}T10:00:00Z\n"
+            f"images:\n  - src: /images/p{n}.jpg\n    alt: A scene\n---\nBody {n}.\n"
+        )
+    reference = base / "reference"
+    done = run_build(root, reference, *JOBS, "--quiet")
+    assert done.returncode == 0, done.stderr
+    return KillSite(root, base / "out" / "public", digest(reference))
+
+
+def test_sigkill_while_pictures_are_made_leaves_no_worker(picture_site: KillSite) -> None:
+    """The image workers are forked by a fork server, not by the build: they watch the
+    build's process themselves (lifeline.die_with_process()) and end with it, and the
+    fork server ends with them."""
+    cold(picture_site)
+    process = start_build(picture_site.root, picture_site.output, *JOBS, "--quiet")
+    try:
+        # the resource tracker, the fork server and its two workers
+        others = wait_for(process, lambda found: len(found) >= 4)
+        process.kill()
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert others, f"the build ended before its image workers ran: {process.stderr.read()}"  # type: ignore[union-attr]
+    left = gone_within(process.pid, [p.pid for p in others], 2.0)
+    assert left == [], f"these outlived the build by 2 s: {left} (had {others})"
+    after = run_build(picture_site.root, picture_site.output, *JOBS, "--wait", "0")
+    assert after.returncode == 0, after.stderr
+    assert digest(picture_site.output) == picture_site.reference
 
 
 # --------------------------------------------------------------------------

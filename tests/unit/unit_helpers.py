@@ -21,8 +21,9 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
+from newsgen.content.context import LoadContext
 from newsgen.content.discover import SourceFile
-from newsgen.content.parse import LoadContext, load_article
+from newsgen.content.parse import load_article
 from newsgen.errors import Problem, Problems
 from newsgen.feeds.rss import (
     Channel,

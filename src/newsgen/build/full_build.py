@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from newsgen.build.image_step import (
     image_copies,
     images_folder,
     make_pictures,
+    picture_index,
     pictured,
     published_files,
 )
@@ -99,6 +100,7 @@ def full_build(
             inputs = _Inputs(
                 read.copies, found.digests, read.templates, cache, found, known, recorded, helper
             )
+            inputs = replace(inputs, file_digests=read.file_digests)
             pictures = (read.file_digests, made, jobs)
             report = _render_and_write(
                 options, default_theme(), config, now, loaded, inputs, read.problems, pictures
@@ -200,8 +202,9 @@ def _plan(
     )
     if not inputs.recorded:  # the output is not as the last build left it: nothing is kept
         keys_before = {}
+    pictures = picture_index(site.config, inputs.file_digests, inputs.cache)
     hand_off = inputs.helper and inputs.helper.pages(
-        site, env, folders, compiled, inputs.found.entry_keys, problems
+        site, env, folders, compiled, inputs.found.entry_keys, problems, pictures
     )
     if hand_off and not keys_before:  # nothing recorded: every article page is rendered
         hand_off.hand_early(site)  # so the helper starts now, while the build plans
@@ -331,6 +334,8 @@ class _Inputs:
     only then do the page keys recorded name its files."""
     helper: PageHelper | None = None
     """A process to render article pages in meanwhile (pagehelper/pool.py)."""
+    file_digests: dict[str, str] = field(default_factory=dict)
+    """The hash of each static file and file beside an article (read_stage.ReadInputs)."""
 
 
 def _page_keys(planned: list[PlannedFile], inodes: Mapping[str, int]) -> dict[str, tuple[str, int]]:

@@ -17,15 +17,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from newsgen.cache.articles import ArticleCache
-from newsgen.cache.file_hashes import hash_file
 from newsgen.config import CONFIG_FILE
 from newsgen.content.authors import AUTHORS_FILE
 from newsgen.errors import Problems
 from newsgen.images.attach import authors_with_pictures, with_pictures
+from newsgen.images.index import PictureIndex
 from newsgen.images.plan import SOCIAL_CROPS, Use, article_uses, photo_uses, plan_files, static_file
 from newsgen.images.stage import Processed, process_images
-from newsgen.images.store import RecordBook
-from newsgen.models import Article, Author, ImageSettings, Picture, SiteConfig
+from newsgen.models import Article, Author, ImageSettings, Output, Picture, SiteConfig
 from newsgen.output.write import Copy
 
 IMAGES_FOLDER = "images"
@@ -123,8 +122,9 @@ def pictured(
     published: list[Article], profiles: Mapping[str, Author], processed: Processed, base_path: str
 ) -> tuple[list[Article], dict[str, Author]]:
     """Return the articles and author profiles holding their Pictures."""
-    return with_pictures(published, processed), authors_with_pictures(
-        profiles, processed, base_path
+    return (
+        with_pictures(published, processed.picture),
+        authors_with_pictures(profiles, processed.picture, base_path),
     )
 
 
@@ -141,44 +141,57 @@ def image_copies(copies: list[Copy], processed: Processed) -> list[Copy]:
     return kept + [Copy(made.source, made.path, made.origin) for made in processed.files]
 
 
-def quick_pictures(
-    articles: list[Article],
-    config: SiteConfig,
-    roots: tuple[Path, Path, Path],
-    folder: Path | None,
-    live: Mapping[str, int],
-) -> list[Article] | None:
-    """Return ``articles`` holding their Pictures, made before and in the output already
-    (``live``: its files); None when any is not (a full build makes it). ``roots`` are
-    the site's ``static/``, the theme's ``static/`` and ``content/``."""
-    uses = list(article_uses(articles))
-    if not uses:
-        return articles
+def picture_index(
+    config: SiteConfig, digests: Mapping[str, str], cache: ArticleCache
+) -> PictureIndex | None:
+    """Return the index of the pictures made before (images/index.py), for articles read
+    back from the cache; None without a cache (then nothing was kept)."""
+    folder = cache.folder(IMAGES_FOLDER)
     if folder is None:
         return None
-    files: dict[str, tuple[str, str]] = {}
-    for use in uses:
-        path = _on_disk(use.file, roots)
-        if path is None:
-            return None
-        try:
-            files[use.file] = (str(path), hash_file(path)[0])
-        except OSError:
-            return None
-    problems = Problems()
-    settings = image_settings(config, Problems())
-    plans = plan_files(files, uses, settings)
-    book = RecordBook(folder)
-    units = [unit for plan in plans.values() for unit in (plan.base, *plan.crops.values())]
-    if any(book.get(unit.key) is None for unit in units):
-        return None  # not made yet: a full build makes it
-    processed = process_images(plans, settings, folder, config.base_path, 1, problems)
-    if problems.has_errors() or any(made.path not in live for made in processed.files):
+    return PictureIndex(digests, image_settings(config, Problems()), folder, config.base_path)
+
+
+def quick_pictures(
+    articles: list[Article],
+    index: PictureIndex | None,
+    live: Mapping[str, int],
+    before: Mapping[str, Article],
+    roots: tuple[Path, Path, Path],
+) -> tuple[list[Article], list[Output]] | None:
+    """Return ``articles`` holding their Pictures, with the files of crops their new
+    uses of pictures ask for, made now (a picture newly a lead image: its thumbnails and
+    social card) and not in the output yet (``live``: its files); None when a full
+    build is needed: a picture file not made before, or a crop a version ``before``
+    (by source path) asked for that these no longer do (its files would be left over).
+    ``roots`` are the site's ``static/``, the theme's ``static/`` and ``content/``."""
+    uses = {use for use in article_uses(articles)}
+    if not uses:
+        return articles, []
+    if index is None or _uses_dropped(articles, before, uses):
         return None
-    return with_pictures(articles, processed)
+    missing = [use for use in uses if index.picture(use) is None]
+    if missing and not index.make(missing, lambda file: _on_disk(file, roots)):
+        return None
+    pictured_articles = index.attach(articles)
+    made: list[Output] = []
+    for article in pictured_articles:
+        for image in (*article.images, *article.body_images):
+            if image.file and image.picture is None:
+                return None
+            if image.picture is not None:
+                made += index.files_missing(image.picture, live, image.file)
+    return pictured_articles, made
+
+
+def _uses_dropped(articles: list[Article], before: Mapping[str, Article], uses: set[Use]) -> bool:
+    """True when an article's version before asked for crops the new ones do not."""
+    old = [before[a.source_path] for a in articles if a.source_path in before]
+    return any(use.kinds and use not in uses for use in article_uses(old))
 
 
 def _on_disk(file: str, roots: tuple[Path, Path, Path]) -> Path | None:
+    """The path of ``file`` (``static/…``: the site's, else the theme's; ``content/…``)."""
     static, theme_static, content = roots
     kind, _, rest = file.partition("/")
     candidates = [static / rest, theme_static / rest] if kind == "static" else [content / rest]

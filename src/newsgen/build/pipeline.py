@@ -96,12 +96,15 @@ def _build_with(
     # Only now the modules that render and write: a build that finds nothing changed
     # (the most frequent) does not pay for importing them (about a tenth of a second).
     from newsgen.build.full_build import full_build
+    from newsgen.build.image_step import picture_index
     from newsgen.build.quick_attempt import quick_state, try_quick
 
     known = quick_state(cache, output)
     if not problems.has_errors() and known is not None and last is not None:
         folders = template_dirs(options.source, default_theme())
         reading = (read.settings, read.sources, cache)
+        pictures = picture_index(config, read.file_digests, cache)
+        known = (replace(known[0], pictures=pictures), known[1])
         quick = try_quick(options, folders, config, reading, now, found, last, known)
         if quick is not None:
             return replace(quick, seconds=time.perf_counter() - started)

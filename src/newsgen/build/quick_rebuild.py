@@ -29,14 +29,14 @@ quick_render.py renders all of them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 import jinja2
 
-from newsgen.build.image_step import IMAGES_FOLDER, quick_pictures
+from newsgen.build.image_step import quick_pictures
 from newsgen.build.inputs import default_theme
 from newsgen.build.quick_publish import (
     Publication,
@@ -159,13 +159,16 @@ def _rendered(
     edited = _changed_articles(state, changed, settings, cache)
     if edited is None:
         return None
-    pictured = _with_pictures(edited[0], state, settings, cache)
+    pictured = _with_pictures(edited[0], state, settings, edited[1])
     if pictured is None:
         return None
-    articles, cards = pictured, edited[1]
+    (articles, pictures), cards = pictured, edited[1]
     shown = [a for a in articles if a.source_path in state.published]
     rendered = render_changes(state, shown, cards, cache, sources, made)
-    return (rendered, None) if rendered is not None else None
+    if rendered is None:
+        return None
+    rendered.outputs.extend(pictures)
+    return rendered, None
 
 
 def _new_shards(state: QuickState, published: Publication | None) -> dict[str, str] | None:
@@ -218,10 +221,10 @@ def _published(
     now = state.site.build_time
     if article is None or article.draft or now is None or article.date > now:
         return None
-    pictured = _with_pictures([article], state, settings, cache)
+    pictured = _with_pictures([article], state, settings, {})
     if pictured is None:
         return None
-    article = pictured[0]
+    article, pictures = pictured[0][0], pictured[1]
     listings = stored_listings(state, cache, made[3])
     related = stored_related(state, cache)
     if listings is None or related is None:
@@ -230,18 +233,24 @@ def _published(
     if added_article is None:
         return None
     sitemap = listings.sitemap
-    return render_publication(state, added_article, cache, sources, made, sitemap), added_article
+    rendered = render_publication(state, added_article, cache, sources, made, sitemap)
+    if rendered is not None:
+        rendered.outputs.extend(pictures)
+    return rendered, added_article
 
 
 def _with_pictures(
-    articles: list[Article], state: QuickState, settings: LoadSettings, cache: ArticleCache
-) -> list[Article] | None:
-    """Return ``articles`` holding their Pictures when every file they need was made and
-    published by an earlier build; None when a full build must make them."""
+    articles: list[Article],
+    state: QuickState,
+    settings: LoadSettings,
+    before: Mapping[str, Article],
+) -> tuple[list[Article], list[Output]] | None:
+    """Return ``articles`` holding their Pictures, and the files of crops made for them
+    now, when a quick rebuild can show them (build/image_step.quick_pictures(); the
+    versions ``before`` of those edited, by source path); None when a full build must."""
     static = settings.content_root.parent / "static"
     roots = (static, default_theme() / "static", settings.content_root)
-    folder = cache.folder(IMAGES_FOLDER)
-    return quick_pictures(articles, settings.config, roots, folder, state.live)
+    return quick_pictures(articles, state.pictures, state.live, before, roots)
 
 
 def _load_added(item: SourceBytes, settings: LoadSettings, cache: ArticleCache) -> Article | None:

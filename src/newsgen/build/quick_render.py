@@ -22,6 +22,7 @@ from newsgen.errors import BuildFailed, Problems
 from newsgen.feeds.json_feed import FEED_PATH, feed_articles, render_json_feed
 from newsgen.feeds.rss import Channel, FeedPlan, FeedRenderer
 from newsgen.feeds.sitemaps import NEWS_SITEMAP_PATH, news_sitemap, page_entry
+from newsgen.images.index import PictureIndex
 from newsgen.models import Article, Output, Site
 from newsgen.render.keys import InputKeys
 from newsgen.render.pages import PageJob, article_page
@@ -58,6 +59,8 @@ class RenderState(SiteNames, Protocol):
     def related(self) -> str: ...
     @property
     def feeds(self) -> Sequence[RenderFeed]: ...
+    @property
+    def pictures(self) -> PictureIndex | None: ...
     @property
     def json_items(self) -> tuple[str, ...]: ...
     @property
@@ -360,4 +363,7 @@ def load_published(
         if article is None:
             return None
         articles[path] = as_published(article, state)
+    if state.pictures is not None:  # the cache holds articles as loaded: no Pictures
+        pictured = state.pictures.attach(list(articles.values()))
+        articles = {article.source_path: article for article in pictured}
     return articles

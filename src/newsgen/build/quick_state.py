@@ -22,6 +22,7 @@ from newsgen.build.quick_listings import Joined
 from newsgen.build.quick_search import QuickSearch
 from newsgen.feeds.json_feed import feed_articles
 from newsgen.feeds.rss import Channel, FeedPlan
+from newsgen.images.index import PictureIndex
 from newsgen.models import Author, Section, Site, Tag
 from newsgen.render.keys import template_sources
 from newsgen.render.pages import ARTICLE_TEMPLATE, article_site
@@ -95,6 +96,9 @@ class QuickState:
     over the related memo's record of every article."""
     related_answers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """The related paths quick rebuilds changed since, to lay over the memo's."""
+    pictures: PictureIndex | None = None
+    """The pictures made before, for the articles read back from the cache (never
+    stored: try_quick() gives it, from this build's read stage)."""
 
 
 def make_quick_state(

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import mimetypes
 import posixpath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newsgen.content.body_images import REMOTE_WARNING
+from newsgen.content.context import LoadContext
 from newsgen.content.discover import SourceFile
 from newsgen.content.fields import MISSING, FieldReader, describe
 from newsgen.models import Asset, Image, SiteConfig
 from newsgen.sanitize import WEB_SCHEMES, url_scheme, web_url_problem
 from newsgen.urls import absolute, href
-
-if TYPE_CHECKING:
-    from newsgen.content.parse import LoadContext
 
 IMAGE_KEYS = ("src", "caption", "credit", "alt", "focus", "crop")
 

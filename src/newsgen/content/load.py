@@ -32,7 +32,7 @@ from newsgen.lifeline import die_with_parent
 from newsgen.models import Article, SiteConfig
 
 if TYPE_CHECKING:  # parsing modules are imported when an article is parsed, not before
-    from newsgen.content.parse import LoadContext
+    from newsgen.content.context import LoadContext
 
 PARALLEL_THRESHOLD = 200
 """Fewer articles to parse than this are parsed in the parent: a pool costs ~0.1 s to start."""
@@ -82,7 +82,7 @@ class LoadSettings:
 
 @functools.lru_cache(maxsize=2)
 def _context(settings: LoadSettings) -> LoadContext:
-    from newsgen.content.parse import LoadContext
+    from newsgen.content.context import LoadContext
     from newsgen.markdown.renderer import make_markdown
 
     return LoadContext(

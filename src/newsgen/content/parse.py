@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
 from newsgen.content.body_images import find_body_images
+from newsgen.content.context import LoadContext
 from newsgen.content.discover import SourceFile
 from newsgen.content.editorial import (
     article_folder,
@@ -69,19 +69,6 @@ FRONT_MATTER_KEYS = (
 SOURCE_KEYS = ("name", "url")
 MAX_SLUG_LENGTH = 200
 """A ``slug:`` may be this long (a headline's slug is cut at 80 characters)."""
-
-
-@dataclass(frozen=True, slots=True)
-class LoadContext:
-    """What every article load needs to know about the site."""
-
-    config: SiteConfig
-    markdown: Markdown
-    content_root: Path
-    static_files: frozenset[str]
-    """Files served from the site root, relative to it (``images/a.jpg``)."""
-    content_assets: frozenset[str]
-    """Non-article files under ``content/``, relative to it."""
 
 
 def load_article(

@@ -51,7 +51,11 @@ def decode(data: bytes, max_pixels: int, keep_credit: bool) -> Decoded:
     ``max_pixels`` (every frame counted), or is damaged or cut short.
     """
     image = _open(data, max_pixels)
-    frames = getattr(image, "n_frames", 1)
+    kind = image.format or ""
+    # A phone's JPEG may be an MPO: the photograph, then a depth or gain map. The
+    # photograph is what was published: its first frame, as a JPEG.
+    frames = 1 if kind == "MPO" else getattr(image, "n_frames", 1)
+    kind = "JPEG" if kind == "MPO" else kind
     if image.width * image.height * frames > max_pixels:
         raise PictureError(
             f"has {frames} frames of {image.width}x{image.height} pixels, more than the "
@@ -67,7 +71,7 @@ def decode(data: bytes, max_pixels: int, keep_credit: bool) -> Decoded:
     notes: list[str] = []
     clean = _in_srgb(oriented, image.info.get("icc_profile"), notes)
     clean.info = {}
-    return Decoded(clean, image.format or "", frames, tuple(notes), credit)
+    return Decoded(clean, kind, frames, tuple(notes), credit)
 
 
 def _open(data: bytes, max_pixels: int) -> Image.Image:
@@ -84,8 +88,8 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
         ) from None
     except UnidentifiedImageError:
         raise PictureError(
-            "is not a picture newsgen can publish: use JPEG, PNG, WebP, GIF or AVIF "
-            "(HEIC, TIFF and RAW files must be exported as JPEG first)"
+            "is damaged, or not a picture newsgen can publish: export it again as JPEG, "
+            "PNG, WebP, GIF or AVIF (HEIC, TIFF and RAW files must be exported first)"
         ) from None
     except (OSError, ValueError, SyntaxError, EOFError) as error:
         raise PictureError(f"is damaged ({error}): export it again") from None

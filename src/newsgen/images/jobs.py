@@ -4,7 +4,7 @@ image worker and comes back, and that the cache keeps (images/store.py).
 A file's work is split in units, each named by a key that hashes everything its
 files depend on, so a unit made once is never made again: the *base* unit (the
 picture's size and colour, its copy without metadata at its own URL and, when a
-page shows it, its resized copies) and one *crops* unit per focal point and
+its resized copies) and one *crops* unit per focal point and
 ``crop`` setting a page asks for.
 """
 
@@ -34,7 +34,7 @@ class Unit:
     key: str
     """Names the unit's files and its record in the cache."""
     resized: bool = False
-    """Base unit: also make the resized copies (a page shows the picture)."""
+    """Base unit: also make the resized copies (plan.py asks them of every picture)."""
     focus: tuple[float, float] | None = None
     """Crops unit: the focal point (None: this is the base unit)."""
     crop: bool = True

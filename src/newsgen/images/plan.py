@@ -2,8 +2,8 @@
 
 Every picture among the files the site publishes (``static/``, the theme's, and
 the files beside published articles) is published only as a copy without
-metadata; those a page shows also get resized copies, and the crops their use
-asks for: a lead image its card thumbnails, social card and structured-data
+metadata, with its resized copies; those a page shows also get the crops their
+use asks for: a lead image its card thumbnails, social card and structured-data
 shapes, an author photo its squares, the default social image its social card.
 No I/O: the files are known by name and hash from the read stage.
 """
@@ -114,7 +114,9 @@ def plan_files(
         if extension is None:
             continue
         shown = wanted.get(file, [])
-        base = Unit(base_key(digest, settings, bool(shown), extension), resized=bool(shown))
+        # every picture gets its resized copies, shown or not: then the files a picture
+        # publishes do not change as articles start or stop showing it
+        base = Unit(base_key(digest, settings, True, extension), resized=True)
         plan = plans[file] = FilePlan(file, source, extension, base, uses=shown)
         for use in shown:
             if use.kinds and extension != "svg":

@@ -15,13 +15,16 @@ import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsgen.errors import Problems
 from newsgen.images.jobs import STRUCTURED_SHAPES, Made, Unit, UnitResult, file_name
 from newsgen.images.plan import FilePlan, Use
 from newsgen.images.store import RecordBook
-from newsgen.images.workers import FileTask, Outcome, run_tasks
 from newsgen.models import ImageSettings, Picture
+
+if TYPE_CHECKING:  # the workers load Pillow: imported when a picture is to be made
+    from newsgen.images.workers import Outcome
 
 MAX_PLACES = 3
 """A broken picture is reported on this many of the pages that show it, the rest counted."""
@@ -72,6 +75,8 @@ def process_images(
     book = RecordBook(folder)
     known: dict[str, UnitResult] = {}
     owner: dict[str, int] = {}  # unit key -> the task making it
+    from newsgen.images.workers import FileTask, run_tasks
+
     tasks: list[FileTask] = []
     for plan in plans.values():
         missing = [unit for unit in _units(plan) if _lacking(unit, book, known, owner)]

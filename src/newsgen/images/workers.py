@@ -10,7 +10,8 @@ time on one file; past that the kernel stops it (RLIMIT_CPU). When a worker
 dies (a crash, the time limit), the files its pool had not finished are made
 again one at a time, each in a worker of its own, so that the one that kills
 its worker is found and reported, and the others are made. Workers end with the
-build (lifeline.py).
+build, however it ends (lifeline.die_with_process(): a worker of the fork server
+is not the build's child, so it watches the build's process itself).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from newsgen.images.decode import PictureError
 from newsgen.images.jobs import Unit, UnitResult
 from newsgen.images.make import make_units
 from newsgen.images.store import write_file
-from newsgen.lifeline import die_with_parent
+from newsgen.input_files import NotAFile, read_regular
+from newsgen.lifeline import die_with_process
 from newsgen.models import ImageSettings
 
 CPU_SECONDS = 60
@@ -92,7 +94,7 @@ def _run_pool(
     if not indexes:
         return []
     broken: list[int] = []
-    with ProcessPoolExecutor(workers, _context(), _start_worker) as pool:
+    with ProcessPoolExecutor(workers, _context(), die_with_process, (os.getpid(),)) as pool:
         try:
             futures: dict[Future[Outcome], int] = {
                 pool.submit(make, tasks[index], settings, folder): index for index in indexes
@@ -123,21 +125,18 @@ def _context() -> BaseContext:
     return context
 
 
-def _start_worker() -> None:
-    """In a worker: end with the fork server, which ends with the build (lifeline.py)."""
-    die_with_parent(os.getppid())
-
-
 def make_file(task: FileTask, settings: ImageSettings, folder: Path) -> Outcome:
     """In a worker: make ``task``'s units and write their files into ``folder``; return
     their records (the build keeps them: images/store.py), or why the file cannot be
     published."""
     _limit_cpu(CPU_SECONDS)
     try:
-        with open(task.source, "rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
-            return f"is larger than {MAX_FILE_BYTES // 1_000_000} MB: make it smaller"
+        data, _ = read_regular(task.source, MAX_FILE_BYTES)  # never blocks on a pipe
+    except NotAFile as error:
+        return str(error)
+    except OSError as error:
+        return f"cannot be read: {error.strerror or error}"
+    try:
         results, files = make_units(data, task.extension, task.units, settings)
         for name, content in files.items():
             write_file(folder / name, content)
@@ -147,7 +146,7 @@ def make_file(task: FileTask, settings: ImageSettings, folder: Path) -> Outcome:
     except MemoryError:
         return "needs more memory than this machine has to decode: make it smaller"
     except OSError as error:
-        return f"cannot be read or its copies written: {error.strerror or error}"
+        return f"cannot have its copies written: {error.strerror or error}"
     except Exception as error:
         return f"cannot be processed ({type(error).__name__}: {error}): export it again"
 

@@ -16,9 +16,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from newsgen.config import load_config
+from newsgen.content.context import LoadContext
 from newsgen.content.discover import SourceFile, discover_content, known_sections
 from newsgen.content.fields import parse_moment
-from newsgen.content.parse import LoadContext, load_article
+from newsgen.content.parse import load_article
 from newsgen.errors import Problem, Problems, UsageError
 from newsgen.importer.imported import Note, NoteKind
 from newsgen.importer.plain_text import parse_plain_text

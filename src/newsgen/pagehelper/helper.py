@@ -23,6 +23,7 @@ from newsgen.cache.articles import ArticleCache
 from newsgen.cache.bodies import CachedBody
 from newsgen.content.load import cached_loads
 from newsgen.errors import Problem, Problems
+from newsgen.images.index import PictureIndex
 from newsgen.lifeline import die_with_parent
 from newsgen.models import Article, Author, Section, Site, SiteConfig, Tag
 from newsgen.output.staging import Tree
@@ -66,6 +67,9 @@ class PageSettings:
     """The site-wide Sections, Tags and Authors by slug."""
     urls: dict[str, str]
     """The URL of each published article by source path (crossrefs.article_urls)."""
+    pictures: PictureIndex | None = None
+    """The pictures the build made, for the articles read from the cache (which hold
+    none: images/index.py)."""
 
 
 class Chunks:
@@ -199,9 +203,13 @@ class _Published:
         wanted = dict.fromkeys(keys)
         missing = [key for key in wanted if key not in self._known]
         loads = cached_loads(self._cache, missing, defer=True) if missing else {}
+        pictures = self._settings.pictures
         for key in missing:
             found = loads.get(key, (None, []))[0]
-            self._known[key] = found and as_published(found, self._settings)
+            published = found and as_published(found, self._settings)
+            if published and pictures is not None:
+                published = pictures.attach([published])[0]
+            self._known[key] = published
         for key in wanted:
             self._known.move_to_end(key)
         while len(self._known) > max(REMEMBERED, len(wanted)):

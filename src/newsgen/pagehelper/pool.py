@@ -49,6 +49,7 @@ import jinja2
 
 from newsgen.cache.articles import ArticleCache
 from newsgen.errors import Problems
+from newsgen.images.index import PictureIndex
 from newsgen.models import Article, Site
 from newsgen.pagehelper import helper as helper_side
 from newsgen.render.outputs import PlannedFile
@@ -108,11 +109,13 @@ class PageHelper:
         compiled: Path | None,
         entry_keys: Mapping[str, str],
         problems: Problems,
+        pictures: PictureIndex | None = None,
     ) -> ArticlePages:
         """Return the hand-off of ``site``'s article pages to this helper (see
         outputs.fresh_or_kept). ``env`` is the build's template environment, made
         from ``folders`` and ``compiled`` (the helper makes its own alike);
-        ``entry_keys`` the cache key of each article file by source path."""
+        ``entry_keys`` the cache key of each article file by source path; ``pictures``
+        finds the Pictures of the articles the helper reads from the cache."""
 
         def settings() -> helper_side.PageSettings:  # made only when pages are handed
             return helper_side.PageSettings(
@@ -124,6 +127,7 @@ class PageHelper:
                 {tag.slug: tag for tag in site.tags},
                 {author.slug: author for author in site.authors},
                 article_urls(site.articles),
+                pictures,
             )
 
         return ArticlePages(self, settings, entry_keys, site.related, problems)

@@ -208,3 +208,16 @@ def test_a_picture_with_an_unusual_colour_profile_is_converted_to_srgb():
     decoded = decode(out.getvalue(), SETTINGS.max_pixels, False)
     assert decoded.image.mode == "RGB" and not decoded.image.info
     assert lab is not None
+
+
+def test_a_phone_s_mpo_jpeg_is_its_first_frame_as_a_jpeg():
+    """iPhones write JPEGs that are MPO files: the photograph, then a gain map."""
+    out = io.BytesIO()
+    photo, gain_map = scene((300, 200)), Image.new("L", (150, 100), 128).convert("RGB")
+    photo.save(out, "MPO", save_all=True, append_images=[gain_map])
+    results, files = make_units(out.getvalue(), "jpg", (BASE,), SETTINGS)
+    assert results[0].frames == 1 and (results[0].width, results[0].height) == (300, 200)
+    original = next(m for m in results[0].files if m.role == "original")
+    assert original.extension == "jpg"
+    assert _opened(files[original.name]).format == "JPEG"
+    assert {m.width for m in results[0].files if m.role == "full"} == {300}
