@@ -16,7 +16,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
 WEB_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif", "AVIF": "avif"}
 """The formats a picture may be in, with the extension of its copies."""
@@ -42,6 +42,18 @@ class Decoded:
     """What was changed that an editor may want to know (``CMYK converted to sRGB``)."""
     credit: bytes | None
     """An EXIF block holding only the Artist and Copyright fields, when kept and present."""
+    own: OwnForm | None = None
+    """How the picture's own copy (at its own URL) keeps the file's form."""
+
+
+@dataclass(slots=True)
+class OwnForm:
+    """What the picture's own copy keeps of its file: no metadata, only its form."""
+
+    image: Image.Image | None
+    """The picture in its own palette or greyscale, when it is one (else None: ``image``)."""
+    options: dict[str, object]
+    """Encoder options that keep its JPEG quality (quantisation tables, subsampling)."""
 
 
 def decode(data: bytes, max_pixels: int, keep_credit: bool) -> Decoded:
@@ -71,7 +83,29 @@ def decode(data: bytes, max_pixels: int, keep_credit: bool) -> Decoded:
     notes: list[str] = []
     clean = _in_srgb(oriented, image.info.get("icc_profile"), notes)
     clean.info = {}
-    return Decoded(clean, kind, frames, tuple(notes), credit)
+    decoded = Decoded(clean, kind, frames, tuple(notes), credit)
+    decoded.own = _own_form(image, oriented)
+    return decoded
+
+
+def _own_form(image: Image.Image, oriented: Image.Image) -> OwnForm:
+    """How the picture's own copy keeps the file's form: a palette picture its palette
+    (a graphic's PNG three times smaller than as RGB), a JPEG its quantisation tables
+    and chroma subsampling (its quality, neither lost nor inflated)."""
+    if oriented.mode in ("P", "L", "1") and image.format in ("PNG", "GIF"):
+        kept = oriented.copy()
+        transparency = image.info.get("transparency")
+        kept.info = {"transparency": transparency} if transparency is not None else {}
+        return OwnForm(kept, {})
+    if image.format in ("JPEG", "MPO") and image.mode in ("RGB", "L"):
+        tables = getattr(image, "quantization", None)
+        if tables:
+            sampling = JpegImagePlugin.get_sampling(image)
+            options: dict[str, object] = {"qtables": tables}
+            if sampling >= 0:
+                options["subsampling"] = sampling
+            return OwnForm(None, options)
+    return OwnForm(None, {})
 
 
 def _open(data: bytes, max_pixels: int) -> Image.Image:

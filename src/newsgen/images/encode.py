@@ -8,6 +8,7 @@ same picture and settings give byte-identical files on every build.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 
 from PIL import Image, ImageSequence
 
@@ -22,9 +23,17 @@ MEDIA_TYPES = {
 _PILLOW_NAMES = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP", "gif": "GIF", "avif": "AVIF"}
 
 
-def encode(image: Image.Image, extension: str, quality: int, credit: bytes | None) -> bytes:
+def encode(
+    image: Image.Image,
+    extension: str,
+    quality: int,
+    credit: bytes | None,
+    own: Mapping[str, object] | None = None,
+) -> bytes:
     """Return ``image`` encoded as ``extension`` (``jpg``, ``png``, ``webp``, ``avif``,
-    ``gif``) at ``quality`` (1-100), with ``credit`` (an EXIF block) when given."""
+    ``gif``) at ``quality`` (1-100), with ``credit`` (an EXIF block) when given; ``own``
+    holds the JPEG encoder options of a picture's own copy (its quantisation tables
+    and subsampling, which replace ``quality``)."""
     image = _for_format(image, extension)
     options: dict[str, object] = {}
     if extension == "jpg":
@@ -35,6 +44,9 @@ def encode(image: Image.Image, extension: str, quality: int, credit: bytes | Non
         options = {"quality": max(1, quality - 20), "speed": 8, "max_threads": 1}
     elif extension == "png":
         options = {"compress_level": 6}
+    if own and extension == "jpg":
+        options = {key: value for key, value in options.items() if key != "quality"}
+        options.update(own)
     if credit and extension != "gif":
         options["exif"] = credit
     out = io.BytesIO()
@@ -66,6 +78,8 @@ def encode_animation(data: bytes, extension: str, quality: int) -> bytes:
 
 def _for_format(image: Image.Image, extension: str) -> Image.Image:
     """Return ``image`` in a mode ``extension`` can hold (JPEG has no transparency)."""
+    if extension == "png" and image.mode in ("P", "L", "1", "LA", "RGB", "RGBA"):
+        return image
     if extension == "jpg" and image.mode not in ("L", "RGB"):
         return image.convert("RGB")
     if extension == "gif" and image.mode not in ("L", "P"):

@@ -111,7 +111,17 @@ def _made(
             files[name] = encode_animation(data, own, settings.quality)
             made.append(Made(name, "original", image.width, image.height, own))
         else:
-            put("original", "original", image, own, max(settings.quality, ORIGINAL_QUALITY))
+            form = decoded.own
+            itself = form.image if form is not None and form.image is not None else image
+            name = file_name(unit.key, "original", own)
+            files[name] = encode(
+                itself,
+                own,
+                max(settings.quality, ORIGINAL_QUALITY),
+                decoded.credit,
+                form.options if form is not None else None,
+            )
+            made.append(Made(name, "original", image.width, image.height, own))
             if unit.resized:
                 _resized(image, working.working(), settings, fallback, put)
     else:

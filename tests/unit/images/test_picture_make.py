@@ -221,3 +221,23 @@ def test_a_phone_s_mpo_jpeg_is_its_first_frame_as_a_jpeg():
     assert original.extension == "jpg"
     assert _opened(files[original.name]).format == "JPEG"
     assert {m.width for m in results[0].files if m.role == "full"} == {300}
+
+
+def test_the_picture_s_own_copy_keeps_its_form_not_its_metadata():
+    """A chart's palette PNG stays a palette PNG (not three times larger as RGB); a
+    JPEG keeps its quantisation tables (its quality neither lost nor inflated)."""
+    chart = Image.new("P", (300, 200), 0)
+    chart.putpalette([255, 255, 255, 200, 30, 30] + [0] * 762)
+    chart.paste(1, (20, 20, 120, 180))
+    out = io.BytesIO()
+    chart.save(out, "PNG", pnginfo=None, transparency=0)
+    results, files = make_units(out.getvalue(), "png", (BASE,), SETTINGS)
+    original = _opened(files[next(m.name for m in results[0].files if m.role == "original")])
+    assert original.mode == "P" and original.info.get("transparency") == 0
+    assert original.tobytes() == chart.tobytes()
+    photo = photograph((640, 480))
+    source = Image.open(io.BytesIO(photo))
+    results, files = make_units(photo, "jpg", (BASE,), SETTINGS)
+    original = _opened(files[next(m.name for m in results[0].files if m.role == "original")])
+    assert original.quantization == source.quantization
+    assert secrets_in(files[next(m.name for m in results[0].files if m.role == "original")]) == []
