@@ -54,6 +54,9 @@ class OwnForm:
     """The picture in its own palette or greyscale, when it is one (else None: ``image``)."""
     options: dict[str, object]
     """Encoder options that keep its JPEG quality (quantisation tables, subsampling)."""
+    as_is: bool = False
+    """True when its pixels are published unchanged (upright, sRGB, one frame of a JPEG):
+    then its copy is the file without its metadata (images/jpeg_strip.py)."""
 
 
 def decode(data: bytes, max_pixels: int, keep_credit: bool) -> Decoded:
@@ -82,9 +85,12 @@ def decode(data: bytes, max_pixels: int, keep_credit: bool) -> Decoded:
         raise PictureError(f"is damaged or cut short ({error}): export it again") from None
     notes: list[str] = []
     clean = _in_srgb(oriented, image.info.get("icc_profile"), notes)
+    upright = image.getexif().get(0x0112, 1) in (0, 1)
     clean.info = {}
     decoded = Decoded(clean, kind, frames, tuple(notes), credit)
     decoded.own = _own_form(image, oriented)
+    # its pixels published as they are: a JPEG's own copy can keep its very scans
+    decoded.own.as_is = upright and clean is oriented and image.format == "JPEG"
     return decoded
 
 

@@ -25,6 +25,7 @@ from newsgen.images.jobs import (
     UnitResult,
     file_name,
 )
+from newsgen.images.jpeg_strip import strip_jpeg
 from newsgen.images.svg import svg_problem, svg_size
 from newsgen.models import ImageSettings
 
@@ -111,16 +112,8 @@ def _made(
             files[name] = encode_animation(data, own, settings.quality)
             made.append(Made(name, "original", image.width, image.height, own))
         else:
-            form = decoded.own
-            itself = form.image if form is not None and form.image is not None else image
             name = file_name(unit.key, "original", own)
-            files[name] = encode(
-                itself,
-                own,
-                max(settings.quality, ORIGINAL_QUALITY),
-                decoded.credit,
-                form.options if form is not None else None,
-            )
+            files[name] = _own_copy(data, decoded, own, settings)
             made.append(Made(name, "original", image.width, image.height, own))
             if unit.resized:
                 _resized(image, working.working(), settings, fallback, put)
@@ -136,6 +129,20 @@ def _made(
         decoded.frames,
         notes=decoded.notes,
     )
+
+
+def _own_copy(data: bytes, decoded: Decoded, extension: str, settings: ImageSettings) -> bytes:
+    """The picture's own copy, for its own URL: a JPEG whose pixels need no change is
+    its file without the metadata; any other is encoded anew in its own form."""
+    form = decoded.own
+    if form is not None and form.as_is:
+        stripped = strip_jpeg(data, decoded.credit)
+        if stripped is not None:
+            return stripped
+    itself = form.image if form is not None and form.image is not None else decoded.image
+    quality = max(settings.quality, ORIGINAL_QUALITY)
+    options = form.options if form is not None else None
+    return encode(itself, extension, quality, decoded.credit, options)
 
 
 def _own_extension(decoded: Decoded) -> str:
