@@ -14,7 +14,7 @@ STAMP  := $(VENV)/.newsgen-installed
 TEST_STAMP := $(VENV)/.newsgen-test-tools
 SOURCES := pyproject.toml $(shell find src templates static -type f 2>/dev/null)
 
-.PHONY: build test serve clean lint venv java browser bench bench-large bench-anchors bench-preview \
+.PHONY: build test serve clean lint venv java browser bench bench-images bench-large bench-anchors bench-preview \
 	bench-search python pythons
 
 # The example archive is built as of 21 November 2025, 10:00 UTC, so that every
@@ -39,6 +39,10 @@ lint: $(TEST_STAMP)
 # Benchmarks (see benchmarks/README.md): figures go to benchmarks/results.md.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --sizes 1000,10000
+	$(BIN)/python benchmarks/images.py
+
+bench-images: $(STAMP)
+	$(BIN)/python benchmarks/images.py
 
 bench-large: $(STAMP)
 	$(BIN)/python benchmarks/run.py --sizes 1000,10000,100000

@@ -46,7 +46,7 @@ from run import (
     edit_body,
     environment_lines,
     find_newsgen,
-    write_report,
+    publish_report,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -437,10 +437,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "",
         ]
     )
-    print("\n" + report)
-    write_report(report, args.results)
-    print(f"Appended to {args.results}")
-    return 0
+    return publish_report(report, args.results)
 
 
 if __name__ == "__main__":

@@ -355,6 +355,14 @@ def write_report(text: str, path: Path) -> None:
         results.write("\n" + text)
 
 
+def publish_report(text: str, path: Path) -> int:
+    """Print ``text``, append it to the results file ``path`` and return 0 (the exit code)."""
+    print("\n" + text)
+    write_report(text, path)
+    print(f"Appended to {path}")
+    return 0
+
+
 def find_newsgen() -> Path:
     """Return the ``newsgen`` command beside this Python, on PATH, or in the repo's .venv."""
     beside = Path(sys.executable).parent / "newsgen"
@@ -421,10 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "",
         ]
     )
-    print("\n" + report)
-    write_report(report, args.results)
-    print(f"Appended to {args.results}")
-    return 0
+    return publish_report(report, args.results)
 
 
 if __name__ == "__main__":

@@ -60,6 +60,9 @@ def console() -> None:
     code = main()
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, signal.SIG_IGN)
+    workers = sys.modules.get("newsgen.images.workers")  # loaded only when pictures were made
+    if workers is not None:
+        workers.stop_fork_server()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

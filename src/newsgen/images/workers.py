@@ -16,13 +16,15 @@ is not the build's child, so it watches the build's process itself).
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import resource
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing import get_context
+from multiprocessing import forkserver, get_context
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
@@ -122,7 +124,26 @@ def _context() -> BaseContext:
     starts in milliseconds and holds nothing of the build's memory."""
     context = get_context("forkserver")
     context.set_forkserver_preload([__name__])
+    global _STOP_REGISTERED
+    if not _STOP_REGISTERED:
+        atexit.register(stop_fork_server)
+        _STOP_REGISTERED = True
     return context
+
+
+_STOP_REGISTERED = False
+
+
+def stop_fork_server() -> None:
+    """Stop the fork server and wait for it (at exit, and by the ``newsgen`` command,
+    which ends without running atexit), so that no process of the build outlives it
+    and the CPU time of its workers counts as the build's: a parent that does not wait
+    for a child is never told the time it took."""
+    server = getattr(forkserver, "_forkserver", None)
+    stop = getattr(server, "_stop", None)  # what Python's own tests call; absent: skip
+    if stop is not None:
+        with contextlib.suppress(OSError, ValueError, ChildProcessError):
+            stop()
 
 
 def make_file(task: FileTask, settings: ImageSettings, folder: Path) -> Outcome:
