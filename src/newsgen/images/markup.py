@@ -10,6 +10,7 @@ images of an article body.
 
 from __future__ import annotations
 
+import functools
 import re
 from html import unescape
 
@@ -47,6 +48,15 @@ def picture(
         src = image.url if isinstance(image, Image) else ""
         size = _size(made.width, made.height) if made is not None else ""
         return Markup(f'<img src="{escape(src)}"{size}{common}>')
+    start, end = _picture_parts(made, shape, sizes)
+    return Markup(f"{start}{common}{end}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _picture_parts(made: Picture, shape: str, sizes: str) -> tuple[str, str]:
+    """The markup of a Picture in ``shape`` at ``sizes`` before and after the img's own
+    attributes (class, alt, loading): made once per picture and shape, as a page shows
+    the same one in several places and a build shows each on several pages."""
     sets = _shape_sets(made, shape)
     whole = sets is None
     sets = sets or made.full
@@ -60,11 +70,9 @@ def picture(
         lines.append(f'<source type="{modern.media_type}" srcset="{escape(modern.srcset)}"{sized}>')
     colour = f' style="background-color:{made.placeholder}"'
     lines.append(
-        f'<img src="{escape(src)}" srcset="{escape(fallback.srcset)}"{sized}'
-        f"{_size(width, height)}{common}{colour}>"
+        f'<img src="{escape(src)}" srcset="{escape(fallback.srcset)}"{sized}{_size(width, height)}'
     )
-    lines.append("</picture>")
-    return Markup("".join(lines))
+    return "".join(lines), f"{colour}></picture>"
 
 
 def body_with_pictures(article: Article) -> Markup:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,6 +54,10 @@ class Processed:
     """The resized copies and crops to publish, each once."""
     made: int = 0
     """How many picture files were processed (the others came from the cache)."""
+    given: set[str] = field(default_factory=set)
+    """The paths in ``files`` (each given once, however many uses share it)."""
+    shared: dict[tuple[str, str], Picture] = field(default_factory=dict)
+    """Each Picture made, by its units' keys: uses of files with the same bytes share it."""
 
     def picture(self, use: Use) -> Picture | None:
         """Return the Picture made for ``use``, or None (a remote or broken picture)."""
@@ -151,7 +155,7 @@ def _give_out(
 ) -> None:
     """Add ``plan``'s files and Pictures to ``processed``."""
     base = known[plan.base.key]
-    seen = {item.path for item in processed.files}
+    seen = processed.given
     for made in base.files:
         if made.role == "original":
             processed.originals[plan.source] = str(folder / made.name)
@@ -168,7 +172,11 @@ def _give_out(
         crops = plan.crops.get((use.focus, use.crop, use.kinds))
         extra = known[crops.key] if crops is not None else None
         key = (use.file, use.focus, use.crop, use.kinds)
-        processed.pictures[key] = make_picture(base, extra, base_path)
+        units = (base.key, extra.key if extra is not None else "")
+        picture = processed.shared.get(units)
+        if picture is None:
+            picture = processed.shared[units] = make_picture(base, extra, base_path)
+        processed.pictures[key] = picture
 
 
 def make_picture(base: UnitResult, crops: UnitResult | None, base_path: str) -> Picture:
