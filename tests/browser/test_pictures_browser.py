@@ -9,16 +9,13 @@ pictures' ``width`` and ``height`` must hold their place whatever the timing.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from browser_helpers import chromium, free_port
+from browser_helpers import QuietHandler, chromium, serving
 from PIL import Image
 from selenium.webdriver.remote.webdriver import WebDriver
 
@@ -66,18 +63,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (root / "static" / "images" / "harbour.jpg").write_bytes(photograph((2400, 1600)))
     (root / "static" / "images" / "sandbags.jpg").write_bytes(photograph((1600, 1067), seed=2))
     build(BuildOptions(root))
-    handler = functools.partial(QuietHandler, directory=str(root / "public"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(root / "public", LateHandler) as address:
+        yield address
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
+class LateHandler(QuietHandler):
     """Serves the site, each picture half a second late (as on a slow connection), so
     that pages are laid out before their pictures come."""
 
@@ -85,9 +75,6 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         if self.path.startswith(("/img/", "/images/")):
             time.sleep(PICTURE_DELAY)
         super().do_GET()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")

@@ -17,20 +17,17 @@ the same order.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import shutil
 import subprocess
-import threading
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from browser_helpers import chromium
+from browser_helpers import chromium, serving
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from commands import find_newsgen
@@ -93,11 +90,6 @@ const [sharded, queries, done] = arguments;
 """
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        """Say nothing of each request."""
-
-
 def change_site(site: Path) -> None:
     """Add an article (the newest), edit one of 2023 and delete one of 2024."""
     (site / "content" / "local" / "eastmere-seawall-repairs.md").write_text(NEW_ARTICLE, "utf-8")
@@ -132,9 +124,7 @@ def edit_quickly(site: Path, out: Path) -> None:
     assert build(BuildOptions(site, out, now=BUILD_TIME)).quick
 
 
-@pytest.fixture(
-    scope="module", params=["built once", "changed and built again", BY_QUARTER, QUICK]
-)
+@pytest.fixture(scope="module", params=["built once", "changed and built again", BY_QUARTER, QUICK])
 def served(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
@@ -169,15 +159,8 @@ def served(
     ]
     write_shard(out, pages, out / "pagefind-single" / "all", Stems("en"))
     (out / "pagefind-single" / "shards.json").write_text('{"shards": ["all"]}')
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(out) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

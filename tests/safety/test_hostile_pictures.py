@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import random
+import shutil
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,7 @@ def test_damaged_pictures_are_made_or_refused_never_crash(kind: str, tmp_path: P
         path = tmp_path / f"{number}.{extension}"
         path.write_bytes(_damaged(original, rng))
         units = (
-            Unit(f"{number:02d}base{kind}".ljust(24, "x")[:24], resized=True),
+            Unit(f"{number:02d}base{kind}".ljust(24, "x")[:24]),
             Unit(
                 f"{number:02d}crop{kind}".ljust(24, "x")[:24],
                 focus=(0.3, 0.6),
@@ -91,3 +92,41 @@ def test_damaged_pictures_are_made_or_refused_never_crash(kind: str, tmp_path: P
         else:
             for result in outcome:
                 assert all((tmp_path / "made" / made.name).is_file() for made in result.files)
+
+
+@pytest.mark.parametrize(
+    "damage", ["img is a file", "records is a link", "a file among img's folders"]
+)
+def test_a_damaged_picture_cache_is_made_anew(damage: str, make_site) -> None:
+    """Nothing in .newsgen/ breaks the site: a picture cache holding something else where
+    a folder goes is removed, with one warning, and its pictures made again."""
+    from newsgen.build.options import BuildOptions
+    from newsgen.build.pipeline import build
+
+    root = make_site(
+        {
+            "content/world/a.md": "---\nheadline: A\ndate: 2024-01-01T10:00:00Z\n"
+            "images:\n  - src: /images/a.jpg\n    alt: A\n---\nBody.\n",
+            "static/images/a.jpg": KINDS["jpg"](),
+        }
+    )
+    build(BuildOptions(root))
+    made = root / ".newsgen" / "images"
+    if damage == "img is a file":
+        shutil.rmtree(made / "img")
+        (made / "img").write_text("x")
+    elif damage == "records is a link":
+        shutil.rmtree(made / "records")
+        (made / "records").symlink_to(root / "content")
+    else:
+        (made / "img" / "zz").write_text("x")
+    (root / "static" / "extra.css").write_text("p {}")  # a full build
+    report = build(BuildOptions(root))
+    assert [w.path for w in report.warnings] == [".newsgen/images"]
+    assert report.pictures_made == 1
+    assert (root / "content" / "world" / "a.md").is_file()  # a link followed nowhere
+    page = (root / "public" / "world" / "2024" / "01" / "01" / "a" / "index.html").read_text()
+    sources = [src for src in page.split('src="')[1:] if src.startswith("/img/")]
+    assert sources and all(
+        (root / "public" / src.split('"')[0].lstrip("/")).is_file() for src in sources
+    )

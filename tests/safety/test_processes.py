@@ -110,7 +110,11 @@ def moment(name: str, output: Path) -> Callable[[list[Running]], bool]:
     def written(others: list[Running]) -> bool:
         return len(others) >= 1 and writing(output)
 
-    return {"parsing": parsing, "rendering": rendering, "writing": written}[name]
+    def pictures(others: list[Running]) -> bool:  # resource tracker, fork server, 2 workers
+        return len(others) >= 4
+
+    moments = {"parsing": parsing, "rendering": rendering, "writing": written}
+    return {**moments, "pictures": pictures}[name]
 
 
 def kill_at(site: KillSite, name: str) -> None:
@@ -169,23 +173,7 @@ def test_sigkill_while_pictures_are_made_leaves_no_worker(picture_site: KillSite
     """The image workers are forked by a fork server, not by the build: they watch the
     build's process themselves (lifeline.die_with_process()) and end with it, and the
     fork server ends with them."""
-    cold(picture_site)
-    process = start_build(picture_site.root, picture_site.output, *JOBS, "--quiet")
-    try:
-        # the resource tracker, the fork server and its two workers
-        others = wait_for(process, lambda found: len(found) >= 4)
-        process.kill()
-        process.wait(timeout=10)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert others, f"the build ended before its image workers ran: {process.stderr.read()}"  # type: ignore[union-attr]
-    left = gone_within(process.pid, [p.pid for p in others], 2.0)
-    assert left == [], f"these outlived the build by 2 s: {left} (had {others})"
-    after = run_build(picture_site.root, picture_site.output, *JOBS, "--wait", "0")
-    assert after.returncode == 0, after.stderr
-    assert digest(picture_site.output) == picture_site.reference
+    kill_at(picture_site, "pictures")
 
 
 # --------------------------------------------------------------------------

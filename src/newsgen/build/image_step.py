@@ -10,6 +10,9 @@ output already; else it leaves the work to a full build.
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib.util
+import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -24,6 +27,7 @@ from newsgen.images.attach import authors_with_pictures, with_pictures
 from newsgen.images.index import PictureIndex
 from newsgen.images.plan import SOCIAL_CROPS, Use, article_uses, photo_uses, plan_files, static_file
 from newsgen.images.stage import Processed, process_images
+from newsgen.images.store import RECORDS
 from newsgen.models import Article, Author, ImageSettings, Output, Picture, SiteConfig
 from newsgen.output.write import Copy
 
@@ -37,6 +41,9 @@ def images_folder(cache: ArticleCache) -> Iterator[Path]:
     removed when the build is done."""
     folder = cache.folder(IMAGES_FOLDER)
     if folder is not None:
+        if _damaged(folder):  # anything but folders where folders go: made anew
+            _remove(folder)
+            cache.note(f".newsgen/{IMAGES_FOLDER}", "removed, and its pictures made anew")
         yield folder
         return
     temporary = Path(tempfile.mkdtemp(prefix="newsgen-images-"))
@@ -46,23 +53,50 @@ def images_folder(cache: ArticleCache) -> Iterator[Path]:
         shutil.rmtree(temporary, ignore_errors=True)
 
 
+def _damaged(folder: Path) -> bool:
+    """True when the made pictures' folder holds something else where a folder goes (the
+    folder itself, ``img/``, ``records/``, or one of ``img/``'s 256 folders): then
+    nothing could be written into it."""
+    places = [folder, folder / "img", folder / RECORDS]
+    try:
+        with os.scandir(folder / "img") as entries:
+            places += [Path(entry.path) for entry in entries if not entry.name.startswith(".")]
+    except OSError:
+        pass
+    return any(place.is_symlink() or (place.exists() and not place.is_dir()) for place in places)
+
+
+def _remove(folder: Path) -> None:
+    if folder.is_dir() and not folder.is_symlink():
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        folder.unlink(missing_ok=True)
+
+
+@functools.cache
+def _writes_avif() -> bool:
+    """True when this Pillow has its AVIF plugin: found, not loaded (loading Pillow costs a
+    quick rebuild that may make no picture a twentieth of a second)."""
+    try:
+        return importlib.util.find_spec("PIL._avif") is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def image_settings(config: SiteConfig, problems: Problems) -> ImageSettings:
     """Return the site's image settings, without AVIF (and a warning) when this Pillow
     cannot write it."""
     settings = config.images
-    if "avif" in settings.formats:
-        from PIL import features
-
-        if not features.check("avif"):
-            problems.warning(
-                CONFIG_FILE,
-                0,
-                "images.formats",
-                "this installation's Pillow cannot write AVIF: only WebP and the original "
-                "format's copies are made (install a Pillow built with AVIF, 11.3 or later)",
-            )
-            formats = tuple(name for name in settings.formats if name != "avif")
-            settings = replace(settings, formats=formats)
+    if "avif" in settings.formats and not _writes_avif():
+        problems.warning(
+            CONFIG_FILE,
+            0,
+            "images.formats",
+            "this installation's Pillow cannot write AVIF: only WebP and the original "
+            "format's copies are made (install a Pillow built with AVIF, 11.3 or later)",
+        )
+        formats = tuple(name for name in settings.formats if name != "avif")
+        settings = replace(settings, formats=formats)
     return settings
 
 

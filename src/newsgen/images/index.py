@@ -43,7 +43,7 @@ class PictureIndex:
         extension = picture_extension(use.file)
         if digest is None or extension is None:
             return None
-        key = base_key(digest, self._settings, True, extension)
+        key = base_key(digest, self._settings, extension)
         base = self._book.get(key)
         if base is None:
             return None

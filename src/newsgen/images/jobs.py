@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from newsgen.models import ImageSettings
 
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 """Changes whenever the same settings would make different files: every key with it."""
 CROP_KINDS = ("thumb", "square", "social", "structured")
 """``thumb``: 3:2 for cards; ``square``: 1:1 for author photos; ``social``: 1200x630;
@@ -33,8 +33,6 @@ class Unit:
 
     key: str
     """Names the unit's files and its record in the cache."""
-    resized: bool = False
-    """Base unit: also make the resized copies (plan.py asks them of every picture)."""
     focus: tuple[float, float] | None = None
     """Crops unit: the focal point (None: this is the base unit)."""
     crop: bool = True
@@ -73,10 +71,10 @@ class UnitResult:
     notes: tuple[str, ...] = ()
 
 
-def base_key(digest: str, settings: ImageSettings, resized: bool, extension: str) -> str:
+def base_key(digest: str, settings: ImageSettings, extension: str) -> str:
     """Return the key of a file's base unit."""
-    parts = [PIPELINE_VERSION, digest, extension, repr(settings.widths) if resized else "-"]
-    parts += [repr(settings.formats) if resized else "-", str(settings.quality)]
+    parts = [PIPELINE_VERSION, digest, extension, repr(settings.widths)]
+    parts += [repr(settings.formats), str(settings.quality)]
     parts += [str(settings.max_pixels), repr(settings.keep_credit)]
     return _hash(parts)
 

@@ -115,8 +115,7 @@ def _made(
             name = file_name(unit.key, "original", own)
             files[name] = _own_copy(data, decoded, own, settings)
             made.append(Made(name, "original", image.width, image.height, own))
-            if unit.resized:
-                _resized(image, working.working(), settings, fallback, put)
+            _resized(image, working.working(), settings, fallback, put)
     else:
         _crops(working.working(), unit, settings, fallback, put)
     colour = working.colour

@@ -116,7 +116,7 @@ def plan_files(
         shown = wanted.get(file, [])
         # every picture gets its resized copies, shown or not: then the files a picture
         # publishes do not change as articles start or stop showing it
-        base = Unit(base_key(digest, settings, True, extension), resized=True)
+        base = Unit(base_key(digest, settings, extension))
         plan = plans[file] = FilePlan(file, source, extension, base, uses=shown)
         for use in shown:
             if use.kinds and extension != "svg":

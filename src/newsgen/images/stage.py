@@ -214,6 +214,3 @@ def make_picture(base: UnitResult, crops: UnitResult | None, base_path: str) -> 
 
 def _widths(files: list[Made]) -> tuple[int, ...]:
     return tuple(sorted({made.width for made in files}))
-
-
-__all__ = ["MadeFile", "Processed", "Unit", "make_picture", "process_images"]

@@ -26,7 +26,7 @@ def _picture(path: Path, colour: tuple[int, int, int]) -> str:
 
 def test_files_are_made_in_workers_and_their_records_returned(tmp_path):
     tasks = [
-        FileTask(_picture(tmp_path / f"{i}.jpg", (i * 50, 0, 0)), "jpg", (Unit(f"{i:024d}", True),))
+        FileTask(_picture(tmp_path / f"{i}.jpg", (i * 50, 0, 0)), "jpg", (Unit(f"{i:024d}"),))
         for i in range(3)
     ]
     made = tmp_path / "made"
@@ -49,8 +49,8 @@ def test_a_broken_file_is_its_own_outcome(tmp_path):
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"\xff\xd8\xff\xe0 not really")
     tasks = [
-        FileTask(str(broken), "jpg", (Unit("a" * 24, True),)),
-        FileTask(_picture(tmp_path / "good.jpg", (0, 90, 0)), "jpg", (Unit("b" * 24, True),)),
+        FileTask(str(broken), "jpg", (Unit("a" * 24),)),
+        FileTask(_picture(tmp_path / "good.jpg", (0, 90, 0)), "jpg", (Unit("b" * 24),)),
     ]
     outcomes = run_tasks(tasks, ImageSettings(formats=()), tmp_path / "made", jobs=2)
     assert isinstance(outcomes[0], str) and "damaged" in outcomes[0]
@@ -71,9 +71,9 @@ def test_a_file_that_kills_its_worker_is_found_and_the_others_made(tmp_path):
     deadly = tmp_path / "deadly.jpg"
     deadly.write_bytes(b"kill")
     tasks = [
-        FileTask(str(deadly), "jpg", (Unit("c" * 24, True),)),
-        FileTask(_picture(tmp_path / "fine.jpg", (0, 0, 90)), "jpg", (Unit("d" * 24, True),)),
-        FileTask(_picture(tmp_path / "fine2.jpg", (0, 9, 90)), "jpg", (Unit("e" * 24, True),)),
+        FileTask(str(deadly), "jpg", (Unit("c" * 24),)),
+        FileTask(_picture(tmp_path / "fine.jpg", (0, 0, 90)), "jpg", (Unit("d" * 24),)),
+        FileTask(_picture(tmp_path / "fine2.jpg", (0, 9, 90)), "jpg", (Unit("e" * 24),)),
     ]
     made = tmp_path / "made"
     outcomes = run_tasks(tasks, ImageSettings(formats=()), made, jobs=2, make=kill_on_deadly)
@@ -89,6 +89,6 @@ def spin(task: FileTask, settings: ImageSettings, folder: Path) -> workers.Outco
 
 
 def test_a_file_that_takes_for_ever_is_stopped(tmp_path):
-    task = FileTask(_picture(tmp_path / "slow.jpg", (9, 9, 9)), "jpg", (Unit("f" * 24, True),))
+    task = FileTask(_picture(tmp_path / "slow.jpg", (9, 9, 9)), "jpg", (Unit("f" * 24),))
     outcomes = run_tasks([task], ImageSettings(formats=()), tmp_path / "made", jobs=1, make=spin)
     assert outcomes == [workers.STOPPED]

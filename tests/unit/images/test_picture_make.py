@@ -20,7 +20,7 @@ from newsgen.models import ImageSettings
 from photos import photograph, scene, secrets_in
 
 SETTINGS = ImageSettings()
-BASE = Unit("a" * 24, resized=True)
+BASE = Unit("a" * 24)
 CROPS = Unit("b" * 24, focus=(0.5, 0.5), crop=True, kinds=("thumb", "social", "structured"))
 
 
