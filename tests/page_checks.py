@@ -16,20 +16,23 @@ SEARCH_PAGE = "search/index.html"
 
 
 def is_search_page_own(page: str, element: Any) -> bool:
-    """True for the two active elements the theme's search page has by design: its
-    script (the module file ``js/search.js`` of the theme, no inline code) and its
-    search form. ``page`` is the file's path in the output; ``element`` an lxml or
-    ElementTree element."""
-    if page != SEARCH_PAGE:
-        return False
+    """True for the active elements the theme has by design: the search page's script
+    (the module file ``js/search.js`` of the theme, under its hashed name, no inline
+    code) and its search form, and the masthead's search field on every page (a form
+    that goes, by GET, to the search page). ``page`` is the file's path in the output;
+    ``element`` an lxml or ElementTree element."""
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
-    if tag == "script":
-        return (
-            element.get("type") == "module"
-            and (element.get("src") or "").endswith("/js/search.js")
-            and not (element.text or "").strip()
+    if tag == "form" and element.get("role") == "search":
+        return page == SEARCH_PAGE or (
+            element.get("method") == "get" and (element.get("action") or "").endswith("/search/")
         )
-    return tag == "form" and element.get("role") == "search"
+    if page != SEARCH_PAGE or tag != "script":
+        return False
+    return (
+        element.get("type") == "module"
+        and re.search(r"/js/search(\.[0-9a-f]{10})?\.js$", element.get("src") or "") is not None
+        and not (element.text or "").strip()
+    )
 
 
 _RELOAD_SCRIPT = re.compile(

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from newsgen.errors import BuildFailed, Problems, did_you_mean
+from newsgen.home_settings import parse_home_settings
 from newsgen.image_settings import parse_image_settings
 from newsgen.input_files import read_regular, unreadable_message, utf8_problem
 from newsgen.models import SectionConfig, SiteConfig
@@ -64,6 +65,15 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "warn_remote",
     ),
     ConfigKey(
+        "home",
+        dict,
+        {},
+        "how the front page is made up: top, latest, block_size, blocks, recent_hours",
+    ),
+    ConfigKey("favicon", str, "", "the site's icon: a file in static/ (SVG, PNG or ICO)"),
+    ConfigKey("touch_icon", str, "", "the icon phones show: a 180x180 PNG in static/"),
+    ConfigKey("compress", bool, False, "write .gz and .br copies of text files beside them"),
+    ConfigKey(
         "default_image",
         str,
         "",
@@ -75,7 +85,8 @@ _KEYS_BY_NAME = {key.name: key for key in CONFIG_KEYS}
 _STAND_INS = {"title": "untitled", "base_url": "https://example.invalid/"}
 _MARKDOWN_KEYS = ("unsafe_html",)
 _PUBLISHER_KEYS = ("name", "logo")
-_SECTION_KEYS = ("name", "title")
+_SECTION_KEYS = ("name", "title", "description")
+_ICON_TYPES = {"favicon": (".svg", ".png", ".ico"), "touch_icon": (".png",)}
 
 
 def load_config(
@@ -234,6 +245,11 @@ def _build_config(
         values["default_image"], base_url, read_static, lambda m: fail("default_image", m)
     )
     images = parse_image_settings(values["images"], loaded, shown, problems)
+    home = parse_home_settings(values["home"], loaded, shown, problems)
+    icons = {
+        name: _parse_icon(name, values[name], static_files, lambda m, n=name: fail(n, m))
+        for name in _ICON_TYPES
+    }
     if problems.has_errors() or timezone is None:
         return None
     return SiteConfig(
@@ -252,6 +268,10 @@ def _build_config(
         search=values["search"],
         default_image=default_image,
         images=images,
+        home=home,
+        favicon=icons["favicon"],
+        touch_icon=icons["touch_icon"],
+        compress=values["compress"],
     )
 
 
@@ -312,12 +332,17 @@ def _parse_sections(
             continue
         _report_unknown_keys(entry, where, _SECTION_KEYS, loaded, shown, problems)
         name, title = entry.get("name"), entry.get("title", entry.get("name"))
+        description = entry.get("description") or ""
         if not isinstance(name, str) or not name.strip():
             problems.error(shown, line, f"{where}.name", "is required: the section's name")
         elif not isinstance(title, str) or not title.strip():
             problems.error(shown, line, f"{where}.title", "must be non-empty text")
+        elif not isinstance(description, str):
+            field = f"{where}.description"
+            problems.error(shown, loaded.line_of(field), field, "must be text: one sentence")
         else:
-            sections.append(SectionConfig(name.strip(), title.strip()))
+            text = " ".join(description.split())
+            sections.append(SectionConfig(name.strip(), title.strip(), text))
     return tuple(sections)
 
 
@@ -394,6 +419,26 @@ def _parse_publisher(
             f"'{logo}' must be a site path like /images/logo.png or an http(s) URL",
         )
     return name.strip(), logo
+
+
+def _parse_icon(
+    name: str, value: str, static_files: frozenset[str] | None, fail: Callable[[str], None]
+) -> str:
+    """Return the site path of an icon (``favicon``, ``touch_icon``) or "", reporting
+    through ``fail`` a value that is no file in ``static/`` of a type browsers take."""
+    value = value.strip()
+    if not value:
+        return ""
+    kinds = _ICON_TYPES[name]
+    if not value.startswith("/") or value.startswith("//"):
+        fail(f"'{value}' must be a site path of a file in static/, like /icons/{name}{kinds[0]}")
+    elif not value.lower().endswith(kinds):
+        fail(f"'{value}' must be a {' or '.join(k[1:].upper() for k in kinds)} file")
+    elif static_files is not None and value[1:] not in static_files:
+        fail(f"'{value}' names no file in static/ (looked for static{value}); add the file")
+    else:
+        return value
+    return ""
 
 
 def _parse_default_image(

@@ -23,6 +23,8 @@ class SectionConfig:
     """The section name as articles write it (``world``)."""
     title: str
     """The display title (``World News``)."""
+    description: str = ""
+    """One sentence about the section, for its pages' meta description."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,32 @@ class ImageSettings:
     """When True, the Artist and Copyright fields survive in the original-format copies."""
     warn_remote: bool = True
     """When True, each remote picture (``src: https://...``) gives a warning."""
+
+
+@dataclass(frozen=True, slots=True)
+class HomeBlockSetting:
+    """One section block of the front page (``home.blocks`` in ``newsgen.yaml``)."""
+
+    section: str
+    """The section's name (slug)."""
+    size: int
+    """How many stories the block shows."""
+
+
+@dataclass(frozen=True, slots=True)
+class HomeSettings:
+    """How the front page is made up (``home:`` in ``newsgen.yaml``; docs/front-page.md)."""
+
+    top: int = 4
+    """Top stories under the lead."""
+    latest: int = 5
+    """Headlines in the "Latest" list after the top stories (0: no list)."""
+    block_size: int = 4
+    """Stories in each section block not given a size of its own."""
+    blocks: tuple[HomeBlockSetting, ...] | None = None
+    """The section blocks in order; None: one per section, in section order."""
+    recent_hours: int = 48
+    """How long a story's ``priority`` counts after it is published."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +111,18 @@ class SiteConfig:
     images: ImageSettings = ImageSettings()
     """How pictures are processed (``images:`` in ``newsgen.yaml``)."""
     home_latest: int = 10
-    """How many of the newest articles the home page leads with."""
+    """How many of the newest articles ``site.latest`` holds."""
     home_per_section: int = 5
-    """How many articles each section block on the home page shows."""
+    """How many articles each of ``site.home_blocks`` holds."""
+    home: HomeSettings = HomeSettings()
+    """How the front page is made up (``home:`` in ``newsgen.yaml``)."""
+    favicon: str = ""
+    """Site path of the favicon in ``static/`` (``favicon:``), or empty: newsgen draws
+    one from the site's initials."""
+    touch_icon: str = ""
+    """Site path of the touch icon (180x180 PNG) in ``static/``, or empty: drawn too."""
+    compress: bool = False
+    """When True, text files get pre-compressed ``.gz`` and ``.br`` copies."""
 
     @property
     def base_path(self) -> str:
@@ -385,6 +422,12 @@ class Section:
     """Root-relative URL of the section's front page (``/world-news/``)."""
     feed_url: str
     """Root-relative URL of the section's RSS feed."""
+    description: str = ""
+    """One sentence about the section (``newsgen.yaml``), or empty."""
+
+
+OPINION_LABELS = frozenset({"opinion", "comment", "editorial", "column", "letters", "review"})
+"""Labels (as Article.label_kind) of pieces the theme sets apart from news."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,6 +483,27 @@ class Article:
     """Links in the body to other articles' source files, resolved by the build."""
     body_images: tuple[Image, ...] = ()
     """Local images the body shows (``![alt](photo.jpg "Caption — Credit")``), in order."""
+    standfirst: str = ""
+    """The standfirst the editor wrote (front matter ``summary``), or empty: the article
+    page shows none, as its first paragraph follows anyway."""
+    label: str = ""
+    """The kicker an editor flags the story with (``label: Breaking``), or empty."""
+    featured: bool = False
+    """True when the editor chose it to lead the front page (``featured: true``)."""
+    priority: int = 0
+    """How high it ranks among the front page's top stories (``priority: N``)."""
+    pin_until: datetime | None = None
+    """Until when ``featured`` and ``priority`` hold it at the top (``pin_until``)."""
+
+    @property
+    def label_kind(self) -> str:
+        """The label as a CSS class name part (``breaking``, ``opinion``), or empty."""
+        return "".join(c if c.isalnum() else "-" for c in self.label.casefold()).strip("-")
+
+    @property
+    def is_opinion(self) -> bool:
+        """True when the label marks a view rather than news (Opinion, Comment, ...)."""
+        return self.label_kind in OPINION_LABELS
 
     @property
     def lead_image(self) -> Image | None:
@@ -545,6 +609,21 @@ class SectionBlock:
 
 
 @dataclass(frozen=True, slots=True)
+class FrontPage:
+    """The front page as the editors' choices and the clock make it up (site/front.py):
+    no story appears twice."""
+
+    lead: Article | None = None
+    """The lead story, shown large with its picture."""
+    top: tuple[Article, ...] = ()
+    """The top stories under the lead, in rank order."""
+    latest: tuple[Article, ...] = ()
+    """The newest stories shown nowhere above, newest first."""
+    blocks: tuple[SectionBlock, ...] = ()
+    """The section blocks, in ``home.blocks`` order, without stories shown above."""
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything a build renders, derived from the config and the articles."""
 
@@ -594,6 +673,10 @@ class Site:
     """Root-relative URL of the corrections feed."""
     default_picture: Picture | None = None
     """What the build made of a local ``default_image`` (its social crop), or None."""
+    front: FrontPage = FrontPage()
+    """What the front page shows (site/front.py)."""
+    section_counts: Mapping[str, int] = field(default_factory=dict)
+    """How many articles each section has, by section slug."""
 
 
 @dataclass(frozen=True, slots=True)

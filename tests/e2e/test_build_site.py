@@ -48,8 +48,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = REPO_ROOT / "tests" / "fixtures" / "sites" / "basic"
 
 # SiteConfig defaults that newsgen.yaml cannot change (yet).
-HOME_LATEST = 10
-HOME_PER_SECTION = 5
+HOME_TOP = 4
+HOME_LATEST = 5
+HOME_BLOCK = 4
 
 SCRIPT_HEADLINE = 'Critics clash: <script>alert("x")</script> & "quotes"'
 SCRIPT_SUMMARY = 'Why <b>bold</b> & "quoted" claims split the jury.'
@@ -92,6 +93,8 @@ class Expected:
     section_title: str
     slug: str
     summary: str
+    standfirst: str
+    """The summary the front matter gives (the page shows only that), or empty."""
     bylines: tuple[str, ...]
     tags: tuple[str, ...]
     sources: tuple[tuple[str, str], ...]
@@ -156,6 +159,7 @@ def read_articles(root: Path, spec: SiteSpec) -> list[Expected]:
                 section_title=spec.section_titles[section],
                 slug=slug,
                 summary=front.get("summary") or first_paragraph(body),
+                standfirst=front.get("summary") or "",
                 bylines=tuple(bylines),
                 tags=tuple(front.get("tags") or ()),
                 sources=tuple(
@@ -348,7 +352,12 @@ def test_article_page_shows_every_field(out: Path, article: Expected) -> None:
     section_links = [a for a in page.xpath(".//header//a") if a.get("href") == section_url]
     assert [text_of(a) for a in section_links] == [article.section_title]
 
-    assert text_of(one(by_class(page, "standfirst"), "standfirst")) == article.summary
+    standfirsts = [text_of(node) for node in by_class(page, "standfirst")]
+    assert standfirsts == ([article.standfirst] if article.standfirst else []), (
+        "a standfirst only when the editor wrote one: the first paragraph is not repeated"
+    )
+    meta = root.xpath("//head/meta[@name='description']/@content")
+    assert meta == [article.summary]  # the derived summary still describes the page
 
     byline = text_of(one(by_class(page, "byline"), "byline"))
     assert byline.startswith("By ")
@@ -541,11 +550,17 @@ def test_section_pages_hold_every_article_once_in_archive_order(out: Path, secti
     for number, _ in expected:
         root = parse_html(file_for(out, page_url(section, number)))
         numbered = {
-            int(text_of(a)): a.get("href") for a in root.xpath("//main//a") if text_of(a).isdigit()
+            int(text_of(a).removeprefix("Page ")): a.get("href")
+            for a in root.xpath("//main//nav[@class='pagination']//a")
+            if text_of(a).removeprefix("Page ").isdigit()
         }
+        # Links and titles count pages from the newest (the front page is page 1, the
+        # numbered page N of T is page T - N + 2), while URLs keep their stable numbers.
+        numbered = {total + 2 - shown: href for shown, href in numbered.items() if shown > 1}
         if number is not None:
             numbered[number] = page_url(section, number)  # the current page is not a link
-            assert f"page {number}" in text_of(one(root.xpath("//h1"), "h1"))
+            shown = total + 2 - number
+            assert f"page {shown} of {total + 1}" in text_of(one(root.xpath("//h1"), "h1"))
         linked = [n for n in range(1, total + 1) if number is None or n <= number + 2]
         assert numbered == {n: page_url(section, n) for n in linked}
 
@@ -633,9 +648,10 @@ def test_drafts_are_built_with_drafts_option(out_drafts: Path) -> None:
     assert draft is ALL_ARTICLES[0], "the fixture's draft is its newest article"
     assert text_of(parse_html(out_drafts / draft.output_path).xpath("//h1")[0]) == DRAFT_HEADLINE
     urls = {a.url for a in ALL_ARTICLES}
-    for listing in ("index.html", "world/index.html"):
-        main = parse_html(out_drafts / listing).xpath("//main")[0]
-        assert article_links(main, urls)[0] == draft.url, listing
+    home = parse_html(out_drafts / "index.html").xpath("//main")[0]
+    assert draft.url in article_links(home, urls)
+    main = parse_html(out_drafts / "world/index.html").xpath("//main")[0]
+    assert article_links(main, urls)[0] == draft.url
     for feed in ("feed.xml", "world/feed.xml"):
         entries = feedparser.parse((out_drafts / feed).read_bytes()).entries
         assert entries[0].link == draft.permalink, feed
@@ -647,24 +663,49 @@ def test_drafts_are_built_with_drafts_option(out_drafts: Path) -> None:
     assert walked == all_world
 
 
-def test_home_page_lists_latest_and_a_block_per_section(out: Path) -> None:
+def expected_front(
+    published: list[Expected],
+) -> tuple[str, list[str], list[str], dict[str, list[str]]]:
+    """The front page the default ``home:`` makes of a site without editorial choices:
+    the newest story with a picture leads, the next newest are the top stories, then
+    the latest, then each section's newest not shown above; each story once."""
+    lead = next((a for a in published if a.images), published[0])
+    rest = [a.url for a in published if a is not lead]
+    top, latest = rest[:HOME_TOP], rest[HOME_TOP : HOME_TOP + HOME_LATEST]
+    shown = {lead.url, *top, *latest}
+    blocks = {
+        section: [a.url for a in in_section(published, section) if a.url not in shown][:HOME_BLOCK]
+        for section in SPEC.section_order
+    }
+    return lead.url, top, latest, blocks
+
+
+def test_home_page_has_a_lead_top_stories_latest_and_a_block_per_section(out: Path) -> None:
     root = parse_html(out / "index.html")
     urls = {a.url for a in PUBLISHED}
     assert SPEC.title in text_of(one(root.xpath("//h1"), "h1"))
+    lead, top, latest, blocks = expected_front(PUBLISHED)
+    main = one(root.xpath("//main"), "main")
+    shown = article_links(main, urls)
+    everywhere = [href for href in main.xpath(".//a/@href") if href in urls]
+    assert len(everywhere) == len(set(everywhere)), "a story shows twice on the front page"
 
-    latest = section_under_heading(root, "Latest")
-    assert article_links(latest, urls) == [a.url for a in PUBLISHED[:HOME_LATEST]]
+    front_lead = one(by_class(main, "front-lead"), "lead")
+    assert article_links(front_lead, urls) == [lead]
+    assert by_class(front_lead, "card-image"), "the lead shows its picture"
+    assert article_links(one(by_class(main, "front-top-list"), "top stories"), urls) == top
+    assert article_links(section_under_heading(root, "Latest"), urls) == latest
 
-    blocks = []
+    made = []
     for heading in root.xpath("//main//h2"):
         links = heading.xpath(".//a/@href")
         if links and links[0] in {f"/{s}/" for s in SPEC.section_order}:
             section = links[0].strip("/")
             assert text_of(heading) == SPEC.section_titles[section]
-            blocks.append(section)
-            expected = in_section(PUBLISHED, section)[:HOME_PER_SECTION]
-            assert article_links(heading.getparent(), urls) == [a.url for a in expected], section
-    assert blocks == list(SPEC.section_order)
+            made.append(section)
+            assert article_links(heading.getparent(), urls) == blocks[section], section
+    assert made == [section for section in SPEC.section_order if blocks[section]]
+    assert shown == [lead, *top, *latest, *(u for s in made for u in blocks[s])]
 
 
 def broken_links(out: Path, prefix: str = "/") -> list[str]:
@@ -797,7 +838,7 @@ def test_default_theme_does_not_ship_the_example_sites_images(
     site = make_site({"content/world/bridge-reopens.md": MINIMAL_ARTICLE})
     run_build(site, tmp_path / "out")
     images = sorted(p.name for p in (tmp_path / "out").rglob("*") if p.suffix in (".jpg", ".png"))
-    assert images == []
+    assert images == ["apple-touch-icon.png"]  # drawn from the site's initials
 
 
 # --------------------------------------------------------------------------

@@ -485,8 +485,11 @@ def test_listing_pages_hold_their_articles_with_stable_numbering(
         title = text_of(one(root.xpath("/html/head/title"), "title"))
         if number is None:
             assert not re.search(r"\bpage \d+\b", title, re.IGNORECASE), title
-        else:
-            assert re.search(rf"\bpage {number}\b", title, re.IGNORECASE), title
+        else:  # counted from the newest for readers; the URL keeps the stable number
+            shown = len(pages) + 1 - number
+            assert re.search(rf"\bpage {shown} of {len(pages)}\b", title, re.IGNORECASE), title
+            where = text_of(one(by_class(root, "pagination-where"), "page count"))
+            assert where == f"Page {shown} of {len(pages)}"
         assert canonical(root) == absolute(url)
 
         newer = pages[index - 1][0] if index > 0 else None

@@ -71,9 +71,11 @@ def test_card_edits_are_quick_and_every_output_is_the_cold_one(site: Path, tmp_p
             site, HARBOUR, "The harbour handled", "The busy harbour handled"), True),
         ("headline", lambda: set_headline(site, HARBOUR, "Harbour breaks its trade record"), True),
         ("summary", lambda: add_front_matter(site, HARBOUR, "summary: A record quarter."), True),
-        ("picture", lambda: add_front_matter(
+        ("picture (the front page may now lead with it: a full build)", lambda: add_front_matter(
             site, HARBOUR, "images:\n  - src: /images/default-social.png\n"
-            "    caption: Cranes at dusk.\n    credit: Staff"), True),
+            "    caption: Cranes at dusk.\n    credit: Staff"), False),
+        ("caption", lambda: replace_line(
+            site / HARBOUR, "    caption:", "    caption: Cranes at dawn."), True),
         ("headline and body", lambda: [
             set_headline(site, HARBOUR, "Harbour trade at a record"),
             set_first_paragraph(site, HARBOUR, "Officials", "Port officials")], True),

@@ -72,6 +72,14 @@ def test_publishing_new_stories_is_quick_and_every_output_is_the_cold_one(
         ("a story with an alias", lambda: story(
             site, "aliased", "2025-06-15T09:55:00Z", extra="aliases: [/old/aliased/]\n"), False),
         ("a story after those", lambda: story(site, "last-word", "2025-06-15T09:56:00Z"), True),
+        ("a featured story, which leads the front page", lambda: story(
+            site, "splash", "2025-06-15T09:57:00Z", extra="featured: true\nlabel: Breaking\n"),
+         True),
+        ("a story pinned on top of the front page", lambda: story(
+            site, "pinned", "2025-06-15T09:58:00Z",
+            extra="priority: 5\npin_until: 2025-06-15T18:00:00Z\n"), True),
+        ("a story after the pinned one", lambda: story(site, "after-pin", "2025-06-15T09:59:00Z"),
+         True),
     ]  # fmt: skip
     for name, edit, quick in steps:
         edit()

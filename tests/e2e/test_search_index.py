@@ -5,6 +5,7 @@ index under the site's base path."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -92,8 +93,11 @@ def test_other_pages_are_not_indexed(built: tuple[Path, BuildReport]):
 def test_every_page_links_to_the_search_page(built: tuple[Path, BuildReport]):
     out, _ = built
     for path in pages_where(out, lambda path: not path.startswith("pagefind/")):
-        links = page(path).xpath("//nav[@class='site-nav']//a[@href='/search/']")
-        assert len(links) == 1, path
+        root = page(path)
+        [form] = root.xpath("//header//form[@role='search']")  # the masthead's field
+        assert (form.get("action"), form.get("method")) == ("/search/", "get"), path
+        assert root.xpath("//input[@type='search'][@name='q']"), path
+        assert len(root.xpath("//footer//a[@href='/search/']")) == 1, path
     [current] = page(out / "search" / "index.html").xpath("//a[@aria-current='page']")
     assert current.get("href") == "/search/"
 
@@ -101,12 +105,12 @@ def test_every_page_links_to_the_search_page(built: tuple[Path, BuildReport]):
 def test_the_search_page_offers_the_sites_sections_and_years(built: tuple[Path, BuildReport]):
     out, _ = built
     root = page(out / "search" / "index.html")
-    [form] = root.xpath("//form[@role='search']")
+    [form] = root.xpath("//main//form[@role='search']")
     assert form.get("data-search-index") == "/pagefind/shards.json"
     assert form.get("data-search-base") == "/"
     sections = [o.get("value") for o in root.xpath("//select[@name='section']/option")]
     years = [o.get("value") for o in root.xpath("//select[@name='year']/option")]
-    nav = [a.text_content() for a in root.xpath("//nav[@class='site-nav']//li/a")][:-1]
+    nav = [a.text_content() for a in root.xpath("//nav[@class='site-nav']//li/a")]
     assert sections == ["", *nav]  # filter values are the section titles articles carry
     assert years[0] == "" and years[1:] == sorted(years[1:], reverse=True)
     indexed_years = {
@@ -116,15 +120,15 @@ def test_the_search_page_offers_the_sites_sections_and_years(built: tuple[Path, 
     }
     assert indexed_years == set(years[1:])
     [script] = root.xpath("//script[@type='module']")
-    assert script.get("src") == "/js/search.js"
-    assert (out / "js" / "search.js").is_file()
+    assert re.fullmatch(r"/js/search\.[0-9a-f]{10}\.js", script.get("src"))  # hashed: cacheable
+    assert (out / script.get("src").lstrip("/")).is_file() and (out / "js" / "search.js").is_file()
     assert root.xpath("//meta[@name='robots']/@content") == ["noindex"]
 
 
 def test_under_a_base_path_the_index_stays_at_the_output_root(tmp_path: Path):
     out, _ = build_fixture(tmp_path, base_url="https://gazette.example.com/news/")
     assert (out / SHARDS_FILE).is_file()
-    [form] = page(out / "search" / "index.html").xpath("//form[@role='search']")
+    [form] = page(out / "search" / "index.html").xpath("//main//form[@role='search']")
     assert form.get("data-search-index") == "/news/pagefind/shards.json"
     assert form.get("data-search-base") == "/news/"
     assert page(out / "index.html").xpath("//a[@href='/news/search/']")

@@ -20,7 +20,10 @@ from pathlib import Path
 
 from newsgen import __version__
 from newsgen.input_files import NotAFile, read_regular
-from newsgen.models import Article
+from newsgen.models import Article, SiteConfig
+from newsgen.render.freshness import changes_at as card_changes
+from newsgen.site.front import changes_at as front_changes
+from newsgen.site.front import facts_of
 
 NEWS_WINDOW = timedelta(days=2)
 MAX_READ = 1 << 24
@@ -101,18 +104,25 @@ def folder_files(*folders: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def valid_until(articles: Iterable[Article], now: datetime) -> datetime | None:
+def valid_until(
+    articles: Iterable[Article], now: datetime, config: SiteConfig
+) -> datetime | None:
     """Return when the output of a build at ``now`` goes stale by the clock alone.
 
-    That is the earliest of: a scheduled (future) article falling due, and an
-    article published within the last two days leaving the news sitemap.
+    That is the earliest of: a scheduled (future) article falling due, an
+    article published within the last two days leaving the news sitemap, a
+    card's time turning into "Yesterday" or a date (render/freshness.py), and a
+    story's pin running out or its priority ceasing to count (site/front.py).
     """
+    articles = list(articles)
     moments = []
     for article in articles:
         if article.date > now:
             moments.append(article.date)
         elif article.date + NEWS_WINDOW > now:
             moments.append(article.date + NEWS_WINDOW)
+    moments += card_changes((a.date for a in articles), now, config.timezone)
+    moments += front_changes(map(facts_of, articles), config.home, now)
     return min(moments, default=None)
 
 

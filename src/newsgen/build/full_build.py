@@ -57,8 +57,16 @@ from newsgen.models import Article, Site, SiteConfig
 from newsgen.output.quick_write import make_spare
 from newsgen.output.write import Copy, write_site
 from newsgen.pagehelper.pool import HELPER_PAGES, ArticlePages, PageHelper, page_helper
+from newsgen.render.assets import asset_urls, find_assets
+from newsgen.render.compressed import COPY_SUFFIXES, with_compressed
 from newsgen.render.keys import InputKeys
-from newsgen.render.outputs import PlannedFile, fresh_or_kept, plan_outputs
+from newsgen.render.outputs import (
+    THEME_SOURCE,
+    PlannedFile,
+    fresh_or_kept,
+    plan_outputs,
+    theme_outputs,
+)
 from newsgen.render.templates import make_environment
 from newsgen.site.assemble import build_site
 from newsgen.site.crossrefs import resolve_article_links
@@ -139,7 +147,8 @@ def _render_and_write(
     site = replace(site, default_picture=default_picture(config, processed))
     plan = _plan(options, theme, site, published, inputs, problems, processed)
     written = _write(options, config, plan, inputs, problems)
-    env, feeds, pages = plan.env, plan.feeds, len(plan.planned)
+    env, feeds = plan.env, plan.feeds
+    pages = sum(_is_page(item) for item in plan.planned)
     entries = plan.sitemap  # for quick rebuilds that move a page (quick_listings.py)
     del plan  # every page's context and key: free them for what follows
     _remember(options, site, (env, feeds, entries), written, inputs, related.signature or "")
@@ -194,7 +203,10 @@ def _plan(
     BuildFailed with every problem found so far when any is an error."""
     folders = template_dirs(options.source, theme)
     compiled = inputs.cache.folder(COMPILED_TEMPLATES)
-    env = make_environment(folders, site.config, compiled, inputs.cache.note)
+    assets = find_assets([options.source / "static", theme / "static"])
+    env = make_environment(
+        folders, site.config, compiled, inputs.cache.note, site.build_time, asset_urls(assets)
+    )
     output = str(options.output_dir.resolve())
     previous = inputs.quick  # and the page keys quick rebuilds wrote:
     keys_before = keys_overlaid(
@@ -213,6 +225,9 @@ def _plan(
     with collector_paused(keep=True):
         sitemap: list[SitemapEntry] = []
         planned = plan_outputs(site, env, keys, GENERATOR, problems, feeds, sitemap)
+        planned += theme_outputs(site.config, assets, keys)
+        if site.config.compress:
+            planned = with_compressed(planned)
     if any(copy.path == ROBOTS_PATH for copy in inputs.copies):  # the site's own one wins
         planned = [item for item in planned if item.path != ROBOTS_PATH]
     copies = inputs.copies + [
@@ -345,6 +360,11 @@ def _page_keys(planned: list[PlannedFile], inodes: Mapping[str, int]) -> dict[st
         for item in planned
         if item.key is not None and item.path in inodes
     }
+
+
+def _is_page(item: PlannedFile) -> bool:
+    """True for a page, feed or sitemap; not the theme's files nor compressed copies."""
+    return item.source != THEME_SOURCE and not item.path.endswith(COPY_SUFFIXES)
 
 
 def _is_published(article: Article, now: datetime, options: BuildOptions) -> bool:

@@ -111,6 +111,6 @@ def _build_with(
     hits = cache.hits  # a quick attempt's reads are not the full build's
     report, loaded = full_build(options, config, cache, read, known, now)
     report = replace(report, cache_hits=cache.hits - hits, seconds=time.perf_counter() - started)
-    expiry, manifest = valid_until(loaded, now), output_manifest(options.output_dir)
+    expiry, manifest = valid_until(loaded, now, config), output_manifest(options.output_dir)
     cache.put_last_build(output, LastBuild(found.inputs, expiry, report, manifest))
     return report

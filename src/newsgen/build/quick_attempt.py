@@ -27,6 +27,7 @@ from newsgen.cache.codec import is_whole
 from newsgen.content.load import LoadSettings, SourceBytes
 from newsgen.models import SiteConfig
 from newsgen.output.write import spare_listing
+from newsgen.render.assets import asset_urls, find_assets
 from newsgen.render.templates import make_environment
 
 QUICK_MEMO, QUICK_CHANGES = "quick ", "quick changes "
@@ -69,7 +70,8 @@ def try_quick(
     settings, sources, cache = reading
     state, changes = known
     if (
-        found.manifest is None
+        config.compress  # its compressed copies are planned in full builds alone
+        or found.manifest is None
         or not (last.manifest == state.manifest == found.manifest)
         or state.others != found.others
         or state.behind is None
@@ -82,7 +84,9 @@ def try_quick(
         return None
     output = str(options.output_dir.resolve())
     compiled = cache.folder(COMPILED_TEMPLATES)
-    env = make_environment(folders, config, compiled, cache.note)
+    static_roots = [options.source / "static", folders[-1].parent / "static"]
+    assets = asset_urls(find_assets(static_roots))
+    env = make_environment(folders, config, compiled, cache.note, now, assets)
     writing = (options.output_dir, GENERATOR, now, search)
     result = quick_rebuild(state, sources, settings, cache, env, *writing)
     if result is None:
@@ -102,7 +106,7 @@ def try_quick(
         pictures_made=0,
         article_urls={**last.report.article_urls, **result.urls},  # type: ignore[attr-defined]
     )
-    until = _earliest(last.valid_until, valid_until(result.added, now))
+    until = _earliest(last.valid_until, valid_until(result.added, now, config))
     cache.put_last_build(output, LastBuild(found.inputs, until, report, manifest))
     return report
 

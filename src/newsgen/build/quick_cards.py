@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
 
-from newsgen.build.quick_listings import QuickListings, home_paths, listings_of
-from newsgen.models import Article, SectionBlock, Site
+from newsgen.build.quick_listings import QuickListings, front_choice, home_paths, listings_of
+from newsgen.models import Article, FrontPage, SectionBlock, Site
 from newsgen.render.pages import (
     PageJob,
     article_page,
@@ -27,6 +27,7 @@ from newsgen.render.pages import (
     listing_title,
     redirect_jobs,
 )
+from newsgen.site.front import shown_page
 from newsgen.site.paginate import listing_page, page_holding
 
 
@@ -112,10 +113,12 @@ def card_site(site: Site, listings: QuickListings, loaded: Mapping[str, Article]
     page is rendered)."""
     shown = home_paths(listings, site)
     home = all(path in loaded for paths in shown.values() for path in paths)
+    front = shown_page(front_choice(listings, site), loaded, site.sections) if home else None
     return replace(
         site,
         tag_counts=listings.tag_counts,
         author_counts=listings.author_counts,
+        section_counts=listings.section_counts,
         years=listings.years,
         months=listings.months,
         latest=tuple(loaded[p] for p in shown[""]) if home else (),
@@ -125,6 +128,7 @@ def card_site(site: Site, listings: QuickListings, loaded: Mapping[str, Article]
         )
         if home
         else (),
+        front=front or FrontPage(),
     )
 
 

@@ -17,16 +17,21 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 import jinja2
 
+from newsgen.feeds.dates import aware
 from newsgen.feeds.sitemaps import NEWS_MAX_URLS, SitemapEntry, news_articles
 from newsgen.models import Article, Period, Site, SiteConfig
 from newsgen.render.keys import site_parts, template_sources
 from newsgen.site.archive import period_urls
+from newsgen.site.front import Choice, Facts, choose, facts_of, pool
 
+FRONT = " front"
+"""home_paths()' key of the front page's articles (no section slug has a space)."""
 LISTINGS_MEMO = "quick listings "
 """The memo holding the QuickListings of an output folder is named this plus its path."""
 HOME_TEMPLATE = "home.html"
@@ -34,7 +39,7 @@ _EVERY_ARTICLE = frozenset(
     {"articles", "section_pages", "tag_pages", "author_pages", "period_pages", "related"}
 )
 """Parts of the Site that hold (nearly) every article: a template reading one shows any card."""
-_HOME_PARTS = frozenset({"latest", "home_blocks"})
+_HOME_PARTS = frozenset({"latest", "home_blocks", "front"})
 """Parts of the Site that hold the newest articles: only the home page may read them."""
 
 
@@ -64,6 +69,9 @@ class QuickListings:
     their pages cannot move without those links changing."""
     sitemap: tuple[SitemapEntry, ...] = ()
     """The sitemap's entries, sorted by URL."""
+    section_counts: dict[str, int] = field(default_factory=dict)
+    front: tuple[Facts, ...] = ()
+    """The articles the front page could show (site/front.py's pool()), newest first."""
 
     def items(self, key: str) -> list[str]:
         """Return the source paths of the articles of listing ``key``, newest first ([]
@@ -74,16 +82,18 @@ class QuickListings:
         return [order[place] for place in places]
 
 
-Joined = tuple[str, tuple[str, ...], bool, frozenset[str]]
+Joined = tuple[str, tuple[str, ...], bool, frozenset[str], Facts]
 """An article a quick rebuild added to the listings: its source path, the keys of the
-listings it joined (listings_of()), whether the news sitemap lists it, and the
-articles it links to (their paths in ``content/``)."""
+listings it joined (listings_of()), whether the news sitemap lists it, the
+articles it links to (their paths in ``content/``) and what the front page's
+choice reads of it."""
 
 
 def joined(article: Article, keys: Sequence[str], news: bool) -> Joined:
     """Return the Joined of ``article`` (as published, newer than every other), added to
     the listings of ``keys`` and, when ``news``, to the news sitemap."""
-    return article.source_path, tuple(keys), news, frozenset(r.target for r in article.link_refs)
+    targets = frozenset(r.target for r in article.link_refs)
+    return article.source_path, tuple(keys), news, targets, facts_of(article)
 
 
 def with_joined(listings: QuickListings, added: Joined, home_latest: int) -> QuickListings:
@@ -92,10 +102,14 @@ def with_joined(listings: QuickListings, added: Joined, home_latest: int) -> Qui
     news, the news sitemap's; with the counts and the periods' counts it changes and
     the articles it links to. The sitemap's entries are left as they were (the state
     keeps what changed of them: QuickState.sitemap)."""
-    path, keys, news, targets = added
+    path, keys, news, targets, facts = added
     place = array("I", [len(listings.order)])
     firsts, periods = {}, {}
-    counts = {"tag": dict(listings.tag_counts), "author": dict(listings.author_counts)}
+    counts = {
+        "tag": dict(listings.tag_counts),
+        "author": dict(listings.author_counts),
+        "section": dict(listings.section_counts),
+    }
     for key in keys:
         places = array("I", place)
         places.frombytes(listings.listings[key])
@@ -115,12 +129,14 @@ def with_joined(listings: QuickListings, added: Joined, home_latest: int) -> Qui
         news=(path, *listings.news)[:NEWS_MAX_URLS] if news else listings.news,
         tag_counts=counts["tag"],
         author_counts=counts["author"],
+        section_counts=counts["section"],
         years=tuple(by_url.get(year.url, year) for year in listings.years),
         months={
             year: tuple(by_url.get(month.url, month) for month in months)
             for year, months in listings.months.items()
         },
         linked=listings.linked | targets,
+        front=(facts, *listings.front),
     )
 
 
@@ -160,7 +176,33 @@ def quick_listings(
         dict(site.months),
         frozenset(ref.target for article in site.articles for ref in article.link_refs),
         tuple(sitemap),
+        dict(site.section_counts),
+        _front_pool(site),
     )
+
+
+def _front_pool(site: Site) -> tuple[Facts, ...]:
+    """Return the articles of ``site`` its front page could show (site/front.py's pool())."""
+    facts = [facts_of(article) for article in site.articles]
+    if not facts:
+        return ()
+    slugs = [section.slug for section in site.sections]
+    return pool(facts, site.config.home, front_moment(site), slugs)
+
+
+def front_moment(site: Site) -> datetime:
+    """Return the moment the front page of ``site`` is made for: its build time (in the
+    site's time zone when naive), or its newest article's date."""
+    if site.build_time is not None:
+        return aware(site.build_time, site.config.timezone)
+    return site.articles[0].date if site.articles else datetime.min
+
+
+def front_choice(listings: QuickListings, site: Site) -> Choice:
+    """Return the front page's Choice from the pool of ``listings``, as of ``site``'s
+    build time, for ``site``'s sections."""
+    slugs = [section.slug for section in site.sections]
+    return choose(listings.front, site.config.home, front_moment(site), slugs)
 
 
 def cards_can_change_alone(env: jinja2.Environment) -> bool:
@@ -202,10 +244,11 @@ def listings_of(
 
 
 def home_paths(listings: QuickListings, site: Site) -> Mapping[str, tuple[str, ...]]:
-    """Return the source paths the home page shows: ``latest`` and each section's block,
-    by section slug (as site.assemble makes ``home_blocks``)."""
+    """Return the source paths the home page may show: ``latest`` and each section's block,
+    by section slug (as site.assemble makes ``home_blocks``), and the front page's
+    (``site.front``), under FRONT."""
     per_section = site.config.home_per_section
-    shown = {"": listings.latest}
+    shown = {"": listings.latest, FRONT: tuple(front_choice(listings, site).paths())}
     for section in site.sections:
         shown[section.slug] = tuple(listings.items(f"section {section.slug}")[:per_section])
     return shown

@@ -63,7 +63,7 @@ from newsgen.feeds.sitemaps import (
     page_entry,
 )
 from newsgen.models import Article, Output, Site
-from newsgen.render.keys import InputKeys, site_parts, template_sources
+from newsgen.render.keys import InputKeys, reads_total, site_parts, template_sources
 from newsgen.render.pages import (
     ARTICLE_TEMPLATE,
     SITE_PAGES,
@@ -79,7 +79,10 @@ from newsgen.site.published import as_published
 from newsgen.site.related import RelatedAfterAdding, Shown, related_after_adding
 from newsgen.urls import make_slug
 
-ADDED_PARTS = frozenset({"latest", "home_blocks", "tag_counts", "author_counts", "years", "months"})
+ADDED_PARTS = frozenset(
+    {"latest", "home_blocks", "front", "tag_counts", "author_counts", "section_counts"}
+    | {"years", "months"}
+)
 """The parts of the Site that change when an article joins listings the site has."""
 _SITE_WIDE = ADDED_PARTS | {
     "config",
@@ -91,6 +94,7 @@ _SITE_WIDE = ADDED_PARTS | {
     "build_time",
     "corrections_url",
     "corrections_feed_url",
+    "default_picture",
 }
 """The parts of the Site a quick rebuild holds for rendering a page of the whole site."""
 _OTHER_PAGES = (
@@ -104,6 +108,7 @@ _OTHER_PAGES = (
 )
 """Templates of pages a quick rebuild renders again only when they show the article."""
 SEARCH_TEMPLATE = "search.html"
+LISTING_TEMPLATES = ("section.html", "tag.html", "author.html", "period.html")
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +179,8 @@ def publication(
         return None  # the news sitemap would appear: robots.txt names it
     added = joined(article, keys, news)
     after = with_joined(listings, added, site.config.home_latest)
-    pages, gained = _listing_pages(after, keys, site.config.per_page)
+    show_total = any(reads_total(env, name) for name in LISTING_TEMPLATES)
+    pages, gained = _listing_pages(after, keys, site.config.per_page, show_total)
     feeds = _feed_items(state.feeds, keys, article.source_path, site.config.feed_items)
     if feeds is None:
         return None
@@ -227,10 +233,12 @@ def _site_pages_to_render(env: jinja2.Environment, search: bool) -> tuple[str, .
 
 
 def _listing_pages(
-    listings: QuickListings, keys: Sequence[str], per_page: int
+    listings: QuickListings, keys: Sequence[str], per_page: int, show_total: bool
 ) -> tuple[tuple[ListedPage, ...], int]:
     """Return the pages of the listings of ``keys`` that change when their first article
-    is added (paginate.changed_by_adding()), and how many numbered pages they gained."""
+    is added (paginate.changed_by_adding(); every page of a listing that gains one when
+    ``show_total``: its pages show how many it has), and how many numbered pages they
+    gained."""
     pages = []
     gained = 0
     for key in keys:
@@ -238,7 +246,10 @@ def _listing_pages(
         count = len(items)
         total, before = numbered_pages(count, per_page), numbered_pages(count - 1, per_page)
         gained += total - before
-        for number in changed_by_adding(count, per_page):
+        numbers = changed_by_adding(count, per_page)
+        if show_total and total != before:
+            numbers = [None, *range(total, 0, -1)]
+        for number in numbers:
             shown = tuple(items[i] for i in page_items(number, count, per_page))
             pages.append(ListedPage(key, number, total, shown))
     return tuple(pages), gained

@@ -362,7 +362,10 @@ def _body_only(new: Article, old: Article) -> bool:
     return replace(new, body_html="") == replace(old, body_html="")
 
 
-_CARD = {"headline": "", "summary": "", "sources": (), "images": (), "extra": {}}
+_CARD = {
+    **{"headline": "", "summary": "", "standfirst": "", "label": ""},
+    **{"sources": (), "images": (), "extra": {}},
+}
 """What an article's card (and page) may show differently after a quick rebuild."""
 _PLACE = {"slug": "", "url": "", "permalink": "", "output_path": ""}
 """Where its page is: a new headline makes a new slug when the article has no ``slug:``."""
@@ -377,6 +380,8 @@ def _card_only(new: Article, old: Article) -> bool:
     if [a.path for a in new.aliases] != [a.path for a in old.aliases]:
         return False
     if [ref.target for ref in new.link_refs] != [ref.target for ref in old.link_refs]:
+        return False
+    if (new.lead_image is None) != (old.lead_image is None):  # the front page's choice
         return False
     blank = {**_CARD, **_PLACE, "body_html": "", "aliases": (), "link_refs": ()}
     return replace(new, **blank) == replace(old, **blank)

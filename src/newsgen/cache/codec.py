@@ -46,6 +46,7 @@ _MODELS = (
     *("Correction", "Alias", "LinkRef", "Section", "Article", "PageLink", "ListingPage"),
     *("Period", "CorrectionEntry", "SectionBlock", "Site", "SitemapEntry"),
     *("ImageSettings", "Rendition", "RenditionSet", "Picture"),
+    *("HomeSettings", "HomeBlockSetting", "FrontPage"),
 )
 ALLOWED = frozenset(
     [f"newsgen.models.{name}" for name in _MODELS]
@@ -60,6 +61,7 @@ ALLOWED = frozenset(
         "newsgen.build.quick_state.QuickChanges",
         "newsgen.build.quick_search.QuickSearch",
         "newsgen.build.quick_listings.QuickListings",
+        "newsgen.site.front.Facts",
         "newsgen.output.search_changes.IndexedShard",
         "newsgen.cache.codec.read_only",  # Article.extra: a read-only view of a dict
         "builtins.str",  # a body left in the cache (cache.CachedBody) pickles as its text

@@ -27,6 +27,7 @@ from newsgen.content.fields import MISSING, FieldReader, describe
 from newsgen.content.front_images import read_images, warn_remote
 from newsgen.content.frontmatter import normalise_text, split_front_matter
 from newsgen.content.placeholder import placeholder_line
+from newsgen.content.placement import PLACEMENT_KEYS, read_placement
 from newsgen.errors import Problems, did_you_mean
 from newsgen.markdown.figures import with_figures
 from newsgen.markdown.guard import BodyRefused
@@ -65,6 +66,7 @@ FRONT_MATTER_KEYS = (
     "id",
     "corrections",
     "aliases",
+    *PLACEMENT_KEYS,
 )
 SOURCE_KEYS = ("name", "url")
 MAX_SLUG_LENGTH = 200
@@ -131,6 +133,7 @@ def _build_article(
     summary_text = reader.text("summary", reader.get("summary"))
     article_id, aliases = read_id(reader), read_aliases(reader)
     corrections = read_corrections(reader, config, published)
+    placement = read_placement(reader, config)
     rendered = _render_body(reader, body, body_line, context.markdown, source)
     if not body.strip():
         reader.warning("headline", "the article has no body text")
@@ -177,6 +180,11 @@ def _build_article(
             LinkRef(body_line + line, target) for line, target in rendered.article_links
         ),
         body_images=tuple(shown),
+        standfirst=summary_text or "",
+        label=placement.label,
+        featured=placement.featured,
+        priority=placement.priority,
+        pin_until=placement.pin_until,
     )
 
 

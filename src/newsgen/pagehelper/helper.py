@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,8 @@ class PageSettings:
     pictures: PictureIndex | None = None
     """The pictures the build made, for the articles read from the cache (which hold
     none: images/index.py)."""
+    assets: dict[str, str] = field(default_factory=dict)
+    """The hashed names of stylesheets and scripts (render/assets.py)."""
 
 
 class Chunks:
@@ -120,7 +122,13 @@ def run_helper(connection: Connection, cache_path: Path, chunks: Chunks, build: 
     cache = ArticleCache(cache_path, read_only=True)  # checked as the build's cache is: a
     # page whose article or body fails the checks is left to the build (render_chunk)
     published = _Published(cache, settings)
-    env = make_environment(settings.folders, settings.config, settings.compiled)
+    env = make_environment(
+        settings.folders,
+        settings.config,
+        settings.compiled,
+        now=settings.site.build_time,
+        assets=settings.assets,
+    )
     held: list[Done] | None = [] if folder == FOLDER_LATER else None
     writer = _writer(folder) if held is None else None  # a new, empty folder
     try:

@@ -128,6 +128,7 @@ class PageHelper:
                 {author.slug: author for author in site.authors},
                 article_urls(site.articles),
                 pictures,
+                dict(env.globals.get("asset_names", {})),
             )
 
         return ArticlePages(self, settings, entry_keys, site.related, problems)

@@ -31,11 +31,13 @@ from typing import Any
 
 import jinja2
 
+from newsgen.feeds.dates import aware
 from newsgen.feeds.rss import FeedPlan
 from newsgen.models import (
     Article,
     Author,
     CorrectionEntry,
+    FrontPage,
     ListingPage,
     Section,
     SectionBlock,
@@ -43,13 +45,14 @@ from newsgen.models import (
     SiteConfig,
     Tag,
 )
+from newsgen.render.freshness import freshness
 
 _SITE_PART = re.compile(r"\bsite\.(\w+)")
 _TOTAL = re.compile(r"\btotal\b")
 _USES = re.compile(r"""{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
 _PLAIN = (str, int, float, bool, type(None), datetime, date)
 _PLAIN_TYPES = frozenset(_PLAIN)
-_HOLDING_ARTICLES = frozenset({SectionBlock, CorrectionEntry, FeedPlan})
+_HOLDING_ARTICLES = frozenset({SectionBlock, CorrectionEntry, FeedPlan, FrontPage})
 """Dataclasses that hold Articles, described field by field (the others by their repr)."""
 
 
@@ -60,10 +63,13 @@ class InputKeys:
         self, site: Site, base: str, digests: Mapping[str, str], env: jinja2.Environment
     ) -> None:
         self.site = site
-        self.base = base
+        assets = sorted(env.globals.get("asset_names", {}).items())  # static_url() gives them
+        self.base = hashlib.sha256(f"{base}\0{assets!r}".encode()).hexdigest() if assets else base
         self._digests = digests
         self._env = env
         self._articles: dict[str, str] = {}
+        zone = site.config.timezone
+        self._now = None if site.build_time is None else aware(site.build_time, zone)
         self._site_parts: dict[str, str] = {}
         self._site_texts: dict[str, str] = {}
         self._template_parts = cache(self._parts_of_template)
@@ -83,6 +89,7 @@ class InputKeys:
             return known
         digest = hashlib.sha256(self._digests.get(article.source_path, "?").encode())
         parts: list[str] = [article.source_path, repr(article.draft), self._named(article.section)]
+        parts.append(freshness(article.date, self._now, self.site.config.timezone))  # its cards
         parts += [self._named(tag) for tag in article.tags]
         parts += [self._named(author) for author in article.authors]
         parts += [
@@ -172,8 +179,7 @@ class InputKeys:
         return known
 
     def _reads_total(self, name: str) -> bool:
-        """True when template ``name`` or one it uses names a ``total`` (``page.total``)."""
-        return any(_TOTAL.search(text) for text in template_sources(self._env, name))
+        return reads_total(self._env, name)
 
     def _parts_of_template(self, name: str) -> tuple[str, ...]:
         """Return the ``site.NAME`` parts read by template ``name`` and those it uses."""
@@ -181,6 +187,11 @@ class InputKeys:
         for source in template_sources(self._env, name):
             found.update(site_parts(source))
         return tuple(sorted(found))
+
+
+def reads_total(env: jinja2.Environment, name: str) -> bool:
+    """True when template ``name`` or one it uses names a ``total`` (``page.total``)."""
+    return any(_TOTAL.search(text) for text in template_sources(env, name))
 
 
 def site_parts(text: str) -> list[str]:

@@ -32,7 +32,9 @@ from newsgen.feeds.sitemaps import (
     sitemap_entries,
     sitemap_parts,
 )
-from newsgen.models import Kept, Output, Placed, Site
+from newsgen.models import Kept, Output, Placed, Site, SiteConfig
+from newsgen.render.assets import Asset
+from newsgen.render.icons import drawn_icons
 from newsgen.render.keys import InputKeys
 from newsgen.render.pages import PageJob, page_jobs
 from newsgen.render.templates import render_page
@@ -107,6 +109,27 @@ def plan_outputs(
     robots = partial(robots_txt, site.config, listed)
     planned.append(PlannedFile(ROBOTS_PATH, "robots.txt", None, robots))
     return planned
+
+
+THEME_SOURCE = "theme"
+"""The source of the files theme_outputs() plans (no pages: the build does not count them)."""
+
+
+def theme_outputs(
+    config: SiteConfig, assets: Mapping[str, Asset], keys: InputKeys
+) -> list[PlannedFile]:
+    """Return the files the theme adds: stylesheets and scripts under their hashed names
+    (render/assets.py) and the icons drawn for a site that names none (icons.py)."""
+    made = {asset.hashed: asset.data for asset in assets.values()}
+    made.update(drawn_icons(config))
+    return [
+        PlannedFile(path, THEME_SOURCE, keys.of(None, "theme", path, data), partial(_given, data))
+        for path, data in sorted(made.items())
+    ]
+
+
+def _given(data: bytes) -> bytes:
+    return data
 
 
 def sitemap_key(keys: InputKeys, part: SitemapPart) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from newsgen.models import Article, Link, ListingPage, Site
+from newsgen.models import Article, FrontPage, Link, ListingPage, Site
 from newsgen.render.keys import site_parts, template_sources
 from newsgen.urls import output_file
 
@@ -140,11 +140,16 @@ def listing_jobs(
 ) -> Iterator[PageJob]:
     """Yield the jobs of ``pages``, pages of the listing of ``subject`` (a Section,
     Tag, Author or Period, as ``kind`` of LISTING_KINDS says); ``site`` gives the
-    counts and months the listing pages show (``tag_counts``, ``years``, ``months``)."""
+    counts and months the listing pages show (``tag_counts``, ``years``, ``months``);
+    a count goes to the listing's front page alone."""
     if kind == "tag":
         count = site.tag_counts.get(subject.slug, 0)
         front = {"count": count}  # the numbered pages keep their bytes as articles arrive
         yield from _listing(site, "tag.html", kind, subject, pages, {"count": None}, front)
+    elif kind in ("section", "author"):
+        counts = site.section_counts if kind == "section" else site.author_counts
+        front = {"count": counts.get(subject.slug, 0)}
+        yield from _listing(site, f"{kind}.html", kind, subject, pages, {"count": None}, front)
     elif kind == "period":
         year = subject
         if subject.month is not None:
@@ -153,7 +158,7 @@ def listing_jobs(
         extra = {"months": months, "year": Link(year.title, year.url)}
         yield from _listing(site, "period.html", kind, subject, pages, extra)
     else:
-        yield from _listing(site, f"{kind}.html", kind, subject, pages)
+        raise ValueError(f"no listing of kind {kind!r}")
 
 
 def listing_title(subject: Any) -> str:
@@ -205,8 +210,10 @@ def article_site(site: Site, env: jinja2.Environment) -> Site:
         section_pages={},
         latest=(),
         home_blocks=(),
+        front=FrontPage(),
         tags=(),
         tag_counts={},
+        section_counts={},
         tag_pages={},
         authors=(),
         author_pages={},

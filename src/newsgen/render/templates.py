@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,12 @@ from newsgen import __version__
 from newsgen.cache.bodies import BodyUnavailable
 from newsgen.cache.compiled_templates import Note, compiled_templates
 from newsgen.errors import Problem, Problems
+from newsgen.feeds.dates import aware
 from newsgen.images.markup import body_with_pictures, picture
 from newsgen.models import SiteConfig
 from newsgen.render.fragments import FragmentCache
+from newsgen.render.freshness import card_time_text, freshness
+from newsgen.render.icons import icon_path, touch_icon_path
 from newsgen.render.jsonld import breadcrumbs, json_ld, news_article
 from newsgen.render.pages import PageJob
 from newsgen.urls import absolute, href
@@ -37,13 +40,18 @@ def make_environment(
     config: SiteConfig,
     compiled: Path | None = None,
     note: Note | None = None,
+    now: datetime | None = None,
+    assets: Mapping[str, str] | None = None,
 ) -> jinja2.Environment:
     """Return the Jinja environment: autoescaping, strict undefined, newsgen's filters.
 
     ``compiled``, when given, is a folder where compiled templates are kept
     between builds (cache/compiled_templates.py: an entry is used only while its
     template's text is unchanged and it matches its checksum; entries are
-    written atomically); ``note`` is told of damage found there.
+    written atomically); ``note`` is told of damage found there. ``now``, the
+    build's time, is what the ``card_time`` filter dates stories by (freshness.py);
+    ``assets`` maps stylesheets and scripts to their hashed names (assets.py), which
+    ``static_url()`` gives.
     """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
@@ -57,7 +65,14 @@ def make_environment(
         extensions=[FragmentCache],  # {% cache %}: fragments rendered once per build
     )
     env.filters.update(_filters(config))
-    env.globals["static_url"] = lambda path: href(config.base_path, "/" + path.lstrip("/"))
+    env.filters["card_time"] = _card_time(config, now, env.filters["date"])
+    hashed = dict(assets or {})
+    env.globals["asset_names"] = hashed
+    env.globals["static_url"] = lambda path: href(
+        config.base_path, "/" + hashed.get(path.lstrip("/"), path.lstrip("/"))
+    )
+    env.globals["icon_url"] = lambda: href(config.base_path, icon_path(config))
+    env.globals["touch_icon_url"] = lambda: href(config.base_path, touch_icon_path(config))
     env.globals["site_url"] = lambda path: href(config.base_path, path)
     env.globals["absolute_url"] = lambda path: absolute(config.base_url, path)
     env.globals["news_article_ld"] = lambda site, article: json_ld(news_article(site, article))
@@ -65,6 +80,20 @@ def make_environment(
     env.globals["picture"] = picture
     env.filters["with_pictures"] = body_with_pictures
     return env
+
+
+def _card_time(
+    config: SiteConfig, now: datetime | None, date_text: Callable[[datetime], str]
+) -> Callable[[datetime], str]:
+    """Return the ``card_time`` filter: what a card shows of a moment (freshness.py)."""
+    zone = config.timezone
+    moment_now = None if now is None else aware(now, zone)
+
+    def card_time(moment: datetime) -> str:
+        fresh = freshness(moment, moment_now, zone)
+        return card_time_text(moment, fresh, zone, date_text(moment))
+
+    return card_time
 
 
 def _bytecode_cache(folder: Path, note: Note | None) -> jinja2.BytecodeCache | None:

@@ -21,6 +21,7 @@ from newsgen.models import (
     SiteConfig,
 )
 from newsgen.site.archive import build_archive
+from newsgen.site.front import front_page
 from newsgen.site.paginate import paginate
 from newsgen.site.related import RelatedFinder, related_articles
 from newsgen.site.taxonomy import (
@@ -84,6 +85,7 @@ def _build_site(
         build_time=build_time,
         tags=tuple(sorted(tags.values(), key=lambda t: (t.name.casefold(), t.slug))),
         tag_counts={slug: len(items) for slug, items in by_tag.items()},
+        section_counts={slug: len(items) for slug, items in by_section.items()},
         tag_pages={t.slug: pages(t.name, by_tag[t.slug], t.url) for t in tags.values()},
         authors=tuple(sorted(authors.values(), key=lambda a: (a.name.casefold(), a.slug))),
         author_pages={a.slug: pages(a.name, by_author[a.slug], a.url) for a in authors.values()},
@@ -98,6 +100,7 @@ def _build_site(
         corrections=_corrections(ordered),
         corrections_url=href(config.base_path, "/corrections/"),
         corrections_feed_url=href(config.base_path, "/corrections/feed.xml"),
+        front=front_page(ordered, config.home, _aware(build_time, config), order)[0],
     )
 
 
@@ -117,6 +120,13 @@ def _corrections(articles: list[Article]) -> tuple[CorrectionEntry, ...]:
     entries = [CorrectionEntry(a, c) for a in articles for c in a.corrections]
     entries.sort(key=lambda e: (-e.correction.date.timestamp(), e.article.source_path))
     return tuple(entries)
+
+
+def _aware(moment: datetime | None, config: SiteConfig) -> datetime | None:
+    """Return ``moment`` (None: none), taken in the site's time zone when it is naive."""
+    if moment is None or moment.utcoffset() is not None:
+        return moment
+    return moment.replace(tzinfo=config.timezone)
 
 
 def _newest_first(article: Article) -> tuple[float, str, str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import TypeVar
 
-from newsgen.models import Article, Author, Section, SiteConfig, Tag
+from newsgen.models import Article, Author, Section, SectionConfig, SiteConfig, Tag
 from newsgen.urls import make_slug, name_key
 
 Named = TypeVar("Named", Section, Tag, Author)
@@ -42,15 +42,21 @@ def canonical(items: Iterable[Named], title: Callable[[Named], str]) -> dict[str
 
 
 def canonical_sections(config: SiteConfig, articles: list[Article]) -> dict[str, Section]:
-    """One Section per slug, titled from ``newsgen.yaml`` or the most used spelling."""
-    configured = {make_slug(entry.name): entry.title for entry in config.sections}
+    """One Section per slug, titled and described from ``newsgen.yaml`` or titled with
+    the most used spelling."""
+    configured = {make_slug(entry.name): entry for entry in config.sections}
     sections = canonical((a.section for a in articles), lambda s: s.title)
     return {
-        slug: replace(section, title=configured[slug])
-        if slug in configured and configured[slug] != section.title
-        else section
+        slug: _as_configured(section, configured[slug]) if slug in configured else section
         for slug, section in sections.items()
     }
+
+
+def _as_configured(section: Section, entry: SectionConfig) -> Section:
+    """Return ``section`` with the title and description ``newsgen.yaml`` gives it."""
+    if (section.title, section.description) == (entry.title, entry.description):
+        return section
+    return replace(section, title=entry.title, description=entry.description)
 
 
 def section_order(config: SiteConfig, sections: Mapping[str, Section]) -> list[Section]:

@@ -60,7 +60,7 @@ def test_the_listing_pages_to_render_are_those_a_full_build_changes():
         site, listings, story, after, _ = with_story(days=days)
         keys = listings_of(listings, site.config, story)
         added = with_joined(listings, joined(story, keys, False), site.config.home_latest)
-        pages, gained = quick_publish._listing_pages(added, keys, site.config.per_page)
+        pages, gained = quick_publish._listing_pages(added, keys, site.config.per_page, False)
         picked = {(page.listing, page.number): page for page in pages}
         for key in keys:
             kind, name = key.split(" ", 1)

@@ -392,7 +392,7 @@ def test_listing_pages_carry_breadcrumbs_canonical_and_page_numbers():
         (1, "Test Gazette", home),
         (2, "Tags", home + "tags/"),
         (3, "Syria", home + "tags/syria/"),
-        (4, "Page 1", home + "tags/syria/page/1/"),
+        (4, "Page 2", home + "tags/syria/page/1/"),  # counted from the newest
     ]
     assert ld_items(pages["authors/lena-brandt/index.html"])[1:] == [
         (2, "Authors", home + "authors/"),
@@ -416,5 +416,5 @@ def test_listing_pages_carry_breadcrumbs_canonical_and_page_numbers():
     assert links["canonical"] == "https://example.org/news/world/page/1/"
     assert links["prev"] == "/news/world/"
     assert "next" not in links
-    assert doc.find(".//title").text == "World – page 1 – Test Gazette"
-    assert "".join(doc.find(".//h1").itertext()) == "World – page 1"
+    assert doc.find(".//title").text == "World – page 2 of 2 – Test Gazette"  # from the newest
+    assert "".join(doc.find(".//h1").itertext()) == "World – page 2 of 2"
