@@ -14,8 +14,8 @@ STAMP  := $(VENV)/.newsgen-installed
 TEST_STAMP := $(VENV)/.newsgen-test-tools
 SOURCES := pyproject.toml $(shell find src templates static -type f 2>/dev/null)
 
-.PHONY: build test serve clean lint venv java browser bench bench-images bench-large bench-anchors bench-preview \
-	bench-search python pythons
+.PHONY: build test serve clean lint venv java browser node bench bench-images bench-large bench-anchors \
+	bench-preview bench-search python pythons screenshots audit
 
 # The example archive is built as of 21 November 2025, 10:00 UTC, so that every
 # feature shows the same way whenever it is built: the news sitemap holds the
@@ -27,14 +27,14 @@ build: $(STAMP)
 	SOURCE_DATE_EPOCH=$(EXAMPLE_BUILD_TIME) $(BIN)/newsgen build --source . --output public
 
 test: $(TEST_STAMP) java browser
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)
 	$(BIN)/newsgen serve --source .
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
 
 # Benchmarks (see benchmarks/README.md): figures go to benchmarks/results.md.
 bench: $(STAMP)
@@ -55,6 +55,19 @@ bench-preview: $(TEST_STAMP) browser
 
 bench-search: $(TEST_STAMP) browser
 	$(BIN)/python benchmarks/search_latency.py
+
+# Screenshots of every page type of the example site at 390 and 1280 px, light and
+# dark, into docs/screenshots/ (tools/screenshots.py), for reviewers.
+screenshots: build $(TEST_STAMP) browser
+	$(BIN)/python tools/screenshots.py
+
+# Lighthouse 12.2.3 and axe-core over the example site with real-size photographs
+# (tools/audit.py): every page type on mobile and desktop; exits 1 below 100 or on a
+# violation, but for the exceptions it names. Lighthouse and axe-core come from the
+# npm registry (tools/audit/package-lock.json), Node.js from Debian when missing.
+audit: $(TEST_STAMP) browser node
+	cd tools/audit && npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python tools/audit.py
 
 venv: $(STAMP)
 
@@ -106,6 +119,11 @@ browser:
 		echo "Installing Chromium for the live-preview tests (apt-get install chromium chromium-driver)"; \
 		apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
+node:
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "Installing Node.js for Lighthouse (apt-get install nodejs npm)"; \
+		apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; }
+
 clean:
-	rm -rf $(VENV) public .newsgen-spare-public .newsgen .pytest_cache .ruff_cache build dist benchmarks/.venv-anchors
+	rm -rf $(VENV) public tools/audit/node_modules tools/audit/reports .newsgen-spare-public .newsgen .pytest_cache .ruff_cache build dist benchmarks/.venv-anchors
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -62,6 +62,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         story(99, "Science", NOW - timedelta(days=6), picture + "featured: true\n",
               "A featured story from six days ago")
     )  # fmt: skip
+    long_word = "Unbreakable" * 12  # 132 letters, no space to wrap at
+    (content / "long.md").write_text(
+        story(98, "World", NOW - timedelta(days=30), "label: Developing story\nsummary: "
+              + "A very long standfirst. " * 80 + "\n", f"{long_word} and a long headline")
+    )  # fmt: skip
     build(BuildOptions(root, now=NOW))
     with serving(root / "public") as address:
         yield address
@@ -142,6 +147,21 @@ def test_the_sections_fit_one_row_on_a_laptop(served: str, browser: WebDriver):
     assert header.size["height"] < 200
 
 
+@pytest.mark.parametrize("width", [390, 1280])
+def test_extremes_do_not_break_the_layout(served: str, browser: WebDriver, width: int):
+    """A 132-letter word in a headline and a 1,900-character standfirst stay inside the
+    screen on the listing and the article page."""
+    at_width(browser, width)
+    browser.get(served + "/world/")  # the section's front page lists it
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+    link = browser.find_element(By.CSS_SELECTOR, "main a[href*='unbreakable']")
+    target = link.get_attribute("href")
+    browser.get(target)
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+    headline = browser.find_element(By.TAG_NAME, "h1")
+    assert headline.size["width"] <= width
+
+
 def test_pagination_reads_from_the_newest(served: str, browser: WebDriver):
     at_width(browser, 1280)
     browser.get(served + "/tags/")  # no tags: use an author, 61 stories, 5 a page
@@ -157,3 +177,15 @@ def test_pagination_reads_from_the_newest(served: str, browser: WebDriver):
     assert newer.text == "Newer"
     current = browser.find_element(By.CSS_SELECTOR, ".pagination-current").text
     assert current.endswith("2")
+
+
+def test_a_listing_card_shows_its_thumbnail_beside_its_text(served: str, browser: WebDriver):
+    """The card's <picture> is laid out as its contents: its <source>s must not take
+    grid cells (Chromium gives them display: block), or the picture drops a row."""
+    at_width(browser, 1280)
+    browser.get(served + "/local/")
+    card = browser.find_element(By.CSS_SELECTOR, ".cards-listing .card.has-image")
+    text = card.find_element(By.CSS_SELECTOR, ".card-text").rect
+    image = card.find_element(By.CSS_SELECTOR, "img").rect
+    assert image["x"] >= text["x"] + text["width"]  # beside, on the right
+    assert image["y"] < text["y"] + text["height"]  # on the same row

@@ -215,3 +215,27 @@ def test_compress_writes_gzip_and_brotli_copies_that_follow_every_change(
     config.write_text(config.read_text().replace("compress: true\n", ""))
     build(BuildOptions(site, out, now=NOW))
     assert not list(out.rglob("*.gz")) and not list(out.rglob("*.br"))
+
+
+def test_hostile_labels_and_descriptions_stay_text(site: Path, tmp_path: Path):
+    config = site / "newsgen.yaml"
+    config.write_text(
+        config.read_text().replace(
+            "The harbour, the council and the schools.",
+            "\\\"><script>alert(1)</script>",
+        )
+    )
+    write(site, "local/evil", "Evil", NOW - timedelta(minutes=3), 'label: "<b>x</b>\\"y"\n')
+    out = tmp_path / "out"
+    build(BuildOptions(site, out, now=NOW))
+    for path in out.rglob("*.html"):
+        data = path.read_bytes()
+        assert b"<script>alert" not in data and b"<b>x</b>" not in data, path
+    root = page(out, "local/index.html")
+    assert text_of(one(by_class(root, "listing-description"), "description")) == (
+        '\\"><script>alert(1)</script>'  # a plain YAML scalar keeps the backslash
+    )
+    labels = [text_of(node) for node in by_class(page(out, "index.html"), "label")]
+    assert '<b>x</b>"y' in labels
+    kinds = [node.get("class") for node in by_class(page(out, "index.html"), "label")]
+    assert all(re.fullmatch(r"label label-[a-z0-9-]*", kind) for kind in kinds), kinds
