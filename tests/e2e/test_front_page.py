@@ -212,6 +212,9 @@ def test_compress_writes_gzip_and_brotli_copies_that_follow_every_change(
     cold = tmp_path / "cold"
     build(BuildOptions(site, cold, now=NOW, cache=False))
     assert (cold / "index.html.gz").read_bytes() == (out / "index.html.gz").read_bytes()
+    preview = tmp_path / "preview"  # the live preview's builds leave the copies out
+    build(BuildOptions(site, preview, now=NOW, precompress=False))
+    assert not list(preview.rglob("*.gz")) and (preview / "index.html").is_file()
     config.write_text(config.read_text().replace("compress: true\n", ""))
     build(BuildOptions(site, out, now=NOW))
     assert not list(out.rglob("*.gz")) and not list(out.rglob("*.br"))

@@ -226,7 +226,7 @@ def _plan(
         sitemap: list[SitemapEntry] = []
         planned = plan_outputs(site, env, keys, GENERATOR, problems, feeds, sitemap)
         planned += theme_outputs(site.config, assets, keys)
-        if site.config.compress:
+        if site.config.compress and options.precompress:
             planned = with_compressed(planned)
     if any(copy.path == ROBOTS_PATH for copy in inputs.copies):  # the site's own one wins
         planned = [item for item in planned if item.path != ROBOTS_PATH]

@@ -42,6 +42,10 @@ class BuildOptions:
     refresh_search: bool = True
     """Index the site again when an indexed page changed; False keeps the output's
     index while it has one (the live preview, whose rebuilds must be quick)."""
+    precompress: bool = True
+    """Write the ``.gz`` and ``.br`` copies ``compress: true`` asks for; False leaves
+    them out (the live preview, whose output is never deployed and whose rebuilds
+    must be quick)."""
     spare_ready: bool = False
     """After a build that left no spare tree (a new output folder), make one at once,
     so that the next rebuild can be quick (the live preview)."""

@@ -70,7 +70,7 @@ def try_quick(
     settings, sources, cache = reading
     state, changes = known
     if (
-        config.compress  # its compressed copies are planned in full builds alone
+        (config.compress and options.precompress)  # the copies are planned in full builds
         or found.manifest is None
         or not (last.manifest == state.manifest == found.manifest)
         or state.others != found.others

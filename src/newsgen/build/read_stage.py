@@ -75,7 +75,7 @@ def read_inputs(
     assets = os.path.join(content, "")
     other_files += [(f"content/{asset}", assets + asset) for asset in tree.assets]
     hashed = file_hashes(other_files, cache if cache.stores else None)
-    shown_options = [options.drafts, options.future, options.base_url]
+    shown_options = [options.drafts, options.future, options.base_url, options.precompress]
     others = inputs_fingerprint((), [*read_files, *templates], hashed, shown_options)
     inputs = with_articles(others, [(i.source.content_relative, i.digest) for i in sources])
     last = complete_last_build(cache.last_build(output))

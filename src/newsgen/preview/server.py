@@ -406,7 +406,9 @@ def serve(
     hub = ReloadHub()
     server = preview_server(host, port, output, hub)  # before building: a busy port fails fast
     url = f"http://{_url_host(host)}:{server.server_address[1]}/"
-    options = BuildOptions(source, output, url, *drafts, spare_ready=True, waiting=_say)
+    options = BuildOptions(
+        source, output, url, *drafts, precompress=False, spare_ready=True, waiting=_say
+    )
     previewer = Previewer(options, hub, describe)
     try:
         previewer.rebuild(first=True)
