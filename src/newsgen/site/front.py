@@ -156,14 +156,15 @@ def shown_page(
 
 def changes_at(facts: Iterable[Facts], home: HomeSettings, now: datetime) -> list[datetime]:
     """Return the moments after ``now`` when the front page of ``facts`` changes by the
-    clock alone: a pin running out, a priority no longer counting."""
+    clock alone: a pin running out; while a recent story has a priority, each recent
+    story leaving the window (a story of priority 0 that leaves it falls behind a recent
+    one of priority -1)."""
     window = timedelta(hours=home.recent_hours)
-    moments = []
-    for fact in facts:
-        if fact.pin_until is not None and fact.pin_until > now:
-            moments.append(fact.pin_until)
-        if fact.date + window > now and fact.priority:
-            moments.append(fact.date + window)
+    facts = list(facts)
+    moments = [f.pin_until for f in facts if f.pin_until is not None and f.pin_until > now]
+    recent = [f for f in facts if f.date + window > now]
+    if any(f.priority for f in recent):  # ranked by priority: any leaving the window counts
+        moments += [f.date + window for f in recent]
     return moments
 
 

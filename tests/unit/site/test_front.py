@@ -85,7 +85,8 @@ def test_the_clock_changes_the_front_page_when_a_pin_or_a_priority_runs_out():
     pin = NOW + timedelta(hours=5)
     facts = [fact(1, 1, priority=2), fact(2, 100, pin_until=pin), fact(3, 2)]
     moments = changes_at(facts, HomeSettings(recent_hours=48), NOW)
-    assert sorted(moments) == [pin, NOW + timedelta(hours=47)]
+    assert sorted(moments) == [pin, NOW + timedelta(hours=46), NOW + timedelta(hours=47)]
+    assert changes_at([fact(1, 1), fact(3, 2)], HomeSettings(), NOW) == []  # no priorities
 
 
 stories = st.lists(
@@ -108,18 +109,23 @@ homes = st.builds(
 )
 
 
+def facts_of_stories(given: list[tuple]) -> list[Facts]:
+    """Facts of Hypothesis's stories, newest first."""
+    return newest_first(
+        [
+            fact(n, hours, section, pictured=pic, featured=feat, priority=prio,
+                 pin_until=None if pin is None else NOW + timedelta(hours=pin))
+            for n, (hours, section, pic, feat, prio, pin) in enumerate(given)
+        ]
+    )  # fmt: skip
+
+
 @settings(max_examples=300, deadline=None)
 @given(stories, homes, st.booleans())
 def test_a_new_story_chosen_from_the_pool_gives_the_same_front_page(given_stories, home, pictured):
     """pool() keeps every article the front page could show: adding a newest article
     to the pool gives what adding it to the whole archive gives."""
-    facts = newest_first(
-        [
-            fact(n, hours, section, pictured=pic, featured=feat, priority=prio,
-                 pin_until=None if pin is None else NOW + timedelta(hours=pin))
-            for n, (hours, section, pic, feat, prio, pin) in enumerate(given_stories)
-        ]
-    )  # fmt: skip
+    facts = facts_of_stories(given_stories)
     new = Facts("new", NOW, "local", pictured)
     kept = pool(facts, home, NOW, SECTIONS)
     assert set(kept) <= set(facts)
@@ -130,3 +136,26 @@ def test_a_new_story_chosen_from_the_pool_gives_the_same_front_page(given_storie
     assert choose([newer, *again], home, NOW, SECTIONS) == choose(
         [newer, new, *facts], home, NOW, SECTIONS
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(stories, homes, st.floats(min_value=0.01, max_value=500))
+def test_the_front_page_changes_only_at_the_moments_changes_at_gives(given_stories, home, hours):
+    """Between now and the first moment changes_at() gives, the front page stays as it is:
+    the build's output is valid until then (build/fingerprint.py's valid_until())."""
+    facts = facts_of_stories(given_stories)
+    later = NOW + timedelta(hours=hours)
+    first = min(changes_at(facts, home, NOW), default=None)
+    if first is None or later < first:
+        assert choose(facts, home, later, SECTIONS) == choose(facts, home, NOW, SECTIONS)
+
+
+def test_a_story_leaving_the_window_behind_a_lower_priority_one_is_a_change():
+    """A recent story of priority 0 ranks above a recent one of priority -1; once it is
+    no longer recent it ranks below it: a moment changes_at() must give."""
+    facts = [fact(1, 1, priority=-1), fact(2, 40), fact(3, 100, pictured=True)]
+    home = HomeSettings(top=2, latest=0, recent_hours=48)
+    assert choose(facts, home, NOW, SECTIONS).top == ("a2", "a1")
+    later = NOW + timedelta(hours=9)
+    assert choose(facts, home, later, SECTIONS).top == ("a1", "a2")
+    assert NOW + timedelta(hours=8) in changes_at(facts, home, NOW)
