@@ -28,6 +28,7 @@ from newsgen.render.freshness import card_time_text, freshness
 from newsgen.render.icons import icon_path, touch_icon_path
 from newsgen.render.jsonld import breadcrumbs, json_ld, news_article
 from newsgen.render.pages import PageJob
+from newsgen.site.paginate import reading_number
 from newsgen.urls import absolute, href
 
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".json")
@@ -78,6 +79,7 @@ def make_environment(
     env.globals["news_article_ld"] = lambda site, article: json_ld(news_article(site, article))
     env.globals["breadcrumbs_ld"] = lambda site, trail: json_ld(breadcrumbs(site, trail))
     env.globals["picture"] = picture
+    env.globals["reading_number"] = reading_number
     env.filters["with_pictures"] = body_with_pictures
     return env
 

@@ -89,6 +89,13 @@ def listing_page(
     return _page(title, items, number, total, url, base_path)
 
 
+def reading_number(number: int | None, total: int) -> int:
+    """Return where page ``number`` (None: the front page) of a listing of ``total``
+    numbered pages is, counted from the newest as readers count: the front page is 1,
+    numbered page N is ``total - N + 2`` (its URL keeps N)."""
+    return 1 if number is None else total + 2 - number
+
+
 def page_numbers(current: int | None, total: int) -> list[int | None]:
     """Return the page numbers to link from page ``current`` (None: the front page) of
     ``total`` numbered pages, newest first, with None for each gap: the oldest two, the

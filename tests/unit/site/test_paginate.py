@@ -274,3 +274,12 @@ def test_page_items_and_numbered_pages_match_paginate(count: int) -> None:
     assert numbered_pages(count, 4) == len(pages) - 1
     for page in pages:
         assert tuple(articles[i] for i in page_items(page.number, count, 4)) == page.items
+
+
+def test_reading_numbers_count_from_the_newest():
+    from newsgen.site.paginate import reading_number
+
+    assert reading_number(None, 11) == 1  # the front page
+    assert reading_number(11, 11) == 2  # the newest numbered page
+    assert reading_number(1, 11) == 12  # the oldest: "Page 12 of 12"
+    assert [reading_number(n, 3) for n in (None, 3, 2, 1)] == [1, 2, 3, 4]
