@@ -150,6 +150,24 @@ def test_sigkill_while_a_search_site_is_written_and_indexed(search_site: KillSit
 
 
 @pytest.fixture(scope="module")
+def compressed_site(tmp_path_factory: pytest.TempPathFactory) -> KillSite:
+    """A site with ``compress: true``: each page's .gz and .br copies are written with it."""
+    base = tmp_path_factory.mktemp("kill-compress")
+    root = write_site(base / "site", POOL_ARTICLES, search=False)
+    config = root / "newsgen.yaml"
+    config.write_text(config.read_text() + "compress: true\n")
+    reference = base / "reference"
+    done = run_build(root, reference, *JOBS, "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert (reference / "index.html.gz").is_file() and (reference / "index.html.br").is_file()
+    return KillSite(root, base / "out" / "public", digest(reference))
+
+
+def test_sigkill_while_compressed_copies_are_written(compressed_site: KillSite) -> None:
+    kill_at(compressed_site, "writing")  # the copies are outputs like the pages they copy
+
+
+@pytest.fixture(scope="module")
 def picture_site(tmp_path_factory: pytest.TempPathFactory) -> KillSite:
     """A small site whose articles each lead with a photograph: a cold build spends
     seconds in the image workers."""
