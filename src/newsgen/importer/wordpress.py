@@ -1,0 +1,232 @@
+"""WordPress posts as newsgen articles: what each exported item becomes.
+
+wordpress_articles() reads an export twice with importer/wxr.py: first its
+attachments (the featured images, with their alt text and captions), then
+its posts, and yields for each post a WordPressArticle: the article file's
+text (front matter and Markdown from importer/html_markdown.py), where it
+goes, and the notes of what was left out. It decides:
+
+- the headline (the post's title, entities decoded; a post without one is
+  skipped with a note), the date in the site's own offset (``post_date``
+  against ``post_date_gmt``), ``updated`` from the modified date;
+- the byline (the author's display name), the section (the first category,
+  renamed by ``section_map``; the other categories and the tags become tags),
+  the summary (the excerpt), the lead image (the featured image);
+- ``aliases``: the post's old address as a site path, so that it redirects;
+- ``draft: true`` for drafts, pending and private posts (skipped with
+  ``published_only``); scheduled posts keep their future date;
+- ``extra.wordpress``: the post's ID, GUID and address, by which a second
+  import of the same export finds the articles it wrote.
+
+Pages are imported only with ``pages``; attachments, menu items and other
+kinds never are. Comments are not imported. No writing here: the import
+command (to come) checks each text with the build's loader and writes them
+all or none.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from newsgen.importer.html_markdown import html_to_markdown
+from newsgen.importer.imported import Note, NoteKind
+from newsgen.importer.wxr import WxrChannel, WxrItem, read_wxr
+from newsgen.urls import make_slug
+
+DRAFT_STATUSES = frozenset({"draft", "pending", "private"})
+PUBLISHED_STATUSES = frozenset({"publish", "future"})
+NO_DATE = "0000-00-00 00:00:00"
+
+
+@dataclass(frozen=True, slots=True)
+class WordPressOptions:
+    """How an export is imported (the options of ``newsgen import``)."""
+
+    section_map: Mapping[str, str] = field(default_factory=dict)
+    """Category slug -> section name (``--section-map old=new``)."""
+    published_only: bool = False
+    """Skip drafts, pending and private posts instead of importing them as drafts."""
+    pages: bool = False
+    """Import pages (``post_type`` page) too."""
+    default_section: str = "news"
+    """The section of a post with no category."""
+
+
+@dataclass(frozen=True, slots=True)
+class WordPressArticle:
+    """One post as an article file."""
+
+    line: int
+    """The line of the post's ``<item>`` in the export."""
+    section: str
+    """The section's slug: the article goes to ``content/<section>/<slug>.md``."""
+    slug: str
+    text: str
+    """The file's text: front matter and Markdown."""
+    notes: tuple[Note, ...]
+    source_id: str
+    """What identifies the post across imports: its GUID, else its address or ID."""
+    images: tuple[str, ...] = ()
+    """Every picture address the article names (lead image and body)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An item that makes no article, and why."""
+
+    line: int
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    url: str
+    alt: str
+    caption: str
+
+
+def wordpress_articles(
+    path: Path, options: WordPressOptions = WordPressOptions()
+) -> Iterator[WordPressArticle | Skipped]:
+    """Yield what each item of the export at ``path`` becomes, in file order (items that
+    are not posts or pages are left out silently). Raises WxrError when the file cannot
+    be read (wxr.py)."""
+    attachments = {
+        item.post_id: Attachment(item.attachment_url, _meta(item, "_wp_attachment_image_alt"),
+                                 _plain(item.excerpt))
+        for item in read_wxr(path)
+        if item.post_type == "attachment" and item.attachment_url
+    }  # fmt: skip
+    channel = WxrChannel()
+    for item in read_wxr(path, channel):
+        if item.post_type == "post" or (item.post_type == "page" and options.pages):
+            yield article_of(item, channel, attachments, options)
+
+
+def article_of(
+    item: WxrItem,
+    channel: WxrChannel,
+    attachments: Mapping[str, Attachment],
+    options: WordPressOptions,
+) -> WordPressArticle | Skipped:
+    """Return the article ``item`` (a post or page) becomes, or why it becomes none."""
+    headline = " ".join(html.unescape(item.title).split())
+    if not headline:
+        return Skipped(item.line, item.title, "the post has no title: give it one in WordPress")
+    if item.status in DRAFT_STATUSES and options.published_only:
+        return Skipped(item.line, headline, f"a {item.status} post (--published-only)")
+    if item.status not in DRAFT_STATUSES | PUBLISHED_STATUSES:
+        return Skipped(item.line, headline, f"a post with status '{item.status}'")
+    published = _moment(item.post_date, item.post_date_gmt)
+    if published is None:
+        return Skipped(item.line, headline, "the post has no date (a draft never scheduled)")
+    notes: list[Note] = []
+    converted = html_to_markdown(item.content, item.line)
+    notes += converted.notes
+    section, tags = _section_and_tags(item, options)
+    front: dict[str, object] = {"headline": headline, "date": published.isoformat()}
+    modified = _moment(item.post_modified, item.post_modified_gmt)
+    if modified is not None and modified > published:
+        front["updated"] = modified.isoformat()
+    front["section"] = section
+    author = channel.authors.get(item.creator)
+    if author is not None or item.creator:
+        front["byline"] = author.display_name if author else item.creator
+    if tags:
+        front["tags"] = tags
+    summary = _plain(item.excerpt)
+    if summary:
+        front["summary"] = summary
+    lead = attachments.get(_meta(item, "_thumbnail_id"))
+    if lead is not None:
+        front["images"] = [{k: v for k, v in (("src", lead.url), ("alt", lead.alt),
+                                               ("caption", lead.caption)) if v}]  # fmt: skip
+    alias = _alias(item.link, channel.link or channel.base_blog_url)
+    if alias:
+        front["aliases"] = [alias]
+    if item.status in DRAFT_STATUSES:
+        front["draft"] = True
+    source = item.guid or item.link or f"wordpress:{item.post_id}"
+    front["extra"] = {"wordpress": {"id": item.post_id, "guid": item.guid, "link": item.link}}
+    slug = make_slug(item.post_name) or make_slug(headline) or f"post-{item.post_id}"
+    text = "---\n" + _yaml(front) + "---\n" + (converted.markdown or "")
+    images = tuple(([lead.url] if lead else []) + list(converted.images))
+    return WordPressArticle(item.line, make_slug(section), slug, text, tuple(notes), source, images)
+
+
+def _section_and_tags(item: WxrItem, options: WordPressOptions) -> tuple[str, list[str]]:
+    """The section (the first category, renamed by the map) and the tags (the other
+    categories, then the tags), each once."""
+    categories = [t for t in item.terms if t.domain == "category" and t.name]
+    names = [t.name for t in item.terms if t.domain == "post_tag" and t.name]
+    if categories:
+        first = categories[0]
+        section = options.section_map.get(first.slug) or options.section_map.get(
+            first.name
+        ) or html.unescape(first.name)
+        names = [html.unescape(t.name) for t in categories[1:]] + names
+    else:
+        section = options.default_section
+    seen: dict[str, str] = {}
+    for name in (" ".join(html.unescape(n).split()) for n in names):
+        if make_slug(name) and make_slug(name) not in seen:
+            seen[make_slug(name)] = name
+    return section, list(seen.values())
+
+
+def _moment(local: str, gmt: str) -> datetime | None:
+    """The moment of a WordPress date pair, in the site's own offset (the difference
+    between the local and the GMT time); None when neither is set."""
+    try:
+        when = datetime.fromisoformat(local) if local and local != NO_DATE else None
+        utc = datetime.fromisoformat(gmt) if gmt and gmt != NO_DATE else None
+    except ValueError:
+        return None
+    if when is None:
+        return utc.replace(tzinfo=UTC) if utc else None
+    if utc is None:
+        return when.replace(tzinfo=UTC)
+    offset = timedelta(minutes=round((when - utc).total_seconds() / 60))
+    if abs(offset) > timedelta(hours=14):
+        return utc.replace(tzinfo=UTC)
+    return when.replace(tzinfo=timezone(offset))
+
+
+def _alias(link: str, site: str) -> str:
+    """The post's old address as a site path (``/2018/10/20/keyboard-navigation/``), or
+    "" when it has none a static site can answer (``/?p=1724``: a query string)."""
+    if not link:
+        return ""
+    parts, base = urlsplit(link), urlsplit(site)
+    if parts.query or (base.netloc and parts.netloc and parts.netloc != base.netloc):
+        return ""
+    path = parts.path or "/"
+    prefix = base.path.rstrip("/")
+    if prefix and path.startswith(prefix + "/"):
+        path = path[len(prefix) :]
+    return path if path not in ("", "/") else ""
+
+
+def _meta(item: WxrItem, key: str) -> str:
+    return next((value for name, value in item.meta if name == key), "")
+
+
+def _plain(text: str) -> str:
+    """HTML (an excerpt, a caption) as plain text."""
+    converted = html_to_markdown(text).markdown if "<" in text else html.unescape(text)
+    return " ".join(converted.replace("\\", "").split())
+
+
+def _yaml(value: object) -> str:
+    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=1_000_000)
+
+
+__all__ = ["NoteKind", "Skipped", "WordPressArticle", "WordPressOptions", "wordpress_articles"]
