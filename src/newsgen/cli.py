@@ -242,11 +242,38 @@ def make_parser() -> argparse.ArgumentParser:
 def _add_import_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "import",
-        help="turn plain-text articles (wire copy, scraped pages) into article files",
-        description="Turn plain-text articles into article files under content/SECTION/. "
-        "Prints each file written, and every line it dropped or could not place.",
+        help="turn plain-text articles or a WordPress export into article files",
+        description="Turn plain-text articles, or the posts of a WordPress export (WXR), into "
+        "article files under content/SECTION/. Prints each file written, and every line it "
+        "dropped or could not place.",
     )
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="plain-text files")
+    parser.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="plain-text files or WordPress exports"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("auto", "text", "wordpress"),
+        default="auto",
+        help="what FILE is (default: recognised from its content)",
+    )
+    parser.add_argument(
+        "--section-map",
+        action="append",
+        default=[],
+        metavar="OLD=NEW",
+        help="WordPress: file category OLD under section NEW (repeatable)",
+    )
+    parser.add_argument(
+        "--published-only",
+        action="store_true",
+        help="WordPress: skip drafts, pending and private posts (default: import them as drafts)",
+    )
+    parser.add_argument("--pages", action="store_true", help="WordPress: import pages too")
+    parser.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="WordPress: write the posts that can be imported even when others cannot",
+    )
     parser.add_argument("--section", help="the section (default: the text's section line)")
     parser.add_argument("--date", help="ISO 8601 date or datetime (default: the text's date)")
     parser.add_argument(
@@ -436,6 +463,9 @@ def run_import(args: argparse.Namespace) -> int:
     site = open_site(args.source)
     failed = 0
     for file in args.files:
+        if is_export(file, args.format):
+            failed += run_wordpress_import(site, file, args)
+            continue
         try:
             planned = import_file(site, file, options, args.dry_run)
         except ImportFailed as error:
@@ -458,6 +488,59 @@ def run_import(args: argparse.Namespace) -> int:
         )
         return EXIT_FAILED
     return EXIT_OK
+
+
+def is_export(file: Path, format: str) -> bool:
+    """True when ``file`` is to be imported as a WordPress export (``--format``, or its
+    first bytes when ``auto``)."""
+    if format != "auto":
+        return format == "wordpress"
+    from newsgen.importer.wordpress_command import is_wordpress_export
+
+    try:
+        with file.open("rb") as handle:
+            return is_wordpress_export(handle.read(1 << 14))
+    except OSError:
+        return False  # the text import says why it cannot read it
+
+
+def run_wordpress_import(site: object, file: Path, args: argparse.Namespace) -> int:
+    """Import the WordPress export ``file``; print what was done; return 1 when a post
+    could not be imported (or the export not read), else 0."""
+    from newsgen.importer.wordpress import WordPressOptions
+    from newsgen.importer.wordpress_command import import_wordpress
+    from newsgen.importer.wxr import WxrError
+
+    mapping = {}
+    for pair in args.section_map:
+        old, sep, new = pair.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise UsageError(f"--section-map '{pair}' must be OLD=NEW, e.g. uncategorized=news")
+        mapping[old.strip()] = new.strip()
+    options = WordPressOptions(mapping, args.published_only, args.pages, args.section or "news")
+    try:
+        done = import_wordpress(site, file, options, args.keep_going, args.dry_run)  # type: ignore[arg-type]
+    except WxrError as error:
+        print(f"{file}:{error.line}: error: {error.message}; nothing was written", file=sys.stderr)
+        return 1
+    for note in sorted(done.notes, key=lambda n: n.line):
+        print(f"{file}:{note.line}: {note.kind}: {note.text}", file=sys.stderr)
+    for skipped in done.skipped:
+        print(f"{file}:{skipped.line}: skipped: {skipped.title or '(no title)'}: {skipped.reason}",
+              file=sys.stderr)  # fmt: skip
+    for line, message in done.failed:
+        print(f"{file}:{line}: error: {message}", file=sys.stderr)
+    for path in done.written:
+        print(f"would write {path}" if args.dry_run else path)
+    kept = "" if not done.failed or args.keep_going else "; nothing was written (--keep-going "
+    kept += "writes the others)" if kept else ""
+    print(
+        f"{file}: {len(done.written)} articles {'to write' if args.dry_run else 'written'}, "
+        f"{done.already} already imported, {len(done.skipped)} skipped, "
+        f"{len(done.failed)} failed{kept}",
+        file=sys.stderr,
+    )
+    return 1 if done.failed else 0
 
 
 def build_time() -> datetime | None:

@@ -72,7 +72,8 @@ class WordPressArticle:
     """The file's text: front matter and Markdown."""
     notes: tuple[Note, ...]
     source_id: str
-    """What identifies the post across imports: its GUID, else its address or ID."""
+    """What identifies the post across imports: its GUID (else its address) and ID
+    (source_id()); GUIDs alone repeat in some exports."""
     images: tuple[str, ...] = ()
     """Every picture address the article names (lead image and body)."""
 
@@ -154,12 +155,17 @@ def article_of(
         front["aliases"] = [alias]
     if item.status in DRAFT_STATUSES:
         front["draft"] = True
-    source = item.guid or item.link or f"wordpress:{item.post_id}"
+    source = source_id(item.guid or item.link, item.post_id)
     front["extra"] = {"wordpress": {"id": item.post_id, "guid": item.guid, "link": item.link}}
     slug = make_slug(item.post_name) or make_slug(headline) or f"post-{item.post_id}"
     text = "---\n" + _yaml(front) + "---\n" + (converted.markdown or "")
     images = tuple(([lead.url] if lead else []) + list(converted.images))
     return WordPressArticle(item.line, make_slug(section), slug, text, tuple(notes), source, images)
+
+
+def source_id(guid: str, post_id: str) -> str:
+    """Return what identifies a post across imports: ``GUID#ID``."""
+    return f"{guid}#{post_id}"
 
 
 def _section_and_tags(item: WxrItem, options: WordPressOptions) -> tuple[str, list[str]]:
@@ -174,6 +180,8 @@ def _section_and_tags(item: WxrItem, options: WordPressOptions) -> tuple[str, li
         ) or html.unescape(first.name)
         names = [html.unescape(t.name) for t in categories[1:]] + names
     else:
+        section = options.default_section
+    if not make_slug(section):  # a category of signs alone makes no section folder
         section = options.default_section
     seen: dict[str, str] = {}
     for name in (" ".join(html.unescape(n).split()) for n in names):
