@@ -496,12 +496,13 @@ def is_export(file: Path, format: str) -> bool:
     if format != "auto":
         return format == "wordpress"
     from newsgen.importer.wordpress_command import is_wordpress_export
+    from newsgen.input_files import open_regular
 
     try:
-        with file.open("rb") as handle:
+        with open_regular(file) as handle:  # a named pipe is never read
             return is_wordpress_export(handle.read(1 << 14))
-    except OSError:
-        return False  # the text import says why it cannot read it
+    except OSError:  # NotAFile too: the text import says why it cannot read it
+        return False
 
 
 def run_wordpress_import(site: object, file: Path, args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 EDITOR_TEMPORARY = (
     "*.swp", "*.swo", "*.swx", "*.swpx", "4913",  # vim
@@ -107,6 +108,21 @@ def read_regular(
         return parts[0] if len(parts) == 1 else b"".join(parts), info
     finally:
         os.close(descriptor)
+
+
+def open_regular(path: Path | str) -> BinaryIO:
+    """Return the regular file at ``path`` open for reading in binary, to be read in
+    parts (an export too large to hold). Raises NotAFile when it is a folder, named
+    pipe, device or socket (checked before opening and on the open descriptor, so
+    that opening never blocks), FileNotFoundError or OSError as open() does."""
+    _refuse(os.stat(path), None)
+    descriptor = os.open(path, _OPEN_FLAGS)
+    try:
+        _refuse(os.fstat(descriptor), None)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
 
 
 def _refuse(info: os.stat_result, max_bytes: int | None) -> None:

@@ -96,3 +96,15 @@ def test_an_xml_bomb_is_refused_and_nothing_written(tmp_path: Path):
     assert result.returncode == 1
     assert "declares entities" in result.stderr and "nothing was written" in result.stderr
     assert not list(root.rglob("*.md"))
+
+
+def test_a_named_pipe_is_never_read_as_an_export(tmp_path: Path):
+    import os
+
+    root = site(tmp_path)
+    pipe = tmp_path / "export.xml"
+    os.mkfifo(pipe)
+    for args in ((pipe,), (pipe, "--format", "wordpress")):
+        result = newsgen("import", *args, cwd=root)  # returns at once: the pipe is never opened
+        assert result.returncode == 1, result.stderr
+        assert "export.xml" in result.stderr and not list(root.rglob("*.md"))

@@ -21,6 +21,8 @@ from xml.sax.expatreader import ExpatLocator
 import defusedxml.sax
 from defusedxml import DefusedXmlException
 
+from newsgen.input_files import NotAFile, open_regular
+
 WP_NAMESPACES = (
     "http://wordpress.org/export/1.0/",
     "http://wordpress.org/export/1.1/",
@@ -114,7 +116,13 @@ def read_wxr(path: Path, channel: WxrChannel | None = None) -> Iterator[WxrItem]
     Raises WxrError (with a line) when the file is not well-formed XML, declares
     entities (refused: an XML bomb), or is no WordPress export.
     """
-    with path.open("rb") as stream:
+    try:
+        stream = open_regular(path)
+    except NotAFile as error:
+        raise WxrError(str(error), 0) from None
+    except OSError as error:
+        raise WxrError(f"cannot be read: {error.strerror or error}", 0) from None
+    with stream:
         yield from read_wxr_stream(stream, channel)
 
 

@@ -49,7 +49,7 @@ def test_the_fields_of_a_post():
     assert front["tags"] == ["Codex"]
     assert front["aliases"] == ["/2018/10/20/keyboard-navigation/"]
     assert front["extra"]["wordpress"]["id"] == "1724"
-    assert article.source_id == "https://wpthemetestdata.wordpress.com/?p=1724"
+    assert article.source_id == "https://wpthemetestdata.wordpress.com/?p=1724#1724"
     assert "### How to keyboard test:" in article.text
 
 
