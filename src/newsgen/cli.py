@@ -252,7 +252,7 @@ def _add_import_parser(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("auto", "text", "wordpress"),
+        choices=("auto", "text", "wordpress", "feed"),
         default="auto",
         help="what FILE is (default: recognised from its content)",
     )
@@ -463,8 +463,9 @@ def run_import(args: argparse.Namespace) -> int:
     site = open_site(args.source)
     failed = 0
     for file in args.files:
-        if is_export(file, args.format):
-            failed += run_wordpress_import(site, file, args)
+        kind = import_kind(file, args.format)
+        if kind != "text":
+            failed += run_wordpress_import(site, file, args, kind)
             continue
         try:
             planned = import_file(site, file, options, args.dry_run)
@@ -490,26 +491,31 @@ def run_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def is_export(file: Path, format: str) -> bool:
-    """True when ``file`` is to be imported as a WordPress export (``--format``, or its
-    first bytes when ``auto``)."""
+def import_kind(file: Path, format: str) -> str:
+    """Return what ``file`` is to be imported as: ``text``, ``wordpress`` or ``feed``
+    (``--format``, or its first bytes when ``auto``)."""
     if format != "auto":
-        return format == "wordpress"
+        return format
+    from newsgen.importer.feed import is_feed
     from newsgen.importer.wordpress_command import is_wordpress_export
     from newsgen.input_files import open_regular
 
     try:
         with open_regular(file) as handle:  # a named pipe is never read
-            return is_wordpress_export(handle.read(1 << 14))
+            head = handle.read(1 << 14)
     except OSError:  # NotAFile too: the text import says why it cannot read it
-        return False
+        return "text"
+    if is_wordpress_export(head):
+        return "wordpress"
+    return "feed" if is_feed(head) else "text"
 
 
-def run_wordpress_import(site: object, file: Path, args: argparse.Namespace) -> int:
-    """Import the WordPress export ``file``; print what was done; return 1 when a post
-    could not be imported (or the export not read), else 0."""
+def run_wordpress_import(site: object, file: Path, args: argparse.Namespace, kind: str) -> int:
+    """Import the WordPress export or feed (``kind``) ``file``; print what was done;
+    return 1 when a post could not be imported (or the file not read), else 0."""
+    from newsgen.importer.feed import FeedError, feed_articles
     from newsgen.importer.wordpress import WordPressOptions
-    from newsgen.importer.wordpress_command import import_wordpress
+    from newsgen.importer.wordpress_command import import_posts, import_wordpress
     from newsgen.importer.wxr import WxrError
 
     mapping = {}
@@ -520,9 +526,16 @@ def run_wordpress_import(site: object, file: Path, args: argparse.Namespace) -> 
         mapping[old.strip()] = new.strip()
     options = WordPressOptions(mapping, args.published_only, args.pages, args.section or "news")
     try:
-        done = import_wordpress(site, file, options, args.keep_going, args.dry_run)  # type: ignore[arg-type]
+        if kind == "feed":
+            posts = list(feed_articles(file, options))  # read whole before writing
+            done = import_posts(site, posts, args.keep_going, args.dry_run)  # type: ignore[arg-type]
+        else:
+            done = import_wordpress(site, file, options, args.keep_going, args.dry_run)  # type: ignore[arg-type]
     except WxrError as error:
         print(f"{file}:{error.line}: error: {error.message}; nothing was written", file=sys.stderr)
+        return 1
+    except (FeedError, OSError) as error:
+        print(f"{file}: error: {error}; nothing was written", file=sys.stderr)
         return 1
     for note in sorted(done.notes, key=lambda n: n.line):
         print(f"{file}:{note.line}: {note.kind}: {note.text}", file=sys.stderr)

@@ -108,3 +108,19 @@ def test_a_named_pipe_is_never_read_as_an_export(tmp_path: Path):
         result = newsgen("import", *args, cwd=root)  # returns at once: the pipe is never opened
         assert result.returncode == 1, result.stderr
         assert "export.xml" in result.stderr and not list(root.rglob("*.md"))
+
+
+def test_a_news_feed_is_imported_built_and_found_again(tmp_path: Path):
+    root = site(tmp_path)
+    feed = EXPORT.with_name("news-feed.rss")
+    first = newsgen("import", feed, cwd=root)
+    assert first.returncode == 0, first.stderr
+    assert "2 articles written, 0 already imported, 1 skipped, 0 failed" in first.stderr
+    assert "removed <script>" in first.stderr and "removed a link to javascript:" in first.stderr
+    assert (root / "content" / "local" / "flood-barrier-holds.md").is_file()
+    build = newsgen("build", cwd=root)
+    assert build.returncode == 0, build.stderr
+    old = root / "public" / "news" / "2025" / "11" / "20" / "flood-barrier-holds" / "index.html"
+    assert "url=/local/2025/11/20/flood-barrier-holds/" in old.read_text()
+    again = newsgen("import", feed, "--format", "feed", cwd=root)
+    assert "0 articles written, 2 already imported" in again.stderr

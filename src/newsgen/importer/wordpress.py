@@ -2,7 +2,7 @@
 
 wordpress_articles() reads an export twice with importer/wxr.py: first its
 attachments (the featured images, with their alt text and captions), then
-its posts, and yields for each post a WordPressArticle: the article file's
+its posts, and yields for each post a ImportedPost: the article file's
 text (front matter and Markdown from importer/html_markdown.py), where it
 goes, and the notes of what was left out. It decides:
 
@@ -60,7 +60,7 @@ class WordPressOptions:
 
 
 @dataclass(frozen=True, slots=True)
-class WordPressArticle:
+class ImportedPost:
     """One post as an article file."""
 
     line: int
@@ -96,7 +96,7 @@ class Attachment:
 
 def wordpress_articles(
     path: Path, options: WordPressOptions = WordPressOptions()
-) -> Iterator[WordPressArticle | Skipped]:
+) -> Iterator[ImportedPost | Skipped]:
     """Yield what each item of the export at ``path`` becomes, in file order (items that
     are not posts or pages are left out silently). Raises WxrError when the file cannot
     be read (wxr.py)."""
@@ -117,7 +117,7 @@ def article_of(
     channel: WxrChannel,
     attachments: Mapping[str, Attachment],
     options: WordPressOptions,
-) -> WordPressArticle | Skipped:
+) -> ImportedPost | Skipped:
     """Return the article ``item`` (a post or page) becomes, or why it becomes none."""
     headline = " ".join(html.unescape(item.title).split())
     if not headline:
@@ -132,7 +132,10 @@ def article_of(
     notes: list[Note] = []
     converted = html_to_markdown(item.content, item.line)
     notes += converted.notes
-    section, tags = _section_and_tags(item, options)
+    categories = [(t.slug, t.name) for t in item.terms if t.domain == "category" and t.name]
+    post_tags = [t.name for t in item.terms if t.domain == "post_tag" and t.name]
+    section, tags = section_and_tags([name for _, name in categories], post_tags, options,
+                                     [slug for slug, _ in categories])  # fmt: skip
     front: dict[str, object] = {"headline": headline, "date": published.isoformat()}
     modified = _moment(item.post_modified, item.post_modified_gmt)
     if modified is not None and modified > published:
@@ -158,9 +161,10 @@ def article_of(
     source = source_id(item.guid or item.link, item.post_id)
     front["extra"] = {"wordpress": {"id": item.post_id, "guid": item.guid, "link": item.link}}
     slug = make_slug(item.post_name) or make_slug(headline) or f"post-{item.post_id}"
-    text = "---\n" + _yaml(front) + "---\n" + (converted.markdown or "")
+    front = {"headline": front.pop("headline"), "slug": slug, **front}  # the old slug stays
+    text = "---\n" + yaml_text(front) + "---\n" + (converted.markdown or "")
     images = tuple(([lead.url] if lead else []) + list(converted.images))
-    return WordPressArticle(item.line, make_slug(section), slug, text, tuple(notes), source, images)
+    return ImportedPost(item.line, make_slug(section), slug, text, tuple(notes), source, images)
 
 
 def source_id(guid: str, post_id: str) -> str:
@@ -168,17 +172,24 @@ def source_id(guid: str, post_id: str) -> str:
     return f"{guid}#{post_id}"
 
 
-def _section_and_tags(item: WxrItem, options: WordPressOptions) -> tuple[str, list[str]]:
-    """The section (the first category, renamed by the map) and the tags (the other
-    categories, then the tags), each once."""
-    categories = [t for t in item.terms if t.domain == "category" and t.name]
-    names = [t.name for t in item.terms if t.domain == "post_tag" and t.name]
+def section_and_tags(
+    categories: list[str],
+    tags: list[str],
+    options: WordPressOptions,
+    category_slugs: list[str] | None = None,
+) -> tuple[str, list[str]]:
+    """Return the section (the first category, renamed by the map through its slug or
+    name) and the tags (the other categories, then ``tags``), each once."""
+    names = list(tags)
     if categories:
-        first = categories[0]
-        section = options.section_map.get(first.slug) or options.section_map.get(
-            first.name
-        ) or html.unescape(first.name)
-        names = [html.unescape(t.name) for t in categories[1:]] + names
+        first, slug = categories[0], (category_slugs or [""])[0]
+        section = (
+            options.section_map.get(slug)
+            or options.section_map.get(first)
+            or options.section_map.get(make_slug(first))
+            or html.unescape(first)
+        )
+        names = [html.unescape(name) for name in categories[1:]] + names
     else:
         section = options.default_section
     if not make_slug(section):  # a category of signs alone makes no section folder
@@ -233,8 +244,9 @@ def _plain(text: str) -> str:
     return " ".join(converted.replace("\\", "").split())
 
 
-def _yaml(value: object) -> str:
+def yaml_text(value: object) -> str:
+    """Return ``value`` as the YAML of front matter."""
     return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=1_000_000)
 
 
-__all__ = ["NoteKind", "Skipped", "WordPressArticle", "WordPressOptions", "wordpress_articles"]
+__all__ = ["ImportedPost", "NoteKind", "Skipped", "WordPressOptions", "wordpress_articles"]

@@ -12,6 +12,7 @@ writes the good ones and lists the rest).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,8 +25,8 @@ from newsgen.errors import Problems
 from newsgen.importer.command import TargetSite
 from newsgen.importer.imported import Note, NoteKind
 from newsgen.importer.wordpress import (
+    ImportedPost,
     Skipped,
-    WordPressArticle,
     WordPressOptions,
     source_id,
     wordpress_articles,
@@ -61,10 +62,22 @@ def import_wordpress(
 ) -> WordPressImport:
     """Import the posts of ``export`` into ``site``; return what was done. Raises WxrError
     when the export cannot be read (nothing is written then)."""
+    return import_posts(site, wordpress_articles(export, options), keep_going, dry_run)
+
+
+def import_posts(
+    site: TargetSite,
+    posts: Iterable[ImportedPost | Skipped],
+    keep_going: bool,
+    dry_run: bool,
+) -> WordPressImport:
+    """Import ``posts`` (of a WordPress export or a feed) into ``site`` as one
+    transaction; return what was done. What reading them raises is raised before
+    anything is written."""
     done = WordPressImport()
     known = imported_guids(site.root)
     taken = {p.relative_to(site.root).as_posix() for p in (site.root / "content").rglob("*.md")}
-    for made in wordpress_articles(export, options):
+    for made in posts:
         if isinstance(made, Skipped):
             done.skipped.append(made)
             continue
@@ -101,7 +114,7 @@ def imported_guids(root: Path) -> set[str]:
             text = read_regular(Path(source.path), MAX_ARTICLE_BYTES)[0].decode("utf-8", "replace")
         except OSError:
             continue
-        if "wordpress:" not in text:
+        if "wordpress:" not in text and "feed:" not in text:
             continue
         try:
             front = yaml.safe_load(split_front_matter(text).front_matter)
@@ -112,10 +125,13 @@ def imported_guids(root: Path) -> set[str]:
         if isinstance(origin, dict):
             guid = str(origin.get("guid") or origin.get("link") or "")
             found.add(source_id(guid, str(origin.get("id") or "")))
+        entry = extra.get("feed") if isinstance(extra, dict) else None
+        if isinstance(entry, dict) and entry.get("id"):
+            found.add(source_id(str(entry["id"]), ""))
     return found
 
 
-def _free_path(made: WordPressArticle, taken: set[str]) -> tuple[str, str]:
+def _free_path(made: ImportedPost, taken: set[str]) -> tuple[str, str]:
     """Return a path for ``made`` no file and no other import has, and a note when its
     slug had to change."""
     base = f"content/{made.section}/{made.slug}"

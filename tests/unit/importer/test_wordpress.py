@@ -9,8 +9,8 @@ import yaml
 from unit_helpers import load
 
 from newsgen.importer.wordpress import (
+    ImportedPost,
     Skipped,
-    WordPressArticle,
     WordPressOptions,
     wordpress_articles,
 )
@@ -20,17 +20,17 @@ EXPORT = Path(__file__).resolve().parents[2] / "fixtures" / "import" / (
 )
 
 
-def front_of(article: WordPressArticle) -> dict:
+def front_of(article: ImportedPost) -> dict:
     return yaml.safe_load(article.text.split("---\n")[1])
 
 
-def imported(options: WordPressOptions | None = None) -> list[WordPressArticle | Skipped]:
+def imported(options: WordPressOptions | None = None) -> list[ImportedPost | Skipped]:
     return list(wordpress_articles(EXPORT, options or WordPressOptions()))
 
 
 def test_every_post_becomes_an_article_the_loader_accepts():
     made = imported()
-    articles = [a for a in made if isinstance(a, WordPressArticle)]
+    articles = [a for a in made if isinstance(a, ImportedPost)]
     skipped = [a for a in made if isinstance(a, Skipped)]
     assert len(articles) == 50
     assert [s.reason for s in skipped] == ["the post has no title: give it one in WordPress"]
@@ -40,7 +40,7 @@ def test_every_post_becomes_an_article_the_loader_accepts():
 
 
 def test_the_fields_of_a_post():
-    made = {a.slug: a for a in imported() if isinstance(a, WordPressArticle)}
+    made = {a.slug: a for a in imported() if isinstance(a, ImportedPost)}
     article = made["keyboard-navigation"]
     front = front_of(article)
     assert front["headline"] == "Keyboard navigation"
@@ -54,32 +54,32 @@ def test_the_fields_of_a_post():
 
 
 def test_categories_make_the_section_and_tags_and_a_map_renames_them():
-    made = [a for a in imported() if isinstance(a, WordPressArticle)]
+    made = [a for a in imported() if isinstance(a, ImportedPost)]
     sections = {a.section for a in made}
     assert {"classic", "block"} <= sections
     mapped = [
         a for a in imported(WordPressOptions(section_map={"classic": "archive"}))
-        if isinstance(a, WordPressArticle)
+        if isinstance(a, ImportedPost)
     ]  # fmt: skip
     assert "classic" not in {a.section for a in mapped} and "archive" in {a.section for a in mapped}
 
 
 def test_drafts_are_drafts_or_skipped():
-    made = [a for a in imported() if isinstance(a, WordPressArticle)]
+    made = [a for a in imported() if isinstance(a, ImportedPost)]
     drafts = [a for a in made if front_of(a).get("draft")]
     assert len(drafts) == 1
     strict = imported(WordPressOptions(published_only=True))
-    assert sum(isinstance(a, WordPressArticle) for a in strict) == 49
+    assert sum(isinstance(a, ImportedPost) for a in strict) == 49
     assert any(isinstance(a, Skipped) and "--published-only" in a.reason for a in strict)
 
 
 def test_pages_only_on_request():
     with_pages = imported(WordPressOptions(pages=True))
-    assert sum(isinstance(a, WordPressArticle) for a in with_pages) > 50
+    assert sum(isinstance(a, ImportedPost) for a in with_pages) > 50
 
 
 def test_a_featured_image_becomes_the_lead_with_its_alt_text():
-    made = [a for a in imported() if isinstance(a, WordPressArticle)]
+    made = [a for a in imported() if isinstance(a, ImportedPost)]
     led = [front_of(a)["images"][0] for a in made if "images" in front_of(a)]
     assert led, "the export has posts with a featured image"
     assert all(image["src"].startswith("https://") for image in led)
