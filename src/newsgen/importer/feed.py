@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import html
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +40,13 @@ from newsgen.urls import make_slug
 
 MAX_FEED_BYTES = 100_000_000
 """A feed file may hold this much (100 MB: years of a newsroom's full-text feed)."""
-FEED_SNIFF = (b"<rss", b"<feed", b"<rdf:RDF")
+FEED_START = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<\?[^>]*>\s*)*"
+    rb"(?:<!DOCTYPE[^>]*>\s*)?<(?:rss|feed|rdf:RDF)\b",
+    re.S,
+)
+"""The start of an RSS or Atom document: its root element, after the XML declaration,
+comments and processing instructions (a text that only mentions ``<rss`` is no feed)."""
 
 
 class FeedError(Exception):
@@ -48,7 +55,7 @@ class FeedError(Exception):
 
 def is_feed(head: bytes) -> bool:
     """True when ``head`` (a file's first kilobytes) starts an RSS or Atom feed."""
-    return any(marker in head for marker in FEED_SNIFF)
+    return FEED_START.match(head) is not None
 
 
 def feed_articles(path: Path, options: WordPressOptions) -> Iterator[ImportedPost | Skipped]:

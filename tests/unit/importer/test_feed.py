@@ -71,3 +71,11 @@ def test_a_file_that_is_no_feed_is_an_error(tmp_path: Path):
     page.write_text("<html><body><p>Not a feed</p></body></html>")
     with pytest.raises(FeedError):
         list(feed_articles(page, WordPressOptions()))
+
+
+def test_a_feed_is_recognised_by_its_root_element_alone():
+    assert is_feed(FEED.read_bytes()[:16384])
+    assert is_feed(b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- made by X -->\n<feed xmlns="a">')
+    assert not is_feed(b"WASHINGTON (AP) - The <rss> element of the page was mentioned.")
+    assert not is_feed(b"<html><body><rss></rss></body></html>")
+
