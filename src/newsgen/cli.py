@@ -537,13 +537,16 @@ def run_wordpress_import(site: object, file: Path, args: argparse.Namespace, kin
     except (FeedError, OSError) as error:
         print(f"{file}: error: {error}; nothing was written", file=sys.stderr)
         return 1
+    def where(line: int) -> str:  # a feed's entries are counted, an export's lines
+        return f"{file}: entry {line}" if kind == "feed" else f"{file}:{line}"
+
     for note in sorted(done.notes, key=lambda n: n.line):
-        print(f"{file}:{note.line}: {note.kind}: {note.text}", file=sys.stderr)
+        print(f"{where(note.line)}: {note.kind}: {note.text}", file=sys.stderr)
     for skipped in done.skipped:
-        print(f"{file}:{skipped.line}: skipped: {skipped.title or '(no title)'}: {skipped.reason}",
-              file=sys.stderr)  # fmt: skip
+        title = skipped.title or "(no title)"
+        print(f"{where(skipped.line)}: skipped: {title}: {skipped.reason}", file=sys.stderr)
     for line, message in done.failed:
-        print(f"{file}:{line}: error: {message}", file=sys.stderr)
+        print(f"{where(line)}: error: {message}", file=sys.stderr)
     for path in done.written:
         print(f"would write {path}" if args.dry_run else path)
     kept = "" if not done.failed or args.keep_going else "; nothing was written (--keep-going "

@@ -117,6 +117,7 @@ def test_a_news_feed_is_imported_built_and_found_again(tmp_path: Path):
     assert first.returncode == 0, first.stderr
     assert "2 articles written, 0 already imported, 1 skipped, 0 failed" in first.stderr
     assert "removed <script>" in first.stderr and "removed a link to javascript:" in first.stderr
+    assert f"{feed}: entry 3: skipped: (no title)" in first.stderr  # entries, not lines
     assert (root / "content" / "local" / "flood-barrier-holds.md").is_file()
     build = newsgen("build", cwd=root)
     assert build.returncode == 0, build.stderr

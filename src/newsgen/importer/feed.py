@@ -19,6 +19,7 @@ import calendar
 import html
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,8 @@ def feed_articles(path: Path, options: WordPressOptions) -> Iterator[ImportedPos
 def entry_article(
     entry: Any, number: int, site: str, options: WordPressOptions
 ) -> ImportedPost | Skipped:
-    """Return the article feed entry ``entry`` (the ``number``-th) becomes."""
+    """Return the article feed entry ``entry`` (the ``number``-th) becomes; its notes and
+    its ``line`` are the entry's number, as feedparser gives no lines."""
     headline = " ".join(html.unescape(entry.get("title", "")).split())
     if not headline:
         return Skipped(number, "", "the entry has no title")
@@ -115,8 +117,9 @@ def entry_article(
     front = {"headline": front.pop("headline"), "slug": slug, **front}  # the old slug stays
     text = "---\n" + yaml_text(front) + "---\n" + converted.markdown
     images = tuple(([lead] if lead else []) + list(converted.images))
-    return ImportedPost(number, make_slug(section), slug, text,
-                        converted.notes, source_id(identity, ""), images)  # fmt: skip
+    notes = tuple(replace(note, line=number) for note in converted.notes)  # no lines in a feed
+    return ImportedPost(number, make_slug(section), slug, text, notes, source_id(identity, ""),
+                        images)  # fmt: skip
 
 
 def _moment(value: Any) -> datetime | None:
