@@ -465,7 +465,7 @@ def run_import(args: argparse.Namespace) -> int:
     for file in args.files:
         kind = import_kind(file, args.format)
         if kind != "text":
-            failed += run_wordpress_import(site, file, args, kind)
+            failed += run_posts_import(site, file, args, kind)
             continue
         try:
             planned = import_file(site, file, options, args.dry_run)
@@ -510,7 +510,7 @@ def import_kind(file: Path, format: str) -> str:
     return "feed" if is_feed(head) else "text"
 
 
-def run_wordpress_import(site: object, file: Path, args: argparse.Namespace, kind: str) -> int:
+def run_posts_import(site: object, file: Path, args: argparse.Namespace, kind: str) -> int:
     """Import the WordPress export or feed (``kind``) ``file``; print what was done;
     return 1 when a post could not be imported (or the file not read), else 0."""
     from newsgen.importer.feed import FeedError, feed_articles

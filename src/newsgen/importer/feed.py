@@ -116,10 +116,8 @@ def entry_article(
     slug = slug or f"entry-{number}"
     front = {"headline": front.pop("headline"), "slug": slug, **front}  # the old slug stays
     text = "---\n" + yaml_text(front) + "---\n" + converted.markdown
-    images = tuple(([lead] if lead else []) + list(converted.images))
     notes = tuple(replace(note, line=number) for note in converted.notes)  # no lines in a feed
-    return ImportedPost(number, make_slug(section), slug, text, notes, source_id(identity, ""),
-                        images)  # fmt: skip
+    return ImportedPost(number, make_slug(section), slug, text, notes, source_id(identity, ""))
 
 
 def _moment(value: Any) -> datetime | None:

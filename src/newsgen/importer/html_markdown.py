@@ -30,6 +30,9 @@ BLOCKS = frozenset(
      "dl", "dt", "dd", "address", "center"}
 )  # fmt: skip
 SAFE_SCHEMES = ("http", "https", "mailto")
+MAX_DEPTH = 64
+"""Elements nested deeper than this are read as if they were not there (their text is
+kept): the writer walks the tree recursively, and no post nests 64 deep."""
 SHORTCODES = frozenset(
     {"gallery", "audio", "video", "playlist", "embed", "caption", "wp_caption", "more",
      "contact-form", "contact-field", "googlemaps", "youtube", "vimeo", "soundcloud",
@@ -106,6 +109,8 @@ class _Builder(HTMLParser):
             self._close("p", stop=BLOCKS - {"p"})
         if tag == "li":
             self._close("li", stop=frozenset({"ul", "ol"}))
+        if len(self.stack) > MAX_DEPTH and tag not in VOID:
+            return  # flattened: its content goes to the element MAX_DEPTH deep
         node = Node(tag, {k: v or "" for k, v in attrs}, line=self.getpos()[0])
         self.stack[-1].children.append(node)
         if tag not in VOID:

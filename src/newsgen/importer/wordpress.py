@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from newsgen.importer.html_markdown import html_to_markdown
-from newsgen.importer.imported import Note, NoteKind
+from newsgen.importer.imported import Note
 from newsgen.importer.wxr import WxrChannel, WxrItem, read_wxr
 from newsgen.urls import make_slug
 
@@ -74,8 +74,6 @@ class ImportedPost:
     source_id: str
     """What identifies the post across imports: its GUID (else its address) and ID
     (source_id()); GUIDs alone repeat in some exports."""
-    images: tuple[str, ...] = ()
-    """Every picture address the article names (lead image and body)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,8 +161,7 @@ def article_of(
     slug = make_slug(item.post_name) or make_slug(headline) or f"post-{item.post_id}"
     front = {"headline": front.pop("headline"), "slug": slug, **front}  # the old slug stays
     text = "---\n" + yaml_text(front) + "---\n" + (converted.markdown or "")
-    images = tuple(([lead.url] if lead else []) + list(converted.images))
-    return ImportedPost(item.line, make_slug(section), slug, text, tuple(notes), source, images)
+    return ImportedPost(item.line, make_slug(section), slug, text, tuple(notes), source)
 
 
 def source_id(guid: str, post_id: str) -> str:
@@ -248,5 +245,3 @@ def yaml_text(value: object) -> str:
     """Return ``value`` as the YAML of front matter."""
     return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=1_000_000)
 
-
-__all__ = ["ImportedPost", "NoteKind", "Skipped", "WordPressOptions", "wordpress_articles"]

@@ -152,15 +152,24 @@ def _check(site: TargetSite, path: str, text: str) -> Problems:
 
 
 def _write_all(texts: dict[Path, str]) -> None:
-    """Write every file, or none: a file that cannot be written takes back the others."""
+    """Write every file, or none: a file that cannot be written, or a Ctrl-C, takes back
+    the others (and the one being created when it came)."""
     written: list[Path] = []
+    pending: Path | None = None
     try:
         for target, text in texts.items():
             target.parent.mkdir(parents=True, exist_ok=True)
-            with target.open("x", encoding="utf-8") as handle:
+            pending = target  # from here an interrupt may leave it created
+            try:
+                handle = target.open("x", encoding="utf-8")
+            except FileExistsError:
+                pending = None  # someone else's file: never removed
+                raise
+            with handle:
+                written.append(target)
+                pending = None
                 handle.write(text)
-            written.append(target)
-    except OSError:
-        for target in written:
+    except BaseException:
+        for target in [*written, *([pending] if pending else [])]:
             target.unlink(missing_ok=True)
         raise

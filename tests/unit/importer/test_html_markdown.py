@@ -104,3 +104,10 @@ def test_every_post_of_wordpress_theme_unit_test_becomes_markdown_that_renders()
     by_title = {post.title: html_to_markdown(post.content).markdown for post in posts}
     assert "### How to keyboard test:" in by_title["Keyboard navigation"]
     assert "- Confirm that all links can be reached" in by_title["Keyboard navigation"]
+
+
+def test_deep_nesting_is_flattened_not_a_crash():
+    converted = html_to_markdown("<div>" * 5000 + "<p>Deep <b>text</b></p>" + "</div>" * 5000)
+    assert "Deep" in converted.markdown and "text" in converted.markdown
+    lists = html_to_markdown("<ul><li>" * 3000 + "item" + "</li></ul>" * 3000)
+    assert "item" in lists.markdown

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from unit_helpers import load
 
@@ -83,3 +84,24 @@ def test_a_featured_image_becomes_the_lead_with_its_alt_text():
     led = [front_of(a)["images"][0] for a in made if "images" in front_of(a)]
     assert led, "the export has posts with a featured image"
     assert all(image["src"].startswith("https://") for image in led)
+
+
+def test_an_interrupt_while_writing_takes_back_every_file(tmp_path: Path, monkeypatch):
+    from newsgen.importer import wordpress_command
+
+    texts = {tmp_path / "content" / "world" / f"a{n}.md": f"text {n}" for n in range(5)}
+    opened = Path.open
+    calls = {"n": 0}
+
+    def interrupting(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        handle = opened(self, *args, **kwargs)
+        if calls["n"] == 3:  # the third file is created, then Ctrl-C
+            raise KeyboardInterrupt
+        return handle
+
+    monkeypatch.setattr(Path, "open", interrupting)
+    with pytest.raises(KeyboardInterrupt):
+        wordpress_command._write_all(texts)
+    monkeypatch.undo()
+    assert not list(tmp_path.rglob("*.md"))
