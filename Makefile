@@ -15,7 +15,7 @@ TEST_STAMP := $(VENV)/.newsgen-test-tools
 SOURCES := pyproject.toml $(shell find src templates static -type f 2>/dev/null)
 
 .PHONY: build test serve clean lint venv java browser node bench bench-images bench-large bench-anchors \
-	bench-preview bench-search python pythons screenshots audit
+	bench-preview bench-search bench-extraction python pythons screenshots audit
 
 # The example archive is built as of 21 November 2025, 10:00 UTC, so that every
 # feature shows the same way whenever it is built: the news sitemap holds the
@@ -55,6 +55,11 @@ bench-preview: $(TEST_STAMP) browser
 
 bench-search: $(TEST_STAMP) browser
 	$(BIN)/python benchmarks/search_latency.py
+
+# Saved-page import against the public article-extraction benchmark (issue 21):
+# clones github.com/scrapinghub/article-extraction-benchmark at a pinned commit.
+bench-extraction: $(STAMP)
+	$(BIN)/python benchmarks/extraction.py
 
 # Screenshots of every page type of the example site at 390 and 1280 px, light and
 # dark, into docs/screenshots/ (tools/screenshots.py), for reviewers.

@@ -60,9 +60,9 @@ def console() -> None:
     code = main()
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, signal.SIG_IGN)
-    workers = sys.modules.get("newsgen.images.workers")  # loaded only when pictures were made
-    if workers is not None:
-        workers.stop_fork_server()
+    guarded = sys.modules.get("newsgen.guarded")  # loaded only when workers were started
+    if guarded is not None:
+        guarded.stop_fork_server()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -242,17 +242,22 @@ def make_parser() -> argparse.ArgumentParser:
 def _add_import_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "import",
-        help="turn plain-text articles or a WordPress export into article files",
-        description="Turn plain-text articles, or the posts of a WordPress export (WXR), into "
-        "article files under content/SECTION/. Prints each file written, and every line it "
-        "dropped or could not place.",
+        help="turn plain text, a WordPress export, feeds or saved pages into article files",
+        description="Turn plain-text articles, the posts of a WordPress export (WXR), the "
+        "entries of RSS and Atom feeds, or saved web pages (.html) into article files under "
+        "content/SECTION/. Prints each file written, and every line it dropped or could not "
+        "place.",
     )
     parser.add_argument(
-        "files", nargs="+", type=Path, metavar="FILE", help="plain-text files or WordPress exports"
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="plain-text files, WordPress exports, feeds or saved pages",
     )
     parser.add_argument(
         "--format",
-        choices=("auto", "text", "wordpress", "feed"),
+        choices=("auto", "text", "wordpress", "feed", "page"),
         default="auto",
         help="what FILE is (default: recognised from its content)",
     )
@@ -272,7 +277,15 @@ def _add_import_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--keep-going",
         action="store_true",
-        help="WordPress: write the posts that can be imported even when others cannot",
+        help="exports, feeds, pages: write the articles that can be imported even when "
+        "others cannot",
+    )
+    parser.add_argument(
+        "--media",
+        type=Path,
+        metavar="DIR",
+        help="WordPress: the uploads folder (wp-content/uploads) the export's pictures are in; "
+        "they are copied into the site",
     )
     parser.add_argument("--section", help="the section (default: the text's section line)")
     parser.add_argument("--date", help="ISO 8601 date or datetime (default: the text's date)")
@@ -443,121 +456,10 @@ def _ask(what: str) -> str:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """``newsgen import FILE...``: write an article per file; 1 when any could not be imported."""
-    from newsgen.importer.command import (
-        ImportFailed,
-        ImportOptions,
-        import_file,
-        open_site,
-        parse_date_option,
-    )
-    from newsgen.urls import make_slug
+    """``newsgen import FILE...`` (importer/run.py): 1 when any could not be imported."""
+    from newsgen.importer.run import run_import as import_files
 
-    if args.image and len(args.files) > 1:
-        raise UsageError("--image gives the photos of one file; import that file on its own")
-    if args.section is not None and not make_slug(args.section):
-        raise UsageError(f"--section '{args.section}' needs letters or digits")
-    options = ImportOptions(
-        args.section, parse_date_option(args.date), tuple(args.byline), tuple(args.image)
-    )
-    site = open_site(args.source)
-    failed = 0
-    for file in args.files:
-        kind = import_kind(file, args.format)
-        if kind != "text":
-            failed += run_posts_import(site, file, args, kind)
-            continue
-        try:
-            planned = import_file(site, file, options, args.dry_run)
-        except ImportFailed as error:
-            for line, message in error.all:
-                where = f"{file}:{line}" if line else str(file)
-                print(f"{where}: error: {message}", file=sys.stderr)
-            failed += 1
-            continue
-        for note in planned.notes:
-            print(f"{file}:{note.line}: {note.kind}: {note.text}", file=sys.stderr)
-        if args.dry_run:
-            print(f"{file}: would write {planned.path}", file=sys.stderr)
-            print(planned.markdown, end="")
-        else:
-            print(args.source / planned.path)
-    if failed:
-        print(
-            f"newsgen: {failed} of {_count(len(args.files), 'file')} could not be imported",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
-    return EXIT_OK
-
-
-def import_kind(file: Path, format: str) -> str:
-    """Return what ``file`` is to be imported as: ``text``, ``wordpress`` or ``feed``
-    (``--format``, or its first bytes when ``auto``)."""
-    if format != "auto":
-        return format
-    from newsgen.importer.feed import is_feed
-    from newsgen.importer.wordpress_command import is_wordpress_export
-    from newsgen.input_files import open_regular
-
-    try:
-        with open_regular(file) as handle:  # a named pipe is never read
-            head = handle.read(1 << 14)
-    except OSError:  # NotAFile too: the text import says why it cannot read it
-        return "text"
-    if is_wordpress_export(head):
-        return "wordpress"
-    return "feed" if is_feed(head) else "text"
-
-
-def run_posts_import(site: object, file: Path, args: argparse.Namespace, kind: str) -> int:
-    """Import the WordPress export or feed (``kind``) ``file``; print what was done;
-    return 1 when a post could not be imported (or the file not read), else 0."""
-    from newsgen.importer.feed import FeedError, feed_articles
-    from newsgen.importer.wordpress import WordPressOptions
-    from newsgen.importer.wordpress_command import import_posts, import_wordpress
-    from newsgen.importer.wxr import WxrError
-
-    mapping = {}
-    for pair in args.section_map:
-        old, sep, new = pair.partition("=")
-        if not sep or not old.strip() or not new.strip():
-            raise UsageError(f"--section-map '{pair}' must be OLD=NEW, e.g. uncategorized=news")
-        mapping[old.strip()] = new.strip()
-    options = WordPressOptions(mapping, args.published_only, args.pages, args.section or "news")
-    try:
-        if kind == "feed":
-            posts = list(feed_articles(file, options))  # read whole before writing
-            done = import_posts(site, posts, args.keep_going, args.dry_run)  # type: ignore[arg-type]
-        else:
-            done = import_wordpress(site, file, options, args.keep_going, args.dry_run)  # type: ignore[arg-type]
-    except WxrError as error:
-        print(f"{file}:{error.line}: error: {error.message}; nothing was written", file=sys.stderr)
-        return 1
-    except (FeedError, OSError) as error:
-        print(f"{file}: error: {error}; nothing was written", file=sys.stderr)
-        return 1
-    def where(line: int) -> str:  # a feed's entries are counted, an export's lines
-        return f"{file}: entry {line}" if kind == "feed" else f"{file}:{line}"
-
-    for note in sorted(done.notes, key=lambda n: n.line):
-        print(f"{where(note.line)}: {note.kind}: {note.text}", file=sys.stderr)
-    for skipped in done.skipped:
-        title = skipped.title or "(no title)"
-        print(f"{where(skipped.line)}: skipped: {title}: {skipped.reason}", file=sys.stderr)
-    for line, message in done.failed:
-        print(f"{where(line)}: error: {message}", file=sys.stderr)
-    for path in done.written:
-        print(f"would write {path}" if args.dry_run else path)
-    kept = "" if not done.failed or args.keep_going else "; nothing was written (--keep-going "
-    kept += "writes the others)" if kept else ""
-    print(
-        f"{file}: {len(done.written)} articles {'to write' if args.dry_run else 'written'}, "
-        f"{done.already} already imported, {len(done.skipped)} skipped, "
-        f"{len(done.failed)} failed{kept}",
-        file=sys.stderr,
-    )
-    return 1 if done.failed else 0
+    return import_files(args)
 
 
 def build_time() -> datetime | None:

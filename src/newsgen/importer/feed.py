@@ -117,7 +117,8 @@ def entry_article(
     front = {"headline": front.pop("headline"), "slug": slug, **front}  # the old slug stays
     text = "---\n" + yaml_text(front) + "---\n" + converted.markdown
     notes = tuple(replace(note, line=number) for note in converted.notes)  # no lines in a feed
-    return ImportedPost(number, make_slug(section), slug, text, notes, source_id(identity, ""))
+    old = tuple(url for url in (entry.get("link", ""),) if url)
+    return ImportedPost(number, make_slug(section), slug, text, notes, source_id(identity, ""), old)
 
 
 def _moment(value: Any) -> datetime | None:

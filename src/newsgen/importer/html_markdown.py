@@ -27,7 +27,7 @@ VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "source", "wbr", "
 BLOCKS = frozenset(
     {"p", "div", "section", "article", "aside", "header", "footer", "main", "figure", "figcaption",
      "blockquote", "ul", "ol", "li", "table", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
-     "dl", "dt", "dd", "address", "center"}
+     "dl", "dt", "dd", "address", "center", "html", "body"}
 )  # fmt: skip
 SAFE_SCHEMES = ("http", "https", "mailto")
 MAX_DEPTH = 64

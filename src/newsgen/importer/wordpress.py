@@ -74,6 +74,9 @@ class ImportedPost:
     source_id: str
     """What identifies the post across imports: its GUID (else its address) and ID
     (source_id()); GUIDs alone repeat in some exports."""
+    old_urls: tuple[str, ...] = ()
+    """The addresses the post had (its permalink, ``?p=ID``): links to them from the
+    other imported articles are pointed at this article's file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +164,15 @@ def article_of(
     slug = make_slug(item.post_name) or make_slug(headline) or f"post-{item.post_id}"
     front = {"headline": front.pop("headline"), "slug": slug, **front}  # the old slug stays
     text = "---\n" + yaml_text(front) + "---\n" + (converted.markdown or "")
-    return ImportedPost(item.line, make_slug(section), slug, text, tuple(notes), source)
+    old = [url for url in (item.link, item.guid, _short_link(item.post_id, channel)) if url]
+    return ImportedPost(item.line, make_slug(section), slug, text, tuple(notes), source,
+                        tuple(dict.fromkeys(old)))  # fmt: skip
+
+
+def _short_link(post_id: str, channel: WxrChannel) -> str:
+    """The ``?p=ID`` address WordPress answers for every post."""
+    site = channel.base_blog_url or channel.link
+    return f"{site.rstrip('/')}/?p={post_id}" if site and post_id else ""
 
 
 def source_id(guid: str, post_id: str) -> str:

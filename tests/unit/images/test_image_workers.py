@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from newsgen import guarded
 from newsgen.images import workers
 from newsgen.images.jobs import Unit
 from newsgen.images.store import RecordBook
@@ -83,7 +84,7 @@ def test_a_file_that_kills_its_worker_is_found_and_the_others_made(tmp_path):
 
 def spin(task: FileTask, settings: ImageSettings, folder: Path) -> workers.Outcome:
     """In a worker: a decoder that never ends."""
-    workers._limit_cpu(1)
+    guarded.limit_cpu(1)
     while True:
         pass
 

@@ -1,0 +1,65 @@
+"""Pictures of an imported archive copied into the site (``newsgen import --media DIR``).
+
+A WordPress post names its pictures by their address on the old site
+(``https://example.com/wp-content/uploads/2019/03/storm.jpg``); the export
+does not hold them, but the site's uploads folder does. localise() finds each
+such address in an article's text (front matter ``images`` and body images),
+looks for the file under the folder given (``DIR/2019/03/storm.jpg``; a resized
+copy WordPress made, ``storm-1024x683.jpg``, falls back to the original when
+only that is there), and points the article at ``/images/uploads/2019/03/storm.jpg``
+in ``static/``, where the build processes it like any other picture. The files
+are copied by the import's transaction (wordpress_command.py). No I/O but
+looking for files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+STATIC_FOLDER = "images/uploads"
+"""Where copied pictures go in ``static/`` (served at ``/images/uploads/…``)."""
+PICTURE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"})
+_ADDRESS = re.compile(r"https?://[^\s)\"'<>]+?/uploads/[^\s)\"'<>]+")
+_RESIZED = re.compile(r"-\d{2,5}x\d{2,5}(?=\.[A-Za-z0-9]+$)")
+
+
+@dataclass
+class MediaFolder:
+    """The uploads folder, and what the import copies from it."""
+
+    root: Path
+    copies: dict[str, Path] = field(default_factory=dict)
+    """A file in ``static/`` (``images/uploads/2019/03/storm.jpg``) -> the file to copy."""
+
+    def localise(self, text: str) -> tuple[str, list[str]]:
+        """Return ``text`` with each picture address found in the folder pointed at its
+        copy in ``static/``, and the addresses of pictures under ``uploads/`` that are
+        not in it (they stay remote)."""
+        missing: list[str] = []
+
+        def local(match: re.Match[str]) -> str:
+            address = match.group(0)
+            found = self._file_of(address)
+            if found is None:
+                missing.append(address)
+                return address
+            relative, source = found
+            self.copies.setdefault(f"{STATIC_FOLDER}/{relative}", source)
+            return f"/{STATIC_FOLDER}/{relative}"
+
+        return _ADDRESS.sub(local, text), missing
+
+    def _file_of(self, address: str) -> tuple[str, Path] | None:
+        path = unquote(urlsplit(address).path)
+        relative = path.split("/uploads/", 1)[1]
+        name = PurePosixPath(relative)
+        if not name.parts or ".." in name.parts or name.suffix.lower() not in PICTURE_SUFFIXES:
+            return None
+        for name in dict.fromkeys((relative, _RESIZED.sub("", relative))):
+            candidate = self.root.joinpath(*PurePosixPath(name).parts)
+            if candidate.is_file() and not candidate.is_symlink():
+                return name, candidate
+        return None

@@ -1,0 +1,113 @@
+"""A saved page's article text, as HTML, with its pictures in place.
+
+body_html() asks trafilatura for the main text twice: once without pictures,
+which is its best choice of the text (what the article-extraction benchmark
+measures), and once with them, where a picture comes with the lines around it
+that the first pass left out: its caption and credit. Each picture of the
+second pass is put into the first after the last block of text the two share
+before it, as a ``<figure>`` whose ``<figcaption>`` is the block that follows
+it when the first pass left that block out (a caption is no body text). The
+headline's own heading goes (it is the front matter's), image addresses are
+made absolute; logos, icons and tracking pixels (by their file names) are left out.
+Runs in a page worker (importer/page_workers.py).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+import trafilatura
+from lxml.html import HtmlElement
+
+DECORATIVE = re.compile(r"logo|icon|avatar|sprite|spacer|pixel|badge|banner|button", re.I)
+"""Words in a picture's file name that say it is the site's furniture, not the story's."""
+MAX_CAPTION = 400
+"""A block longer than this after a picture is body text, not its caption."""
+
+
+def body_html(text: str, url: str, headline: str) -> str:
+    """Return the main text of the page ``text`` (at ``url``) as HTML, "" when none is
+    found."""
+    plain = _extract(text, url, images=False)
+    if plain is None:
+        return ""
+    pictured = _extract(text, url, images=True)
+    if pictured is not None:
+        _add_pictures(plain, pictured, url)
+    heading = next(iter(plain.xpath("//h1")), None)
+    if heading is not None and _words(heading) == " ".join(headline.split()):
+        heading.drop_tree()
+    return lxml.html.tostring(plain, encoding="unicode")
+
+
+def _extract(text: str, url: str, images: bool) -> HtmlElement | None:
+    found = trafilatura.extract(
+        text, url=url or None, output_format="html", include_comments=False,
+        include_links=True, include_formatting=True, include_images=images, include_tables=True,
+    )  # fmt: skip
+    if not found:
+        return None
+    tree = lxml.html.fromstring(found)
+    body = tree.find("body")
+    return body if body is not None else tree
+
+
+def _add_pictures(plain: HtmlElement, pictured: HtmlElement, url: str) -> None:
+    """Put the pictures of ``pictured`` into ``plain`` (both trafilatura's output)."""
+    by_text = {}
+    for block in plain:
+        by_text.setdefault(_words(block), block)
+    anchor: HtmlElement | None = None
+    blocks = list(pictured)
+    for index, block in enumerate(blocks):
+        words = _words(block)
+        if words and words in by_text:
+            anchor = by_text[words]
+            continue
+        images = [block] if block.tag == "img" else block.xpath(".//img[@src]")
+        if not images or (words and block.tag != "figure"):
+            continue  # text the first pass left out, or a picture inside body text
+        if _decorative(images[0].get("src", "")):
+            continue
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        caption = _caption(following, by_text) if block.tag != "figure" else _words(block)
+        figure = _figure(images[0], caption, url)
+        if anchor is None:
+            plain.insert(0, figure)
+        else:
+            anchor.addnext(figure)
+        anchor = figure
+
+
+def _caption(block: HtmlElement | None, by_text: dict[str, HtmlElement]) -> str:
+    if block is None or block.tag not in ("p", "figcaption", "div"):
+        return ""
+    words = _words(block)
+    return words if words not in by_text and len(words) <= MAX_CAPTION else ""
+
+
+def _figure(image: HtmlElement, caption: str, url: str) -> HtmlElement:
+    figure = lxml.html.Element("figure")
+    picture = lxml.html.Element("img")
+    picture.set("src", urljoin(url, image.get("src", "")) if url else image.get("src", ""))
+    if image.get("alt"):
+        picture.set("alt", image.get("alt", ""))
+    figure.append(picture)
+    if caption:
+        text = lxml.html.Element("figcaption")
+        text.text = caption
+        figure.append(text)
+    return figure
+
+
+def _words(block: HtmlElement) -> str:
+    return " ".join(block.text_content().split())
+
+
+def _decorative(src: str) -> bool:
+    """True for a logo, icon or tracking pixel (by its file name), or an inline image."""
+    if src.startswith("data:"):
+        return True
+    return DECORATIVE.search(urlsplit(src).path.rsplit("/", 1)[-1]) is not None

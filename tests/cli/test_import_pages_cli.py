@@ -1,0 +1,150 @@
+"""``newsgen import`` through the installed command: saved news pages imported as one
+transaction, built, found again; a WordPress export's pictures copied from ``--media``
+and its links between posts pointed at the new files."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+from pathlib import Path
+
+import html5lib
+
+from commands import find_newsgen
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
+NEWSGEN = find_newsgen()
+PAGES = ("5fa3154ec031", "70cb2d5bca75", "57d46c9d751e", "11ea381ad92b")
+
+
+def newsgen(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [NEWSGEN, *map(str, args)], capture_output=True, text=True, timeout=180, check=False,
+        cwd=cwd,
+    )  # fmt: skip
+
+
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    (root / "newsgen.yaml").write_text("title: Archive\nbase_url: https://new.example/\n")
+    return root
+
+
+def saved_pages(tmp_path: Path) -> list[Path]:
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    files = []
+    for name in PAGES:
+        page = folder / f"{name}.html"
+        page.write_bytes(gzip.decompress((FIXTURES / "pages" / f"{name}.html.gz").read_bytes()))
+        files.append(page)
+    return files
+
+
+def test_saved_pages_are_imported_built_and_found_again(tmp_path: Path):
+    root = site(tmp_path)
+    pages = saved_pages(tmp_path)
+    first = newsgen("import", *pages, cwd=root)
+    assert first.returncode == 0, first.stderr
+    assert "4 saved pages: 4 articles written, 0 already imported" in first.stderr
+    assert f"{pages[0]}: dropped: removed" in first.stderr  # said per file
+    written = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md"))
+    assert "content/opinion/the-guardian-view-on-hong-kong-a-city-on-the-brink.md" in written
+    build = newsgen("build", cwd=root)
+    assert build.returncode == 0, build.stderr
+    old = root / "public" / "commentisfree" / "2019" / "nov" / "18"
+    redirect = (
+        old / "the-guardian-view-on-hong-kong-a-city-on-the-brink" / "index.html"
+    ).read_text()
+    assert "url=/opinion/2019/11/18/the-guardian-view-on-hong-kong-a-city-on-the-brink/" in redirect
+    page = next((root / "public" / "opinion" / "2019").rglob("index.html"))
+    document = html5lib.parse(page.read_text(), namespaceHTMLElements=False)
+    assert "Hong Kong is burning." in "".join(document.find(".//main").itertext())
+    again = newsgen("import", *pages, cwd=root)
+    assert again.returncode == 0, again.stderr
+    assert "0 articles written, 4 already imported" in again.stderr
+
+
+def test_a_page_that_cannot_be_read_stops_the_whole_import_unless_kept_going(tmp_path: Path):
+    root = site(tmp_path)
+    pages = saved_pages(tmp_path)[:2]
+    broken = tmp_path / "saved" / "undated.html"
+    broken.write_text("<!DOCTYPE html><html><head><title>Undated</title></head><body>x</body>")
+    gone = tmp_path / "saved" / "gone.html"
+    refused = newsgen("import", "--format", "page", *pages, broken, gone, cwd=root)
+    assert refused.returncode == 1
+    assert f"{broken}: skipped: Undated: the page gives no date" in refused.stderr
+    assert f"{gone}: error: cannot be read" in refused.stderr
+    assert "nothing was written" in refused.stderr and not list(root.rglob("*.md"))
+    kept = newsgen("import", "--keep-going", *pages, broken, gone, cwd=root)
+    assert kept.returncode == 1 and len(list(root.rglob("*.md"))) == 2
+
+
+HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+    'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">'
+    "<channel><title>Old Herald</title><link>https://old.example</link>"
+    "<wp:base_blog_url>https://old.example</wp:base_blog_url>\n"
+)
+
+
+def post(number: int, body: str) -> str:
+    return (
+        f"<item><title>Story {number}</title><link>https://old.example/2020/03/04/story-{number}/"
+        f"</link><guid>https://old.example/?p={number}</guid><dc:creator>ed</dc:creator>"
+        f"<content:encoded><![CDATA[{body}]]></content:encoded>"
+        f"<wp:post_id>{number}</wp:post_id><wp:post_date>2020-03-04 10:00:00</wp:post_date>"
+        f"<wp:post_date_gmt>2020-03-04 10:00:00</wp:post_date_gmt>"
+        f"<wp:post_name>story-{number}</wp:post_name><wp:status>publish</wp:status>"
+        f'<wp:post_type>post</wp:post_type><category domain="category" nicename="world">World'
+        f"</category></item>\n"
+    )
+
+
+def test_an_export_gets_its_pictures_from_media_and_its_links_point_at_the_new_files(
+    tmp_path: Path,
+):
+    root = site(tmp_path)
+    uploads = tmp_path / "wp-content" / "uploads" / "2020" / "03"
+    uploads.mkdir(parents=True)
+    photo = FIXTURES.parents[0] / "images"
+    jpeg = next(photo.rglob("*.jpg"), None) if photo.is_dir() else None
+    (uploads / "harbour.jpg").write_bytes(jpeg.read_bytes() if jpeg else _tiny_jpeg())
+    export = tmp_path / "export.xml"
+    export.write_text(
+        HEAD
+        + post(1, '<p>See <a href="https://old.example/?p=2">the second story</a>.</p>'
+                  '<figure><img src="https://old.example/wp-content/uploads/2020/03/'
+                  'harbour-1024x683.jpg" alt="The harbour"><figcaption>The harbour at dawn'
+                  "</figcaption></figure>")
+        + post(2, '<p>Back to <a href="/2020/03/04/story-1/#top">the first</a>. '
+                  '<img src="https://old.example/wp-content/uploads/2020/03/lost.jpg" alt="x"></p>')
+        + "</channel></rss>\n"
+    )  # fmt: skip
+    done = newsgen("import", export, "--media", tmp_path / "wp-content" / "uploads", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert "2 links between articles pointed at their new files" in done.stderr
+    assert "1 pictures copied into static/" in done.stderr
+    assert "lost.jpg stays remote" in done.stderr
+    first = (root / "content" / "world" / "story-1.md").read_text()
+    assert "[the second story](story-2.md)" in first
+    assert "![The harbour](/images/uploads/2020/03/harbour.jpg" in first
+    assert (root / "static" / "images" / "uploads" / "2020" / "03" / "harbour.jpg").is_file()
+    second = (root / "content" / "world" / "story-2.md").read_text()
+    assert "[the first](story-1.md#top)" in second
+    build = newsgen("build", cwd=root)
+    assert build.returncode == 0, build.stderr
+    built = next((root / "public" / "world").rglob("story-1/index.html")).read_text()
+    assert 'href="/world/2020/03/04/story-2/"' in built
+
+
+def _tiny_jpeg() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (64, 48), (20, 90, 160)).save(out, "JPEG")
+    return out.getvalue()
