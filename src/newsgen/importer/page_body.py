@@ -23,6 +23,10 @@ from lxml.html import HtmlElement
 
 DECORATIVE = re.compile(r"logo|icon|avatar|sprite|spacer|pixel|badge|banner|button", re.I)
 """Words in a picture's file name that say it is the site's furniture, not the story's."""
+PICTURES_PASS_LIMIT = 2_000_000
+"""Pages larger than this (characters) get one pass, without the body's pictures:
+trafilatura takes seconds a megabyte, and no article page is that large but a
+hostile or broken one."""
 MAX_CAPTION = 400
 """A block longer than this after a picture is body text, not its caption."""
 
@@ -33,7 +37,7 @@ def body_html(text: str, url: str, headline: str) -> str:
     plain = _extract(text, url, images=False)
     if plain is None:
         return ""
-    pictured = _extract(text, url, images=True)
+    pictured = _extract(text, url, images=True) if len(text) <= PICTURES_PASS_LIMIT else None
     if pictured is not None:
         _add_pictures(plain, pictured, url)
     heading = next(iter(plain.xpath("//h1")), None)

@@ -171,7 +171,11 @@ def run_pages_import(site: TargetSite, pages: list[Path], args: argparse.Namespa
             unread.append((number, outcome))
         else:
             posts.append(outcome)
-    done = import_posts(site, posts, args.keep_going, args.dry_run, _media(args), unread)
+    try:
+        done = import_posts(site, posts, args.keep_going, args.dry_run, _media(args), unread)
+    except OSError as error:  # a file that appeared meanwhile, a full disk: all taken back
+        print(f"newsgen import: error: {error}; nothing was written", file=sys.stderr)
+        return len(pages)
 
     def where(number: int) -> str:
         return str(pages[number - 1]) if 0 < number <= len(pages) else "newsgen import"

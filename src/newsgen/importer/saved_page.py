@@ -56,6 +56,10 @@ _EXTENSION = re.compile(r"\.(?:s?html?|php|aspx?|jsp)$", re.IGNORECASE)
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _UNESCAPE = re.compile(r"\\([\\`*_\[\]<>~#\"])")
 _BY = re.compile(r"^by\s+", re.IGNORECASE)
+GENERIC_NAMES = frozenset({"index", "default", "article", "story", "post", "page", "amp"})
+"""Last parts of an address that do not name the article (``…/2019/11/18/index.html``)."""
+MIN_YEAR, MAX_YEAR = 1000, 9000
+"""The years an article's date may have (the build's own limits)."""
 MAX_SUMMARY = 300
 """A page's description longer than this is cut at a sentence (some pages give the
 whole article as their description)."""
@@ -133,15 +137,19 @@ def _headline(meta: PageMeta) -> str:
 
 
 def _moment(text: str) -> datetime | date | None:
+    """An ISO 8601 date or moment; None when there is none, or a placeholder such as
+    ``0001-01-01T00:00:00Z`` (some sites' templates write one for an empty date)."""
     text = text.strip()
     if not text:
         return None
     try:
         if len(text) == 10:
-            return date.fromisoformat(text)
-        return datetime.fromisoformat(text.replace(" ", "T", 1))
+            moment: datetime | date = date.fromisoformat(text)
+        else:
+            moment = datetime.fromisoformat(text.replace(" ", "T", 1))
     except ValueError:
         return None
+    return moment if MIN_YEAR <= moment.year <= MAX_YEAR else None
 
 
 def _removed_notes(tree: HtmlElement) -> list[Note]:
@@ -292,8 +300,10 @@ def _image_entry(lead: LeadImage) -> dict[str, str]:
 def _slug(url: str, headline: str) -> str:
     """The old address's last part (``…/storm-hits-coast.html`` → ``storm-hits-coast``),
     so that the new address ends as the old one did; else the headline's."""
-    last = PurePosixPath(urlsplit(url).path).name if url else ""
-    return make_slug(_EXTENSION.sub("", last)) or make_slug(headline) or "page"
+    last = _EXTENSION.sub("", PurePosixPath(urlsplit(url).path).name) if url else ""
+    if last.lower() in GENERIC_NAMES:
+        last = ""
+    return make_slug(last) or make_slug(headline) or "page"
 
 
 def _old_urls(url: str) -> tuple[str, ...]:

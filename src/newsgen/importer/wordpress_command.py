@@ -104,6 +104,10 @@ def import_posts(
         path, renamed = _free_path(made, taken)
         if renamed:
             done.notes.append(Note(made.line, NoteKind.WARNING, renamed))
+            new_slug = path.rsplit("/", 1)[1].removesuffix(".md")  # the address must differ too
+            made = replace(
+                made, text=made.text.replace(f"\nslug: {made.slug}\n", f"\nslug: {new_slug}\n", 1)
+            )
         for url in made.old_urls:
             links.add(url, path)
         staged.append((made, path))
@@ -133,7 +137,9 @@ def import_posts(
 
 
 def _with_copies(
-    site: TargetSite, media: MediaFolder, staged: list[tuple[ImportedPost, str]],
+    site: TargetSite,
+    media: MediaFolder,
+    staged: list[tuple[ImportedPost, str]],
     done: WordPressImport,
 ) -> TargetSite:
     """Find the pictures of the staged posts in ``media``; record the copies to make

@@ -149,3 +149,18 @@ def test_an_empty_file_is_no_page(tmp_path: Path):
     page.write_bytes(b"")
     made = page_article(str(page), WordPressOptions())
     assert isinstance(made, Skipped) and "not an HTML page" in made.reason
+
+
+def test_a_placeholder_date_gives_way_to_the_date_the_page_shows(tmp_path: Path):
+    page = tmp_path / "placeholder.html"
+    page.write_text(
+        '<html><head><title>Council votes</title><script type="application/ld+json">'
+        '{"@type": "NewsArticle", "headline": "Council votes", '
+        '"datePublished": "0001-01-01T00:00:00Z"}</script>'
+        '<meta name="date" content="2019-11-19"></head>'
+        "<body><article><p>The council voted on Tuesday to close the old bridge.</p>"
+        "</article></body></html>"
+    )
+    made = page_article(str(page), WordPressOptions())
+    assert isinstance(made, ImportedPost)
+    assert split(made)[0]["date"] == "2019-11-19"
