@@ -148,3 +148,38 @@ def _tiny_jpeg() -> bytes:
     out = BytesIO()
     Image.new("RGB", (64, 48), (20, 90, 160)).save(out, "JPEG")
     return out.getvalue()
+
+
+def page(headline: str, date: str, tags: str, url: str, body: str) -> str:
+    return (
+        f"<!DOCTYPE html><html><head><title>{headline}</title>"
+        f'<meta property="article:published_time" content="{date}">'
+        f'<meta name="keywords" content="{tags}"><link rel="canonical" href="{url}"></head>'
+        f"<body><article><h1>{headline}</h1>{body}</article></body></html>"
+    )
+
+
+def test_pages_of_one_import_share_a_spelling_and_link_to_each_other(tmp_path: Path):
+    root = site(tmp_path)
+    first = tmp_path / "a.html"
+    first.write_text(page(
+        "Instagram changes its feed", "2024-01-02T10:00:00Z", "Instagram, Apps",
+        "https://old.example/tech/instagram-feed.html",
+        "<p>The app will show posts in order again, the company said on Tuesday, after "
+        "two years of complaints from users and from the creators who live on it.</p>",
+    ))  # fmt: skip
+    second = tmp_path / "b.html"
+    second.write_text(page(
+        "Bloggers react", "2024-01-03T10:00:00Z", "инстаграм",
+        "https://old.example/tech/bloggers-react.html",
+        '<p>Food bloggers welcomed <a href="https://old.example/tech/instagram-feed.html">'
+        "the change</a> on Wednesday, and several said they would post more often now.</p>",
+    ))  # fmt: skip
+    done = newsgen("import", first, second, cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert "tag 'инстаграм' written 'Instagram'" in done.stderr
+    text = (root / "content" / "news" / "bloggers-react.md").read_text()
+    assert "- Instagram" in text and "[the change](instagram-feed.md)" in text
+    build = newsgen("build", cwd=root)
+    assert build.returncode == 0, build.stderr
+    assert (root / "public" / "tags" / "instagram" / "index.html").is_file()

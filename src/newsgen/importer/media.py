@@ -8,7 +8,7 @@ looks for the file under the folder given (``DIR/2019/03/storm.jpg``; a resized
 copy WordPress made, ``storm-1024x683.jpg``, falls back to the original when
 only that is there), and points the article at ``/images/uploads/2019/03/storm.jpg``
 in ``static/``, where the build processes it like any other picture. The files
-are copied by the import's transaction (wordpress_command.py). No I/O but
+are copied by the import's transaction (importer/transaction.py). No I/O but
 looking for files.
 """
 

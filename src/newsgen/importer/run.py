@@ -24,8 +24,8 @@ from newsgen.errors import UsageError
 if TYPE_CHECKING:
     from newsgen.importer.command import ImportOptions, TargetSite
     from newsgen.importer.media import MediaFolder
+    from newsgen.importer.transaction import ImportDone
     from newsgen.importer.wordpress import WordPressOptions
-    from newsgen.importer.wordpress_command import WordPressImport
 
 EXIT_OK, EXIT_FAILED = 0, 1
 PAGE_START = re.compile(
@@ -73,7 +73,7 @@ def import_kind(file: Path, format: str) -> str:
     if format != "auto":
         return format
     from newsgen.importer.feed import is_feed
-    from newsgen.importer.wordpress_command import is_wordpress_export
+    from newsgen.importer.wordpress import is_wordpress_export
     from newsgen.input_files import open_regular
 
     try:
@@ -132,8 +132,8 @@ def run_posts_import(site: TargetSite, file: Path, args: argparse.Namespace, kin
     """Import the WordPress export or feed (``kind``) ``file``; print what was done;
     return 1 when a post could not be imported (or the file not read), else 0."""
     from newsgen.importer.feed import FeedError, feed_articles
+    from newsgen.importer.transaction import import_posts
     from newsgen.importer.wordpress import ImportedPost, Skipped, wordpress_articles
-    from newsgen.importer.wordpress_command import import_posts
     from newsgen.importer.wxr import WxrError
 
     options = _options(args)
@@ -160,8 +160,8 @@ def run_pages_import(site: TargetSite, pages: list[Path], args: argparse.Namespa
     """Import the saved pages ``pages`` as one transaction; print what was done; return
     how many of them could not be imported."""
     from newsgen.importer.page_workers import page_articles
+    from newsgen.importer.transaction import import_posts
     from newsgen.importer.wordpress import ImportedPost, Skipped
-    from newsgen.importer.wordpress_command import import_posts
 
     outcomes = page_articles(pages, _options(args))
     posts: list[ImportedPost | Skipped] = []
@@ -185,7 +185,7 @@ def run_pages_import(site: TargetSite, pages: list[Path], args: argparse.Namespa
 
 
 def _report(
-    done: WordPressImport, where: Callable[[int], str], what: str, args: argparse.Namespace
+    done: ImportDone, where: Callable[[int], str], what: str, args: argparse.Namespace
 ) -> int:
     for note in sorted(done.notes, key=lambda n: n.line):
         print(f"{where(note.line)}: {note.kind}: {note.text}", file=sys.stderr)

@@ -19,14 +19,15 @@ goes, and the notes of what was left out. It decides:
   import of the same export finds the articles it wrote.
 
 Pages are imported only with ``pages``; attachments, menu items and other
-kinds never are. Comments are not imported. No writing here: the import
-command (to come) checks each text with the build's loader and writes them
-all or none.
+kinds never are. Comments are not imported. No writing here: the import's
+transaction (importer/transaction.py) checks each text with the build's
+loader and writes them all or none.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
@@ -35,11 +36,13 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from newsgen.importer.attachments import Attachments, plain_text, post_images, read_attachments
 from newsgen.importer.html_markdown import html_to_markdown
 from newsgen.importer.imported import Note
 from newsgen.importer.wxr import WxrChannel, WxrItem, read_wxr
 from newsgen.urls import make_slug
 
+WXR_SNIFF = re.compile(rb"<rss\b[^>]*wordpress\.org/export/1\.[012]/", re.S)
 DRAFT_STATUSES = frozenset({"draft", "pending", "private"})
 PUBLISHED_STATUSES = frozenset({"publish", "future"})
 NO_DATE = "0000-00-00 00:00:00"
@@ -88,11 +91,9 @@ class Skipped:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    url: str
-    alt: str
-    caption: str
+def is_wordpress_export(head: bytes) -> bool:
+    """True when ``head`` (a file's first kilobytes) starts a WordPress export."""
+    return WXR_SNIFF.search(head) is not None
 
 
 def wordpress_articles(
@@ -101,12 +102,7 @@ def wordpress_articles(
     """Yield what each item of the export at ``path`` becomes, in file order (items that
     are not posts or pages are left out silently). Raises WxrError when the file cannot
     be read (wxr.py)."""
-    attachments = {
-        item.post_id: Attachment(item.attachment_url, _meta(item, "_wp_attachment_image_alt"),
-                                 _plain(item.excerpt))
-        for item in read_wxr(path)
-        if item.post_type == "attachment" and item.attachment_url
-    }  # fmt: skip
+    attachments = read_attachments(path)
     channel = WxrChannel()
     for item in read_wxr(path, channel):
         if item.post_type == "post" or (item.post_type == "page" and options.pages):
@@ -116,7 +112,7 @@ def wordpress_articles(
 def article_of(
     item: WxrItem,
     channel: WxrChannel,
-    attachments: Mapping[str, Attachment],
+    attachments: Attachments,
     options: WordPressOptions,
 ) -> ImportedPost | Skipped:
     """Return the article ``item`` (a post or page) becomes, or why it becomes none."""
@@ -147,13 +143,12 @@ def article_of(
         front["byline"] = author.display_name if author else item.creator
     if tags:
         front["tags"] = tags
-    summary = _plain(item.excerpt)
+    summary = plain_text(item.excerpt)
     if summary:
         front["summary"] = summary
-    lead = attachments.get(_meta(item, "_thumbnail_id"))
-    if lead is not None:
-        front["images"] = [{k: v for k, v in (("src", lead.url), ("alt", lead.alt),
-                                               ("caption", lead.caption)) if v}]  # fmt: skip
+    images = post_images(item, attachments, converted.images)
+    if images:
+        front["images"] = images
     alias = _alias(item.link, channel.link or channel.base_blog_url)
     if alias:
         front["aliases"] = [alias]
@@ -240,16 +235,6 @@ def _alias(link: str, site: str) -> str:
     if prefix and path.startswith(prefix + "/"):
         path = path[len(prefix) :]
     return path if path not in ("", "/") else ""
-
-
-def _meta(item: WxrItem, key: str) -> str:
-    return next((value for name, value in item.meta if name == key), "")
-
-
-def _plain(text: str) -> str:
-    """HTML (an excerpt, a caption) as plain text."""
-    converted = html_to_markdown(text).markdown if "<" in text else html.unescape(text)
-    return " ".join(converted.replace("\\", "").split())
 
 
 def yaml_text(value: object) -> str:

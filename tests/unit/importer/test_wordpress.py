@@ -87,9 +87,11 @@ def test_a_featured_image_becomes_the_lead_with_its_alt_text():
 
 
 def test_an_interrupt_while_writing_takes_back_every_file(tmp_path: Path, monkeypatch):
-    from newsgen.importer import wordpress_command
+    from newsgen.importer import transaction
 
-    texts = {tmp_path / "content" / "world" / f"a{n}.md": f"text {n}" for n in range(5)}
+    staged = tmp_path / "staged.md"
+    staged.write_text("text")
+    texts = {tmp_path / "content" / "world" / f"a{n}.md": staged for n in range(5)}
     opened = Path.open
     calls = {"n": 0}
 
@@ -102,6 +104,6 @@ def test_an_interrupt_while_writing_takes_back_every_file(tmp_path: Path, monkey
 
     monkeypatch.setattr(Path, "open", interrupting)
     with pytest.raises(KeyboardInterrupt):
-        wordpress_command._write_all(texts)
+        transaction.write_all(texts)
     monkeypatch.undo()
-    assert not list(tmp_path.rglob("*.md"))
+    assert not list((tmp_path / "content").rglob("*.md"))

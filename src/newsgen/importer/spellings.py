@@ -1,0 +1,71 @@
+"""One spelling for each tag and byline an import writes.
+
+Two names that make one slug share one page (``Instagram`` and ``инстаграм``
+are both ``/tags/instagram/``); the build refuses different names there. Old
+archives, and pages from several sites, are full of them. Spellings tells,
+for each article of an import, which of its tags and bylines were written
+differently before in the same import, and rewrites them in the article's
+front matter as first written, with a note, so that the imported site builds.
+No I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+from newsgen.importer.imported import Note, NoteKind
+from newsgen.models import Article
+from newsgen.urls import name_key
+
+
+@dataclass
+class Spellings:
+    """The first spelling of each tag and byline slug in this import."""
+
+    first: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def unify(self, text: str, article: Article, line: int, notes: list[Note]) -> str:
+        """Return ``text`` (the article ``article`` was loaded from) with each tag and
+        byline spelt as this import first spelt its slug."""
+        head, sep, body = text.partition("\n---\n")
+        for key, names in (("tags", article.tags), ("byline", article.authors)):
+            for item in names:
+                first = self.first.setdefault((key, item.slug), item.name)
+                if name_key(first) == name_key(item.name):
+                    continue
+                changed = _respelt(head, key, item.name, first)
+                if changed != head:
+                    head = changed
+                    noun = "tag" if key == "tags" else "byline"
+                    said = f"{noun} '{item.name}' written '{first}', as another article has it: "
+                    notes.append(Note(line, NoteKind.WARNING, said + "they share one page"))
+        return head + sep + body
+
+
+def _respelt(head: str, key: str, name: str, first: str) -> str:
+    """The front matter ``head`` with ``name`` as ``first`` in field ``key`` (a list
+    item, or the field's value), as yaml_text() writes them."""
+    for old, new in (
+        (_dumped([name]), _dumped([first])),
+        (_dumped({key: name}), _dumped({key: first})),
+    ):
+        start = head.find(f"\n{key}:")
+        if start < 0:
+            return head
+        end = head.find("\n", start + 1)
+        while end >= 0 and head.startswith("\n- ", end):
+            end = head.find("\n", end + 1)
+        block = head[start + 1 : end if end >= 0 else len(head)] + "\n"
+        if old in block:
+            return (
+                head[: start + 1]
+                + block.replace(old, new, 1)[:-1]
+                + (head[end:] if end >= 0 else "")
+            )
+    return head
+
+
+def _dumped(value: object) -> str:
+    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=1_000_000)
