@@ -183,3 +183,33 @@ def test_pages_of_one_import_share_a_spelling_and_link_to_each_other(tmp_path: P
     build = newsgen("build", cwd=root)
     assert build.returncode == 0, build.stderr
     assert (root / "public" / "tags" / "instagram" / "index.html").is_file()
+
+
+def test_a_page_saved_complete_brings_its_own_pictures(tmp_path: Path):
+    root = site(tmp_path)
+    saved = tmp_path / "saved"
+    (saved / "flood_files").mkdir(parents=True)
+    (saved / "flood_files" / "river.jpg").write_bytes(_tiny_jpeg())
+    (saved / "flood_files" / "escape.jpg").symlink_to(tmp_path / "outside.jpg")
+    (tmp_path / "outside.jpg").write_bytes(_tiny_jpeg())
+    paragraph = (
+        "<p>The river rose two metres overnight, and by dawn the water stood in the market "
+        "square, said the mayor, who asked residents to stay upstairs until the afternoon.</p>"
+    )
+    (saved / "flood.html").write_text(page(
+        "Flood reaches the old town", "2024-03-05T07:30:00Z", "Floods",
+        "https://old.example/news/flood.html",
+        paragraph + '<figure><img src="flood_files/river.jpg" alt="The river">'
+        "<figcaption>The river at dawn. Photo: Kim Lee</figcaption></figure>"
+        + paragraph.replace("overnight", "in the night")
+        + '<p><img src="flood_files/escape.jpg" alt="Out"></p>' + paragraph,
+    ))  # fmt: skip
+    done = newsgen("import", saved / "flood.html", cwd=root)
+    assert done.returncode == 0, done.stderr
+    text = (root / "content" / "news" / "flood.md").read_text()
+    assert "/images/saved/flood/river.jpg" in text and "escape.jpg" not in text.split("---")[1]
+    copied = root / "static" / "images" / "saved" / "flood" / "river.jpg"
+    assert copied.read_bytes() == (saved / "flood_files" / "river.jpg").read_bytes()
+    assert not (root / "static" / "images" / "saved" / "flood" / "escape.jpg").exists()
+    build = newsgen("build", cwd=root)
+    assert build.returncode == 0, build.stderr

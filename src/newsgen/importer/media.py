@@ -60,6 +60,15 @@ class MediaFolder:
             return None
         for name in dict.fromkeys((relative, _RESIZED.sub("", relative))):
             candidate = self.root.joinpath(*PurePosixPath(name).parts)
-            if candidate.is_file() and not candidate.is_symlink():
+            if candidate.is_file() and _inside(candidate, self.root):
                 return name, candidate
         return None
+
+
+def _inside(file: Path, root: Path) -> bool:
+    """True when ``file``, its links followed, is under ``root``: a link in the uploads
+    folder to a file elsewhere (``/etc/passwd``) is never copied into the site."""
+    try:
+        return file.resolve(strict=True).is_relative_to(root.resolve(strict=True))
+    except OSError:
+        return False

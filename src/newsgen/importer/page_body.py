@@ -8,14 +8,17 @@ second pass is put into the first after the last block of text the two share
 before it, as a ``<figure>`` whose ``<figcaption>`` is the block that follows
 it when the first pass left that block out (a caption is no body text). The
 headline's own heading goes (it is the front matter's), image addresses are
-made absolute; logos, icons and tracking pixels (by their file names) are left out.
+made absolute, or, for the picture files a page was saved with, the address of
+their copies in ``static/``; logos, icons and tracking pixels (by their file names) are left out.
 Runs in a page worker (importer/page_workers.py).
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 import trafilatura
@@ -31,19 +34,63 @@ MAX_CAPTION = 400
 """A block longer than this after a picture is body text, not its caption."""
 
 
-def body_html(text: str, url: str, headline: str) -> str:
-    """Return the main text of the page ``text`` (at ``url``) as HTML, "" when none is
-    found."""
+@dataclass(frozen=True, slots=True)
+class SavedWith:
+    """Where a saved page's own picture files are (a browser's "complete" save puts
+    them in ``Page_files/`` beside the page), and where their copies go."""
+
+    folder: Path
+    """The page's folder: a picture's relative address is looked for from here."""
+    static: str
+    """The folder in ``static/`` the copies go to (``images/saved/storm-hits-coast``)."""
+
+
+def body_html(
+    text: str, url: str, headline: str, saved: SavedWith | None = None
+) -> tuple[str, dict[str, str]]:
+    """Return the main text of the page ``text`` (at ``url``) as HTML ("" when none is
+    found), and the picture files saved with the page that it shows: each copy's path
+    in ``static/`` -> the file."""
     plain = _extract(text, url, images=False)
     if plain is None:
-        return ""
-    pictured = _extract(text, url, images=True) if len(text) <= PICTURES_PASS_LIMIT else None
+        return "", {}
+    small = len(text) <= PICTURES_PASS_LIMIT  # addresses as written: saved files are relative
+    pictured = _extract(text, "", images=True) if small else None
+    local: dict[str, str] = {}
     if pictured is not None:
-        _add_pictures(plain, pictured, url)
+        _add_pictures(plain, pictured, _Addresses(url, saved, local))
     heading = next(iter(plain.xpath("//h1")), None)
     if heading is not None and _words(heading) == " ".join(headline.split()):
         heading.drop_tree()
-    return lxml.html.tostring(plain, encoding="unicode")
+    return lxml.html.tostring(plain, encoding="unicode"), local
+
+
+@dataclass(frozen=True, slots=True)
+class _Addresses:
+    url: str
+    saved: SavedWith | None
+    local: dict[str, str]
+
+    def of(self, src: str) -> str:
+        """A picture's address in the article: its copy in ``static/`` when the page was
+        saved with it, else absolute on the page's site."""
+        if self.saved is not None and src and not urlsplit(src).scheme and not src.startswith("/"):
+            file = self.saved.folder / unquote(urlsplit(src).path)
+            if _picture_file(file, self.saved.folder):
+                relative = f"{self.saved.static}/{file.name}"
+                self.local[relative] = str(file)
+                return "/" + relative
+        return urljoin(self.url, src) if self.url else src
+
+
+def _picture_file(file: Path, folder: Path) -> bool:
+    """True for a picture file under ``folder``, its links followed."""
+    if file.suffix.lower() not in (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"):
+        return False
+    try:
+        return file.is_file() and file.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
 
 
 def _extract(text: str, url: str, images: bool) -> HtmlElement | None:
@@ -58,7 +105,7 @@ def _extract(text: str, url: str, images: bool) -> HtmlElement | None:
     return body if body is not None else tree
 
 
-def _add_pictures(plain: HtmlElement, pictured: HtmlElement, url: str) -> None:
+def _add_pictures(plain: HtmlElement, pictured: HtmlElement, addresses: _Addresses) -> None:
     """Put the pictures of ``pictured`` into ``plain`` (both trafilatura's output)."""
     by_text = {}
     for block in plain:
@@ -77,7 +124,7 @@ def _add_pictures(plain: HtmlElement, pictured: HtmlElement, url: str) -> None:
             continue
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         caption = _caption(following, by_text) if block.tag != "figure" else _words(block)
-        figure = _figure(images[0], caption, url)
+        figure = _figure(images[0], caption, addresses)
         if anchor is None:
             plain.insert(0, figure)
         else:
@@ -92,10 +139,10 @@ def _caption(block: HtmlElement | None, by_text: dict[str, HtmlElement]) -> str:
     return words if words not in by_text and len(words) <= MAX_CAPTION else ""
 
 
-def _figure(image: HtmlElement, caption: str, url: str) -> HtmlElement:
+def _figure(image: HtmlElement, caption: str, addresses: _Addresses) -> HtmlElement:
     figure = lxml.html.Element("figure")
     picture = lxml.html.Element("img")
-    picture.set("src", urljoin(url, image.get("src", "")) if url else image.get("src", ""))
+    picture.set("src", addresses.of(image.get("src", "")))
     if image.get("alt"):
         picture.set("alt", image.get("alt", ""))
     figure.append(picture)

@@ -20,6 +20,9 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE
 )
+NOT_PAGE_CODECS = frozenset({"utf-7", "punycode", "idna", "unicode-escape",
+                             "raw-unicode-escape", "charmap", "undefined", "mbcs"})  # fmt: skip
+"""Python codecs that are text encodings to Python but never a web page's."""
 PRESCAN_BYTES = 4096
 """A browser looks for the ``<meta charset>`` in the first kilobytes (the HTML standard's
 pre-scan reads 1,024; pages saved by tools often carry a long head)."""
@@ -67,9 +70,14 @@ def _declared(head: bytes) -> str | None:
     if found is None:
         return None
     try:
-        codec = codecs.lookup(found.group(1).decode("ascii")).name
+        info = codecs.lookup(found.group(1).decode("ascii"))
     except (LookupError, UnicodeDecodeError):
         return None
+    codec = info.name
+    if not getattr(info, "_is_text_encoding", True) or codec in NOT_PAGE_CODECS:
+        return None  # base64, zlib, utf-7, punycode …: no browser reads a page in them
     if codec in ("latin-1", "iso8859-1", "ascii"):
         return "cp1252"
+    if codec.startswith(("utf-16", "utf-32")):
+        return "utf-8"  # a page read as bytes declaring UTF-16 is UTF-8 (the HTML standard)
     return codec

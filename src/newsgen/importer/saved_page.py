@@ -36,7 +36,7 @@ from lxml.html import HtmlElement
 from newsgen.importer.boilerplate import Effect, boilerplate
 from newsgen.importer.html_markdown import html_to_markdown
 from newsgen.importer.imported import Note, NoteKind
-from newsgen.importer.page_body import body_html
+from newsgen.importer.page_body import SavedWith, body_html
 from newsgen.importer.page_decode import decode_page
 from newsgen.importer.page_metadata import LeadImage, PageMeta, page_metadata
 from newsgen.importer.text_parts import caption as split_credit
@@ -98,7 +98,9 @@ def page_article(path: str, options: WordPressOptions) -> ImportedPost | Skipped
         return Skipped(1, headline, "the page gives no date (JSON-LD datePublished, "
                        "article:published_time or a date trafilatura can find)")  # fmt: skip
     notes += _removed_notes(tree)
-    body = body_html(decoded.text, facts.meta.url, headline)
+    slug = _slug(facts.meta.url, headline)
+    saved = SavedWith(Path(path).parent, f"images/saved/{make_slug(Path(path).stem) or slug}")
+    body, local = body_html(decoded.text, facts.meta.url, headline, saved)
     converted = html_to_markdown(body)
     lead = _lead_image(facts.meta)
     markdown, lead, dropped = _clean_body(converted.markdown, lead)
@@ -107,12 +109,11 @@ def page_article(path: str, options: WordPressOptions) -> ImportedPost | Skipped
     digest = hashlib.sha256(data).hexdigest()
     front = _front_matter(facts, headline, published, lead, options)
     front["extra"] = {"page": {"url": facts.meta.url} if facts.meta.url else {"sha256": digest}}
-    slug = _slug(facts.meta.url, headline)
     text = "---\n" + yaml_text({"headline": headline, "slug": slug, **front}) + "---\n"
     identity = facts.meta.url or "sha256:" + digest
     section = make_slug(str(front["section"]))
     return ImportedPost(1, section, slug, text + markdown, tuple(notes), f"{identity}#",
-                        _old_urls(facts.meta.url))  # fmt: skip
+                        _old_urls(facts.meta.url), tuple(local.items()))  # fmt: skip
 
 
 def _facts(tree: HtmlElement) -> PageFacts:
@@ -214,7 +215,8 @@ def _with_caption(lead: LeadImage | None, src: str, alt: str, caption: str) -> L
     """The lead picture: the page's own, given the caption it lacks, else the figure's."""
     if lead is None:
         return LeadImage(src, alt, caption)
-    return lead if lead.caption else LeadImage(lead.url, lead.alt or alt, caption, lead.credit)
+    url = src if src.startswith("/") else lead.url  # the copy saved with the page, if any
+    return LeadImage(url, lead.alt or alt, lead.caption or caption, lead.credit)
 
 
 def _same_picture(one: str, other: str) -> bool:

@@ -86,8 +86,7 @@ def import_posts(
     done = ImportDone(failed=list(failed))
     with _staging_folder() as folder:
         staged, links = _stage(site, posts, folder, done)
-        if media is not None:
-            site = _with_copies(site, media, staged, done)
+        site = _with_copies(site, media, staged, done)
         sections = {item.path.split("/")[1] for item in staged} | set(site.sections)
         spellings = Spellings()
         for item in staged:
@@ -182,23 +181,28 @@ def _free_path(made: ImportedPost, taken: set[str]) -> tuple[str, str]:
 
 
 def _with_copies(
-    site: TargetSite, media: MediaFolder, staged: list[_Staged], done: ImportDone
+    site: TargetSite, media: MediaFolder | None, staged: list[_Staged], done: ImportDone
 ) -> TargetSite:
-    """Find the pictures of the staged articles in ``media``; record the copies to make
-    (``done.copies``) and return ``site`` as the loader will see it with them."""
+    """Find the pictures to copy: those of the staged articles in ``media``, and those
+    saved with a page; record the copies to make (``done.copies``) and return ``site``
+    as the loader will see it with them."""
+    wanted: dict[str, Path] = {}
     for item in staged:
+        wanted.update((relative, Path(file)) for relative, file in item.made.files)
+        if media is None:
+            continue
         for address in media.localise(item.text_file.read_text(encoding="utf-8"))[1]:
             said = f"not in --media: {address} stays remote"
             done.notes.append(Note(item.made.line, NoteKind.WARNING, said))
-    static = site.root / "static"
-    for relative, source in sorted(media.copies.items()):
-        target = static / relative
+    wanted.update(media.copies if media is not None else {})
+    for relative, source in sorted(wanted.items()):
+        target = site.root / "static" / relative
         if not target.exists():
             done.copies[target] = source
         elif target.read_bytes() != source.read_bytes():
             said = f"static/{relative} differs from {source}: the articles show the file there"
             done.notes.append(Note(0, NoteKind.WARNING, said))
-    files = site.context.static_files | set(media.copies)
+    files = site.context.static_files | set(wanted)
     return replace(site, context=replace(site.context, static_files=files))
 
 

@@ -80,6 +80,9 @@ class ImportedPost:
     old_urls: tuple[str, ...] = ()
     """The addresses the post had (its permalink, ``?p=ID``): links to them from the
     other imported articles are pointed at this article's file."""
+    files: tuple[tuple[str, str], ...] = ()
+    """Picture files the article shows that the import copies: ``(its path in
+    static/, the file)`` (a saved page's own pictures)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,3 +65,19 @@ def test_pictures_found_in_the_uploads_folder_are_localised(tmp_path: Path):
         "images/uploads/2019/03/storm.jpg": uploads / "2019" / "03" / "storm.jpg",
         "images/uploads/2019/03/map.png": uploads / "2019" / "03" / "map.png",
     }
+
+
+def test_a_link_out_of_the_uploads_folder_is_never_copied(tmp_path: Path):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    secret = tmp_path / "secret.jpg"
+    secret.write_bytes(b"not for the site")
+    (uploads / "escape.jpg").symlink_to(secret)
+    (uploads / "2019").symlink_to(tmp_path)
+    media = MediaFolder(uploads)
+    text = (
+        "![a](https://o.example/wp-content/uploads/escape.jpg)\n"
+        "![b](https://o.example/wp-content/uploads/2019/secret.jpg)\n"
+    )
+    localised, missing = media.localise(text)
+    assert localised == text and len(missing) == 2 and media.copies == {}

@@ -111,3 +111,10 @@ def test_a_page_that_kills_its_worker_is_reported_and_the_others_read(tmp_path: 
     outcomes = guarded.run_guarded(read_or_die, calls, 2)
     assert isinstance(outcomes[0], ImportedPost) and isinstance(outcomes[2], ImportedPost)
     assert outcomes[1] is None  # page_articles() reports it as STOPPED
+
+
+def test_codecs_no_browser_reads_are_not_trusted():
+    text = "<p>Привет, мир</p>"
+    for declared in ("base64", "zlib", "utf-7", "rot13", "idna", "undefined", "no-such"):
+        page = decode_page(f'<meta charset="{declared}">{text}'.encode())
+        assert page.charset == "utf-8" and page.text.endswith(text), declared
