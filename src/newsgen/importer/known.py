@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from newsgen.content.discover import discover_content
 from newsgen.content.frontmatter import FrontMatterError, split_front_matter
 from newsgen.errors import Problems
 from newsgen.importer.links import LinkMap
 from newsgen.importer.wordpress import source_id
 from newsgen.input_files import read_regular
+from newsgen.yaml_source import YamlError, load_yaml_mapping
 
 MAX_ARTICLE_BYTES = 4 << 20
 
@@ -58,8 +57,8 @@ def _extra(file: Path) -> dict | None:
     if "wordpress:" not in text and "feed:" not in text and "page:" not in text:
         return None
     try:
-        front = yaml.safe_load(split_front_matter(text).front_matter)
-    except (yaml.YAMLError, FrontMatterError):
+        front = load_yaml_mapping(split_front_matter(text).front_matter, 2).data
+    except (YamlError, FrontMatterError):
         return None
-    extra = front.get("extra") if isinstance(front, dict) else None
+    extra = front.get("extra")
     return extra if isinstance(extra, dict) else None

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import yaml
-
 from newsgen.importer.imported import Note, NoteKind
+from newsgen.importer.wordpress import yaml_text
 from newsgen.models import Article
 from newsgen.urls import name_key
 
@@ -48,8 +47,8 @@ def _respelt(head: str, key: str, name: str, first: str) -> str:
     """The front matter ``head`` with ``name`` as ``first`` in field ``key`` (a list
     item, or the field's value), as yaml_text() writes them."""
     for old, new in (
-        (_dumped([name]), _dumped([first])),
-        (_dumped({key: name}), _dumped({key: first})),
+        (yaml_text([name]), yaml_text([first])),
+        (yaml_text({key: name}), yaml_text({key: first})),
     ):
         start = head.find(f"\n{key}:")
         if start < 0:
@@ -65,7 +64,3 @@ def _respelt(head: str, key: str, name: str, first: str) -> str:
                 + (head[end:] if end >= 0 else "")
             )
     return head
-
-
-def _dumped(value: object) -> str:
-    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=1_000_000)

@@ -46,6 +46,8 @@ WXR_SNIFF = re.compile(rb"<rss\b[^>]*wordpress\.org/export/1\.[012]/", re.S)
 DRAFT_STATUSES = frozenset({"draft", "pending", "private"})
 PUBLISHED_STATUSES = frozenset({"publish", "future"})
 NO_DATE = "0000-00-00 00:00:00"
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+"""libyaml's emitter when PyYAML has it (ten times faster), else PyYAML's own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,5 +244,6 @@ def _alias(link: str, site: str) -> str:
 
 def yaml_text(value: object) -> str:
     """Return ``value`` as the YAML of front matter."""
-    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=1_000_000)
+    return yaml.dump(value, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1_000_000)
+
 
