@@ -266,7 +266,8 @@ def _add_import_parser(commands: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="OLD=NEW",
-        help="WordPress: file category OLD under section NEW (repeatable)",
+        help="exports, feeds, pages: file category or section OLD under section NEW "
+        "(repeatable)",
     )
     parser.add_argument(
         "--published-only",
@@ -287,7 +288,11 @@ def _add_import_parser(commands: argparse._SubParsersAction) -> None:
         help="WordPress: the uploads folder (wp-content/uploads) the export's pictures are in; "
         "they are copied into the site",
     )
-    parser.add_argument("--section", help="the section (default: the text's section line)")
+    parser.add_argument(
+        "--section",
+        help="the section (default: the text's section line; exports, feeds, pages: the "
+        "section of articles with none, default news)",
+    )
     parser.add_argument("--date", help="ISO 8601 date or datetime (default: the text's date)")
     parser.add_argument(
         "--byline",
