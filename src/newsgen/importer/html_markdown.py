@@ -180,7 +180,7 @@ class _Writer:
             return []
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             level = max(2, min(int(tag[1]), 4))
-            text = self.inline(node.children).strip()
+            text = _folded(self.inline(node.children)).replace("\\\n", " ")
             return [f"{'#' * level} {text}"] if text else []
         if tag in ("ul", "ol"):
             return [self._list(node)]
@@ -343,8 +343,9 @@ def _wrapped(mark: str, inner: str) -> str:
 
 def _folded(text: str) -> str:
     """White space folded to single spaces, but for the hard breaks (a backslash before
-    a newline) that ``<br>`` made."""
-    return "\\\n".join(" ".join(line.split()) for line in text.split("\\\n"))
+    a newline) that ``<br>`` made between lines of text."""
+    lines = (" ".join(line.split()) for line in text.split("\\\n"))
+    return "\\\n".join(line for line in lines if line)  # no break at an end, none doubled
 
 
 def _line_safe(text: str) -> str:

@@ -150,7 +150,9 @@ def _moment(text: str) -> datetime | date | None:
             moment = datetime.fromisoformat(text.replace(" ", "T", 1))
     except ValueError:
         return None
-    return moment if MIN_YEAR <= moment.year <= MAX_YEAR else None
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        return None
+    return moment.replace(microsecond=0) if isinstance(moment, datetime) else moment
 
 
 def _removed_notes(tree: HtmlElement) -> list[Note]:

@@ -88,7 +88,9 @@ def unique_slug(slug: str, taken: set[str], numbers: dict[str, int]) -> str:
     """Return ``slug``, or else the first of ``slug-1``, ``slug-2``, … not in ``taken``, as
     the anchors plugin numbers them, and add it to ``taken``. ``numbers`` keeps the number
     to try next for each slug (all below it are taken), so that many headings of one text
-    take linear time: the plugin tries every number from 1 again."""
+    take linear time: the plugin tries every number from 1 again. A heading with no
+    letters or digits (``#### \\``) is ``heading``: HTML forbids an empty ``id``."""
+    slug = slug or "heading"
     if slug not in taken:
         taken.add(slug)
         return slug

@@ -106,7 +106,7 @@ def json_number(number: int | float) -> str:
 
 def iso(moment: datetime, config: SiteConfig) -> str:
     """Return ``moment`` as ISO 8601 in the site's time zone (as the ``isodate`` filter)."""
-    return moment.astimezone(config.timezone).isoformat()
+    return moment.astimezone(config.timezone).isoformat(timespec="seconds")
 
 
 def publisher(site: Site) -> dict[str, Any]:

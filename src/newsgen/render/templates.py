@@ -149,8 +149,8 @@ def _filters(config: SiteConfig) -> dict[str, Callable[..., str]]:
     zone = config.timezone
 
     @_remembered
-    def isodate(moment: datetime) -> str:
-        return moment.astimezone(zone).isoformat()
+    def isodate(moment: datetime) -> str:  # HTML's <time> takes at most milliseconds
+        return moment.astimezone(zone).isoformat(timespec="seconds")
 
     @_remembered
     def date(moment: datetime) -> str:

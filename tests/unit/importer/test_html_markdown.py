@@ -111,3 +111,10 @@ def test_deep_nesting_is_flattened_not_a_crash():
     assert "Deep" in converted.markdown and "text" in converted.markdown
     lists = html_to_markdown("<ul><li>" * 3000 + "item" + "</li></ul>" * 3000)
     assert "item" in lists.markdown
+
+
+def test_line_breaks_only_between_lines_of_text():
+    """A heading or paragraph of breaks alone made "#### \\" (an empty heading id the Nu
+    checker refused) and paragraphs ending in a literal backslash."""
+    html = "<h4><br></h4><h3>A<br>B</h3><p>a<br>b<br></p><p><br></p><p>x<br><br>y</p>"
+    assert html_to_markdown(html).markdown == "### A B\n\na\\\nb\n\nx\\\ny\n"

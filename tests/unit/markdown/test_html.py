@@ -20,6 +20,7 @@ bodies are rendered by the reference (markdown.parsed_otherwise; tested here).
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -246,7 +247,10 @@ def test_heading_ids_are_the_anchors_plugin_s() -> None:
         "# \n\n#\n\n# ?\n",
         "# a\n\n" * 300,
     ):
-        assert render_by_reference(md, body).html == plugin.render(body)
+        # but for an empty id, which HTML forbids (the Nu checker refused an imported
+        # page's "#### \\"): such headings are "heading", "heading-1" …
+        expected = re.sub(r'id="(-\d+)?"', r'id="heading\1"', plugin.render(body))
+        assert render_by_reference(md, body).html == expected
         assert render_fast(md, body) == render_by_reference(md, body)
 
 
