@@ -213,3 +213,26 @@ def test_a_page_saved_complete_brings_its_own_pictures(tmp_path: Path):
     assert not (root / "static" / "images" / "saved" / "flood" / "escape.jpg").exists()
     build = newsgen("build", cwd=root)
     assert build.returncode == 0, build.stderr
+
+
+def test_an_import_spells_tags_and_bylines_as_the_site_already_does(tmp_path: Path):
+    root = site(tmp_path)
+    (root / "content" / "tech").mkdir()
+    (root / "content" / "tech" / "apps.md").write_text(
+        "---\nheadline: Apps of the year\ndate: 2023-12-30\nbyline: Jose Perez\n"
+        "tags: [Instagram]\n---\nThe apps people used most this year.\n"
+    )
+    saved = tmp_path / "bloggers.html"
+    saved.write_text(page(
+        "Bloggers react", "2024-01-03T10:00:00Z", "инстаграм",
+        "https://old.example/tech/bloggers-react.html",
+        "<p>Food bloggers welcomed the change on Wednesday, and several said they would "
+        "post more often now that their followers see them again.</p>",
+    ).replace("<title>", '<meta name="author" content="José Pérez"><title>'))  # fmt: skip
+    done = newsgen("import", saved, cwd=root)
+    assert done.returncode == 0, done.stderr
+    text = (root / "content" / "news" / "bloggers-react.md").read_text()
+    assert "- Instagram" in text and "инстаграм" not in text
+    assert "byline: José Pérez" in text  # one name to name_key(): left as the page wrote it
+    build = newsgen("build", cwd=root)
+    assert build.returncode == 0, build.stderr

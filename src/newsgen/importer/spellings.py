@@ -3,9 +3,10 @@
 Two names that make one slug share one page (``Instagram`` and ``инстаграм``
 are both ``/tags/instagram/``); the build refuses different names there. Old
 archives, and pages from several sites, are full of them. Spellings tells,
-for each article of an import, which of its tags and bylines were written
-differently before in the same import, and rewrites them in the article's
-front matter as first written, with a note, so that the imported site builds.
+for each article of an import, which of its tags and bylines the site's
+articles, or earlier articles of the same import, write differently, and
+rewrites them in the article's front matter that way, with a note, so that
+the imported site builds.
 No I/O.
 """
 
@@ -21,7 +22,8 @@ from newsgen.urls import name_key
 
 @dataclass
 class Spellings:
-    """The first spelling of each tag and byline slug in this import."""
+    """The first spelling of each tag and byline slug: the site's own (importer/known.py),
+    else this import's first."""
 
     first: dict[tuple[str, str], str] = field(default_factory=dict)
 

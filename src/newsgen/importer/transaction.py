@@ -33,7 +33,7 @@ from newsgen.content.parse import load_article
 from newsgen.errors import Problems
 from newsgen.importer.command import TargetSite
 from newsgen.importer.imported import Note, NoteKind
-from newsgen.importer.known import imported_sources
+from newsgen.importer.known import KnownSite, read_site
 from newsgen.importer.links import LinkMap, rewrite_links
 from newsgen.importer.media import MediaFolder
 from newsgen.importer.spellings import Spellings
@@ -85,10 +85,11 @@ def import_posts(
     anything is written."""
     done = ImportDone(failed=list(failed))
     with _staging_folder() as folder:
-        staged, links = _stage(site, posts, folder, done)
+        site_known = read_site(site.root)
+        staged, links = _stage(site, posts, folder, site_known, done)
         site = _with_copies(site, media, staged, done)
         sections = {item.path.split("/")[1] for item in staged} | set(site.sections)
-        spellings = Spellings()
+        spellings = Spellings(dict(site_known.names))
         for item in staged:
             _check_staged(site, item, media, sections, links, spellings, done)
         if done.failed and not keep_going:
@@ -107,11 +108,15 @@ def _staging_folder() -> Iterator[Path]:
 
 
 def _stage(
-    site: TargetSite, posts: Iterable[ImportedPost | Skipped], folder: Path, done: ImportDone
+    site: TargetSite,
+    posts: Iterable[ImportedPost | Skipped],
+    folder: Path,
+    site_known: KnownSite,
+    done: ImportDone,
 ) -> tuple[list[_Staged], LinkMap]:
     """Give each new article a path and stage its text; return them, and the old
     addresses of every imported article (this import's and former ones')."""
-    known, links = imported_sources(site.root)
+    known, links = site_known.ids, site_known.links
     taken = {p.relative_to(site.root).as_posix() for p in (site.root / "content").rglob("*.md")}
     staged: list[_Staged] = []
     for made in posts:
