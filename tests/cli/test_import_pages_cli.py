@@ -5,30 +5,14 @@ and its links between posts pointed at the new files."""
 from __future__ import annotations
 
 import gzip
-import subprocess
 from pathlib import Path
 
 import html5lib
 
-from commands import find_newsgen
+from commands import empty_site, run_newsgen
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
-NEWSGEN = find_newsgen()
 PAGES = ("5fa3154ec031", "70cb2d5bca75", "57d46c9d751e", "11ea381ad92b")
-
-
-def newsgen(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [NEWSGEN, *map(str, args)], capture_output=True, text=True, timeout=180, check=False,
-        cwd=cwd,
-    )  # fmt: skip
-
-
-def site(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    (root / "content").mkdir(parents=True)
-    (root / "newsgen.yaml").write_text("title: Archive\nbase_url: https://new.example/\n")
-    return root
 
 
 def saved_pages(tmp_path: Path) -> list[Path]:
@@ -43,15 +27,15 @@ def saved_pages(tmp_path: Path) -> list[Path]:
 
 
 def test_saved_pages_are_imported_built_and_found_again(tmp_path: Path):
-    root = site(tmp_path)
+    root = empty_site(tmp_path, "Archive")
     pages = saved_pages(tmp_path)
-    first = newsgen("import", *pages, cwd=root)
+    first = run_newsgen("import", *pages, cwd=root)
     assert first.returncode == 0, first.stderr
     assert "4 saved pages: 4 articles written, 0 already imported" in first.stderr
     assert f"{pages[0]}: dropped: removed" in first.stderr  # said per file
     written = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md"))
     assert "content/opinion/the-guardian-view-on-hong-kong-a-city-on-the-brink.md" in written
-    build = newsgen("build", cwd=root)
+    build = run_newsgen("build", cwd=root)
     assert build.returncode == 0, build.stderr
     old = root / "public" / "commentisfree" / "2019" / "nov" / "18"
     redirect = (
@@ -61,23 +45,23 @@ def test_saved_pages_are_imported_built_and_found_again(tmp_path: Path):
     page = next((root / "public" / "opinion" / "2019").rglob("index.html"))
     document = html5lib.parse(page.read_text(), namespaceHTMLElements=False)
     assert "Hong Kong is burning." in "".join(document.find(".//main").itertext())
-    again = newsgen("import", *pages, cwd=root)
+    again = run_newsgen("import", *pages, cwd=root)
     assert again.returncode == 0, again.stderr
     assert "0 articles written, 4 already imported" in again.stderr
 
 
 def test_a_page_that_cannot_be_read_stops_the_whole_import_unless_kept_going(tmp_path: Path):
-    root = site(tmp_path)
+    root = empty_site(tmp_path, "Archive")
     pages = saved_pages(tmp_path)[:2]
     broken = tmp_path / "saved" / "undated.html"
     broken.write_text("<!DOCTYPE html><html><head><title>Undated</title></head><body>x</body>")
     gone = tmp_path / "saved" / "gone.html"
-    refused = newsgen("import", "--format", "page", *pages, broken, gone, cwd=root)
+    refused = run_newsgen("import", "--format", "page", *pages, broken, gone, cwd=root)
     assert refused.returncode == 1
     assert f"{broken}: skipped: Undated: the page gives no date" in refused.stderr
     assert f"{gone}: error: cannot be read" in refused.stderr
     assert "nothing was written" in refused.stderr and not list(root.rglob("*.md"))
-    kept = newsgen("import", "--keep-going", *pages, broken, gone, cwd=root)
+    kept = run_newsgen("import", "--keep-going", *pages, broken, gone, cwd=root)
     assert kept.returncode == 1 and len(list(root.rglob("*.md"))) == 2
 
 
@@ -106,7 +90,7 @@ def post(number: int, body: str) -> str:
 def test_an_export_gets_its_pictures_from_media_and_its_links_point_at_the_new_files(
     tmp_path: Path,
 ):
-    root = site(tmp_path)
+    root = empty_site(tmp_path, "Archive")
     uploads = tmp_path / "wp-content" / "uploads" / "2020" / "03"
     uploads.mkdir(parents=True)
     photo = FIXTURES.parents[0] / "images"
@@ -123,7 +107,7 @@ def test_an_export_gets_its_pictures_from_media_and_its_links_point_at_the_new_f
                   '<img src="https://old.example/wp-content/uploads/2020/03/lost.jpg" alt="x"></p>')
         + "</channel></rss>\n"
     )  # fmt: skip
-    done = newsgen("import", export, "--media", tmp_path / "wp-content" / "uploads", cwd=root)
+    done = run_newsgen("import", export, "--media", tmp_path / "wp-content" / "uploads", cwd=root)
     assert done.returncode == 0, done.stderr
     assert "2 links between articles pointed at their new files" in done.stderr
     assert "1 pictures copied into static/" in done.stderr
@@ -134,7 +118,7 @@ def test_an_export_gets_its_pictures_from_media_and_its_links_point_at_the_new_f
     assert (root / "static" / "images" / "uploads" / "2020" / "03" / "harbour.jpg").is_file()
     second = (root / "content" / "world" / "story-2.md").read_text()
     assert "[the first](story-1.md#top)" in second
-    build = newsgen("build", cwd=root)
+    build = run_newsgen("build", cwd=root)
     assert build.returncode == 0, build.stderr
     built = next((root / "public" / "world").rglob("story-1/index.html")).read_text()
     assert 'href="/world/2020/03/04/story-2/"' in built
@@ -160,7 +144,7 @@ def page(headline: str, date: str, tags: str, url: str, body: str) -> str:
 
 
 def test_pages_of_one_import_share_a_spelling_and_link_to_each_other(tmp_path: Path):
-    root = site(tmp_path)
+    root = empty_site(tmp_path, "Archive")
     first = tmp_path / "a.html"
     first.write_text(page(
         "Instagram changes its feed", "2024-01-02T10:00:00Z", "Instagram, Apps",
@@ -175,18 +159,18 @@ def test_pages_of_one_import_share_a_spelling_and_link_to_each_other(tmp_path: P
         '<p>Food bloggers welcomed <a href="https://old.example/tech/instagram-feed.html">'
         "the change</a> on Wednesday, and several said they would post more often now.</p>",
     ))  # fmt: skip
-    done = newsgen("import", first, second, cwd=root)
+    done = run_newsgen("import", first, second, cwd=root)
     assert done.returncode == 0, done.stderr
     assert "tag 'инстаграм' written 'Instagram'" in done.stderr
     text = (root / "content" / "news" / "bloggers-react.md").read_text()
     assert "- Instagram" in text and "[the change](instagram-feed.md)" in text
-    build = newsgen("build", cwd=root)
+    build = run_newsgen("build", cwd=root)
     assert build.returncode == 0, build.stderr
     assert (root / "public" / "tags" / "instagram" / "index.html").is_file()
 
 
 def test_a_page_saved_complete_brings_its_own_pictures(tmp_path: Path):
-    root = site(tmp_path)
+    root = empty_site(tmp_path, "Archive")
     saved = tmp_path / "saved"
     (saved / "flood_files").mkdir(parents=True)
     (saved / "flood_files" / "river.jpg").write_bytes(_tiny_jpeg())
@@ -204,19 +188,19 @@ def test_a_page_saved_complete_brings_its_own_pictures(tmp_path: Path):
         + paragraph.replace("overnight", "in the night")
         + '<p><img src="flood_files/escape.jpg" alt="Out"></p>' + paragraph,
     ))  # fmt: skip
-    done = newsgen("import", saved / "flood.html", cwd=root)
+    done = run_newsgen("import", saved / "flood.html", cwd=root)
     assert done.returncode == 0, done.stderr
     text = (root / "content" / "news" / "flood.md").read_text()
     assert "/images/saved/flood/river.jpg" in text and "escape.jpg" not in text.split("---")[1]
     copied = root / "static" / "images" / "saved" / "flood" / "river.jpg"
     assert copied.read_bytes() == (saved / "flood_files" / "river.jpg").read_bytes()
     assert not (root / "static" / "images" / "saved" / "flood" / "escape.jpg").exists()
-    build = newsgen("build", cwd=root)
+    build = run_newsgen("build", cwd=root)
     assert build.returncode == 0, build.stderr
 
 
 def test_an_import_spells_tags_and_bylines_as_the_site_already_does(tmp_path: Path):
-    root = site(tmp_path)
+    root = empty_site(tmp_path, "Archive")
     (root / "content" / "tech").mkdir()
     (root / "content" / "tech" / "apps.md").write_text(
         "---\nheadline: Apps of the year\ndate: 2023-12-30\nbyline: Jose Perez\n"
@@ -229,10 +213,10 @@ def test_an_import_spells_tags_and_bylines_as_the_site_already_does(tmp_path: Pa
         "<p>Food bloggers welcomed the change on Wednesday, and several said they would "
         "post more often now that their followers see them again.</p>",
     ).replace("<title>", '<meta name="author" content="José Pérez"><title>'))  # fmt: skip
-    done = newsgen("import", saved, cwd=root)
+    done = run_newsgen("import", saved, cwd=root)
     assert done.returncode == 0, done.stderr
     text = (root / "content" / "news" / "bloggers-react.md").read_text()
     assert "- Instagram" in text and "инстаграм" not in text
     assert "byline: José Pérez" in text  # one name to name_key(): left as the page wrote it
-    build = newsgen("build", cwd=root)
+    build = run_newsgen("build", cwd=root)
     assert build.returncode == 0, build.stderr
