@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 REF_SCHEME = "newsgen-ref:"
@@ -55,6 +55,12 @@ def is_readable_url(url: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def split_url(url: str) -> SplitResult:
+    """Return ``urlsplit(url)``, or the parts of an empty URL for one Python's URL library
+    refuses (is_readable_url()): such an address names nothing a site can use."""
+    return urlsplit(url) if is_readable_url(url) else urlsplit("")
 
 
 WEB_SCHEMES = ("http", "https")

@@ -19,14 +19,13 @@ import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
+from pathlib import Path
 
 from newsgen.importer.html_markdown import html_to_markdown
+from newsgen.importer.media import is_picture, picture_stem
 from newsgen.importer.text_parts import caption as split_caption
 from newsgen.importer.wxr import WxrItem, read_wxr
 
-PICTURE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"})
 MAX_ATTACHED = 30
 """At most this many attached pictures join a post's ``images`` (a gallery's worth)."""
 _CREDIT_LINE = re.compile(
@@ -36,7 +35,6 @@ _CREDIT_LINE = re.compile(
     re.IGNORECASE,
 )
 _META_CREDIT = re.compile(r's:(?:6:"credit"|9:"copyright");s:\d+:"([^"]{1,200})"')
-_RESIZED = re.compile(r"-\d{2,5}x\d{2,5}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +59,7 @@ def read_attachments(path: Path) -> Attachments:
     """Return the pictures of the export at ``path``. Raises WxrError (wxr.py)."""
     found = Attachments()
     for item in read_wxr(path):
-        if item.post_type != "attachment" or not _is_picture(item.attachment_url):
+        if item.post_type != "attachment" or not is_picture(item.attachment_url):
             continue
         attachment = attachment_of(item)
         found.by_id[item.post_id] = attachment
@@ -103,10 +101,10 @@ def post_images(
     featured = attachments.by_id.get(meta_value(item, "_thumbnail_id"))
     if featured is not None:
         pictures.append(featured)
-    seen = {_stem(url) for url in shown} | {_stem(p.url) for p in pictures}
+    seen = {picture_stem(url) for url in shown} | {picture_stem(p.url) for p in pictures}
     for attached in attachments.by_parent.get(item.post_id, []):
-        if _stem(attached.url) not in seen and len(pictures) < MAX_ATTACHED:
-            seen.add(_stem(attached.url))
+        if picture_stem(attached.url) not in seen and len(pictures) < MAX_ATTACHED:
+            seen.add(picture_stem(attached.url))
             pictures.append(attached)
     return [_entry(picture) for picture in pictures]
 
@@ -115,15 +113,6 @@ def _entry(picture: Attachment) -> dict[str, str]:
     pairs = (("src", picture.url), ("alt", picture.alt), ("caption", picture.caption),
              ("credit", picture.credit))  # fmt: skip
     return {key: value for key, value in pairs if value}
-
-
-def _is_picture(url: str) -> bool:
-    return PurePosixPath(urlsplit(url).path).suffix.lower() in PICTURE_SUFFIXES
-
-
-def _stem(url: str) -> str:
-    """A picture's name without its resized suffix: ``photo-1024x683.jpg`` is ``photo``."""
-    return _RESIZED.sub("", PurePosixPath(urlsplit(url).path).stem).lower()
 
 
 def meta_value(item: WxrItem, key: str) -> str:

@@ -23,7 +23,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import feedparser
 
@@ -37,6 +36,7 @@ from newsgen.importer.wordpress import (
     yaml_text,
 )
 from newsgen.input_files import read_regular
+from newsgen.sanitize import split_url
 from newsgen.urls import make_slug
 
 MAX_FEED_BYTES = 100_000_000
@@ -110,7 +110,7 @@ def entry_article(
         front["aliases"] = [alias]
     identity = entry.get("id") or entry.get("link") or f"{headline}|{published.isoformat()}"
     front["extra"] = {"feed": {"id": identity, "link": entry.get("link", "")}}
-    slug = make_slug(urlsplit(entry.get("link", "")).path.rstrip("/").rsplit("/", 1)[-1]) or (
+    slug = make_slug(split_url(entry.get("link", "")).path.rstrip("/").rsplit("/", 1)[-1]) or (
         make_slug(headline)
     )
     slug = slug or f"entry-{number}"
@@ -148,7 +148,7 @@ def _path_of(link: str, site: str) -> str:
     """The entry's address as a site path, when it is on the feed's own site."""
     if not link:
         return ""
-    parts, base = urlsplit(link), urlsplit(site)
+    parts, base = split_url(link), split_url(site)
     if parts.query or (base.netloc and parts.netloc and parts.netloc != base.netloc):
         return ""
     return parts.path if parts.path not in ("", "/") else ""

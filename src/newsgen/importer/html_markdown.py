@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from newsgen.importer.imported import Note, NoteKind
+from newsgen.sanitize import is_readable_url
 
 REMOVED = frozenset({"script", "style", "iframe", "object", "embed", "form", "noscript", "svg"})
 """Elements dropped with their content, each with a note."""
@@ -241,12 +242,15 @@ class _Writer:
         if scheme and scheme not in SAFE_SCHEMES:
             self.note(node, f"removed a link to {scheme}: (kept its text)")
             return inner
+        if not is_readable_url(href):
+            self.note(node, f"removed a link to an address no browser can read: {href[:80]}")
+            return inner
         return f"[{inner}](<{href}>)" if " " in href else f"[{inner}]({href})"
 
     def _image(self, node: Node, caption: str = "") -> str:
         src = node.attrs.get("src", "").strip()
         scheme = src.split(":", 1)[0].lower() if ":" in src.split("/", 1)[0] else ""
-        if not src or (scheme and scheme not in ("http", "https")):
+        if not src or (scheme and scheme not in ("http", "https")) or not is_readable_url(src):
             self.note(node, "removed an image with no usable address", NoteKind.NOT_PLACED)
             return ""
         self.images.append(src)

@@ -14,7 +14,9 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
+
+from newsgen.sanitize import split_url
 
 _LINK = re.compile(r"(?<!!)(\[(?:[^\]\\]|\\.)*\]\()(<[^>\n]*>|[^)\s]+)(\))")
 
@@ -30,7 +32,7 @@ class LinkMap:
 
     def add(self, url: str, path: str) -> None:
         """Record that the article at old address ``url`` is now the file ``path``."""
-        parts = urlsplit(url.strip())
+        parts = split_url(url.strip())
         if parts.scheme not in ("http", "https") or not parts.netloc:
             return
         self.hosts.add(_host(parts.netloc))
@@ -39,7 +41,7 @@ class LinkMap:
     def file_of(self, url: str) -> tuple[str, str] | None:
         """Return ``(file, fragment)`` when ``url`` is an old address of an imported
         article (absolute on the old site, or a site path), else None."""
-        parts = urlsplit(url.strip())
+        parts = split_url(url.strip())
         if parts.scheme not in ("", "http", "https"):
             return None
         if parts.netloc and _host(parts.netloc) not in self.hosts:

@@ -17,13 +17,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
+
+from newsgen.images.plan import EXTENSIONS
+from newsgen.sanitize import split_url
 
 STATIC_FOLDER = "images/uploads"
 """Where copied pictures go in ``static/`` (served at ``/images/uploads/…``)."""
-PICTURE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"})
 _ADDRESS = re.compile(r"https?://[^\s)\"'<>]+?/uploads/[^\s)\"'<>]+")
-_RESIZED = re.compile(r"-\d{2,5}x\d{2,5}(?=\.[A-Za-z0-9]+$)")
+_RESIZED = re.compile(r"-\d{2,5}x\d{2,5}(?=\.[A-Za-z0-9]+$|$)")
+"""The size WordPress adds to the name of a resized copy (``photo-1024x683.jpg``)."""
+
+
+def is_picture(path: str) -> bool:
+    """True when ``path`` (a file, or an address) names a picture the build processes
+    (images/plan.py's EXTENSIONS)."""
+    return PurePosixPath(split_url(path).path).suffix.lower() in EXTENSIONS
+
+
+def picture_stem(url: str) -> str:
+    """A picture's name without its extension and the size of a resized copy, lower
+    case: ``…/photo-1024x683.JPG`` and ``…/photo.jpg`` are both ``photo``."""
+    return _RESIZED.sub("", PurePosixPath(split_url(url).path).stem).lower()
 
 
 @dataclass
@@ -53,10 +68,12 @@ class MediaFolder:
         return _ADDRESS.sub(local, text), missing
 
     def _file_of(self, address: str) -> tuple[str, Path] | None:
-        path = unquote(urlsplit(address).path)
+        path = unquote(split_url(address).path)
+        if "/uploads/" not in path:
+            return None  # an address Python cannot read
         relative = path.split("/uploads/", 1)[1]
         name = PurePosixPath(relative)
-        if not name.parts or ".." in name.parts or name.suffix.lower() not in PICTURE_SUFFIXES:
+        if not name.parts or ".." in name.parts or not is_picture(relative):
             return None
         for name in dict.fromkeys((relative, _RESIZED.sub("", relative))):
             candidate = self.root.joinpath(*PurePosixPath(name).parts)

@@ -18,11 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin
 
 import lxml.html
 import trafilatura
 from lxml.html import HtmlElement
+
+from newsgen.importer.media import is_picture
+from newsgen.sanitize import is_readable_url, split_url
 
 DECORATIVE = re.compile(r"logo|icon|avatar|sprite|spacer|pixel|badge|banner|button", re.I)
 """Words in a picture's file name that say it is the site's furniture, not the story's."""
@@ -73,9 +76,11 @@ class _Addresses:
 
     def of(self, src: str) -> str:
         """A picture's address in the article: its copy in ``static/`` when the page was
-        saved with it, else absolute on the page's site."""
-        if self.saved is not None and src and not urlsplit(src).scheme and not src.startswith("/"):
-            file = self.saved.folder / unquote(urlsplit(src).path)
+        saved with it, else absolute on the page's site ("" for one Python cannot read)."""
+        if not is_readable_url(src):
+            return ""
+        if self.saved is not None and src and not split_url(src).scheme and not src.startswith("/"):
+            file = self.saved.folder / unquote(split_url(src).path)
             if _picture_file(file, self.saved.folder):
                 relative = f"{self.saved.static}/{file.name}"
                 self.local[relative] = str(file)
@@ -85,7 +90,7 @@ class _Addresses:
 
 def _picture_file(file: Path, folder: Path) -> bool:
     """True for a picture file under ``folder``, its links followed."""
-    if file.suffix.lower() not in (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"):
+    if not is_picture(str(file)):
         return False
     try:
         return file.is_file() and file.resolve().is_relative_to(folder.resolve())
@@ -161,4 +166,4 @@ def _decorative(src: str) -> bool:
     """True for a logo, icon or tracking pixel (by its file name), or an inline image."""
     if src.startswith("data:"):
         return True
-    return DECORATIVE.search(urlsplit(src).path.rsplit("/", 1)[-1]) is not None
+    return DECORATIVE.search(split_url(src).path.rsplit("/", 1)[-1]) is not None

@@ -18,6 +18,8 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
+from newsgen.sanitize import is_readable_url
+
 ARTICLE_TYPES = frozenset(
     {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle",
      "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "blogposting",
@@ -78,8 +80,9 @@ def page_metadata(tree: HtmlElement) -> PageMeta:
     canonical = tree.xpath(_CANONICAL)
     canonical_url = str(canonical[0]).strip() if canonical else ""
     meta.url = canonical_url or tags.get("og:url", "") or meta.url
+    meta.url = meta.url if is_readable_url(meta.url) else ""
     meta.site_name = meta.site_name or tags.get("og:site_name", "")
-    if meta.image is None and tags.get("og:image", "").startswith(("http://", "https://")):
+    if meta.image is None and _web_address(tags.get("og:image", "")):
         meta.image = LeadImage(tags["og:image"], tags.get("og:image:alt", ""))
     if not meta.headline:
         meta.headline = " ".join("".join(tree.xpath("//title//text()")).split())
@@ -136,17 +139,22 @@ def _from_json_ld(article: dict[str, Any], meta: PageMeta) -> None:
 def _image(value: Any) -> LeadImage | None:
     first = value[0] if isinstance(value, list) and value else value
     if isinstance(first, str):
-        return LeadImage(first) if first.startswith(("http://", "https://")) else None
+        return LeadImage(first) if _web_address(first) else None
     if not isinstance(first, dict):
         return None
     url = _text(first.get("url")) or _text(first.get("contentUrl"))
-    if not url.startswith(("http://", "https://")):
+    if not _web_address(url):
         return None
     credit = _text(first.get("creditText")) or ", ".join(
         _names(first.get("copyrightHolder")) or _names(first.get("author"))
     )
     caption = _text(first.get("caption")) or _text(first.get("description"))
     return LeadImage(url, _text(first.get("name")) if caption else "", caption, credit)
+
+
+def _web_address(url: str) -> bool:
+    """True for an http(s) address Python's URL library can read."""
+    return url.startswith(("http://", "https://")) and is_readable_url(url)
 
 
 def _names(value: Any) -> list[str]:

@@ -26,16 +26,17 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
 
 import lxml.html
 import trafilatura
 from lxml.etree import ParserError
 from lxml.html import HtmlElement
 
+from newsgen.content.fields import parse_moment
 from newsgen.importer.boilerplate import Effect, boilerplate
 from newsgen.importer.html_markdown import html_to_markdown
 from newsgen.importer.imported import Note, NoteKind
+from newsgen.importer.media import picture_stem
 from newsgen.importer.page_body import SavedWith, body_html
 from newsgen.importer.page_decode import decode_page
 from newsgen.importer.page_metadata import LeadImage, PageMeta, page_metadata
@@ -48,6 +49,7 @@ from newsgen.importer.wordpress import (
     yaml_text,
 )
 from newsgen.input_files import read_regular
+from newsgen.sanitize import split_url
 from newsgen.urls import make_slug
 
 MAX_PAGE_BYTES = 20_000_000
@@ -138,21 +140,13 @@ def _headline(meta: PageMeta) -> str:
 
 
 def _moment(text: str) -> datetime | date | None:
-    """An ISO 8601 date or moment; None when there is none, or a placeholder such as
-    ``0001-01-01T00:00:00Z`` (some sites' templates write one for an empty date)."""
-    text = text.strip()
-    if not text:
+    """An ISO 8601 date or moment (content/fields.py's parse_moment()), to the second;
+    None when there is none, or a placeholder such as ``0001-01-01T00:00:00Z`` (some
+    sites' templates write one for an empty date)."""
+    moment = parse_moment(text)
+    if moment is None or not MIN_YEAR <= moment.year <= MAX_YEAR:
         return None
-    try:
-        if len(text) == 10:
-            moment: datetime | date = date.fromisoformat(text)
-        else:
-            moment = datetime.fromisoformat(text.replace(" ", "T", 1))
-    except ValueError:
-        return None
-    if not MIN_YEAR <= moment.year <= MAX_YEAR:
-        return None
-    return moment.replace(microsecond=0) if isinstance(moment, datetime) else moment
+    return moment.date() if len(text.strip()) == 10 else moment.replace(microsecond=0)
 
 
 def _removed_notes(tree: HtmlElement) -> list[Note]:
@@ -225,11 +219,7 @@ def _same_picture(one: str, other: str) -> bool:
     """True when two addresses show the same picture (resized copies too:
     ``photo-1024x683.jpg`` is ``photo.jpg``)."""
 
-    def stem(url: str) -> str:
-        name = PurePosixPath(urlsplit(url).path).stem
-        return re.sub(r"-\d{2,5}x\d{2,5}$", "", name).lower()
-
-    return stem(one) == stem(other) and bool(stem(one))
+    return picture_stem(one) == picture_stem(other) and bool(picture_stem(one))
 
 
 def _front_matter(
@@ -257,8 +247,8 @@ def _front_matter(
         front["summary"] = _summary(meta.description)
     if lead is not None:
         front["images"] = [_image_entry(lead)]
-    alias = urlsplit(meta.url).path if meta.url else ""
-    if alias not in ("", "/") and not urlsplit(meta.url).query:
+    alias = split_url(meta.url).path if meta.url else ""
+    if alias not in ("", "/") and not split_url(meta.url).query:
         front["aliases"] = [alias]
     return front
 
@@ -304,7 +294,7 @@ def _image_entry(lead: LeadImage) -> dict[str, str]:
 def _slug(url: str, headline: str) -> str:
     """The old address's last part (``…/storm-hits-coast.html`` → ``storm-hits-coast``),
     so that the new address ends as the old one did; else the headline's."""
-    last = _EXTENSION.sub("", PurePosixPath(urlsplit(url).path).name) if url else ""
+    last = _EXTENSION.sub("", PurePosixPath(split_url(url).path).name) if url else ""
     if last.lower() in GENERIC_NAMES:
         last = ""
     return make_slug(last) or make_slug(headline) or "page"

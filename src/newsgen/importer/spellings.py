@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from newsgen.importer.front_text import replace_value
 from newsgen.importer.imported import Note, NoteKind
-from newsgen.importer.wordpress import yaml_text
 from newsgen.models import Article
 from newsgen.urls import name_key
 
@@ -36,33 +36,10 @@ class Spellings:
                 first = self.first.setdefault((key, item.slug), item.name)
                 if name_key(first) == name_key(item.name):
                     continue
-                changed = _respelt(head, key, item.name, first)
+                changed = replace_value(head, key, item.name, first)
                 if changed != head:
                     head = changed
                     noun = "tag" if key == "tags" else "byline"
                     said = f"{noun} '{item.name}' written '{first}', as another article has it: "
                     notes.append(Note(line, NoteKind.WARNING, said + "they share one page"))
         return head + sep + body
-
-
-def _respelt(head: str, key: str, name: str, first: str) -> str:
-    """The front matter ``head`` with ``name`` as ``first`` in field ``key`` (a list
-    item, or the field's value), as yaml_text() writes them."""
-    for old, new in (
-        (yaml_text([name]), yaml_text([first])),
-        (yaml_text({key: name}), yaml_text({key: first})),
-    ):
-        start = head.find(f"\n{key}:")
-        if start < 0:
-            return head
-        end = head.find("\n", start + 1)
-        while end >= 0 and head.startswith("\n- ", end):
-            end = head.find("\n", end + 1)
-        block = head[start + 1 : end if end >= 0 else len(head)] + "\n"
-        if old in block:
-            return (
-                head[: start + 1]
-                + block.replace(old, new, 1)[:-1]
-                + (head[end:] if end >= 0 else "")
-            )
-    return head

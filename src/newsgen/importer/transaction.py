@@ -5,14 +5,14 @@ importer/feed.py's entries, importer/saved_page.py's pages) and:
 
 1. skips what a former import wrote (importer/known.py), gives each article a
    path of its own (``content/SECTION/SLUG.md``; a slug taken is made unique,
-   in the file's name and its ``slug:``, and said so), and stages its text in a
+   in the file's name and its ``slug:``, and said so), points its pictures at
+   their copies (``--media``, importer/media.py), and stages its text in a
    temporary folder, so that an export of 50,000 posts is held on disk, not in
    memory;
-2. then, for each staged text: points its pictures at their copies (``--media``,
-   importer/media.py), drops aliases that are a section's own address, points
+2. then, for each staged text: drops aliases that are a section's own address, points
    its links to other imported articles at their files (importer/links.py),
    checks it with the build's own article loader, and spells its tags and
-   bylines as the import first spelt them (importer/spellings.py);
+   bylines as the site or the import first spelt them (importer/spellings.py);
 3. writes every file, or, when any cannot be imported, none (``keep_going``
    writes the good ones and lists the rest). A Ctrl-C or a full disk while
    writing takes back what was written.
@@ -20,6 +20,7 @@ importer/feed.py's entries, importer/saved_page.py's pages) and:
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -32,6 +33,7 @@ from newsgen.content.discover import SourceFile
 from newsgen.content.parse import load_article
 from newsgen.errors import Problems
 from newsgen.importer.command import TargetSite
+from newsgen.importer.front_text import edit_field, replace_value
 from newsgen.importer.imported import Note, NoteKind
 from newsgen.importer.known import KnownSite, read_site
 from newsgen.importer.links import LinkMap, rewrite_links
@@ -39,7 +41,6 @@ from newsgen.importer.media import MediaFolder
 from newsgen.importer.spellings import Spellings
 from newsgen.importer.wordpress import ImportedPost, Skipped
 
-_EMPTY_ALIASES = re.compile(r"^aliases:\n(?!- )", re.M)
 _SECTION_ALIAS = re.compile(r"^- ('?/([^/\s']+)/?'?)\n", re.M)
 
 
@@ -86,12 +87,12 @@ def import_posts(
     done = ImportDone(failed=list(failed))
     with _staging_folder() as folder:
         site_known = read_site(site.root)
-        staged, links = _stage(site, posts, folder, site_known, done)
+        staged, links = _stage(site, posts, folder, site_known, media, done)
         site = _with_copies(site, media, staged, done)
         sections = {item.path.split("/")[1] for item in staged} | set(site.sections)
         spellings = Spellings(dict(site_known.names))
         for item in staged:
-            _check_staged(site, item, media, sections, links, spellings, done)
+            _check_staged(site, item, sections, links, spellings, done)
         if done.failed and not keep_going:
             done.files.clear()
             done.copies.clear()
@@ -101,10 +102,32 @@ def import_posts(
     return done
 
 
+STAGING_PREFIX = "newsgen-import-"
+
+
 @contextmanager
 def _staging_folder() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory(prefix="newsgen-import-") as folder:
+    """A temporary folder for the staged texts, named after this process, removed at the
+    end; those of imports that were killed (SIGKILL leaves them) are removed first."""
+    temporary = Path(tempfile.gettempdir())
+    for left in temporary.glob(f"{STAGING_PREFIX}*-*"):
+        if not _alive(left.name.removeprefix(STAGING_PREFIX).partition("-")[0]):
+            shutil.rmtree(left, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=f"{STAGING_PREFIX}{os.getpid()}-") as folder:
         yield Path(folder)
+
+
+def _alive(pid: str) -> bool:
+    """True when process ``pid`` is running (or the name is not one of ours)."""
+    if not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's: alive
+        return True
+    return True
 
 
 def _stage(
@@ -112,10 +135,12 @@ def _stage(
     posts: Iterable[ImportedPost | Skipped],
     folder: Path,
     site_known: KnownSite,
+    media: MediaFolder | None,
     done: ImportDone,
 ) -> tuple[list[_Staged], LinkMap]:
-    """Give each new article a path and stage its text; return them, and the old
-    addresses of every imported article (this import's and former ones')."""
+    """Give each new article a path, point its pictures found in ``media`` at their
+    copies, and stage its text; return them, and the old addresses of every imported
+    article (this import's and former ones')."""
     known, links = site_known.ids, site_known.links
     taken = {p.relative_to(site.root).as_posix() for p in (site.root / "content").rglob("*.md")}
     staged: list[_Staged] = []
@@ -132,7 +157,13 @@ def _stage(
         if renamed:
             done.notes.append(Note(made.line, NoteKind.WARNING, renamed))
             new_slug = path.rsplit("/", 1)[1].removesuffix(".md")  # the address must differ too
-            text = text.replace(f"\nslug: {made.slug}\n", f"\nslug: {new_slug}\n", 1)
+            head, sep, body = text.partition("\n---\n")
+            text = replace_value(head, "slug", made.slug, new_slug) + sep + body
+        if media is not None:
+            text, missing = media.localise(text)
+            for address in missing:
+                said = f"not in --media: {address} stays remote"
+                done.notes.append(Note(made.line, NoteKind.WARNING, said))
         for url in made.old_urls:
             links.add(url, path)
         text_file = folder / f"{len(staged)}.md"
@@ -144,7 +175,6 @@ def _stage(
 def _check_staged(
     site: TargetSite,
     item: _Staged,
-    media: MediaFolder | None,
     sections: set[str],
     links: LinkMap,
     spellings: Spellings,
@@ -153,7 +183,6 @@ def _check_staged(
     """Finish the staged article's text and check it: staged for writing, or failed."""
     made, path = item.made, item.path
     text = item.text_file.read_text(encoding="utf-8")
-    text = media.localise(text)[0] if media is not None else text
     text = _without_section_aliases(text, sections, made.line, done.notes)
     text, found = rewrite_links(text, path, links)
     done.relinked += found
@@ -188,18 +217,11 @@ def _free_path(made: ImportedPost, taken: set[str]) -> tuple[str, str]:
 def _with_copies(
     site: TargetSite, media: MediaFolder | None, staged: list[_Staged], done: ImportDone
 ) -> TargetSite:
-    """Find the pictures to copy: those of the staged articles in ``media``, and those
-    saved with a page; record the copies to make (``done.copies``) and return ``site``
-    as the loader will see it with them."""
-    wanted: dict[str, Path] = {}
+    """Record the pictures to copy (``done.copies``): those staging found in ``media``,
+    and those saved with a page; return ``site`` as the loader will see it with them."""
+    wanted: dict[str, Path] = dict(media.copies) if media is not None else {}
     for item in staged:
         wanted.update((relative, Path(file)) for relative, file in item.made.files)
-        if media is None:
-            continue
-        for address in media.localise(item.text_file.read_text(encoding="utf-8"))[1]:
-            said = f"not in --media: {address} stays remote"
-            done.notes.append(Note(item.made.line, NoteKind.WARNING, said))
-    wanted.update(media.copies if media is not None else {})
     for relative, source in sorted(wanted.items()):
         target = site.root / "static" / relative
         if not target.exists():
@@ -223,8 +245,7 @@ def _without_section_aliases(text: str, sections: set[str], line: int, notes: li
         return ""
 
     head, sep, body = text.partition("\n---\n")
-    head = _EMPTY_ALIASES.sub("", _SECTION_ALIAS.sub(drop, head + "\n"))[:-1]
-    return head + sep + body
+    return edit_field(head, "aliases", lambda lines: _SECTION_ALIAS.sub(drop, lines)) + sep + body
 
 
 def write_all(files: dict[Path, Path]) -> None:

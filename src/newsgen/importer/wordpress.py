@@ -32,7 +32,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
 
@@ -40,6 +39,7 @@ from newsgen.importer.attachments import Attachments, plain_text, post_images, r
 from newsgen.importer.html_markdown import html_to_markdown
 from newsgen.importer.imported import Note
 from newsgen.importer.wxr import WxrChannel, WxrItem, read_wxr
+from newsgen.sanitize import split_url
 from newsgen.urls import make_slug
 
 WXR_SNIFF = re.compile(rb"<rss\b[^>]*wordpress\.org/export/1\.[012]/", re.S)
@@ -232,7 +232,7 @@ def _alias(link: str, site: str) -> str:
     "" when it has none a static site can answer (``/?p=1724``: a query string)."""
     if not link:
         return ""
-    parts, base = urlsplit(link), urlsplit(site)
+    parts, base = split_url(link), split_url(site)
     if parts.query or (base.netloc and parts.netloc and parts.netloc != base.netloc):
         return ""
     path = parts.path or "/"
@@ -245,5 +245,3 @@ def _alias(link: str, site: str) -> str:
 def yaml_text(value: object) -> str:
     """Return ``value`` as the YAML of front matter."""
     return yaml.dump(value, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1_000_000)
-
-

@@ -118,3 +118,10 @@ def test_line_breaks_only_between_lines_of_text():
     checker refused) and paragraphs ending in a literal backslash."""
     html = "<h4><br></h4><h3>A<br>B</h3><p>a<br>b<br></p><p><br></p><p>x<br><br>y</p>"
     assert html_to_markdown(html).markdown == "### A B\n\na\\\nb\n\nx\\\ny\n"
+
+
+def test_links_and_images_no_browser_can_read_are_removed_with_a_note():
+    converted = html_to_markdown(
+        '<p><a href="http://[::1/x">odd</a> <img src="http://[x/a.jpg"></p>'
+    )
+    assert converted.markdown == "odd\n" and len(converted.notes) == 2

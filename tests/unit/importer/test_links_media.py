@@ -81,3 +81,16 @@ def test_a_link_out_of_the_uploads_folder_is_never_copied(tmp_path: Path):
     )
     localised, missing = media.localise(text)
     assert localised == text and len(missing) == 2 and media.copies == {}
+
+
+def test_addresses_python_cannot_read_are_no_crash():
+    """``http://[::1/x`` makes urlsplit() raise; an import must not stop on it."""
+    found = links()
+    found.add("http://[bad/2020/01/02/b/", "content/world/b.md")
+    body = "[odd](http://[::1/x) [b](https://old.example/2020/01/02/b/)\n"
+    text, count = rewrite_links(ARTICLE + body, "content/sport/a.md", found)
+    assert count == 1 and "[odd](http://[::1/x)" in text
+    media = MediaFolder(Path("/nonexistent"))
+    assert media.localise("![a](http://[x/wp-content/uploads/a.jpg)")[1] == [
+        "http://[x/wp-content/uploads/a.jpg"
+    ]
