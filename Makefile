@@ -26,9 +26,13 @@ EXAMPLE_BUILD_TIME ?= 1763719200
 build: $(STAMP)
 	SOURCE_DATE_EPOCH=$(EXAMPLE_BUILD_TIME) $(BIN)/newsgen build --source . --output public
 
+# The suite runs on every core (pytest-xdist, one worker per logical CPU), each
+# test module on one worker so that its module fixtures are made once.
+PYTEST_WORKERS ?= logical
+
 test: $(TEST_STAMP) java browser
 	$(BIN)/ruff check src tests benchmarks tools
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope
 
 serve: $(STAMP)
 	$(BIN)/newsgen serve --source .
