@@ -24,8 +24,8 @@ from typing import Any
 import jinja2
 
 from newsgen.feeds.dates import aware
-from newsgen.feeds.sitemaps import NEWS_MAX_URLS, SitemapEntry, news_articles
-from newsgen.models import Article, Period, Site, SiteConfig
+from newsgen.feeds.sitemaps import NEWS_MAX_URLS, SitemapEntry, news_articles, sitemap_list
+from newsgen.models import Article, Period, Site, SiteConfig, SitemapList
 from newsgen.render.keys import site_parts, template_sources
 from newsgen.site.archive import period_urls
 from newsgen.site.front import Choice, Facts, choose, facts_of, pool
@@ -67,7 +67,7 @@ class QuickListings:
     linked: frozenset[str] = frozenset()
     """The articles other articles link to, by their paths in ``content/`` (``world/a.md``):
     their pages cannot move without those links changing."""
-    sitemap: tuple[SitemapEntry, ...] = ()
+    sitemap: SitemapList = field(default_factory=SitemapList)
     """The sitemap's entries, sorted by URL."""
     section_counts: dict[str, int] = field(default_factory=dict)
     front: tuple[Facts, ...] = ()
@@ -175,7 +175,7 @@ def quick_listings(
         site.years,
         dict(site.months),
         frozenset(ref.target for article in site.articles for ref in article.link_refs),
-        tuple(sitemap),
+        sitemap_list(list(sitemap)),
         dict(site.section_counts),
         _front_pool(site),
     )

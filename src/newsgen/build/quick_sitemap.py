@@ -6,18 +6,20 @@ leaves that list in its QuickListings (quick_listings.py); quick rebuilds keep
 what they changed of it beside (QuickState.sitemap, QuickChanges.sitemap). A
 move takes the old URL out and puts the new one in: the sitemap files whose
 entries differ are rendered again, the others keep their bytes. The entries
-stay the objects the memo held, but for the few changed, so that comparing a
-file's entries before and after is mostly comparing an object with itself.
+are a SitemapList (models.py) whose columns hold the objects the memo held, but
+for the few changed, so that comparing a file's entries before and after is
+mostly comparing an object with itself.
 """
 
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from newsgen.feeds.sitemaps import SitemapEntry, sitemap_parts
-from newsgen.models import Output, SiteConfig
+from newsgen.feeds.sitemaps import SitemapEntry, sitemap_entry, sitemap_list, sitemap_parts
+from newsgen.models import Output, SiteConfig, SitemapList
 from newsgen.render.keys import InputKeys
 from newsgen.render.outputs import sitemap_key
 
@@ -55,27 +57,37 @@ def listed_lastmod(
     base, changes = listed
     if loc in changes:
         return changes[loc]
-    at = bisect.bisect_left(base, loc, key=lambda entry: entry.loc)
-    return base[at].lastmod if at < len(base) and base[at].loc == loc else None
+    locs = base.locs if type(base) is SitemapList else [entry.loc for entry in base]
+    at = bisect.bisect_left(locs, loc)
+    return base[at].lastmod if at < len(locs) and locs[at] == loc else None
 
 
 def with_changes(
     entries: Sequence[SitemapEntry], changes: Mapping[str, datetime | None]
-) -> list[SitemapEntry]:
+) -> SitemapList:
     """Return ``entries`` (sorted by URL) with ``changes`` made (URL -> lastmod; None:
-    removed), still sorted; the entries not changed are the same objects."""
-    result = list(entries)
-    locs = [entry.loc for entry in result]
+    removed), still sorted, as a SitemapList whose unchanged columns hold the same
+    objects."""
+    before = sitemap_list(entries)
+    if not changes:
+        return before
+    locs, lastmods, xml = list(before.locs), list(before.lastmods), list(before.xml)
+    stamps = array("d")
+    stamps.frombytes(before.stamps)
     for loc in sorted(changes):
         lastmod = changes[loc]
         at = bisect.bisect_left(locs, loc)
         present = at < len(locs) and locs[at] == loc
         if lastmod is None:
             if present:
-                del result[at], locs[at]
-        elif present:
-            result[at] = SitemapEntry(loc, lastmod)
+                del locs[at], lastmods[at], xml[at], stamps[at]
+            continue
+        entry = sitemap_entry(loc, lastmod)
+        if present:
+            lastmods[at], xml[at], stamps[at] = entry.lastmod, entry.xml, lastmod.timestamp()
         else:
-            result.insert(at, SitemapEntry(loc, lastmod))
             locs.insert(at, loc)
-    return result
+            lastmods.insert(at, entry.lastmod)
+            xml.insert(at, entry.xml)
+            stamps.insert(at, lastmod.timestamp())
+    return SitemapList(tuple(locs), tuple(lastmods), tuple(xml), stamps.tobytes())

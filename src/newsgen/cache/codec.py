@@ -45,6 +45,7 @@ _MODELS = (
     *("SectionConfig", "SiteConfig", "Source", "Image", "Asset", "Tag", "Link", "Author"),
     *("Correction", "Alias", "LinkRef", "Section", "Article", "PageLink", "ListingPage"),
     *("Period", "CorrectionEntry", "SectionBlock", "Site", "SitemapEntry"),
+    "SitemapList",
     *("ImageSettings", "Rendition", "RenditionSet", "Picture"),
     *("HomeSettings", "HomeBlockSetting", "FrontPage"),
 )

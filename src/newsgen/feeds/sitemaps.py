@@ -21,16 +21,18 @@ only on the input: no clock is read here.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from operator import attrgetter
 from typing import Protocol
 from urllib.parse import quote
 
 from newsgen.feeds.dates import aware, w3c_datetime
 from newsgen.feeds.xml_text import XML_DECLARATION, escape_text
-from newsgen.models import Article, Output, Site, SiteConfig, SitemapEntry
+from newsgen.models import Article, Output, Site, SiteConfig, SitemapEntry, SitemapList
 from newsgen.sanitize import strip_forbidden
 from newsgen.urls import absolute, href
 
@@ -58,6 +60,7 @@ ROOT_SITEMAPS = (SITEMAP_PATH, NEWS_SITEMAP_PATH)
 # and the indented tags (57), rounded up; and room for the XML declaration and <urlset>.
 _ENTRY_OVERHEAD = 96
 _DOCUMENT_OVERHEAD = 1024
+_LASTMOD = attrgetter("lastmod")
 _WIDEST = 5
 """The most bytes one character of a URL takes in a sitemap (``&`` is ``&amp;``; UTF-8
 takes at most 4)."""
@@ -81,7 +84,38 @@ def sitemap_entries(config: SiteConfig, pages: Sequence[Listed]) -> list[Sitemap
 
 def page_entry(config: SiteConfig, output_path: str, lastmod: datetime) -> SitemapEntry:
     """Return the sitemap entry of the page at ``output_path`` changed at ``lastmod``."""
-    return SitemapEntry(page_url(config, output_path), aware(lastmod, config.timezone))
+    return sitemap_entry(page_url(config, output_path), aware(lastmod, config.timezone))
+
+
+def sitemap_entry(loc: str, lastmod: datetime) -> SitemapEntry:
+    """Return the sitemap entry of ``loc`` changed at ``lastmod``, its ``<url>`` element
+    made."""
+    return SitemapEntry(loc, lastmod, _url_element(loc, lastmod))
+
+
+def sitemap_list(entries: Sequence[SitemapEntry]) -> SitemapList:
+    """Return ``entries`` (sorted by URL) as a SitemapList, each with its ``<url>``
+    element made."""
+    if type(entries) is SitemapList:
+        return entries
+    lastmods = tuple(entry.lastmod for entry in entries)
+    return SitemapList(
+        tuple(entry.loc for entry in entries),
+        lastmods,
+        tuple(map(entry_xml, entries)),
+        array("d", [lastmod.timestamp() for lastmod in lastmods]).tobytes(),
+    )
+
+
+def entry_xml(entry: SitemapEntry) -> str:
+    """Return the ``<url>`` element of ``entry`` as urlset() writes it."""
+    return entry.xml or _url_element(entry.loc, entry.lastmod)
+
+
+def _url_element(loc: str, lastmod: datetime) -> str:
+    text = escape_text(strip_forbidden(loc))
+    stamp = w3c_datetime(lastmod)  # digits, "-", ":", "T", "+": nothing to escape
+    return f"  <url>\n    <loc>{text}</loc>\n    <lastmod>{stamp}</lastmod>\n  </url>\n"
 
 
 def page_url(config: SiteConfig, output_path: str) -> str:
@@ -118,8 +152,9 @@ class SitemapPart:
 
     path: str
     """Where it goes, relative to the output directory."""
-    shows: tuple[object, ...]
-    """What it lists: entries, or for an index its children's URLs and dates."""
+    shows: Sequence[object]
+    """What it lists: entries (a SitemapList or a tuple), or for an index its children's
+    URLs and dates."""
     render: Callable[[], bytes]
     """Returns its bytes."""
 
@@ -136,36 +171,50 @@ def sitemap_parts(
     if not chunks:
         return []
     if len(chunks) == 1:
-        return [SitemapPart(SITEMAP_PATH, tuple(entries), partial(urlset, entries))]
+        return [SitemapPart(SITEMAP_PATH, _shows(entries), partial(urlset, entries))]
     children = [
-        SitemapPart(CHILD_PATH.format(number=number), tuple(chunk), partial(urlset, chunk))
+        SitemapPart(CHILD_PATH.format(number=number), _shows(chunk), partial(urlset, chunk))
         for number, chunk in enumerate(chunks, start=1)
     ]
     listed = tuple(
-        (page_url(config, child.path), max(entry.lastmod for entry in chunk))
+        (page_url(config, child.path), _newest(chunk))
         for child, chunk in zip(children, chunks, strict=True)
     )
     return [SitemapPart(SITEMAP_PATH, listed, partial(sitemap_index, listed)), *children]
 
 
+def _shows(entries: Sequence[SitemapEntry]) -> Sequence[SitemapEntry]:
+    """Return what a sitemap of ``entries`` shows, to compare: the SitemapList itself, or
+    the entries as a tuple."""
+    return entries if type(entries) is SitemapList else tuple(entries)
+
+
+def _newest(entries: Sequence[SitemapEntry]) -> datetime:
+    """Return the latest ``lastmod`` of ``entries``."""
+    if type(entries) is SitemapList:
+        return entries.newest()
+    return max(map(_LASTMOD, entries))
+
+
 def split_entries(
     entries: Sequence[SitemapEntry], max_urls: int, max_bytes: int
-) -> list[list[SitemapEntry]]:
+) -> list[Sequence[SitemapEntry]]:
     """Return ``entries`` cut in order into runs of at most ``max_urls`` entries whose
     sitemap stays within ``max_bytes`` (an entry too big alone still gets its own run).
     """
-    longest = max((len(entry.loc) for entry in entries), default=0)
+    locs = entries.locs if type(entries) is SitemapList else [entry.loc for entry in entries]
+    longest = max(map(len, locs), default=0)
     if _WIDEST * longest + _ENTRY_OVERHEAD <= (max_bytes - _DOCUMENT_OVERHEAD) // max_urls:
         # No run of max_urls entries can pass max_bytes: cut by count alone.
-        return [list(entries[i : i + max_urls]) for i in range(0, len(entries), max_urls)]
-    chunks: list[list[SitemapEntry]] = []
+        return [entries[i : i + max_urls] for i in range(0, len(entries), max_urls)]
+    chunks: list[Sequence[SitemapEntry]] = []
     size = 0
     for entry in entries:
         entry_size = _entry_size(entry)
         if not chunks or len(chunks[-1]) >= max_urls or size + entry_size > max_bytes:
             chunks.append([])
             size = _DOCUMENT_OVERHEAD
-        chunks[-1].append(entry)
+        chunks[-1].append(entry)  # type: ignore[attr-defined]
         size += entry_size
     return chunks
 
@@ -180,13 +229,13 @@ def urlset(entries: Sequence[SitemapEntry]) -> bytes:
     """
     if not entries:
         return _serialize(ET.Element(_sm("urlset")))
-    parts = [f'{XML_DECLARATION}<urlset xmlns="{SITEMAP_NS}">\n']
-    for entry in entries:
-        loc = escape_text(strip_forbidden(entry.loc))
-        lastmod = w3c_datetime(entry.lastmod)  # digits, "-", ":", "T", "+": nothing to escape
-        parts.append(f"  <url>\n    <loc>{loc}</loc>\n    <lastmod>{lastmod}</lastmod>\n  </url>\n")
-    parts.append("</urlset>\n")
-    return "".join(parts).encode("utf-8")
+    head = f'{XML_DECLARATION}<urlset xmlns="{SITEMAP_NS}">\n'
+    return "".join([head, *entries_xml(entries), "</urlset>\n"]).encode("utf-8")
+
+
+def entries_xml(entries: Sequence[SitemapEntry]) -> Iterable[str]:
+    """Return the ``<url>`` elements of ``entries``, in order."""
+    return entries.xml if type(entries) is SitemapList else map(entry_xml, entries)
 
 
 def sitemap_index(children: Sequence[tuple[str, datetime]]) -> bytes:

@@ -26,13 +26,14 @@ from newsgen.feeds.sitemaps import (
     ROOT_SITEMAPS,
     SitemapEntry,
     SitemapPart,
+    entry_xml,
     news_articles,
     news_sitemap,
     robots_txt,
     sitemap_entries,
     sitemap_parts,
 )
-from newsgen.models import Kept, Output, Placed, Site, SiteConfig
+from newsgen.models import Kept, Output, Placed, Site, SiteConfig, SitemapList
 from newsgen.render.assets import Asset
 from newsgen.render.icons import drawn_icons
 from newsgen.render.keys import InputKeys
@@ -133,16 +134,19 @@ def _given(data: bytes) -> bytes:
 
 
 def sitemap_key(keys: InputKeys, part: SitemapPart) -> str:
-    """Return the key of a sitemap file: the entries it shows (URLs and dates)."""
-    return keys.of(None, "\n".join(map(_shown, part.shows)))
+    """Return the key of a sitemap file: the entries it shows (their ``<url>``
+    elements), or an index's children (URL and newest date)."""
+    if type(part.shows) is SitemapList:
+        return keys.of(None, "".join(part.shows.xml))
+    return keys.of(None, "".join(map(_shown, part.shows)))
 
 
 def _shown(item: object) -> str:
-    """Return what a sitemap shows of ``item``: an entry's URL and date, or an index's
-    child (its URL and newest date, a pair)."""
+    """Return what a sitemap shows of ``item``: an entry's ``<url>`` element, or an
+    index's child (its URL and newest date, a pair)."""
     if type(item) is SitemapEntry:
-        return f"{item.loc}\t{item.lastmod.isoformat()}"
-    return repr(item)
+        return entry_xml(item)
+    return repr(item) + "\n"
 
 
 def _page(

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import jinja2
 from unit_helpers import make_config
 
 from newsgen.build.quick_sitemap import moved_sitemaps, with_changes
-from newsgen.feeds.sitemaps import SitemapEntry, sitemap_parts
+from newsgen.cache import codec
+from newsgen.feeds.sitemaps import (
+    SitemapEntry,
+    entry_xml,
+    sitemap_entry,
+    sitemap_list,
+    sitemap_parts,
+    urlset,
+)
 from newsgen.render.keys import InputKeys
 from newsgen.render.outputs import sitemap_key
 from newsgen.site.assemble import build_site
@@ -70,5 +78,34 @@ def test_changes_keep_the_entries_sorted_and_the_others_the_same_objects():
     kept = [base[0].loc, base[2].loc, base[3].loc, base[4].loc]
     added = [f"{ROOT}aaa/", f"{ROOT}world/story-002-b/"]
     assert [entry.loc for entry in after] == sorted([*added, *kept])
-    assert after[after.index(base[0])] is base[0] and base[4] in after
+    first = after.locs.index(base[0].loc)
+    assert after.locs[first] is base[0].loc and after.lastmods[first] is base[0].lastmod
     assert [e.lastmod for e in after if e.loc == base[3].loc] == [later]
+    # every entry carries its <url> element, as urlset() writes it
+    assert all(e.xml == entry_xml(SitemapEntry(e.loc, e.lastmod)) for e in after)
+    assert with_changes(sitemap_list(base), changes) == after
+
+
+def test_a_sitemap_list_reads_as_its_entries():
+    entries = listed(4)
+    columns = sitemap_list(entries)
+    assert len(columns) == 4 and list(columns) == [sitemap_entry(e.loc, e.lastmod) for e in entries]
+    assert columns[1:3] == sitemap_list(entries[1:3]) and columns[-1].loc == entries[-1].loc
+    assert urlset(columns) == urlset(entries)
+    assert codec.loads(codec.dumps(columns)) == columns  # the cache may hold it
+
+
+def test_the_newest_of_a_sitemap_list_is_the_latest_instant_whatever_its_offset():
+    berlin = timezone(timedelta(hours=1))
+    entries = [
+        SitemapEntry(f"{ROOT}a/", datetime(2024, 5, 1, 9, 30, tzinfo=berlin)),  # 08:30 UTC
+        SitemapEntry(f"{ROOT}b/", WHEN + timedelta(minutes=20)),  # 08:20 UTC
+        SitemapEntry(f"{ROOT}c/", datetime(2024, 5, 1, 8, 30, tzinfo=UTC)),  # as a/, later
+    ]
+    columns = sitemap_list(entries)
+    assert columns.newest() is entries[0].lastmod
+    assert columns[1:].newest() is entries[2].lastmod
+    moved = with_changes(columns, {f"{ROOT}b/": WHEN + timedelta(hours=2)})
+    assert moved.newest() == WHEN + timedelta(hours=2)
+    index = sitemap_parts(make_config(), moved, max_urls=2)[0]  # the index, of two files
+    assert [newest for _, newest in index.shows] == [WHEN + timedelta(hours=2), entries[2].lastmod]
