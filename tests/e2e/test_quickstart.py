@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from commands import default_ctrl_c
+
 REPO = Path(__file__).resolve().parents[2]
 PREVIEW_PORT = 8000  # the README's address: http://127.0.0.1:8000/
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -60,7 +62,9 @@ def preview_while_serving(words: list[str], cwd: Path, env: dict[str, str]) -> b
             spare.bind(("127.0.0.1", 0))
             port = spare.getsockname()[1]
         words = [*words, "--port", str(port)]
-    process = subprocess.Popen(words, cwd=cwd, env=env, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        words, cwd=cwd, env=env, stderr=subprocess.PIPE, text=True, preexec_fn=default_ctrl_c
+    )  # stopped with Ctrl-C below: a runner may start the tests ignoring SIGINT
     try:
         deadline = time.monotonic() + 120
         while True:

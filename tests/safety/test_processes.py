@@ -33,6 +33,7 @@ from pathlib import Path
 
 import pytest
 
+from commands import default_ctrl_c
 from newsgen.build.options import BuildOptions
 from newsgen.build.pipeline import build
 from newsgen.output.write import DIRTY, STAGING_PREFIX, spare_path
@@ -311,7 +312,9 @@ def test_an_interrupt_at_the_swap_says_what_the_output_holds(
 ) -> None:
     command = [sys.executable, "-c", SIGNAL_ITSELF, point, number]
     command += ["build", "--source", str(ab.root), "--output", str(ab.output), "--quiet"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=60, preexec_fn=default_ctrl_c
+    )  # a runner may start the tests ignoring SIGINT, and children inherit that
     assert done.returncode == 130, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
     assert holds(ab) == expected
