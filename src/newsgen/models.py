@@ -744,10 +744,11 @@ class SitemapEntry:
 
 @dataclass(frozen=True, slots=True)
 class SitemapList(Sequence[SitemapEntry]):
-    """Sitemap entries sorted by URL, kept as three columns rather than one object per
-    entry: what quick rebuilds read back of a site's sitemap (build/quick_listings.py),
-    140,000 entries at 100,000 articles, which the cache reads four times faster so.
-    Indexing gives a SitemapEntry, slicing another SitemapList."""
+    """Sitemap entries sorted by URL, kept as columns rather than one object per entry
+    (feeds/sitemaps.py's sitemap_list() makes them): what the sitemap files are cut,
+    written and keyed from, and what quick rebuilds read back of a site's sitemap
+    (build/quick_listings.py), 140,000 entries at 100,000 articles, which the cache reads
+    four times faster so. Indexing gives a SitemapEntry, slicing another SitemapList."""
 
     locs: tuple[str, ...] = ()
     lastmods: tuple[datetime, ...] = ()

@@ -50,10 +50,10 @@ from newsgen.content.authors import load_author_profiles
 from newsgen.content.load import default_jobs, load_articles
 from newsgen.errors import BuildFailed, Problems
 from newsgen.feeds.rss import FeedPlan, feed_plans
-from newsgen.feeds.sitemaps import ROBOTS_PATH, SitemapEntry
+from newsgen.feeds.sitemaps import ROBOTS_PATH
 from newsgen.gc_pause import collector_paused, release_free_memory
 from newsgen.images.stage import Processed
-from newsgen.models import Article, Site, SiteConfig
+from newsgen.models import Article, Site, SiteConfig, SitemapList
 from newsgen.output.quick_write import make_spare
 from newsgen.output.write import Copy, write_site
 from newsgen.pagehelper.pool import HELPER_PAGES, ArticlePages, PageHelper, page_helper
@@ -185,7 +185,7 @@ class _Plan:
     with its date (ISO 8601) that the search page sorts by."""
     source_keys: dict[str, str]
     """The key of each copy's source file (build/copy_keys.py), by output path."""
-    sitemap: list[SitemapEntry]
+    sitemap: SitemapList
     """The sitemap's entries, sorted by URL."""
 
 
@@ -223,7 +223,7 @@ def _plan(
     keys = InputKeys(site, inputs.found.base, inputs.digests, env)
     feeds = feed_plans(site)
     with collector_paused(keep=True):
-        sitemap: list[SitemapEntry] = []
+        sitemap: list[SitemapList] = []
         planned = plan_outputs(site, env, keys, GENERATOR, problems, feeds, sitemap)
         planned += theme_outputs(site.config, assets, keys)
         if site.config.compress and options.precompress:
@@ -245,7 +245,8 @@ def _plan(
     source_keys_now = source_keys(copies)
     copies = known_copies(copies, source_keys_now, keys_before)
     return _Plan(
-        env, planned, copies, keys_before, feeds, hand_off or None, shards, source_keys_now, sitemap
+        env, planned, copies, keys_before, feeds, hand_off or None, shards, source_keys_now,
+        sitemap[0] if sitemap else SitemapList(),
     )
 
 
@@ -302,7 +303,7 @@ def _write(
 def _remember(
     options: BuildOptions,
     site: Site,
-    made: tuple[jinja2.Environment, list[FeedPlan], list[SitemapEntry]],
+    made: tuple[jinja2.Environment, list[FeedPlan], SitemapList],
     written: _Written,
     inputs: _Inputs,
     related: str,

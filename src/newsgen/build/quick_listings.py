@@ -16,7 +16,7 @@ it gets no QuickListings, so every card edit is a full build.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -147,7 +147,7 @@ def listing_key(kind: str, subject: Any) -> str:
 
 
 def quick_listings(
-    site: Site, env: jinja2.Environment, sitemap: Iterable[SitemapEntry] = ()
+    site: Site, env: jinja2.Environment, sitemap: Sequence[SitemapEntry] = ()
 ) -> QuickListings | None:
     """Return the QuickListings of ``site`` (whose sitemap lists ``sitemap``, sorted by
     URL), or None when
@@ -175,7 +175,7 @@ def quick_listings(
         site.years,
         dict(site.months),
         frozenset(ref.target for article in site.articles for ref in article.link_refs),
-        sitemap_list(list(sitemap)),
+        sitemap_list(sitemap),
         dict(site.section_counts),
         _front_pool(site),
     )

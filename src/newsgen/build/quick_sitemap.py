@@ -57,9 +57,9 @@ def listed_lastmod(
     base, changes = listed
     if loc in changes:
         return changes[loc]
-    locs = base.locs if type(base) is SitemapList else [entry.loc for entry in base]
-    at = bisect.bisect_left(locs, loc)
-    return base[at].lastmod if at < len(locs) and locs[at] == loc else None
+    columns = sitemap_list(base)
+    at = bisect.bisect_left(columns.locs, loc)
+    return columns.lastmods[at] if at < len(columns) and columns.locs[at] == loc else None
 
 
 def with_changes(

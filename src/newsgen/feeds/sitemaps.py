@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from operator import attrgetter
 from typing import Protocol
 from urllib.parse import quote
 
@@ -60,7 +59,6 @@ ROOT_SITEMAPS = (SITEMAP_PATH, NEWS_SITEMAP_PATH)
 # and the indented tags (57), rounded up; and room for the XML declaration and <urlset>.
 _ENTRY_OVERHEAD = 96
 _DOCUMENT_OVERHEAD = 1024
-_LASTMOD = attrgetter("lastmod")
 _WIDEST = 5
 """The most bytes one character of a URL takes in a sitemap (``&`` is ``&amp;``; UTF-8
 takes at most 4)."""
@@ -76,10 +74,10 @@ class Listed(Protocol):
 
 
 
-def sitemap_entries(config: SiteConfig, pages: Sequence[Listed]) -> list[SitemapEntry]:
+def sitemap_entries(config: SiteConfig, pages: Sequence[Listed]) -> SitemapList:
     """Return an entry for every page with a ``lastmod``, sorted by URL."""
     entries = [page_entry(config, page.path, page.lastmod) for page in pages if page.lastmod]
-    return sorted(entries, key=lambda entry: entry.loc)
+    return sitemap_list(sorted(entries, key=lambda entry: entry.loc))
 
 
 def page_entry(config: SiteConfig, output_path: str, lastmod: datetime) -> SitemapEntry:
@@ -95,21 +93,16 @@ def sitemap_entry(loc: str, lastmod: datetime) -> SitemapEntry:
 
 def sitemap_list(entries: Sequence[SitemapEntry]) -> SitemapList:
     """Return ``entries`` (sorted by URL) as a SitemapList, each with its ``<url>``
-    element made."""
+    element made: the one form the sitemap functions below work on."""
     if type(entries) is SitemapList:
         return entries
     lastmods = tuple(entry.lastmod for entry in entries)
     return SitemapList(
         tuple(entry.loc for entry in entries),
         lastmods,
-        tuple(map(entry_xml, entries)),
+        tuple(entry.xml or _url_element(entry.loc, entry.lastmod) for entry in entries),
         array("d", [lastmod.timestamp() for lastmod in lastmods]).tobytes(),
     )
-
-
-def entry_xml(entry: SitemapEntry) -> str:
-    """Return the ``<url>`` element of ``entry`` as urlset() writes it."""
-    return entry.xml or _url_element(entry.loc, entry.lastmod)
 
 
 def _url_element(loc: str, lastmod: datetime) -> str:
@@ -152,9 +145,8 @@ class SitemapPart:
 
     path: str
     """Where it goes, relative to the output directory."""
-    shows: Sequence[object]
-    """What it lists: entries (a SitemapList or a tuple), or for an index its children's
-    URLs and dates."""
+    shows: SitemapList | tuple[tuple[str, datetime], ...]
+    """What it lists: entries, or for an index its children's URLs and dates."""
     render: Callable[[], bytes]
     """Returns its bytes."""
 
@@ -167,56 +159,44 @@ def sitemap_parts(
 ) -> list[SitemapPart]:
     """Return the sitemap files for ``entries`` (see sitemap_files), each rendered on
     demand; none when there are no entries."""
-    chunks = split_entries(entries, max_urls, max_bytes)
+    columns = sitemap_list(entries)
+    chunks = split_entries(columns, max_urls, max_bytes)
     if not chunks:
         return []
     if len(chunks) == 1:
-        return [SitemapPart(SITEMAP_PATH, _shows(entries), partial(urlset, entries))]
+        return [SitemapPart(SITEMAP_PATH, columns, partial(urlset, columns))]
     children = [
-        SitemapPart(CHILD_PATH.format(number=number), _shows(chunk), partial(urlset, chunk))
+        SitemapPart(CHILD_PATH.format(number=number), chunk, partial(urlset, chunk))
         for number, chunk in enumerate(chunks, start=1)
     ]
     listed = tuple(
-        (page_url(config, child.path), _newest(chunk))
+        (page_url(config, child.path), chunk.newest())
         for child, chunk in zip(children, chunks, strict=True)
     )
     return [SitemapPart(SITEMAP_PATH, listed, partial(sitemap_index, listed)), *children]
 
 
-def _shows(entries: Sequence[SitemapEntry]) -> Sequence[SitemapEntry]:
-    """Return what a sitemap of ``entries`` shows, to compare: the SitemapList itself, or
-    the entries as a tuple."""
-    return entries if type(entries) is SitemapList else tuple(entries)
-
-
-def _newest(entries: Sequence[SitemapEntry]) -> datetime:
-    """Return the latest ``lastmod`` of ``entries``."""
-    if type(entries) is SitemapList:
-        return entries.newest()
-    return max(map(_LASTMOD, entries))
-
-
 def split_entries(
     entries: Sequence[SitemapEntry], max_urls: int, max_bytes: int
 ) -> list[Sequence[SitemapEntry]]:
-    """Return ``entries`` cut in order into runs of at most ``max_urls`` entries whose
-    sitemap stays within ``max_bytes`` (an entry too big alone still gets its own run).
+    """Return ``entries`` cut in order into runs (slices of it) of at most ``max_urls``
+    entries whose sitemap stays within ``max_bytes`` (an entry too big alone still gets
+    its own run).
     """
-    locs = entries.locs if type(entries) is SitemapList else [entry.loc for entry in entries]
+    locs = [entry.loc for entry in entries] if type(entries) is not SitemapList else entries.locs
     longest = max(map(len, locs), default=0)
     if _WIDEST * longest + _ENTRY_OVERHEAD <= (max_bytes - _DOCUMENT_OVERHEAD) // max_urls:
         # No run of max_urls entries can pass max_bytes: cut by count alone.
         return [entries[i : i + max_urls] for i in range(0, len(entries), max_urls)]
-    chunks: list[Sequence[SitemapEntry]] = []
+    starts: list[int] = []
     size = 0
-    for entry in entries:
-        entry_size = _entry_size(entry)
-        if not chunks or len(chunks[-1]) >= max_urls or size + entry_size > max_bytes:
-            chunks.append([])
+    for at, loc in enumerate(locs):
+        entry_size = _entry_size(loc)
+        if not starts or at - starts[-1] >= max_urls or size + entry_size > max_bytes:
+            starts.append(at)
             size = _DOCUMENT_OVERHEAD
-        chunks[-1].append(entry)  # type: ignore[attr-defined]
         size += entry_size
-    return chunks
+    return [entries[a:b] for a, b in zip(starts, [*starts[1:], len(locs)], strict=True)]
 
 
 def urlset(entries: Sequence[SitemapEntry]) -> bytes:
@@ -230,12 +210,7 @@ def urlset(entries: Sequence[SitemapEntry]) -> bytes:
     if not entries:
         return _serialize(ET.Element(_sm("urlset")))
     head = f'{XML_DECLARATION}<urlset xmlns="{SITEMAP_NS}">\n'
-    return "".join([head, *entries_xml(entries), "</urlset>\n"]).encode("utf-8")
-
-
-def entries_xml(entries: Sequence[SitemapEntry]) -> Iterable[str]:
-    """Return the ``<url>`` elements of ``entries``, in order."""
-    return entries.xml if type(entries) is SitemapList else map(entry_xml, entries)
+    return "".join([head, *sitemap_list(entries).xml, "</urlset>\n"]).encode("utf-8")
 
 
 def sitemap_index(children: Sequence[tuple[str, datetime]]) -> bytes:
@@ -313,8 +288,8 @@ def robots_txt(config: SiteConfig, sitemaps: Sequence[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _entry_size(entry: SitemapEntry) -> int:
-    return len(escape_text(strip_forbidden(entry.loc)).encode("utf-8")) + _ENTRY_OVERHEAD
+def _entry_size(loc: str) -> int:
+    return len(escape_text(strip_forbidden(loc)).encode("utf-8")) + _ENTRY_OVERHEAD
 
 
 def _sm(name: str) -> str:

@@ -24,9 +24,7 @@ from newsgen.feeds.sitemaps import (
     NEWS_SITEMAP_PATH,
     ROBOTS_PATH,
     ROOT_SITEMAPS,
-    SitemapEntry,
     SitemapPart,
-    entry_xml,
     news_articles,
     news_sitemap,
     robots_txt,
@@ -70,12 +68,13 @@ def plan_outputs(
     generator: str,
     problems: Problems,
     plans: list[FeedPlan] | None = None,
-    entries: list[SitemapEntry] | None = None,
+    entries: list[SitemapList] | None = None,
 ) -> list[PlannedFile]:
     """Return every generated file of ``site``: pages, feeds, sitemaps, robots.txt.
 
     ``plans`` are the site's feed_plans() when the caller has them already;
-    ``entries``, when given, receives the sitemap's entries (sorted by URL).
+    ``entries``, when given, receives the sitemap's entries (sorted by URL), as one
+    SitemapList.
     """
     pages = [_page(job, env, keys, problems) for job in page_jobs(site)]
     plans = feed_plans(site) if plans is None else plans
@@ -99,7 +98,7 @@ def plan_outputs(
     ]
     listed = sitemap_entries(site.config, pages)
     if entries is not None:
-        entries.extend(listed)
+        entries.append(listed)
     for part in sitemap_parts(site.config, listed):
         planned.append(PlannedFile(part.path, "sitemap", sitemap_key(keys, part), part.render))
     news = news_articles(site)  # none on a quiet day: no news sitemap then
@@ -138,15 +137,7 @@ def sitemap_key(keys: InputKeys, part: SitemapPart) -> str:
     elements), or an index's children (URL and newest date)."""
     if type(part.shows) is SitemapList:
         return keys.of(None, "".join(part.shows.xml))
-    return keys.of(None, "".join(map(_shown, part.shows)))
-
-
-def _shown(item: object) -> str:
-    """Return what a sitemap shows of ``item``: an entry's ``<url>`` element, or an
-    index's child (its URL and newest date, a pair)."""
-    if type(item) is SitemapEntry:
-        return entry_xml(item)
-    return repr(item) + "\n"
+    return keys.of(None, "".join(f"{child!r}\n" for child in part.shows))
 
 
 def _page(

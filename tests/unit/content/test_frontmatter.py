@@ -206,10 +206,11 @@ def test_alias_bomb_is_rejected_quickly():
         prev, name = chr(ord("a") + index - 1), chr(ord("a") + index)
         lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]")
     text = "\n".join(lines) + "\n"
-    started = time.perf_counter()
+    # CPU time of this process: another test on the other core does not count
+    started = time.process_time()
     with pytest.raises(YamlError) as caught:
         load_yaml_mapping(text, first_line=2)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert "aliases" in caught.value.message
 
 

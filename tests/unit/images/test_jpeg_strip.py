@@ -78,6 +78,7 @@ def test_any_bytes_give_a_jpeg_or_none_never_an_error(tail):
 def test_hostile_runs_take_linear_time():
     for body in (b"\xff" * 4_000_000, b"\xff\x00" * 2_000_000, b"\xff\xd0" * 2_000_000):
         data = b"\xff\xd8\xff\xda\x00\x02" + body
-        started = time.perf_counter()
+        # CPU time of this process: another test on the other core does not count
+        started = time.process_time()
         assert strip_jpeg(data) is None
-        assert time.perf_counter() - started < 2
+        assert time.process_time() - started < 2

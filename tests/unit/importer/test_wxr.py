@@ -69,10 +69,11 @@ def test_an_xml_bomb_is_refused_at_once():
         )
         + b"]>\n<rss><channel><title>&j;</title></channel></rss>\n"
     )
-    started = time.perf_counter()
+    # CPU time of this process: another test on the other core does not count
+    started = time.process_time()
     with pytest.raises(WxrError) as caught:
         list(read_wxr_stream(io.BytesIO(bomb)))
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     assert "entities" in caught.value.message and caught.value.line >= 1
 
 
