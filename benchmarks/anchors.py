@@ -15,9 +15,10 @@
    and one RSS feed with full content (newsgen makes more: author, date
    archive and corrections pages, more feeds, sitemaps, JSON-LD);
 3. measures cold builds in alternating rounds (newsgen, Hugo, Pelican,
-   newsgen, ...), and in each round Pelican's rebuild with its content cache
-   after one article's body is edited, beside newsgen's rebuild after the
-   same edit;
+   newsgen, ...), each with its output and caches set aside beforehand, not
+   deleted (measure.set_aside() says why), and in each round Pelican's
+   rebuild with its content cache after one article's body is edited, beside
+   newsgen's rebuild after the same edit;
 4. prints newsgen's wall time over each anchor's and everyone's peak memory,
    and appends them to ``benchmarks/results.md``.
 """
@@ -38,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import corpus
-from measure import Measurement, Summary, run_measured, summarise
+from measure import SET_ASIDE, Measurement, Summary, run_measured, set_aside, summarise
 from run import (
     BUILD_TIME,
     RESULTS,
@@ -227,13 +228,12 @@ class Tool:
     output: Path
     command: list[str]
     state: tuple[Path, ...]
-    """Folders removed before a cold build: the output and every cache."""
+    """Folders set aside before a cold build: the output and every cache."""
 
     def cold(self) -> Measurement:
-        """Remove output and caches, then build and measure."""
-        for path in self.state:
-            if path.exists():
-                shutil.rmtree(path)
+        """Set aside output and caches (measure.set_aside(), beside the site), then build
+        and measure."""
+        set_aside(self.state, self.site.parent)
         return self.build()
 
     def build(self) -> Measurement:
@@ -417,6 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         pages = {tool.name: count_pages(tool.output) for tool in tools}
     finally:
         if args.keep:
+            shutil.rmtree(tmp / SET_ASIDE, ignore_errors=True)
             print(f"Sites kept in {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)

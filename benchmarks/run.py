@@ -41,7 +41,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import corpus
-from measure import Measurement, Summary, run_measured, summarise
+from measure import Measurement, Summary, run_measured, set_aside, summarise
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.md"
@@ -129,12 +129,11 @@ class Bench:
 
 
 def reset_site(site: Path, output: Path) -> None:
-    """Remove the output folder, its spare tree, the cache folder and any staging leftovers."""
-    for path in (output, output.parent / f".newsgen-spare-{output.name}", site / ".newsgen"):
-        if path.exists():
-            shutil.rmtree(path)
-    for leftover in output.parent.glob(f".newsgen-staging-{output.name}-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    """Set aside (measure.set_aside(), beside the site) the output folder, its spare tree,
+    the cache folder and any staging leftovers."""
+    spare = output.parent / f".newsgen-spare-{output.name}"
+    leftovers = output.parent.glob(f".newsgen-staging-{output.name}-*")
+    set_aside([output, spare, site / ".newsgen", *leftovers], site.parent)
 
 
 def chosen_article(site: Path) -> Path:

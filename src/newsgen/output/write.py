@@ -251,7 +251,12 @@ def _fill(
     files = unchanged = 0
     # The previous output's folder name ending in a separator, or "" when there is none.
     before = os.path.join(previous, "") if previous else ""
-    for item in itertools.chain(copies, outputs):
+    # The copies go after the first output: taking it hands pages to a helper process
+    # (render/outputs.py), which then renders them while this process copies files
+    # (collisions.py has checked that no two items share a path: the order is free).
+    outputs = iter(outputs)
+    first = itertools.islice(outputs, 1)
+    for item in itertools.chain(first, copies, outputs):
         try:
             unchanged += _place(tree, item, before)
         except OSError as error:

@@ -74,6 +74,37 @@ def test_write_copies_files(tmp_path):
     assert (out / "images" / "logo.png").read_bytes() == b"\x89PNG data"
 
 
+def test_the_first_output_is_taken_before_any_file_is_copied(tmp_path):
+    """Taking the first output hands pages to the helper process (render/outputs.py), which
+    renders them while this process copies the static files, not after."""
+    source = tmp_path / "logo.png"
+    source.write_bytes(b"\x89PNG data")
+    out = tmp_path / "public"
+    events = []
+
+    def pages() -> Iterator[Output]:
+        for output in outputs(index_html="home", world__index_html="w"):
+            events.append(("taken", output.path))
+            yield output
+
+    class Copies:
+        def __iter__(self) -> Iterator[Copy]:
+            for name in ("a.png", "b.png"):
+                events.append(("copy", name))
+                yield Copy(source, f"images/{name}", f"static/images/{name}")
+
+    count = write_site(out, pages(), Copies())
+    assert events == [
+        ("taken", "index_html"),
+        ("copy", "a.png"),
+        ("copy", "b.png"),
+        ("taken", "world/index_html"),
+    ]
+    assert count.files == 4
+    assert snapshot(out)["images/b.png"] == b"\x89PNG data"
+    assert snapshot(out)["world/index_html"] == b"w"
+
+
 def test_write_creates_missing_parent(tmp_path):
     out = tmp_path / "deep" / "er" / "public"
     write_site(out, outputs(a="1"), [])
