@@ -52,10 +52,11 @@ a tag."""
 _ATTRIBUTE = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 
 
-@dataclass
+@dataclass(eq=False)
 class _Open:
     """An element open while reading: its name, whether its text is searched, and the
-    marks (kind, name) that take its text."""
+    marks (kind, name) that take its text. Each is itself only (compared by identity:
+    two elements alike are still two, as ``marks.taking.remove()`` needs)."""
 
     name: str
     searched: bool

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from newsgen.search.extract import search_page
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
@@ -88,3 +91,45 @@ def test_an_end_tag_far_below_the_open_elements_is_ignored():
     deep = "<b>" * 100
     found = search_page(f"<div data-pagefind-body>{deep}x</div><p>still in the body</p>", "/")
     assert found is not None and found.text == "x still in the body"
+
+
+def test_two_alike_elements_taking_the_same_mark_are_two():
+    """Two open elements with the same name and marks (and no text yet) used to be
+    equal, and closing one took the other off the list of elements taking text: a
+    ValueError (a traceback) when the second closed."""
+    html = (
+        '<article data-pagefind-body><h1 data-pagefind-meta="title">T</h1>'
+        '<i data-pagefind-meta="title"><article><i data-pagefind-meta="title"></article>'
+        "<p>after</p>"
+    )
+    found = search_page(html, "/a/")
+    assert found is not None and found.title == "T" and found.text == "T after"
+
+
+
+# --- any mix of tags and marks ------------------------------------------------------------
+
+_PIECES = st.sampled_from(
+    [
+        "text ", "&amp; ", "a < b ", "<p>", "</p>", "<em>", "</em>", "<br>", "<img src=x>",
+        "<b/>", "<div>", "</div>", "<DIV class='x'>", "</Div>", "<span>", "</span>",
+        '<a title="x>y">', "</a>", "<section>", "</section>", "<article>", "</article>",
+        "<nav>", "</nav>", "<footer>x</footer>", "<script>s</script>", "<!-- c -->", "<!--",
+        "<p data-pagefind-ignore>", '<i data-pagefind-meta="title">', "</i>", "</x>",
+        '<b data-pagefind-filter="section">', '<a title="', '">', "</p", "<ul><li>",
+        "</li></ul>", "<b>" * 70, "</b>", "<article data-pagefind-body>",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, max_size=40), st.lists(_PIECES, max_size=12))
+def test_any_mix_of_tags_and_marks_is_read_without_error(body, after):
+    html = (
+        '<html><body><article data-pagefind-body><h1 data-pagefind-meta="title">T</h1>'
+        f"<div class='body'>{''.join(body)}</div>{''.join(after)}</article>"
+        "<p>after</p></body></html>"
+    )
+    found = search_page(html, "/a/")
+    assert found is not None and found.text.startswith("T")
+    assert "<p>" not in found.text and "<div" not in found.text.lower()
