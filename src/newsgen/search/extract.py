@@ -19,6 +19,7 @@ characters of text without one).
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import unescape
@@ -101,7 +102,7 @@ def search_page(html: str, url: str) -> SearchPage | None:
 
 def _first_mark(html: str) -> int:
     """Return where the first mark outside scripts, styles and comments is, or -1."""
-    lowered = html.lower()
+    lowered = _lowered(html)
     at = lowered.find("data-pagefind")
     while at >= 0:
         hidden = _hidden_until(lowered, at)
@@ -109,6 +110,17 @@ def _first_mark(html: str) -> int:
             return at
         at = lowered.find("data-pagefind", hidden)
     return -1
+
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def _lowered(html: str) -> str:
+    """Return ``html`` in lower case letter for letter, so that a place in it is the same
+    place in ``html``. str.lower() makes two letters of one only for "İ" (U+0130, as in
+    "İstanbul"); a page with one is lowered in ASCII only, as HTML's names are (a
+    Turkish page was read from the wrong place, and its article left unindexed)."""
+    return html.translate(_ASCII_LOWER) if "\u0130" in html else html.lower()
 
 
 def _hidden_until(lowered: str, at: int) -> int | None:

@@ -107,6 +107,21 @@ def test_two_alike_elements_taking_the_same_mark_are_two():
 
 
 
+def test_a_page_with_many_dotted_capital_i_is_read_from_its_mark():
+    """str.lower() makes two letters of "İ": a Turkish page with 30 of them before its
+    article was read from the wrong place and left out of the index."""
+    article = (
+        '<article class="article" data-pagefind-body><h1 data-pagefind-meta="title">'
+        "İzmir'de seçim</h1><p>İstanbul ve İzmir.</p></article>"
+    )
+    head = "<html><head><title>" + "İstanbul İzmir " * 15 + "</title></head><body>"
+    found = search_page(head + article + "</body></html>", "/a/")
+    assert found is not None
+    assert (found.title, found.text) == ("İzmir'de seçim", "İzmir'de seçim İstanbul ve İzmir.")
+    plain = search_page(head.replace("İ", "I") + article + "</body></html>", "/a/")
+    assert found == plain
+
+
 # --- any mix of tags and marks ------------------------------------------------------------
 
 _PIECES = st.sampled_from(
