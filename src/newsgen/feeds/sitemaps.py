@@ -176,14 +176,12 @@ def sitemap_parts(
     return [SitemapPart(SITEMAP_PATH, listed, partial(sitemap_index, listed)), *children]
 
 
-def split_entries(
-    entries: Sequence[SitemapEntry], max_urls: int, max_bytes: int
-) -> list[Sequence[SitemapEntry]]:
+def split_entries(entries: SitemapList, max_urls: int, max_bytes: int) -> list[SitemapList]:
     """Return ``entries`` cut in order into runs (slices of it) of at most ``max_urls``
     entries whose sitemap stays within ``max_bytes`` (an entry too big alone still gets
     its own run).
     """
-    locs = [entry.loc for entry in entries] if type(entries) is not SitemapList else entries.locs
+    locs = entries.locs
     longest = max(map(len, locs), default=0)
     if _WIDEST * longest + _ENTRY_OVERHEAD <= (max_bytes - _DOCUMENT_OVERHEAD) // max_urls:
         # No run of max_urls entries can pass max_bytes: cut by count alone.

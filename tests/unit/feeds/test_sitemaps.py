@@ -21,7 +21,7 @@ from unit_helpers import BERLIN, make_article, make_config, render_sitemaps
 
 from newsgen.feeds.dates import w3c_datetime
 from newsgen.feeds.sitemaps import MAX_URLS, NEWS_MAX_URLS, NEWS_NS, SITEMAP_NS, news_language
-from newsgen.models import Output
+from newsgen.models import Output, SitemapList
 from newsgen.render.pages import page_jobs
 from newsgen.site.assemble import build_site
 from sitemap_schemas import assert_valid_sitemap
@@ -481,16 +481,17 @@ def test_urlset_text_is_byte_for_byte_what_element_tree_writes():
 
 
 def test_entries_are_cut_by_count_alone_only_when_no_run_can_pass_the_byte_limit():
-    from newsgen.feeds.sitemaps import SitemapEntry, split_entries
+    from newsgen.feeds.sitemaps import SitemapEntry, sitemap_list, split_entries
 
-    def entries(width: int, count: int) -> list[SitemapEntry]:
-        return [SitemapEntry(f"{BASE}{i:05d}{'x' * width}", NOW) for i in range(count)]
+    def entries(width: int, count: int) -> SitemapList:
+        made = [SitemapEntry(f"{BASE}{i:05d}{'x' * width}", NOW) for i in range(count)]
+        return sitemap_list(made)
 
     short = entries(20, 25)
     assert split_entries(short, 10, 50_000) == [short[:10], short[10:20], short[20:]]
     wide = entries(300, 25)  # ten of these pass 3,000 bytes: the byte limit decides
     chunks = split_entries(wide, 10, 3_000)
     assert [len(chunk) for chunk in chunks] == [4] * 6 + [1]
-    assert [entry for chunk in chunks for entry in chunk] == wide
-    ampersands = [SitemapEntry(f"{BASE}?a=1&b=2&c=3&d=4&e=5", NOW)] * 12
+    assert [entry for chunk in chunks for entry in chunk] == list(wide)
+    ampersands = sitemap_list([SitemapEntry(f"{BASE}?a=1&b=2&c=3&d=4&e=5", NOW)] * 12)
     assert [len(c) for c in split_entries(ampersands, 10, 1024 + 10 * 150)] == [9, 3]
