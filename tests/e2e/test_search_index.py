@@ -102,6 +102,17 @@ def test_every_page_links_to_the_search_page(built: tuple[Path, BuildReport]):
     assert current.get("href") == "/search/"
 
 
+def test_search_landmarks_are_told_apart(built: tuple[Path, BuildReport]):
+    """axe-core's landmark-unique: the search page has two search forms (the masthead's
+    and its own); unlabelled, a screen reader's list of landmarks showed "search" twice."""
+    out, _ = built
+    for path in (out / "index.html", out / "search" / "index.html"):
+        labels = [form.get("aria-label") for form in page(path).xpath("//*[@role='search']")]
+        assert all(labels) and len(set(labels)) == len(labels), (path, labels)
+    labels = page(out / "search" / "index.html").xpath("//form[@role='search']/@aria-label")
+    assert labels == ["Site search", "Search the archive"]
+
+
 def test_the_search_page_offers_the_sites_sections_and_years(built: tuple[Path, BuildReport]):
     out, _ = built
     root = page(out / "search" / "index.html")
